@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+// cli is the state shared by the commands of one invocation.
+type cli struct {
+	ctx        context.Context
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
+	configPath string
+	json       bool
+}
+
+// Execute runs the command line args and returns the exit status.
+func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	root := c.root()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		c.printError(err)
+		return 1
+	}
+	return 0
+}
+
+func (c *cli) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "parkfin",
+		Short:         "园区企业融资服务窗口 — park financing service window",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&c.configPath, "config", "", "configuration file (YAML); the environment overrides it")
+	root.PersistentFlags().BoolVar(&c.json, "json", false, "print JSON")
+	root.AddCommand(
+		c.serveCmd(), c.workerCmd(), c.migrateCmd(),
+		c.calendarCmd(), c.ledgerCmd(), c.demoCmd(),
+		c.parkCmd(), c.bankCmd(), c.userCmd(), c.caseCmd(),
+	)
+	return root
+}
+
+// printError writes err to stderr: its code and its message in Chinese and
+// English, or as a problem document with --json.
+func (c *cli) printError(err error) {
+	code := engine.ErrorCode(err)
+	if c.json {
+		doc := map[string]any{"code": code, "message": engine.ErrorMessage(err, "en"), "message_zh": engine.ErrorMessage(err, "zh")}
+		var e *engine.Error
+		if ok := asError(err, &e); ok && len(e.Fields) > 0 {
+			doc["errors"] = e.Fields
+		}
+		_ = json.NewEncoder(c.stderr).Encode(doc)
+		return
+	}
+	if code == engine.EINTERNAL {
+		fmt.Fprintf(c.stderr, "parkfin: %v\n", err)
+		return
+	}
+	fmt.Fprintf(c.stderr, "parkfin: %s\n  %s\n  [%s]\n", engine.ErrorMessage(err, "zh"), engine.ErrorMessage(err, "en"), code)
+	var e *engine.Error
+	if asError(err, &e) {
+		for _, f := range e.Fields {
+			fmt.Fprintf(c.stderr, "  - %s: %s (%s)\n", f.Field, f.MessageZH, f.Message)
+		}
+	}
+}
+
+// open loads the configuration and opens a Main for an operator command.
+func (c *cli) open(opts OpenOptions) (*Main, error) {
+	cfg, err := LoadConfig(c.configPath)
+	if err != nil {
+		return nil, err
+	}
+	// The embedded SQLite database is always brought up to date: operator
+	// commands may run before the first serve.
+	opts.Migrate = opts.Migrate || isSQLite(cfg.DatabaseURL)
+	m := NewMain(cfg, c.stderr)
+	if err := m.Open(c.ctx, opts); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// emit prints v as JSON with --json, or through text otherwise.
+func (c *cli) emit(v any, text func(w io.Writer)) error {
+	if c.json {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(v)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	text(tw)
+	return tw.Flush()
+}
+
+// actor looks up the named user and returns the actor it acts as.
+func actor(ctx context.Context, m *Main, name string) (engine.Actor, error) {
+	if name == "" {
+		return engine.Actor{}, engine.Errorf(engine.EINVALID, "请用 --as 指定操作用户。", "Name the acting user with --as.")
+	}
+	u, err := m.Store.User(ctx, name)
+	if err != nil {
+		return engine.Actor{}, err
+	}
+	if u.Disabled {
+		return engine.Actor{}, engine.Errorf(engine.EFORBIDDEN, "用户“%s”已停用。", "User %s is disabled.", name)
+	}
+	return u.Actor(), nil
+}
+
+// asError reports whether err is, or wraps, an *engine.Error.
+func asError(err error, target **engine.Error) bool { return errors.As(err, target) }

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parkfin/parkfin/internal/demo"
+)
+
+func (c *cli) demoCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "demo", Short: "demonstration data"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "seed",
+		Short: "load the ten parks, their counties, a dozen banks, pairings for 2026 and 2027 and demo users (idempotent)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			m, err := c.open(OpenOptions{})
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			r, err := demo.Seed(c.ctx, m.Store, m.Clock.Now())
+			if err != nil {
+				return err
+			}
+			return c.emit(r, func(w io.Writer) {
+				fmt.Fprintf(w, "ok: %d counties, %d parks, %d banks written; %d pairings and %d users added\n",
+					r.Counties, r.Parks, r.Banks, r.Pairings, r.Users)
+			})
+		},
+	})
+	return cmd
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+func (c *cli) serveCmd() *cobra.Command {
+	var noWorker bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "serve HTTP and fire timers (the embedded mode migrates and loads demo data on first run)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := LoadConfig(c.configPath)
+			if err != nil {
+				return err
+			}
+			m := NewMain(cfg, c.stderr)
+			defer m.Close()
+			// The embedded SQLite database is migrated by serve itself;
+			// PostgreSQL deployments run `parkfin migrate` once first.
+			embedded := isSQLite(cfg.DatabaseURL)
+			if err := m.Open(c.ctx, OpenOptions{Migrate: embedded, Index: true}); err != nil {
+				return err
+			}
+			if err := m.SeedDemoIfEmpty(c.ctx); err != nil {
+				return err
+			}
+			if noWorker && cfg.RedisURL == "" {
+				m.Logger.Warn("serve --no-worker with the in-process timer index: no timer fires in this process")
+			}
+			if err := m.Serve(c.ctx, ServeOptions{HTTP: true, Worker: !noWorker}); err != nil {
+				return err
+			}
+			<-c.ctx.Done()
+			m.Logger.Info("shutting down")
+			return m.Close()
+		},
+	}
+	cmd.Flags().BoolVar(&noWorker, "no-worker", false, "do not fire timers in this process (run `parkfin worker` instead)")
+	return cmd
+}
+
+func (c *cli) workerCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "worker",
+		Short: "claim and fire due timers; run as many as you like against one PostgreSQL and one Redis",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := LoadConfig(c.configPath)
+			if err != nil {
+				return err
+			}
+			m := NewMain(cfg, c.stderr)
+			defer m.Close()
+			if err := m.Open(c.ctx, OpenOptions{Migrate: isSQLite(cfg.DatabaseURL), Index: true}); err != nil {
+				return err
+			}
+			if err := m.Serve(c.ctx, ServeOptions{Worker: true}); err != nil {
+				return err
+			}
+			m.Logger.Info("timer worker running")
+			<-c.ctx.Done()
+			m.Logger.Info("timer worker stopping")
+			return m.Close()
+		},
+	}
+}
+
+func (c *cli) migrateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "apply the database migrations",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := LoadConfig(c.configPath)
+			if err != nil {
+				return err
+			}
+			m := NewMain(cfg, io.Discard)
+			defer m.Close()
+			if err := m.Open(c.ctx, OpenOptions{}); err != nil {
+				return err
+			}
+			applied, err := m.Store.Migrate(c.ctx)
+			if err != nil {
+				return err
+			}
+			return c.emit(map[string]any{"applied": applied}, func(w io.Writer) {
+				if len(applied) == 0 {
+					fmt.Fprintln(w, "ok: the database is up to date")
+				}
+				for _, a := range applied {
+					fmt.Fprintln(w, "applied", a)
+				}
+			})
+		},
+	}
+}
+
+func isSQLite(url string) bool { return len(url) >= 9 && url[:9] == "sqlite://" }

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/parkfin/parkfin/configs"
+)
+
+// Config is parkfin's whole configuration: the defaults of
+// configs/parkfin.yaml, then the file given with --config, then the
+// environment. It is validated once and passed down as plain values.
+type Config struct {
+	DataDir     string `yaml:"data_dir" env:"PARKFIN_DATA_DIR"`
+	DatabaseURL string `yaml:"database_url" env:"PARKFIN_DATABASE_URL"`
+	RedisURL    string `yaml:"redis_url" env:"PARKFIN_REDIS_URL"`
+	RedisPrefix string `yaml:"redis_prefix" env:"PARKFIN_REDIS_PREFIX"`
+	HTTPAddr    string `yaml:"http_addr" env:"PARKFIN_HTTP_ADDR"`
+	LogLevel    string `yaml:"log_level" env:"PARKFIN_LOG_LEVEL"`
+	Demo        bool   `yaml:"demo" env:"PARKFIN_DEMO"`
+
+	Calendar struct {
+		Overrides []string `yaml:"overrides" env:"PARKFIN_CALENDAR_OVERRIDES" envSeparator:","`
+	} `yaml:"calendar"`
+
+	Financing struct {
+		ReminderWorkdays int `yaml:"reminder_workdays" env:"PARKFIN_REMINDER_WORKDAYS"`
+		LimitWorkdays    int `yaml:"limit_workdays" env:"PARKFIN_LIMIT_WORKDAYS"`
+		MaxBackdateDays  int `yaml:"max_backdate_days" env:"PARKFIN_MAX_BACKDATE_DAYS"`
+	} `yaml:"financing"`
+
+	Worker struct {
+		Poll           time.Duration `yaml:"poll" env:"PARKFIN_WORKER_POLL"`
+		Lease          time.Duration `yaml:"lease" env:"PARKFIN_WORKER_LEASE"`
+		Batch          int           `yaml:"batch" env:"PARKFIN_WORKER_BATCH"`
+		Concurrency    int           `yaml:"concurrency" env:"PARKFIN_WORKER_CONCURRENCY"`
+		ReconcileEvery time.Duration `yaml:"reconcile_every" env:"PARKFIN_WORKER_RECONCILE_EVERY"`
+		ShutdownGrace  time.Duration `yaml:"shutdown_grace" env:"PARKFIN_WORKER_SHUTDOWN_GRACE"`
+	} `yaml:"worker"`
+}
+
+// LoadConfig reads the defaults, the file at path (if not empty) and the
+// environment, and validates the result.
+func LoadConfig(path string) (Config, error) {
+	var c Config
+	if err := yaml.Unmarshal(configs.Default, &c); err != nil {
+		return c, fmt.Errorf("config: built-in defaults: %w", err)
+	}
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		if err := yaml.Unmarshal(raw, &c); err != nil {
+			return c, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("config: environment: %w", err)
+	}
+	return c, c.validate()
+}
+
+// validate fills derived defaults and rejects incoherent combinations.
+func (c *Config) validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir is empty"))
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = "sqlite://" + filepath.Join(c.DataDir, "parkfin.db")
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("database_url must start with postgres:// or sqlite://"))
+	}
+	if c.RedisURL != "" && strings.HasPrefix(c.DatabaseURL, "sqlite://") {
+		errs = append(errs, errors.New("redis_url is set but the database is SQLite: several workers need a shared PostgreSQL database; unset PARKFIN_REDIS_URL for the embedded mode"))
+	}
+	if c.Financing.ReminderWorkdays < 1 || c.Financing.LimitWorkdays < 1 || c.Financing.ReminderWorkdays >= c.Financing.LimitWorkdays {
+		errs = append(errs, fmt.Errorf("financing: reminder (%d) must come before the limit (%d), both at least 1 working day",
+			c.Financing.ReminderWorkdays, c.Financing.LimitWorkdays))
+	}
+	if c.Financing.MaxBackdateDays < 0 {
+		errs = append(errs, errors.New("financing.max_backdate_days is negative"))
+	}
+	if c.Worker.Poll <= 0 || c.Worker.Poll > 10*time.Second {
+		errs = append(errs, fmt.Errorf("worker.poll %v must be in (0, 10s]", c.Worker.Poll))
+	}
+	if c.Worker.Lease < time.Second {
+		errs = append(errs, fmt.Errorf("worker.lease %v is shorter than a second", c.Worker.Lease))
+	}
+	return errors.Join(errs...)
+}
+
+// String shows the configuration with secrets masked.
+func (c Config) String() string {
+	masked := c
+	masked.DatabaseURL = redactURL(c.DatabaseURL)
+	masked.RedisURL = redactURL(c.RedisURL)
+	out, _ := yaml.Marshal(masked)
+	return string(out)
+}
+
+func redactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,236 @@
+// Command parkfin runs the park financing service window system: the web
+// server, the timer worker and the operator commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/parkfin/parkfin/api"
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/memtimer"
+	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/workflows/financing"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code := Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Main is one parkfin process: its configuration and everything wired from
+// it. End-to-end tests run the same Main on a temporary directory.
+type Main struct {
+	Config Config
+	Clock  engine.Clock
+	Logger *slog.Logger
+
+	Store    *sqlstore.Store
+	Calendar *calendar.Calendar
+	Index    engine.TimerIndex
+	Engine   *engine.Engine
+
+	closers []func() error
+
+	// Serving state.
+	listener net.Listener
+	server   *http.Server
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// NewMain returns a Main for the configuration, with the wall clock.
+func NewMain(cfg Config, logOut io.Writer) *Main {
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	return &Main{
+		Config: cfg,
+		Clock:  engine.SystemClock{},
+		Logger: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})),
+	}
+}
+
+// OpenOptions say what Open does besides connecting.
+type OpenOptions struct {
+	// Migrate applies the database migrations.
+	Migrate bool
+	// Index connects the timer index (Redis or in-process).
+	Index bool
+}
+
+// Open connects the database, loads the calendar, connects the timer index
+// and builds the engine with its workflows.
+func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
+	cal, err := m.loadCalendar()
+	if err != nil {
+		return err
+	}
+	m.Calendar = cal
+	store, err := sqlstore.Open(ctx, m.Config.DatabaseURL, sqlstore.Options{})
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	m.closers = append(m.closers, store.Close)
+	if opts.Migrate {
+		applied, err := store.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		for _, name := range applied {
+			m.Logger.Info("migration applied", "migration", name)
+		}
+	}
+	if opts.Index {
+		if err := m.openIndex(ctx); err != nil {
+			return err
+		}
+	}
+	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: cal, Index: m.Index, Logger: m.Logger})
+	m.Engine.Register(financing.Definition(financing.Config{
+		ReminderWorkdays: m.Config.Financing.ReminderWorkdays,
+		LimitWorkdays:    m.Config.Financing.LimitWorkdays,
+		MaxBackdate:      time.Duration(m.Config.Financing.MaxBackdateDays) * 24 * time.Hour,
+	}))
+	return nil
+}
+
+// loadCalendar loads the built-in calendar with the configured override
+// files and those in <data_dir>/calendar.
+func (m *Main) loadCalendar() (*calendar.Calendar, error) {
+	files := append([]string{}, m.Config.Calendar.Overrides...)
+	local, err := filepath.Glob(filepath.Join(m.Config.DataDir, "calendar", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, local...)
+	return calendar.LoadFiles(files...)
+}
+
+// openIndex connects the timer index: Redis when configured, in-process
+// otherwise.
+func (m *Main) openIndex(ctx context.Context) error {
+	if m.Config.RedisURL == "" {
+		m.Index = memtimer.New()
+		return nil
+	}
+	return m.openRedisIndex(ctx)
+}
+
+// SeedDemoIfEmpty loads the demonstration data into a database that has no
+// parks yet (the first run), when the configuration asks for it.
+func (m *Main) SeedDemoIfEmpty(ctx context.Context) error {
+	if !m.Config.Demo {
+		return nil
+	}
+	parks, err := m.Store.Parks(ctx)
+	if err != nil || len(parks) > 0 {
+		return err
+	}
+	r, err := demo.Seed(ctx, m.Store, m.Clock.Now())
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	m.Logger.Info("demo data loaded", "parks", r.Parks, "banks", r.Banks, "pairings", r.Pairings, "users", r.Users)
+	return nil
+}
+
+// ServeOptions say what Serve runs.
+type ServeOptions struct {
+	HTTP   bool
+	Worker bool
+}
+
+// Serve starts the HTTP server and/or the timer worker in the background
+// and returns; Close stops them.
+func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
+	ctx, m.cancel = context.WithCancel(ctx)
+	if opts.Worker {
+		w := engine.NewWorker(m.Engine, m.Index, engine.WorkerConfig{
+			Poll:           m.Config.Worker.Poll,
+			Lease:          m.Config.Worker.Lease,
+			Batch:          m.Config.Worker.Batch,
+			Concurrency:    m.Config.Worker.Concurrency,
+			ReconcileEvery: m.Config.Worker.ReconcileEvery,
+			ShutdownGrace:  m.Config.Worker.ShutdownGrace,
+			Logger:         m.Logger,
+		})
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			if err := w.Run(ctx); err != nil {
+				m.Logger.Error("timer worker stopped", "err", err)
+			}
+		}()
+	}
+	if opts.HTTP {
+		ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", m.Config.HTTPAddr, err)
+		}
+		m.listener = ln
+		srv := api.New(api.Config{Engine: m.Engine, Ready: m.readyChecks(), Logger: m.Logger})
+		m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Logger.Error("http server stopped", "err", err)
+			}
+		}()
+		m.Logger.Info("parkfin serving", "addr", "http://"+ln.Addr().String())
+	}
+	return nil
+}
+
+// Addr returns the address the HTTP server listens on.
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
+
+func (m *Main) readyChecks() []api.Check {
+	checks := []api.Check{{Name: "database", Ping: m.Store.Ping}}
+	if p, ok := m.Index.(interface{ Ping(context.Context) error }); ok {
+		checks = append(checks, api.Check{Name: "redis", Ping: p.Ping})
+	}
+	return checks
+}
+
+// Close stops serving (in-flight requests and timers get ShutdownGrace plus
+// a little) and closes every connection.
+func (m *Main) Close() error {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+		errs = append(errs, m.server.Shutdown(ctx))
+		cancel()
+	}
+	m.wg.Wait()
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,51 @@
+package engine
+
+// Role is what a user does in the system. Roles are coarse; what a user may
+// do with one case depends also on how the user's organisation relates to it.
+type Role string
+
+// The roles of parkfin's users.
+const (
+	// RoleWindow is park window staff (园区企业融资服务窗口工作人员).
+	RoleWindow Role = "window"
+	// RoleBank is a bank's contact (主联系行或参与行联络员).
+	RoleBank Role = "bank"
+	// RoleCounty is a county financial office (区县(市)政府金融办).
+	RoleCounty Role = "county"
+	// RoleCity is the city financial office (市政府金融办).
+	RoleCity Role = "city"
+	// RolePBoC is the central-bank branch (人民银行益阳市中心支行).
+	RolePBoC Role = "pboc"
+	// RoleAdmin is the system administrator (系统管理员).
+	RoleAdmin Role = "admin"
+	// RoleSystem is parkfin itself: timers fire events as the system.
+	RoleSystem Role = "system"
+)
+
+// Roles lists the roles a user can have, in display order.
+var Roles = []Role{RoleWindow, RoleBank, RoleCounty, RoleCity, RolePBoC, RoleAdmin}
+
+// Valid reports whether r is a role a user can have.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor is who fires an event: a user with a role acting for an
+// organisation, or the system.
+type Actor struct {
+	// User is the user's login name, or "system".
+	User string
+	// Role is the user's role.
+	Role Role
+	// Org is the code of the organisation the user acts for (a park, a
+	// bank, a county office, ...). Empty for the system.
+	Org string
+}
+
+// System is the actor of timer-fired events.
+var System = Actor{User: "system", Role: RoleSystem}

@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// County is a county-level financial office (区县(市)政府金融办) and the area it
+// watches.
+type County struct {
+	Code string
+	Name string
+}
+
+// Park is an industrial park (园区) with its financing service window.
+type Park struct {
+	Code   string
+	Name   string
+	County string
+}
+
+// Bank is a bank branch that can be paired with a park.
+type Bank struct {
+	Code string
+	Name string
+}
+
+// Pairing makes Bank the lead bank (主联系行) of Park for the calendar year
+// Year. Pairings are yearly; a change within the year needs a reason and
+// is kept: the superseded pairing stays, with SupersededAt set.
+type Pairing struct {
+	ID           int64
+	Year         int
+	Park         string
+	Bank         string
+	Reason       string
+	RecordedAt   time.Time
+	RecordedBy   string
+	SupersededAt *time.Time
+}
+
+// User is a person who signs in, with one role acting for one organisation.
+type User struct {
+	Name        string
+	DisplayName string
+	Role        Role
+	// Org is the code of the user's organisation: a park for window staff,
+	// a bank for bank contacts, a county for a county office; "city",
+	// "pboc" or "admin" for the others.
+	Org          string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+}
+
+// Actor returns the actor the user acts as.
+func (u *User) Actor() Actor { return Actor{User: u.Name, Role: u.Role, Org: u.Org} }
+
+// Directory reads the reference data: counties, parks, banks, pairings and
+// users.
+type Directory interface {
+	// Park returns the park with the code, or a not_found error.
+	Park(ctx context.Context, code string) (*Park, error)
+	// Bank returns the bank with the code, or a not_found error.
+	Bank(ctx context.Context, code string) (*Bank, error)
+	// County returns the county with the code, or a not_found error.
+	County(ctx context.Context, code string) (*County, error)
+	// LeadBank returns the pairing in force for the park in the year, or a
+	// no_pairing error.
+	LeadBank(ctx context.Context, park string, year int) (*Pairing, error)
+	// User returns the user with the name, or a not_found error.
+	User(ctx context.Context, name string) (*User, error)
+}
+
+// DirectoryAdmin changes the reference data.
+type DirectoryAdmin interface {
+	Directory
+	// Counties, Parks, Banks and Users list all, ordered by code or name.
+	Counties(ctx context.Context) ([]County, error)
+	Parks(ctx context.Context) ([]Park, error)
+	Banks(ctx context.Context) ([]Bank, error)
+	Users(ctx context.Context) ([]User, error)
+	// Pairings lists the pairings of a year, superseded ones included,
+	// oldest first.
+	Pairings(ctx context.Context, year int) ([]Pairing, error)
+	// PutCounty, PutPark, PutBank and PutUser create or update.
+	PutCounty(ctx context.Context, c County) error
+	PutPark(ctx context.Context, p Park) error
+	PutBank(ctx context.Context, b Bank) error
+	PutUser(ctx context.Context, u User) error
+	// Pair makes p.Bank the lead bank of p.Park for p.Year. If another bank
+	// is already paired for that year, p.Reason must say why (a conflict
+	// error otherwise) and the old pairing is kept as superseded. Pairing
+	// the same bank again is a no-op.
+	Pair(ctx context.Context, p Pairing) (*Pairing, error)
+}

@@ -1,0 +1,217 @@
+// Package engine is parkfin's generic case engine. It knows cases, workflow
+// definitions, events, actors, timers and the resolution ledger, and nothing
+// of financing: workflows declare, the engine executes.
+//
+// Every move of a case is one database transaction that checks the actor's
+// role and scope, checks the version the actor saw, runs the workflow's
+// state machine (looplab/fsm), writes the case, appends a hash-chained ledger
+// entry and cancels or arms timer rows. After the commit the timer index is
+// told; if that fails, the reconciler repairs it from the rows.
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/looplab/fsm"
+)
+
+// Config holds what an Engine is built from.
+type Config struct {
+	Store    Store
+	Clock    Clock
+	Calendar Calendar
+	// Index is told of armed and disarmed timers after each commit. Nil
+	// means no index (a process that only reads, or tests of the rows).
+	Index  TimerIndex
+	Logger *slog.Logger
+}
+
+// Engine runs workflows over a Store.
+type Engine struct {
+	store     Store
+	clock     Clock
+	cal       Calendar
+	index     TimerIndex
+	log       *slog.Logger
+	workflows map[string]*workflow
+}
+
+// New returns an Engine with no workflows registered.
+func New(cfg Config) *Engine {
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Engine{
+		store:     cfg.Store,
+		clock:     cfg.Clock,
+		cal:       cfg.Calendar,
+		index:     cfg.Index,
+		log:       cfg.Logger,
+		workflows: make(map[string]*workflow),
+	}
+}
+
+// Store returns the engine's store.
+func (e *Engine) Store() Store { return e.store }
+
+// Clock returns the engine's clock.
+func (e *Engine) Clock() Clock { return e.clock }
+
+// now reads the clock once for a transition, at the microsecond precision
+// every database here keeps.
+func (e *Engine) now() time.Time { return e.clock.Now().Truncate(time.Microsecond) }
+
+// workflow is a registered Definition with its lookup tables and the
+// looplab/fsm event descriptions built from it.
+type workflow struct {
+	def       Definition
+	states    map[State]*StateDef
+	events    map[EventName]*EventDef
+	timers    map[string]*TimerDef
+	fsmEvents fsm.Events
+}
+
+// Register adds a workflow. It panics if the definition is broken: a state
+// or event named twice or not declared, a timer whose event cannot fire in
+// the states it runs in. A broken graph is a programming error, found at
+// start-up.
+func (e *Engine) Register(d Definition) {
+	w, err := compile(d)
+	if err != nil {
+		panic(fmt.Sprintf("engine: workflow %q: %v", d.Name, err))
+	}
+	if _, dup := e.workflows[d.Name]; dup {
+		panic(fmt.Sprintf("engine: workflow %q registered twice", d.Name))
+	}
+	e.workflows[d.Name] = w
+}
+
+// Workflow returns the registered definition with the name.
+func (e *Engine) Workflow(name string) (Definition, bool) {
+	w, ok := e.workflows[name]
+	if !ok {
+		return Definition{}, false
+	}
+	return w.def, true
+}
+
+func compile(d Definition) (*workflow, error) {
+	if d.Name == "" {
+		return nil, fmt.Errorf("no name")
+	}
+	w := &workflow{
+		def:    d,
+		states: make(map[State]*StateDef),
+		events: make(map[EventName]*EventDef),
+		timers: make(map[string]*TimerDef),
+	}
+	for i := range d.States {
+		s := &d.States[i]
+		if _, dup := w.states[s.Name]; dup || s.Name == "" {
+			return nil, fmt.Errorf("state %q empty or declared twice", s.Name)
+		}
+		w.states[s.Name] = s
+	}
+	if w.states[d.Initial] == nil {
+		return nil, fmt.Errorf("initial state %q not declared", d.Initial)
+	}
+	for i := range d.Events {
+		ev := &d.Events[i]
+		if _, dup := w.events[ev.Name]; dup || ev.Name == "" {
+			return nil, fmt.Errorf("event %q empty or declared twice", ev.Name)
+		}
+		if len(ev.From) == 0 {
+			return nil, fmt.Errorf("event %q leaves no state", ev.Name)
+		}
+		for _, s := range ev.From {
+			if w.states[s] == nil {
+				return nil, fmt.Errorf("event %q leaves undeclared state %q", ev.Name, s)
+			}
+			if w.states[s].Final && ev.To != "" {
+				return nil, fmt.Errorf("event %q leaves final state %q", ev.Name, s)
+			}
+		}
+		if ev.To != "" && w.states[ev.To] == nil {
+			return nil, fmt.Errorf("event %q enters undeclared state %q", ev.Name, ev.To)
+		}
+		for _, g := range ev.Grants {
+			if !g.Role.Valid() {
+				return nil, fmt.Errorf("event %q grants unknown role %q", ev.Name, g.Role)
+			}
+		}
+		w.events[ev.Name] = ev
+		for _, s := range ev.From {
+			dst := ev.To
+			if dst == "" {
+				dst = s
+			}
+			w.fsmEvents = append(w.fsmEvents, fsm.EventDesc{Name: string(ev.Name), Src: []string{string(s)}, Dst: string(dst)})
+		}
+	}
+	open := w.events[d.OpenEvent]
+	if open == nil || !contains(open.From, d.Initial) || open.To == "" || open.Apply == nil {
+		return nil, fmt.Errorf("open event %q must leave %q for another state and have an Apply", d.OpenEvent, d.Initial)
+	}
+	for i := range d.Timers {
+		td := &d.Timers[i]
+		if _, dup := w.timers[td.Name]; dup || td.Name == "" {
+			return nil, fmt.Errorf("timer %q empty or declared twice", td.Name)
+		}
+		if td.Workdays < 1 {
+			return nil, fmt.Errorf("timer %q: %d working days", td.Name, td.Workdays)
+		}
+		if td.Kind != TimerWarning && td.Kind != TimerDeadline {
+			return nil, fmt.Errorf("timer %q has no kind", td.Name)
+		}
+		ev := w.events[td.Event]
+		if ev == nil || len(ev.Grants) != 0 {
+			return nil, fmt.Errorf("timer %q fires %q, which is not a system-only event", td.Name, td.Event)
+		}
+		if !contains(td.Runs, td.Start) {
+			return nil, fmt.Errorf("timer %q does not run in its start state %q", td.Name, td.Start)
+		}
+		for _, s := range append(append([]State{}, td.Runs...), td.Pauses...) {
+			if w.states[s] == nil || w.states[s].Final {
+				return nil, fmt.Errorf("timer %q runs or pauses in undeclared or final state %q", td.Name, s)
+			}
+		}
+		for _, s := range td.Runs {
+			if !contains(ev.From, s) {
+				return nil, fmt.Errorf("timer %q runs in %q, where its event %q cannot fire", td.Name, s, td.Event)
+			}
+		}
+		w.timers[td.Name] = td
+	}
+	for _, s := range w.states {
+		if s.Name != d.Initial && !s.Final && len(w.outgoing(s.Name)) == 0 {
+			return nil, fmt.Errorf("state %q is not final but no event leaves it", s.Name)
+		}
+	}
+	return w, nil
+}
+
+// outgoing lists the events that can fire in state s, sorted.
+func (w *workflow) outgoing(s State) []EventName {
+	var out []EventName
+	for name, ev := range w.events {
+		if contains(ev.From, s) {
+			out = append(out, name)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func (e *Engine) workflowOf(name string) (*workflow, error) {
+	w, ok := e.workflows[name]
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "未知的业务流程“%s”。", "Unknown workflow %q.", name)
+	}
+	return w, nil
+}

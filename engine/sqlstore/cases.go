@@ -1,0 +1,183 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+func (q queries) loadCase(ctx context.Context, where string, arg any, lock bool) (*engine.Case, error) {
+	db := q.db.WithContext(ctx)
+	if lock && q.dialect == Postgres {
+		db = db.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var r caseRow
+	if err := db.Where(where, arg).Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, engine.Errorf(engine.ENOTFOUND, "找不到案件 %v。", "Case %v was not found.", arg)
+		}
+		return nil, err
+	}
+	var parties []partyRow
+	if err := q.db.WithContext(ctx).Where("case_id = ?", r.ID).Order("relation, org_code").Find(&parties).Error; err != nil {
+		return nil, err
+	}
+	return caseFromRow(r, parties), nil
+}
+
+// Case returns the case, or not_found.
+func (q queries) Case(ctx context.Context, id string) (*engine.Case, error) {
+	return q.loadCase(ctx, "id = ?", id, false)
+}
+
+// CaseByNumber returns the case with the number, or not_found.
+func (q queries) CaseByNumber(ctx context.Context, number string) (*engine.Case, error) {
+	return q.loadCase(ctx, "number = ?", number, false)
+}
+
+// LockCase returns the case for update (a row lock on PostgreSQL; SQLite
+// has one writer at a time).
+func (t *tx) LockCase(ctx context.Context, id string) (*engine.Case, error) {
+	return t.loadCase(ctx, "id = ?", id, true)
+}
+
+// InsertCase writes a new case and its parties.
+func (t *tx) InsertCase(ctx context.Context, c *engine.Case) error {
+	r := caseToRow(c)
+	if err := t.db.WithContext(ctx).Create(&r).Error; err != nil {
+		return translate(err)
+	}
+	return t.insertParties(ctx, c)
+}
+
+func (t *tx) insertParties(ctx context.Context, c *engine.Case) error {
+	if len(c.Parties) == 0 {
+		return nil
+	}
+	rows := make([]partyRow, len(c.Parties))
+	for i, p := range c.Parties {
+		rows[i] = partyRow{CaseID: c.ID, OrgCode: p.Org, Relation: string(p.Relation)}
+	}
+	return t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+}
+
+// UpdateCase writes c if its stored version is still oldVersion. Parties
+// are only ever added.
+func (t *tx) UpdateCase(ctx context.Context, c *engine.Case, oldVersion int) error {
+	r := caseToRow(c)
+	res := t.db.WithContext(ctx).Model(&caseRow{}).
+		Where("id = ? AND version = ?", c.ID, oldVersion).
+		Updates(map[string]any{
+			"state": r.State, "version": r.Version, "title": r.Title, "data": r.Data,
+			"updated_at": r.UpdatedAt, "warn_at": r.WarnAt, "due_at": r.DueAt,
+			"due_soon": r.DueSoon, "overdue": r.Overdue,
+			"ledger_head": r.LedgerHead, "ledger_len": r.LedgerLen,
+		})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return engine.Errorf(engine.ECONFLICT, "该案件已被他人更新，请刷新后重试。",
+			"The case was changed by someone else; reload and try again.")
+	}
+	return t.insertParties(ctx, c)
+}
+
+// NextNumber returns the next number for the prefix, starting at 1.
+func (t *tx) NextNumber(ctx context.Context, prefix string) (int, error) {
+	var n int
+	err := t.db.WithContext(ctx).Raw(
+		`INSERT INTO case_numbers (prefix, last) VALUES (?, 1)
+		 ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + 1
+		 RETURNING last`, prefix).Scan(&n).Error
+	return n, err
+}
+
+// Cases lists cases newest received first, narrowed by f.
+func (q queries) Cases(ctx context.Context, f engine.CaseFilter) ([]*engine.Case, error) {
+	db := q.db.WithContext(ctx).Model(&caseRow{})
+	if f.Workflow != "" {
+		db = db.Where("workflow = ?", f.Workflow)
+	}
+	if f.Scope != nil {
+		rels := make([]string, len(f.Scope.Relations))
+		for i, r := range f.Scope.Relations {
+			rels[i] = string(r)
+		}
+		db = db.Where("EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = cases.id AND p.org_code = ? AND p.relation IN ?)", f.Scope.Org, rels)
+	}
+	if f.Party != nil {
+		if f.Party.Relation != "" {
+			db = db.Where("EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = cases.id AND p.org_code = ? AND p.relation = ?)", f.Party.Org, string(f.Party.Relation))
+		} else {
+			db = db.Where("EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = cases.id AND p.org_code = ?)", f.Party.Org)
+		}
+	}
+	if len(f.States) > 0 {
+		states := make([]string, len(f.States))
+		for i, s := range f.States {
+			states[i] = string(s)
+		}
+		db = db.Where("state IN ?", states)
+	}
+	if f.DueSoon != nil {
+		db = db.Where("due_soon = ?", *f.DueSoon)
+	}
+	if f.Overdue != nil {
+		db = db.Where("overdue = ?", *f.Overdue)
+	}
+	if f.Text != "" {
+		pattern := "%" + escapeLike(strings.ToLower(f.Text)) + "%"
+		db = db.Where(`(LOWER(number) LIKE ? ESCAPE '\' OR LOWER(title) LIKE ? ESCAPE '\')`, pattern, pattern)
+	}
+	if !f.ReceivedFrom.IsZero() {
+		db = db.Where("received_at >= ?", f.ReceivedFrom.UTC())
+	}
+	if !f.ReceivedTo.IsZero() {
+		db = db.Where("received_at < ?", f.ReceivedTo.UTC())
+	}
+	if f.After != "" {
+		db = db.Where("(received_at, id) < (SELECT c2.received_at, c2.id FROM cases c2 WHERE c2.id = ?)", f.After)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	var rows []caseRow
+	if err := db.Order("received_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	return q.withParties(ctx, rows)
+}
+
+func (q queries) withParties(ctx context.Context, rows []caseRow) ([]*engine.Case, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var parties []partyRow
+	if err := q.db.WithContext(ctx).Where("case_id IN ?", ids).Order("relation, org_code").Find(&parties).Error; err != nil {
+		return nil, err
+	}
+	byCase := make(map[string][]partyRow, len(rows))
+	for _, p := range parties {
+		byCase[p.CaseID] = append(byCase[p.CaseID], p)
+	}
+	out := make([]*engine.Case, len(rows))
+	for i, r := range rows {
+		out[i] = caseFromRow(r, byCase[r.ID])
+	}
+	return out, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

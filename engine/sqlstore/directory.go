@@ -1,0 +1,270 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+type countyRow struct {
+	Code string `gorm:"primaryKey"`
+	Name string
+}
+
+func (countyRow) TableName() string { return "counties" }
+
+type parkRow struct {
+	Code       string `gorm:"primaryKey"`
+	Name       string
+	CountyCode string
+}
+
+func (parkRow) TableName() string { return "parks" }
+
+type bankRow struct {
+	Code string `gorm:"primaryKey"`
+	Name string
+}
+
+func (bankRow) TableName() string { return "banks" }
+
+type pairingRow struct {
+	ID           int64 `gorm:"primaryKey"`
+	Year         int
+	ParkCode     string
+	BankCode     string
+	Reason       string
+	RecordedAt   time.Time
+	RecordedBy   string
+	SupersededAt *time.Time
+}
+
+func (pairingRow) TableName() string { return "pairings" }
+
+type userRow struct {
+	Name         string `gorm:"primaryKey"`
+	DisplayName  string
+	Role         string
+	OrgCode      string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (userRow) TableName() string { return "users" }
+
+func pairingFromRow(r pairingRow) engine.Pairing {
+	return engine.Pairing{ID: r.ID, Year: r.Year, Park: r.ParkCode, Bank: r.BankCode, Reason: r.Reason,
+		RecordedAt: utc(r.RecordedAt), RecordedBy: r.RecordedBy, SupersededAt: utcPtr(r.SupersededAt)}
+}
+
+func userFromRow(r userRow) engine.User {
+	return engine.User{Name: r.Name, DisplayName: r.DisplayName, Role: engine.Role(r.Role), Org: r.OrgCode,
+		PasswordHash: r.PasswordHash, Disabled: r.Disabled, CreatedAt: utc(r.CreatedAt)}
+}
+
+// take reads one row by key, turning "no row" into a not_found error that
+// names what was looked for.
+func take[R any](ctx context.Context, db *gorm.DB, what, key, where string) (*R, error) {
+	var r R
+	if err := db.WithContext(ctx).Where(where, key).Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, notFound(what, key)
+		}
+		return nil, err
+	}
+	return &r, nil
+}
+
+// County returns the county, or not_found.
+func (q queries) County(ctx context.Context, code string) (*engine.County, error) {
+	r, err := take[countyRow](ctx, q.db, "区县", code, "code = ?")
+	if err != nil {
+		return nil, err
+	}
+	return &engine.County{Code: r.Code, Name: r.Name}, nil
+}
+
+// Park returns the park, or not_found.
+func (q queries) Park(ctx context.Context, code string) (*engine.Park, error) {
+	r, err := take[parkRow](ctx, q.db, "园区", code, "code = ?")
+	if err != nil {
+		return nil, err
+	}
+	return &engine.Park{Code: r.Code, Name: r.Name, County: r.CountyCode}, nil
+}
+
+// Bank returns the bank, or not_found.
+func (q queries) Bank(ctx context.Context, code string) (*engine.Bank, error) {
+	r, err := take[bankRow](ctx, q.db, "银行", code, "code = ?")
+	if err != nil {
+		return nil, err
+	}
+	return &engine.Bank{Code: r.Code, Name: r.Name}, nil
+}
+
+// User returns the user, or not_found.
+func (q queries) User(ctx context.Context, name string) (*engine.User, error) {
+	r, err := take[userRow](ctx, q.db, "用户", name, "name = ?")
+	if err != nil {
+		return nil, err
+	}
+	u := userFromRow(*r)
+	return &u, nil
+}
+
+// LeadBank returns the pairing in force for the park in the year, or a
+// no_pairing error.
+func (q queries) LeadBank(ctx context.Context, park string, year int) (*engine.Pairing, error) {
+	var r pairingRow
+	err := q.db.WithContext(ctx).Where("year = ? AND park_code = ? AND superseded_at IS NULL", year, park).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, engine.Errorf(engine.ENOPAIRING, "园区“%s”尚未配置 %d 年度的主联系行，请联系管理员。",
+			"Park %s has no lead bank for %d; ask the administrator to pair one.", park, year)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := pairingFromRow(r)
+	return &p, nil
+}
+
+// Counties lists the counties by code.
+func (s *Store) Counties(ctx context.Context) ([]engine.County, error) {
+	var rows []countyRow
+	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]engine.County, len(rows))
+	for i, r := range rows {
+		out[i] = engine.County{Code: r.Code, Name: r.Name}
+	}
+	return out, nil
+}
+
+// Parks lists the parks by code.
+func (s *Store) Parks(ctx context.Context) ([]engine.Park, error) {
+	var rows []parkRow
+	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]engine.Park, len(rows))
+	for i, r := range rows {
+		out[i] = engine.Park{Code: r.Code, Name: r.Name, County: r.CountyCode}
+	}
+	return out, nil
+}
+
+// Banks lists the banks by code.
+func (s *Store) Banks(ctx context.Context) ([]engine.Bank, error) {
+	var rows []bankRow
+	if err := s.db.WithContext(ctx).Order("code").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]engine.Bank, len(rows))
+	for i, r := range rows {
+		out[i] = engine.Bank{Code: r.Code, Name: r.Name}
+	}
+	return out, nil
+}
+
+// Users lists the users by name.
+func (s *Store) Users(ctx context.Context) ([]engine.User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Order("name").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]engine.User, len(rows))
+	for i, r := range rows {
+		out[i] = userFromRow(r)
+	}
+	return out, nil
+}
+
+// Pairings lists the year's pairings, superseded ones included, oldest first.
+func (s *Store) Pairings(ctx context.Context, year int) ([]engine.Pairing, error) {
+	var rows []pairingRow
+	if err := s.db.WithContext(ctx).Where("year = ?", year).Order("park_code, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]engine.Pairing, len(rows))
+	for i, r := range rows {
+		out[i] = pairingFromRow(r)
+	}
+	return out, nil
+}
+
+func (s *Store) upsert(ctx context.Context, row any) error {
+	return translate(s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(row).Error)
+}
+
+// PutCounty creates or updates a county.
+func (s *Store) PutCounty(ctx context.Context, c engine.County) error {
+	return s.upsert(ctx, &countyRow{Code: c.Code, Name: c.Name})
+}
+
+// PutPark creates or updates a park.
+func (s *Store) PutPark(ctx context.Context, p engine.Park) error {
+	return s.upsert(ctx, &parkRow{Code: p.Code, Name: p.Name, CountyCode: p.County})
+}
+
+// PutBank creates or updates a bank.
+func (s *Store) PutBank(ctx context.Context, b engine.Bank) error {
+	return s.upsert(ctx, &bankRow{Code: b.Code, Name: b.Name})
+}
+
+// PutUser creates or updates a user.
+func (s *Store) PutUser(ctx context.Context, u engine.User) error {
+	if !u.Role.Valid() {
+		return engine.Errorf(engine.EINVALID, "未知角色“%s”。", "Unknown role %q.", u.Role)
+	}
+	return s.upsert(ctx, &userRow{Name: u.Name, DisplayName: u.DisplayName, Role: string(u.Role), OrgCode: u.Org,
+		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt)})
+}
+
+// Pair makes p.Bank the lead bank of p.Park for p.Year; see
+// engine.DirectoryAdmin.
+func (s *Store) Pair(ctx context.Context, p engine.Pairing) (*engine.Pairing, error) {
+	var out engine.Pairing
+	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		q := queries{db: db, dialect: s.dialect}
+		if _, err := q.Park(ctx, p.Park); err != nil {
+			return err
+		}
+		if _, err := q.Bank(ctx, p.Bank); err != nil {
+			return err
+		}
+		cur, err := q.LeadBank(ctx, p.Park, p.Year)
+		switch {
+		case err == nil && cur.Bank == p.Bank:
+			out = *cur
+			return nil
+		case err == nil && p.Reason == "":
+			return engine.Errorf(engine.EDUPLICATE, "园区“%[1]s”%[3]d 年度已有主联系行“%[2]s”；年内更换须说明原因。",
+				"Park %[1]s already has lead bank %[2]s for %[3]d; a change within the year needs a reason.", p.Park, cur.Bank, p.Year)
+		case err == nil:
+			at := utc(p.RecordedAt)
+			if err := db.Model(&pairingRow{}).Where("id = ?", cur.ID).Update("superseded_at", at).Error; err != nil {
+				return err
+			}
+		case engine.ErrorCode(err) != engine.ENOPAIRING:
+			return err
+		}
+		r := pairingRow{Year: p.Year, ParkCode: p.Park, BankCode: p.Bank, Reason: p.Reason,
+			RecordedAt: utc(p.RecordedAt), RecordedBy: p.RecordedBy}
+		if err := db.Create(&r).Error; err != nil {
+			return err
+		}
+		out = pairingFromRow(r)
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &out, nil
+}

@@ -1,0 +1,220 @@
+// Package sqlstore implements engine.Store on PostgreSQL and on SQLite (the
+// embedded default, through a pure-Go driver) with gorm. Migrations are
+// versioned SQL files per dialect, embedded and applied with goose.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Store is an engine.Store on a SQL database.
+type Store struct {
+	queries
+	sqlDB *sql.DB
+}
+
+var (
+	_ engine.Store          = (*Store)(nil)
+	_ engine.Tx             = (*tx)(nil)
+	_ engine.DirectoryAdmin = (*Store)(nil)
+)
+
+// Options tune a Store.
+type Options struct {
+	// MaxOpenConns caps PostgreSQL connections; default 20. SQLite always
+	// uses one connection: it serialises writers anyway.
+	MaxOpenConns int
+	// LogQueries logs every SQL statement (debugging).
+	LogQueries bool
+}
+
+// Open connects to the database at rawURL: "postgres://…" (or
+// "postgresql://…") or "sqlite://PATH" ("sqlite://:memory:" for a throw-away
+// database). It does not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
+	var (
+		dialector gorm.Dialector
+		dialect   Dialect
+	)
+	switch {
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		dialect = Postgres
+		dialector = postgres.Open(rawURL)
+	case strings.HasPrefix(rawURL, "sqlite://"):
+		dialect = SQLite
+		dsn, err := sqliteDSN(strings.TrimPrefix(rawURL, "sqlite://"))
+		if err != nil {
+			return nil, err
+		}
+		dialector = sqlite.Open(dsn)
+	default:
+		return nil, fmt.Errorf("sqlstore: database URL must start with postgres:// or sqlite://, got %q", redact(rawURL))
+	}
+	cfg := &gorm.Config{
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	if opts.LogQueries {
+		cfg.Logger = logger.Default.LogMode(logger.Info)
+	}
+	db, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s: %w", redact(rawURL), err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		n := opts.MaxOpenConns
+		if n <= 0 {
+			n = 20
+		}
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("sqlstore: connect to %s: %w", redact(rawURL), err)
+	}
+	return &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB}, nil
+}
+
+// sqliteDSN turns a path into a DSN for the pure-Go driver: WAL, a busy
+// timeout, foreign keys, immediate write transactions, times stored in a
+// sortable text form.
+func sqliteDSN(path string) (string, error) {
+	if path == "" {
+		return "", fmt.Errorf("sqlstore: sqlite:// needs a path")
+	}
+	if path != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return "", fmt.Errorf("sqlstore: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	return "file:" + path + "?" + q.Encode(), nil
+}
+
+// redact hides the password of a URL for messages.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// Dialect returns the database's dialect.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the underlying gorm handle, for packages of this module that
+// keep their own tables in the same database.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Migrate applies every migration not yet applied and returns their names.
+// On PostgreSQL a session lock makes concurrent migrations wait for each
+// other.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	var (
+		dialect goose.Dialect
+		dir     string
+		opts    []goose.ProviderOption
+	)
+	switch s.dialect {
+	case Postgres:
+		dialect, dir = goose.DialectPostgres, "migrations/postgres"
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	default:
+		dialect, dir = goose.DialectSQLite3, "migrations/sqlite"
+	}
+	fsys, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(dialect, s.sqlDB, fsys, append(opts, goose.WithDisableGlobalRegistry(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Source.Path)
+	}
+	return names, nil
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+// Directory returns the reference data.
+func (s *Store) Directory() engine.DirectoryAdmin { return s }
+
+// InTx runs fn in one transaction.
+func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
+	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(&tx{queries: queries{db: db, dialect: s.dialect}})
+	})
+	return translate(err)
+}
+
+// queries are the reads and writes shared by a Store and its transactions.
+type queries struct {
+	db      *gorm.DB
+	dialect Dialect
+}
+
+// tx is one transaction.
+type tx struct {
+	queries
+}

@@ -1,0 +1,102 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+func (q queries) timer(ctx context.Context, id string, lock bool) (*engine.Timer, error) {
+	db := q.db.WithContext(ctx)
+	if lock && q.dialect == Postgres {
+		db = db.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var r timerRow
+	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, notFound("计时器", id)
+		}
+		return nil, err
+	}
+	t := timerFromRow(r)
+	return &t, nil
+}
+
+// Timer returns the timer row, or not_found.
+func (t *tx) Timer(ctx context.Context, id string) (*engine.Timer, error) {
+	return t.timer(ctx, id, false)
+}
+
+// LockTimer returns the timer row for update, or not_found.
+func (t *tx) LockTimer(ctx context.Context, id string) (*engine.Timer, error) {
+	return t.timer(ctx, id, true)
+}
+
+// CaseTimers returns the case's timer rows, oldest first.
+func (q queries) CaseTimers(ctx context.Context, caseID string) ([]engine.Timer, error) {
+	var rows []timerRow
+	if err := q.db.WithContext(ctx).Where("case_id = ?", caseID).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]engine.Timer, len(rows))
+	for i, r := range rows {
+		out[i] = timerFromRow(r)
+	}
+	return out, nil
+}
+
+// InsertTimer writes a new timer row.
+func (t *tx) InsertTimer(ctx context.Context, tm *engine.Timer) error {
+	r := timerToRow(tm)
+	return translate(t.db.WithContext(ctx).Create(&r).Error)
+}
+
+// UpdateTimer writes tm if its stored status is still from.
+func (t *tx) UpdateTimer(ctx context.Context, tm *engine.Timer, from engine.TimerStatus) (bool, error) {
+	r := timerToRow(tm)
+	res := t.db.WithContext(ctx).Model(&timerRow{}).
+		Where("id = ? AND status = ?", tm.ID, string(from)).
+		Updates(map[string]any{"status": r.Status, "due_at": r.DueAt, "remaining": r.Remaining, "updated_at": r.UpdatedAt})
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// PendingTimers returns every pending timer, by due time.
+func (q queries) PendingTimers(ctx context.Context) ([]engine.TimerRef, error) {
+	var rows []timerRow
+	err := q.db.WithContext(ctx).Select("id", "due_at").Where("status = ?", string(engine.TimerPending)).
+		Order("due_at").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]engine.TimerRef, len(rows))
+	for i, r := range rows {
+		out[i] = engine.TimerRef{ID: r.ID, DueAt: utc(r.DueAt)}
+	}
+	return out, nil
+}
+
+// PendingAmong returns which of ids name pending timers.
+func (q queries) PendingAmong(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool)
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		var found []string
+		err := q.db.WithContext(ctx).Model(&timerRow{}).Where("id IN ? AND status = ?", ids[:n], string(engine.TimerPending)).
+			Pluck("id", &found).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			out[id] = true
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}

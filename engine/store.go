@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/parkfin/parkfin/engine/ledger"
+)
+
+// Timer is a timer row: the truth about one armed deadline of one case.
+type Timer struct {
+	ID     string
+	CaseID string
+	// Name is the TimerDef's name.
+	Name string
+	// Event is fired when it falls due.
+	Event EventName
+	Kind  TimerKind
+	// DueAt is when it falls due; meaningful while pending.
+	DueAt  time.Time
+	Status TimerStatus
+	// Remaining is the working days left while paused.
+	Remaining int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// CaseFilter selects cases. Zero fields do not filter.
+type CaseFilter struct {
+	Workflow string
+	States   []State
+	// Scope restricts to cases the organisation Scope.Org stands to in
+	// one of Scope.Relations: what a user of that organisation may see.
+	Scope *Scope
+	// Party restricts to cases that have this party (Relation may be
+	// empty: in any relation).
+	Party   *Party
+	DueSoon *bool
+	Overdue *bool
+	// Text matches the number or title, case-insensitively.
+	Text string
+	// ReceivedFrom and ReceivedTo bound ReceivedAt: [from, to).
+	ReceivedFrom time.Time
+	ReceivedTo   time.Time
+	// After is a cursor: cases ordered by (ReceivedAt desc, ID desc) after
+	// the one with this ID.
+	After string
+	// Limit caps the result; zero means 100.
+	Limit int
+}
+
+// Scope is the part of all cases an organisation may see.
+type Scope struct {
+	Org       string
+	Relations []Relation
+}
+
+// Store is the database. The engine is its only writer of cases, timers and
+// the ledger.
+type Store interface {
+	// InTx runs fn in one transaction, committing if fn returns nil.
+	InTx(ctx context.Context, fn func(Tx) error) error
+	// Case returns the case, or a not_found error.
+	Case(ctx context.Context, id string) (*Case, error)
+	// CaseByNumber returns the case with the human number, or not_found.
+	CaseByNumber(ctx context.Context, number string) (*Case, error)
+	// Cases lists cases newest received first.
+	Cases(ctx context.Context, f CaseFilter) ([]*Case, error)
+	// CaseLedger returns the case's entries, oldest first.
+	CaseLedger(ctx context.Context, caseID string) ([]ledger.Entry, error)
+	// CaseTimers returns the case's timer rows, oldest first.
+	CaseTimers(ctx context.Context, caseID string) ([]Timer, error)
+	// PendingTimers returns every pending timer row.
+	PendingTimers(ctx context.Context) ([]TimerRef, error)
+	// PendingAmong returns which of the IDs name pending timer rows.
+	PendingAmong(ctx context.Context, ids []string) (map[string]bool, error)
+	// VerifyLedger checks the whole ledger in one consistent snapshot.
+	VerifyLedger(ctx context.Context) (ledger.Report, error)
+	// Directory returns the reference data.
+	Directory() DirectoryAdmin
+	// Close releases the database.
+	Close() error
+}
+
+// Tx is one transaction of a Store.
+type Tx interface {
+	Directory
+	// LockCase returns the case for update, or not_found.
+	LockCase(ctx context.Context, id string) (*Case, error)
+	// InsertCase writes a new case with its parties.
+	InsertCase(ctx context.Context, c *Case) error
+	// UpdateCase writes c (and its parties) if its stored version is still
+	// oldVersion; a version_conflict error otherwise.
+	UpdateCase(ctx context.Context, c *Case, oldVersion int) error
+	// NextNumber returns the next sequence number for the case-number
+	// prefix, starting at 1.
+	NextNumber(ctx context.Context, prefix string) (int, error)
+	// NextLedgerSeq reserves the next global ledger sequence number.
+	NextLedgerSeq(ctx context.Context) (int64, error)
+	// AppendLedger appends a sealed entry.
+	AppendLedger(ctx context.Context, e *ledger.Entry) error
+	// CaseTimers returns the case's timer rows.
+	CaseTimers(ctx context.Context, caseID string) ([]Timer, error)
+	// Timer returns the timer row without locking it, or not_found.
+	Timer(ctx context.Context, id string) (*Timer, error)
+	// LockTimer returns the timer row for update, or not_found. Callers
+	// lock the timer's case first.
+	LockTimer(ctx context.Context, id string) (*Timer, error)
+	// InsertTimer writes a new timer row.
+	InsertTimer(ctx context.Context, t *Timer) error
+	// UpdateTimer writes t if its stored status is still from; it reports
+	// whether it did.
+	UpdateTimer(ctx context.Context, t *Timer, from TimerStatus) (bool, error)
+}
+
+// Calendar computes working-day time limits. engine/calendar implements it.
+type Calendar interface {
+	// Deadline returns the end (24:00, Asia/Shanghai) of the nth working
+	// day after the day of from.
+	Deadline(from time.Time, n int) (time.Time, error)
+	// Remaining returns the working days left at pausedAt on a limit that
+	// ends at dueAt.
+	Remaining(pausedAt, dueAt time.Time) (int, error)
+}

@@ -1,0 +1,334 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/looplab/fsm"
+
+	"github.com/parkfin/parkfin/engine/ledger"
+)
+
+// OpenRequest asks for a new case.
+type OpenRequest struct {
+	Workflow string
+	Actor    Actor
+	// Payload is the workflow's opening input.
+	Payload json.RawMessage
+	// ReceivedAt is when the need reached the window; zero means now. It
+	// may lie in the past by at most the workflow's MaxBackdate, never in
+	// the future.
+	ReceivedAt time.Time
+}
+
+// FireRequest asks to fire an event on a case.
+type FireRequest struct {
+	CaseID string
+	Event  EventName
+	Actor  Actor
+	// Version is the case version the actor saw; if the case has moved on
+	// since, the request fails with a version_conflict error. Zero skips
+	// the check (operator commands acting on the current state).
+	Version int
+	Payload json.RawMessage
+}
+
+// effects are what a committed transaction asks of the timer index.
+type effects struct {
+	schedule []TimerRef
+	remove   []string
+}
+
+// Open creates a case and fires its workflow's open event in one
+// transaction. Errors: validation_failed for a bad payload or received time,
+// forbidden when the actor may not open it, not_found for an unknown
+// workflow, and whatever the workflow's open event returns.
+func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
+	w, err := e.workflowOf(req.Workflow)
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	received := req.ReceivedAt.Truncate(time.Microsecond)
+	if received.IsZero() {
+		received = now
+	}
+	if received.After(now) {
+		return nil, Invalid(FieldError{Field: "received_at", Code: "in_future",
+			Message: "The received time cannot be in the future.", MessageZH: "受理时间不能晚于当前时间。"})
+	}
+	if now.Sub(received) > w.def.MaxBackdate {
+		days := int(w.def.MaxBackdate / (24 * time.Hour))
+		return nil, Invalid(FieldError{Field: "received_at", Code: "too_old",
+			Message:   fmt.Sprintf("The received time may be at most %d days back.", days),
+			MessageZH: fmt.Sprintf("受理时间最多只能补录 %d 天以内的纸质登记。", days)})
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	c := &Case{
+		ID:         id.String(),
+		Workflow:   w.def.Name,
+		State:      w.def.Initial,
+		ReceivedAt: received,
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}
+	var fx effects
+	err = e.store.InTx(ctx, func(tx Tx) error {
+		fx = effects{}
+		c.Parties = nil
+		return e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, now, true, &fx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.afterCommit(ctx, fx)
+	return c, nil
+}
+
+// Fire fires an event on a case. Errors: not_found when the case does not
+// exist or the actor may not see it, forbidden when the actor may see it but
+// not fire this event, transition_not_allowed when the event cannot fire in
+// the case's state, version_conflict when the case moved on since the
+// version the actor saw, validation_failed for a bad payload.
+func (e *Engine) Fire(ctx context.Context, req FireRequest) (*Case, error) {
+	now := e.now()
+	var (
+		c  *Case
+		fx effects
+	)
+	err := e.store.InTx(ctx, func(tx Tx) error {
+		fx = effects{}
+		var err error
+		c, err = tx.LockCase(ctx, req.CaseID)
+		if err != nil {
+			return err
+		}
+		w, err := e.workflowOf(c.Workflow)
+		if err != nil {
+			return err
+		}
+		if !w.canSee(req.Actor, c) {
+			return caseNotFound(req.CaseID)
+		}
+		if req.Version != 0 && req.Version != c.Version {
+			return Errorf(ECONFLICT, "该案件已被他人更新（您看到的是第 %d 版，当前为第 %d 版），请刷新后重试。",
+				"The case was changed by someone else (you saw version %d, it is now %d); reload and try again.", req.Version, c.Version)
+		}
+		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, now, false, &fx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.afterCommit(ctx, fx)
+	return c, nil
+}
+
+// errNotDue says a timer was claimed before its due instant (a clock ahead of
+// the one that armed it); the worker puts it back.
+var errNotDue = errors.New("engine: timer not yet due")
+
+// FireTimer fires a due timer's event as the system, in one transaction. It
+// reports whether the timer fired; a timer that is no longer pending (fired
+// already, cancelled, paused) or whose case moved to a state where its event
+// cannot fire is a no-op, so a timer delivered twice has one effect.
+func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
+	now := e.now()
+	var (
+		fired bool
+		fx    effects
+	)
+	err := e.store.InTx(ctx, func(tx Tx) error {
+		fired, fx = false, effects{}
+		// Lock the case before the timer row, in the same order as Fire
+		// does, so that a bank's answer racing the breach cannot deadlock.
+		tm, err := tx.Timer(ctx, timerID)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil
+		}
+		if err != nil || tm.Status != TimerPending {
+			return err
+		}
+		c, err := tx.LockCase(ctx, tm.CaseID)
+		if err != nil {
+			return err
+		}
+		if tm, err = tx.LockTimer(ctx, timerID); err != nil || tm.Status != TimerPending {
+			return err
+		}
+		if now.Before(tm.DueAt) {
+			return errNotDue
+		}
+		w, err := e.workflowOf(c.Workflow)
+		if err != nil {
+			return err
+		}
+		// Mark the row fired first, guarded by its status, so that the
+		// transition below does not see it as a running timer to cancel.
+		tm.Status = TimerFired
+		tm.UpdatedAt = now
+		ok, err := tx.UpdateTimer(ctx, tm, TimerPending)
+		if err != nil || !ok {
+			return err
+		}
+		ev := w.events[tm.Event]
+		if ev == nil || !contains(ev.From, c.State) {
+			return nil
+		}
+		switch tm.Kind {
+		case TimerWarning:
+			c.DueSoon = true
+		case TimerDeadline:
+			c.Overdue = true
+		}
+		payload, err := json.Marshal(map[string]string{"timer": tm.Name, "due_at": tm.DueAt.UTC().Format(time.RFC3339Nano)})
+		if err != nil {
+			return err
+		}
+		if err := e.move(ctx, tx, w, c, tm.Event, System, payload, now, false, &fx); err != nil {
+			return err
+		}
+		fired = true
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	e.afterCommit(ctx, fx)
+	return fired, nil
+}
+
+// move runs one transition of c inside tx: authorisation, the state machine
+// with the event's Apply, timers, the ledger entry and the case write.
+func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, now time.Time, opening bool, fx *effects) error {
+	ev := w.events[name]
+	if ev == nil {
+		return Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
+	}
+	if !opening && !w.mayFire(actor, ev, c) {
+		return Errorf(EFORBIDDEN, "您无权对该案件执行“%s”操作。", "You may not %s this case.", name)
+	}
+	from := c.State
+	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx}
+	machine := fsm.NewFSM(string(from), w.fsmEvents, fsm.Callbacks{
+		"before_event": func(ctx context.Context, fe *fsm.Event) {
+			t.To = State(fe.Dst)
+			if ev.Apply == nil {
+				if actor.Role == RoleSystem {
+					return // the engine's own record (which timer fired)
+				}
+				if len(payload) != 0 && string(payload) != "null" && string(payload) != "{}" {
+					fe.Cancel(Invalid(FieldError{Field: "payload", Code: "unexpected",
+						Message: "This action takes no details.", MessageZH: "该操作不需要填写内容。"}))
+				}
+				t.Payload = nil
+				return
+			}
+			if err := ev.Apply(ctx, t); err != nil {
+				fe.Cancel(err)
+			}
+		},
+	})
+	if err := machine.Event(ctx, string(name)); err != nil {
+		var (
+			canceled fsm.CanceledError
+			noTrans  fsm.NoTransitionError
+			invalid  fsm.InvalidEventError
+		)
+		switch {
+		case errors.As(err, &canceled):
+			return canceled.Err
+		case errors.As(err, &noTrans):
+			// A self-transition: looplab/fsm reports it, the case stays.
+			if noTrans.Err != nil {
+				return noTrans.Err
+			}
+		case errors.As(err, &invalid):
+			return Errorf(ETRANSITION, "案件当前状态为“%s”，不能执行“%s”操作。",
+				"The case is %s; %s is not possible now.", from, name)
+		default:
+			return err
+		}
+	}
+	if opening {
+		if !w.mayFire(actor, ev, c) {
+			return Errorf(EFORBIDDEN, "您无权登记该案件。", "You may not open this case.")
+		}
+		seq, err := tx.NextNumber(ctx, c.Number)
+		if err != nil {
+			return err
+		}
+		c.Number = fmt.Sprintf("%s%05d", c.Number, seq)
+	}
+	c.State = State(machine.Current())
+	oldVersion := c.Version
+	c.Version++
+	c.UpdatedAt = now
+	if err := e.moveTimers(ctx, tx, w, c, from, now, opening, fx); err != nil {
+		return err
+	}
+	entry, err := e.appendLedger(ctx, tx, c, name, actor, from, t.Payload, now)
+	if err != nil {
+		return err
+	}
+	c.LedgerHead = entry.Hash
+	c.LedgerLen++
+	if opening {
+		return tx.InsertCase(ctx, c)
+	}
+	return tx.UpdateCase(ctx, c, oldVersion)
+}
+
+func (e *Engine) appendLedger(ctx context.Context, tx Tx, c *Case, name EventName, actor Actor, from State, payload json.RawMessage, now time.Time) (*ledger.Entry, error) {
+	canon, err := ledger.CanonicalJSON(payload)
+	if err != nil {
+		return nil, Invalid(FieldError{Field: "payload", Code: "malformed",
+			Message: "The details are not valid JSON.", MessageZH: "提交的内容格式有误。"})
+	}
+	seq, err := tx.NextLedgerSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entry := &ledger.Entry{
+		Seq: seq, CaseID: c.ID, At: now,
+		ActorUser: actor.User, ActorRole: string(actor.Role), ActorOrg: actor.Org,
+		Event: string(name), From: string(from), To: string(c.State),
+		Payload: canon, PrevHash: c.LedgerHead,
+	}
+	if err := entry.Seal(); err != nil {
+		return nil, err
+	}
+	if err := tx.AppendLedger(ctx, entry); err != nil {
+		return nil, err
+	}
+	return entry, nil
+}
+
+// afterCommit tells the timer index what the committed transaction armed and
+// disarmed. A failure is logged, not returned: the rows are the truth and the
+// reconciler repairs the index.
+func (e *Engine) afterCommit(ctx context.Context, fx effects) {
+	if e.index == nil {
+		return
+	}
+	if len(fx.remove) > 0 {
+		if err := e.index.Remove(ctx, fx.remove...); err != nil {
+			e.log.Warn("timer index: remove failed; the reconciler will repair it", "err", err, "timers", len(fx.remove))
+		}
+	}
+	if len(fx.schedule) > 0 {
+		if err := e.index.Schedule(ctx, fx.schedule...); err != nil {
+			e.log.Warn("timer index: schedule failed; the reconciler will repair it", "err", err, "timers", len(fx.schedule))
+		}
+	}
+}
+
+func caseNotFound(id string) error {
+	return Errorf(ENOTFOUND, "找不到案件 %s。", "Case %s was not found.", id)
+}

@@ -1,0 +1,312 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// WorkerConfig holds what a Worker is built from. Zero fields take the
+// defaults.
+type WorkerConfig struct {
+	// Poll is the longest the worker sleeps between looks at the index;
+	// it wakes earlier when the next timer falls due sooner. Default 100ms.
+	Poll time.Duration
+	// Lease is how long a claimed timer stays with this worker before
+	// another may claim it (the worker died). Default 30s.
+	Lease time.Duration
+	// Batch is how many timers one claim takes. Default 256.
+	Batch int
+	// Concurrency is how many timers fire at once. Default 8.
+	Concurrency int
+	// ReconcileEvery is how often the index is repaired from the rows.
+	// Default 1 minute.
+	ReconcileEvery time.Duration
+	// ShutdownGrace bounds how long in-flight timers may take to finish
+	// once the worker is told to stop. Default 5s.
+	ShutdownGrace time.Duration
+	Logger        *slog.Logger
+}
+
+// Worker claims due timers from a TimerIndex and fires them through the
+// engine. Any number of workers may share one database and one index: the
+// index hands each timer to one of them at a time, and the timer row makes a
+// second delivery a no-op.
+type Worker struct {
+	engine *Engine
+	index  TimerIndex
+	cfg    WorkerConfig
+	log    *slog.Logger
+
+	mu        sync.Mutex
+	indexDown bool
+	wake      chan struct{}
+}
+
+// NewWorker returns a worker firing the timers of e from index.
+func NewWorker(e *Engine, index TimerIndex, cfg WorkerConfig) *Worker {
+	if cfg.Poll <= 0 {
+		cfg.Poll = 100 * time.Millisecond
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 30 * time.Second
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 256
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	if cfg.ReconcileEvery <= 0 {
+		cfg.ReconcileEvery = time.Minute
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 5 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = e.log
+	}
+	return &Worker{engine: e, index: index, cfg: cfg, log: cfg.Logger, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes a sleeping worker look at the index now (a timer was armed
+// that may fall due before its next look).
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run reconciles the index, then fires due timers until ctx is done. On
+// return, timers it had claimed but not fired are released to other workers.
+func (w *Worker) Run(ctx context.Context) error {
+	w.reconcile(ctx)
+	lastReconcile := time.Now()
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if time.Since(lastReconcile) >= w.cfg.ReconcileEvery {
+			w.reconcile(ctx)
+			lastReconcile = time.Now()
+		}
+		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
+			w.log.Error("timer worker: firing failed", "err", err)
+		}
+		wait := w.cfg.Poll
+		if at, ok, err := w.index.Next(ctx); err == nil && ok {
+			if d := at.Sub(w.engine.clock.Now()); d < wait {
+				wait = max(d, time.Millisecond)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-w.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// Drain claims and fires every timer due now, batch after batch, and returns
+// how many fired. It stops claiming when ctx is done; what it claimed by then
+// is finished (within ShutdownGrace) or released.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	total := 0
+	for ctx.Err() == nil {
+		refs, err := w.index.Claim(ctx, w.engine.clock.Now(), w.cfg.Batch, w.cfg.Lease)
+		if err != nil {
+			if ctx.Err() != nil {
+				return total, nil
+			}
+			w.setIndexDown(err)
+			return total, nil
+		}
+		w.setIndexDown(nil)
+		if len(refs) == 0 {
+			return total, nil
+		}
+		n, err := w.fire(ctx, refs)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// fire fires the claimed timers with bounded concurrency and acks those that
+// are done. Work already claimed is finished even if ctx is cancelled, within
+// the shutdown grace; the rest is released.
+func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(w.cfg.ShutdownGrace, cancel) })
+	defer stop()
+
+	var (
+		mu       sync.Mutex
+		fired    int
+		done     []string
+		release  []string
+		firstErr error
+	)
+	sem := make(chan struct{}, w.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for _, ref := range refs {
+		if ctx.Err() != nil {
+			mu.Lock()
+			release = append(release, ref.ID)
+			mu.Unlock()
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(ref TimerRef) {
+			defer func() { <-sem; wg.Done() }()
+			ok, err := w.fireOne(work, ref)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, errNotDue):
+				// Claimed early (clocks disagree): put it back as due.
+				release = append(release, ref.ID)
+			case err != nil:
+				// Leave it claimed: its lease expires and it is retried.
+				if firstErr == nil {
+					firstErr = err
+				}
+			default:
+				done = append(done, ref.ID)
+				if ok {
+					fired++
+				}
+			}
+		}(ref)
+	}
+	wg.Wait()
+	bg := context.WithoutCancel(ctx)
+	if len(done) > 0 {
+		if err := w.index.Ack(bg, done...); err != nil {
+			w.setIndexDown(err)
+		}
+	}
+	if len(release) > 0 {
+		if err := w.index.Release(bg, release...); err != nil {
+			w.setIndexDown(err)
+		}
+	}
+	return fired, firstErr
+}
+
+// fireOne fires one timer, retrying a few times when the database reports a
+// transient conflict (a case changed under it).
+func (w *Worker) fireOne(ctx context.Context, ref TimerRef) (bool, error) {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		var ok bool
+		ok, err = w.engine.FireTimer(ctx, ref.ID)
+		if err == nil || errors.Is(err, errNotDue) || ErrorCode(err) != ECONFLICT {
+			return ok, err
+		}
+	}
+	return false, err
+}
+
+// setIndexDown logs an index outage once when it starts and once when it
+// ends, not once per poll.
+func (w *Worker) setIndexDown(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case err != nil && !w.indexDown:
+		w.indexDown = true
+		w.log.Error("timer index unreachable; timers wait in the database until it is back", "err", err)
+	case err == nil && w.indexDown:
+		w.indexDown = false
+		w.log.Info("timer index reachable again; reconciling")
+		go w.reconcile(context.Background())
+	}
+}
+
+func (w *Worker) reconcile(ctx context.Context) {
+	added, dropped, err := w.engine.Reconcile(ctx, w.index)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.setIndexDown(err)
+		}
+		return
+	}
+	if added > 0 || dropped > 0 {
+		w.log.Info("timer index reconciled", "added", added, "dropped", dropped)
+	}
+}
+
+// Reconcile repairs the index from the timer rows: every pending row missing
+// from the index is put back, and every index entry whose row is no longer
+// pending is dropped. It reads the index before the rows, so a timer armed
+// meanwhile is never taken for stale.
+func (e *Engine) Reconcile(ctx context.Context, index TimerIndex) (added, dropped int, err error) {
+	ids, err := index.IDs(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	pending, err := e.store.PendingTimers(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	inIndex := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		inIndex[id] = true
+	}
+	isPending := make(map[string]bool, len(pending))
+	var missing []TimerRef
+	for _, ref := range pending {
+		isPending[ref.ID] = true
+		if !inIndex[ref.ID] {
+			missing = append(missing, ref)
+		}
+	}
+	var stale []string
+	for _, id := range ids {
+		if !isPending[id] {
+			stale = append(stale, id)
+		}
+	}
+	for len(missing) > 0 {
+		n := min(len(missing), 1000)
+		if err := index.Schedule(ctx, missing[:n]...); err != nil {
+			return added, dropped, err
+		}
+		added += n
+		missing = missing[n:]
+	}
+	if len(stale) > 0 {
+		// Check again just before dropping: a row may have been resumed.
+		still, err := e.store.PendingAmong(ctx, stale)
+		if err != nil {
+			return added, dropped, err
+		}
+		var drop []string
+		for _, id := range stale {
+			if !still[id] {
+				drop = append(drop, id)
+			}
+		}
+		for len(drop) > 0 {
+			n := min(len(drop), 1000)
+			if err := index.Remove(ctx, drop[:n]...); err != nil {
+				return added, dropped, err
+			}
+			dropped += n
+			drop = drop[n:]
+		}
+	}
+	return added, dropped, nil
+}

@@ -1,0 +1,185 @@
+package financing_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/memtimer"
+	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/financing/uscc"
+)
+
+var shanghai = calendar.Location()
+
+// at returns the instant of a Shanghai wall-clock time.
+func at(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, shanghai)
+}
+
+// env is one engine with the financing workflow on a fresh database loaded
+// with the demo data, a fake clock and an in-process timer index.
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	clock  *engine.FakeClock
+	store  *sqlstore.Store
+	index  *memtimer.Index
+	engine *engine.Engine
+	worker *engine.Worker
+}
+
+// forEachDB runs fn as a subtest on SQLite and on PostgreSQL.
+func forEachDB(t *testing.T, fn func(t *testing.T, db testsvc.Database)) {
+	for _, db := range testsvc.Databases() {
+		t.Run(db.Name, func(t *testing.T) { fn(t, db) })
+	}
+}
+
+func MustEnv(t *testing.T, db testsvc.Database, start time.Time) *env {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	if _, err := demo.Seed(ctx, store, start); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	cal, err := calendar.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := engine.NewFakeClock(start)
+	index := memtimer.New()
+	eng := engine.New(engine.Config{Store: store, Clock: clock, Calendar: cal, Index: index})
+	eng.Register(financing.Definition(financing.Config{}))
+	return &env{t: t, ctx: ctx, clock: clock, store: store, index: index, engine: eng,
+		worker: engine.NewWorker(eng, index, engine.WorkerConfig{})}
+}
+
+// actor returns the demo user's actor.
+func (e *env) actor(name string) engine.Actor {
+	e.t.Helper()
+	u, err := e.store.User(e.ctx, name)
+	if err != nil {
+		e.t.Fatalf("user %s: %v", name, err)
+	}
+	return u.Actor()
+}
+
+// validUSCC returns a valid credit code built from seventeen characters.
+func validUSCC(t *testing.T, first17 string) string {
+	t.Helper()
+	c, err := uscc.CheckChar(first17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return first17 + string(c)
+}
+
+func (e *env) openInput(park string) financing.OpenInput {
+	return financing.OpenInput{
+		Park:       park,
+		Enterprise: financing.Enterprise{Name: "益阳市示范机械制造有限公司", USCC: validUSCC(e.t, "91430900MA4L00001")},
+		Need:       "扩大生产线，需流动资金贷款，希望了解抵押条件和办理流程。",
+		Amount:     "3000000",
+	}
+}
+
+// open registers a case at the GXQ window (lead bank ICBC, county GX).
+func (e *env) open(received time.Time) *engine.Case {
+	e.t.Helper()
+	return e.openAs("window-GXQ", e.openInput("GXQ"), received)
+}
+
+func (e *env) openAs(user string, in financing.OpenInput, received time.Time) *engine.Case {
+	e.t.Helper()
+	c, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor(user), Payload: mustJSON(e.t, in), ReceivedAt: received})
+	if err != nil {
+		e.t.Fatalf("open: %v", err)
+	}
+	return c
+}
+
+// fire fires an event as the user on the case's current version.
+func (e *env) fire(c *engine.Case, user string, ev engine.EventName, payload any) (*engine.Case, error) {
+	e.t.Helper()
+	cur, err := e.store.Case(e.ctx, c.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.engine.Fire(e.ctx, engine.FireRequest{CaseID: c.ID, Event: ev, Actor: e.actor(user), Version: cur.Version, Payload: mustJSON(e.t, payload)})
+}
+
+func (e *env) mustFire(c *engine.Case, user string, ev engine.EventName, payload any) *engine.Case {
+	e.t.Helper()
+	c, err := e.fire(c, user, ev, payload)
+	if err != nil {
+		e.t.Fatalf("%s by %s: %v", ev, user, err)
+	}
+	return c
+}
+
+// drain fires every timer due at the fake clock's instant.
+func (e *env) drain() int {
+	e.t.Helper()
+	n, err := e.worker.Drain(e.ctx)
+	if err != nil {
+		e.t.Fatalf("drain: %v", err)
+	}
+	return n
+}
+
+func (e *env) reload(c *engine.Case) *engine.Case {
+	e.t.Helper()
+	c, err := e.store.Case(e.ctx, c.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+func (e *env) events(c *engine.Case) []string {
+	e.t.Helper()
+	entries, err := e.store.CaseLedger(e.ctx, c.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := make([]string, len(entries))
+	for i, en := range entries {
+		out[i] = en.Event
+	}
+	return out
+}
+
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	if v == nil {
+		return nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := engine.ErrorCode(err); got != code {
+		t.Fatalf("error %v has code %q, want %q", err, got, code)
+	}
+}
+
+var answerYes = financing.AnswerInput{CanHandle: "yes", Conditions: "提供厂房抵押，抵押率不超过七成。", Procedure: "提交申请→尽调→审批→签约放款。", Product: "流动资金贷款", AmountOffered: "2500000"}

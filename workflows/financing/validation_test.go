@@ -1,0 +1,111 @@
+package financing_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/workflows/financing"
+)
+
+// Bad input gets a clear error naming the field, and nothing is stored.
+func TestOpenRejectsBadInput(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		good := e.openInput("GXQ")
+		cases := []struct {
+			name     string
+			mutate   func(*financing.OpenInput)
+			raw      string
+			received time.Time
+			field    string
+		}{
+			{name: "EmptyNeed", mutate: func(in *financing.OpenInput) { in.Need = "  \u3000 " }, field: "need"},
+			{name: "NoEnterpriseName", mutate: func(in *financing.OpenInput) { in.Enterprise.Name = "" }, field: "enterprise.name"},
+			{name: "BadCheckChar", mutate: func(in *financing.OpenInput) { in.Enterprise.USCC = in.Enterprise.USCC[:17] + "0" }, field: "enterprise.uscc"},
+			{name: "ShortUSCC", mutate: func(in *financing.OpenInput) { in.Enterprise.USCC = "91430900" }, field: "enterprise.uscc"},
+			{name: "AmountNotDecimal", mutate: func(in *financing.OpenInput) { in.Amount = "三百万" }, field: "amount"},
+			{name: "AmountNegative", mutate: func(in *financing.OpenInput) { in.Amount = "-1" }, field: "amount"},
+			{name: "AmountFractionOfFen", mutate: func(in *financing.OpenInput) { in.Amount = "1.005" }, field: "amount"},
+			{name: "AmountExponent", mutate: func(in *financing.OpenInput) { in.Amount = "1e6" }, field: "amount"},
+			{name: "UnknownPark", mutate: func(in *financing.OpenInput) { in.Park = "NOPE" }, field: "park"},
+			{name: "UnknownField", raw: `{"park":"GXQ","enterprize":{}}`, field: "enterprize"},
+			{name: "FutureReceipt", received: at(2026, 11, 2, 11, 0), field: "received_at"},
+			{name: "TooOld", received: at(2026, 10, 2, 9, 0), field: "received_at"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				in := good
+				if tc.mutate != nil {
+					tc.mutate(&in)
+				}
+				payload := mustJSON(t, in)
+				if tc.raw != "" {
+					payload = json.RawMessage(tc.raw)
+				}
+				_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor("window-GXQ"), Payload: payload, ReceivedAt: tc.received})
+				wantCode(t, err, engine.EINVALID)
+				var de *engine.Error
+				if !errors.As(err, &de) || len(de.Fields) == 0 || de.Fields[0].Field != tc.field {
+					t.Fatalf("error %+v does not name field %s", err, tc.field)
+				}
+				if de.Fields[0].MessageZH == "" || de.Fields[0].Message == "" {
+					t.Fatalf("field error %+v lacks a message", de.Fields[0])
+				}
+			})
+		}
+		got, err := e.store.Cases(e.ctx, engine.CaseFilter{Workflow: financing.Name})
+		if err != nil || len(got) != 0 {
+			t.Fatalf("rejected input stored %d cases (%v)", len(got), err)
+		}
+	})
+}
+
+func TestOpenNormalisesInput(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		in := e.openInput("GXQ")
+		in.Enterprise.Name = "  益阳市示范机械制造有限公司\n"
+		in.Enterprise.USCC = "９１４３０９００ma4l00001" + in.Enterprise.USCC[17:] // full-width digits, lower case
+		in.Amount = "1500000.5"
+		in.Need = "e\u0301" + in.Need // decomposed é becomes NFC
+		c := e.openAs("window-GXQ", in, time.Time{})
+		d, err := financing.DataOf(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Enterprise.Name != "益阳市示范机械制造有限公司" || d.Enterprise.USCC != validUSCC(t, "91430900MA4L00001") || d.Amount != "1500000.50" || d.Need[:2] != "\u00e9" {
+			t.Fatalf("normalised data %+v", d)
+		}
+	})
+}
+
+// A park whose window works but whose year has no lead bank cannot route.
+func TestOpenWithoutPairing(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		dir := e.store.Directory()
+		if err := dir.PutPark(e.ctx, engine.Park{Code: "NEW", Name: "新建园区", County: "HS"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := dir.PutUser(e.ctx, engine.User{Name: "window-NEW", Role: engine.RoleWindow, Org: "NEW", CreatedAt: e.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor("window-NEW"), Payload: mustJSON(t, e.openInput("NEW"))})
+		wantCode(t, err, engine.ENOPAIRING)
+	})
+}
+
+// Window staff open cases of their own park only.
+func TestOpenOtherPark(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		for _, user := range []string{"window-LLGY", "bank-ICBC", "county-GX", "city"} {
+			_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor(user), Payload: mustJSON(t, e.openInput("GXQ"))})
+			wantCode(t, err, engine.EFORBIDDEN)
+		}
+	})
+}
