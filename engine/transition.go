@@ -130,9 +130,14 @@ func (e *Engine) Fire(ctx context.Context, req FireRequest) (*Case, error) {
 	return c, nil
 }
 
-// errNotDue says a timer was claimed before its due instant (a clock ahead of
-// the one that armed it); the worker puts it back.
-var errNotDue = errors.New("engine: timer not yet due")
+// notDueError says a timer was claimed before the due instant its row holds
+// (the index had a stale due time, or a clock ran ahead); the worker puts it
+// back at the row's due time.
+type notDueError struct{ dueAt time.Time }
+
+func (e notDueError) Error() string {
+	return "engine: timer not due until " + e.dueAt.Format(time.RFC3339Nano)
+}
 
 // FireTimer fires a due timer's event as the system, in one transaction. It
 // reports whether the timer fired; a timer that is no longer pending (fired
@@ -163,7 +168,7 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 			return err
 		}
 		if now.Before(tm.DueAt) {
-			return errNotDue
+			return notDueError{tm.DueAt}
 		}
 		w, err := e.workflowOf(c.Workflow)
 		if err != nil {

@@ -151,11 +151,12 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 	defer stop()
 
 	var (
-		mu       sync.Mutex
-		fired    int
-		done     []string
-		release  []string
-		firstErr error
+		mu         sync.Mutex
+		fired      int
+		done       []string
+		release    []string
+		reschedule []TimerRef
+		firstErr   error
 	)
 	sem := make(chan struct{}, w.cfg.Concurrency)
 	var wg sync.WaitGroup
@@ -173,10 +174,12 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 			ok, err := w.fireOne(work, ref)
 			mu.Lock()
 			defer mu.Unlock()
+			var early notDueError
 			switch {
-			case errors.Is(err, errNotDue):
-				// Claimed early (clocks disagree): put it back as due.
-				release = append(release, ref.ID)
+			case errors.As(err, &early):
+				// The index had it due earlier than its row: put it back
+				// at the row's due time.
+				reschedule = append(reschedule, TimerRef{ID: ref.ID, DueAt: early.dueAt})
 			case err != nil:
 				// Leave it claimed: its lease expires and it is retried.
 				if firstErr == nil {
@@ -202,6 +205,11 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 			w.setIndexDown(err)
 		}
 	}
+	if len(reschedule) > 0 {
+		if err := w.index.Schedule(bg, reschedule...); err != nil {
+			w.setIndexDown(err)
+		}
+	}
 	return fired, firstErr
 }
 
@@ -212,7 +220,7 @@ func (w *Worker) fireOne(ctx context.Context, ref TimerRef) (bool, error) {
 	for attempt := 0; attempt < 5; attempt++ {
 		var ok bool
 		ok, err = w.engine.FireTimer(ctx, ref.ID)
-		if err == nil || errors.Is(err, errNotDue) || ErrorCode(err) != ECONFLICT {
+		if err == nil || ErrorCode(err) != ECONFLICT {
 			return ok, err
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/parkfin/parkfin/api"
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
@@ -45,6 +47,8 @@ type Main struct {
 	Calendar *calendar.Calendar
 	Index    engine.TimerIndex
 	Engine   *engine.Engine
+
+	redis redis.UniversalClient
 
 	closers []func() error
 
@@ -209,8 +213,8 @@ func (m *Main) Addr() string {
 
 func (m *Main) readyChecks() []api.Check {
 	checks := []api.Check{{Name: "database", Ping: m.Store.Ping}}
-	if p, ok := m.Index.(interface{ Ping(context.Context) error }); ok {
-		checks = append(checks, api.Check{Name: "redis", Ping: p.Ping})
+	if m.redis != nil {
+		checks = append(checks, api.Check{Name: "redis", Ping: pingRedis(m.redis)})
 	}
 	return checks
 }

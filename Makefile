@@ -1,0 +1,38 @@
+# parkfin — build, run and test.
+GO      ?= go
+PKGS    := ./...
+# Benchmarks talk to the local PostgreSQL and Redis; see docs/benchmarks.md.
+BENCHTIME ?= 1x
+
+.PHONY: run build test vet fmt-check bench fuzz tidy
+
+## run: the embedded default (SQLite, in-process timers, demo data on first run)
+run:
+	$(GO) run ./cmd/parkfin serve
+
+## build: the parkfin binary in bin/
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/parkfin ./cmd/parkfin
+
+## test: format and vet checks, then every test against real PostgreSQL and Redis
+test: fmt-check vet
+	$(GO) test -count=1 -timeout 9m $(PKGS)
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "not gofmt-clean:"; echo "$$out"; exit 1; fi
+
+## bench: the benchmarks recorded in docs/benchmarks.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/uscc/
+	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./engine/ ./bench/...
+
+## fuzz: run each fuzz target for a while (the seed corpora run in make test)
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzValidate -fuzztime 60s ./workflows/financing/uscc/
+
+tidy:
+	$(GO) mod tidy

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// No Docker engine runs here, so the compose file is checked for the shape
+// production relies on: services, persistence, health checks, one migration
+// before the app, two worker replicas.
+func TestComposeFile(t *testing.T) {
+	raw, err := os.ReadFile("../../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Services map[string]struct {
+			Image       string         `yaml:"image"`
+			Build       any            `yaml:"build"`
+			Command     []string       `yaml:"command"`
+			Environment map[string]any `yaml:"environment"`
+			Healthcheck *struct {
+				Test []string `yaml:"test"`
+			} `yaml:"healthcheck"`
+			DependsOn map[string]struct {
+				Condition string `yaml:"condition"`
+			} `yaml:"depends_on"`
+			Deploy struct {
+				Replicas int `yaml:"replicas"`
+			} `yaml:"deploy"`
+		} `yaml:"services"`
+		Volumes map[string]any `yaml:"volumes"`
+	}
+	dec := yaml.NewDecoder(bytesReader(raw))
+	dec.KnownFields(false)
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	for _, name := range []string{"postgres", "redis", "migrate", "serve", "worker"} {
+		if _, ok := doc.Services[name]; !ok {
+			t.Fatalf("no %s service", name)
+		}
+	}
+	s := doc.Services
+	if s["postgres"].Healthcheck == nil || s["redis"].Healthcheck == nil || s["serve"].Healthcheck == nil {
+		t.Fatal("postgres, redis and serve need health checks")
+	}
+	if !containsAll(s["redis"].Command, "--appendonly", "yes") {
+		t.Fatalf("redis without AOF: %v", s["redis"].Command)
+	}
+	if s["worker"].Deploy.Replicas != 2 {
+		t.Fatalf("worker replicas %d", s["worker"].Deploy.Replicas)
+	}
+	for _, app := range []string{"serve", "worker"} {
+		if s[app].DependsOn["migrate"].Condition != "service_completed_successfully" {
+			t.Fatalf("%s does not wait for the migration", app)
+		}
+		for _, key := range []string{"PARKFIN_DATABASE_URL", "PARKFIN_REDIS_URL"} {
+			if s[app].Environment[key] == nil {
+				t.Fatalf("%s lacks %s", app, key)
+			}
+		}
+	}
+	if len(s["migrate"].Command) == 0 || s["migrate"].Command[0] != "migrate" {
+		t.Fatalf("migrate runs %v", s["migrate"].Command)
+	}
+	if _, err := os.Stat("../../Dockerfile"); err != nil {
+		t.Fatal("the services build from a Dockerfile that is missing")
+	}
+}
+
+func containsAll(xs []string, want ...string) bool {
+	have := map[string]bool{}
+	for _, x := range xs {
+		have[x] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			return false
+		}
+	}
+	return true
+}
