@@ -28,6 +28,10 @@ type WorkerConfig struct {
 	// once the worker is told to stop. Default 5s.
 	ShutdownGrace time.Duration
 	Logger        *slog.Logger
+	// Handler fires one claimed timer and reports whether it had an
+	// effect. Nil means Engine.FireTimer; benchmarks of the claim path
+	// pass a no-op.
+	Handler func(ctx context.Context, timerID string) (bool, error)
 }
 
 // Worker claims due timers from a TimerIndex and fires them through the
@@ -67,6 +71,9 @@ func NewWorker(e *Engine, index TimerIndex, cfg WorkerConfig) *Worker {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = e.log
+	}
+	if cfg.Handler == nil {
+		cfg.Handler = e.FireTimer
 	}
 	return &Worker{engine: e, index: index, cfg: cfg, log: cfg.Logger, wake: make(chan struct{}, 1)}
 }
@@ -219,7 +226,7 @@ func (w *Worker) fireOne(ctx context.Context, ref TimerRef) (bool, error) {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		var ok bool
-		ok, err = w.engine.FireTimer(ctx, ref.ID)
+		ok, err = w.cfg.Handler(ctx, ref.ID)
 		if err == nil || ErrorCode(err) != ECONFLICT {
 			return ok, err
 		}
