@@ -187,6 +187,10 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 				// The index had it due earlier than its row: put it back
 				// at the row's due time.
 				reschedule = append(reschedule, TimerRef{ID: ref.ID, DueAt: early.dueAt})
+			case err != nil && work.Err() != nil:
+				// Cut short by shutdown: its transaction rolled back, so
+				// give it to another worker now rather than at lease expiry.
+				release = append(release, ref.ID)
 			case err != nil:
 				// Leave it claimed: its lease expires and it is retried.
 				if firstErr == nil {
