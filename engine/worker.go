@@ -44,9 +44,10 @@ type Worker struct {
 	cfg    WorkerConfig
 	log    *slog.Logger
 
-	mu        sync.Mutex
-	indexDown bool
-	wake      chan struct{}
+	mu          sync.Mutex
+	indexDown   bool
+	firingFails bool
+	wake        chan struct{}
 }
 
 // NewWorker returns a worker firing the timers of e from index.
@@ -100,8 +101,9 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.reconcile(ctx)
 			lastReconcile = time.Now()
 		}
-		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
-			w.log.Error("timer worker: firing failed", "err", err)
+		_, err := w.Drain(ctx)
+		if ctx.Err() == nil {
+			w.setFiringFails(err)
 		}
 		wait := w.cfg.Poll
 		if at, ok, err := w.index.Next(ctx); err == nil && ok {
@@ -236,6 +238,21 @@ func (w *Worker) fireOne(ctx context.Context, ref TimerRef) (bool, error) {
 		}
 	}
 	return false, err
+}
+
+// setFiringFails logs failures to fire (the database unreachable, say) once
+// when they start and once when firing works again, not once per poll.
+func (w *Worker) setFiringFails(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case err != nil && !w.firingFails:
+		w.firingFails = true
+		w.log.Error("timer worker: firing fails; claimed timers are retried when their lease expires", "err", err)
+	case err == nil && w.firingFails:
+		w.firingFails = false
+		w.log.Info("timer worker: firing works again")
+	}
 }
 
 // setIndexDown logs an index outage once when it starts and once when it
