@@ -8,7 +8,6 @@ import (
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
-
 // Register refuses a broken graph at start-up.
 func TestRegisterRejectsBrokenDefinitions(t *testing.T) {
 	cases := []struct {

@@ -335,4 +335,3 @@ func (r *privateRedis) stop(t *testing.T) {
 	_ = r.cmd.Wait()
 	r.cmd = nil
 }
-
