@@ -231,3 +231,30 @@ func TestConfigRejectsIncoherent(t *testing.T) {
 		t.Fatal("configuration shows the password")
 	}
 }
+
+// ledger verify names the first bad entry and exits non-zero.
+func TestLedgerVerifyBroken(t *testing.T) {
+	dir := t.TempDir()
+	url := "sqlite://" + filepath.Join(dir, "parkfin.db")
+	t.Setenv("PARKFIN_DATA_DIR", dir)
+	t.Setenv("PARKFIN_DATABASE_URL", url)
+	mustRun(t, "demo", "seed")
+	check, _ := uscc.CheckChar("91430900MA4L00003")
+	mustRun(t, "case", "open", "--as", "window-GXQ", "--park", "GXQ", "--enterprise", "益阳某某科技有限公司",
+		"--uscc", "91430900MA4L00003"+string(check), "--need", "设备更新贷款")
+	m := NewMain(Config{DataDir: dir, DatabaseURL: url}, io.Discard)
+	if err := m.Open(context.Background(), OpenOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	db := m.Store.DB()
+	for _, q := range []string{"DROP TRIGGER ledger_no_update", `UPDATE ledger SET payload = '{"need":"改过了"}' WHERE seq = 1`} {
+		if err := db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.Close()
+	out, errOut, code := run(t, "ledger", "verify")
+	if code == 0 || !strings.Contains(errOut, "entry 1") || strings.Contains(out, "ok:") {
+		t.Fatalf("verify of an edited ledger: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
