@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/timerscore"
 )
 
 // Claim takes up to limit timers and leases them until now+lease: first
@@ -25,14 +26,14 @@ func (x *Index) Claim(ctx context.Context, now time.Time, limit int, lease time.
 	if lease <= 0 {
 		return nil, errors.New("memtimer: claim lease must be positive")
 	}
-	if err := checkInstant("claim time", now); err != nil {
+	if err := timerscore.Check("memtimer: claim time", now); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	at := nowMicros(now)
-	expiry := at + leaseMicros(lease)
+	at := timerscore.Now(now)
+	expiry := at + timerscore.Lease(lease)
 
 	x.mu.Lock()
 	taken := x.claimed.popUpTo(at, limit, nil)

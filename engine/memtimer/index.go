@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/timerscore"
 )
 
 // Index is an in-process engine.TimerIndex. Its zero value is not ready:
@@ -52,7 +53,7 @@ func (x *Index) Schedule(ctx context.Context, refs ...engine.TimerRef) error {
 		if ref.ID == "" {
 			return errors.New("memtimer: timer with an empty ID")
 		}
-		if err := checkInstant("due time of "+ref.ID, ref.DueAt); err != nil {
+		if err := timerscore.Check("memtimer: due time of "+ref.ID, ref.DueAt); err != nil {
 			return err
 		}
 	}
@@ -69,7 +70,7 @@ func (x *Index) Schedule(ctx context.Context, refs ...engine.TimerRef) error {
 
 func (x *Index) schedule(ref engine.TimerRef) {
 	due := ref.DueAt.UTC()
-	key := dueMicros(due)
+	key := timerscore.Due(due)
 	e := x.byID[ref.ID]
 	switch {
 	case e == nil:

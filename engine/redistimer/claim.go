@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/timerscore"
 )
 
 // Claim takes up to limit timers and leases them until now+lease, in one
@@ -25,11 +26,11 @@ func (x *Index) Claim(ctx context.Context, now time.Time, limit int, lease time.
 	if lease <= 0 {
 		return nil, errors.New("redistimer: claim lease must be positive")
 	}
-	if err := checkInstant("claim time", now); err != nil {
+	if err := timerscore.Check("redistimer: claim time", now); err != nil {
 		return nil, err
 	}
-	at := nowMicros(now)
-	reply, err := claimScript.Run(ctx, x.client, x.keys.all(), at, limit, at+leaseMicros(lease)).StringSlice()
+	at := timerscore.Now(now)
+	reply, err := claimScript.Run(ctx, x.client, x.keys.all(), at, limit, at+timerscore.Lease(lease)).StringSlice()
 	if err != nil {
 		return nil, wrap("claim", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/timerscore"
 )
 
 // Schedule adds timers, or moves them to their new due time, in one
@@ -29,10 +30,10 @@ func (x *Index) Schedule(ctx context.Context, refs ...engine.TimerRef) error {
 		if ref.ID == "" {
 			return errors.New("redistimer: timer with an empty ID")
 		}
-		if err := checkInstant("due time of "+ref.ID, ref.DueAt); err != nil {
+		if err := timerscore.Check("redistimer: due time of "+ref.ID, ref.DueAt); err != nil {
 			return err
 		}
-		members[i] = redis.Z{Score: float64(dueMicros(ref.DueAt)), Member: ref.ID}
+		members[i] = redis.Z{Score: float64(timerscore.Due(ref.DueAt)), Member: ref.ID}
 		ids[i] = ref.ID
 		dues = append(dues, ref.ID, encodeDue(ref.DueAt))
 	}
