@@ -11,7 +11,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/ledger"
 	"github.com/parkfin/parkfin/engine/sqlstore"
-	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
@@ -22,25 +22,8 @@ import (
 func MustLedgerFixture(t *testing.T, db testsvc.Database) (*sqlstore.Store, []ledger.Entry) {
 	t.Helper()
 	ctx := context.Background()
-	start := time.Date(2026, 11, 2, 10, 0, 0, 0, calendar.Location())
-	s, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, s, start); err != nil {
-		t.Fatal(err)
-	}
-	cal, err := calendar.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := engine.NewFakeClock(start)
-	eng := engine.New(engine.Config{Store: s, Clock: clock, Calendar: cal})
-	eng.Register(financing.Definition(financing.Config{}))
+	x := enginetest.New(t, db, time.Date(2026, 11, 2, 10, 0, 0, 0, calendar.Location()))
+	s, eng, clock := x.Store, x.Engine, x.Clock
 	check, _ := uscc.CheckChar("91430900MA4L00002")
 	for i := 0; i < 3; i++ {
 		in := financing.OpenInput{Park: "GXQ", Enterprise: financing.Enterprise{Name: "企业" + string(rune('甲'+i)), USCC: "91430900MA4L00002" + string(check)}, Need: "流动资金贷款"}
@@ -60,7 +43,7 @@ func MustLedgerFixture(t *testing.T, db testsvc.Database) (*sqlstore.Store, []le
 		}
 	}
 	var entries []ledger.Entry
-	err = s.ScanLedger(ctx, func(e *ledger.Entry) error { entries = append(entries, *e); return nil })
+	err := s.ScanLedger(ctx, func(e *ledger.Entry) error { entries = append(entries, *e); return nil })
 	if err != nil {
 		t.Fatal(err)
 	}

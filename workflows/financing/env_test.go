@@ -10,7 +10,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
-	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
@@ -44,28 +44,8 @@ func forEachDB(t *testing.T, fn func(t *testing.T, db testsvc.Database)) {
 
 func MustEnv(t *testing.T, db testsvc.Database, start time.Time) *env {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	if _, err := demo.Seed(ctx, store, start); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	cal, err := calendar.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := engine.NewFakeClock(start)
-	index := memtimer.New()
-	eng := engine.New(engine.Config{Store: store, Clock: clock, Calendar: cal, Index: index})
-	eng.Register(financing.Definition(financing.Config{}))
-	return &env{t: t, ctx: ctx, clock: clock, store: store, index: index, engine: eng,
-		worker: engine.NewWorker(eng, index, engine.WorkerConfig{})}
+	x := enginetest.New(t, db, start)
+	return &env{t: t, ctx: context.Background(), clock: x.Clock, store: x.Store, index: x.Index, engine: x.Engine, worker: x.Worker}
 }
 
 // actor returns the demo user's actor.
