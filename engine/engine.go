@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/looplab/fsm"
@@ -37,6 +38,8 @@ type Engine struct {
 	index     TimerIndex
 	log       *slog.Logger
 	workflows map[string]*workflow
+	// onSchedule is called after timers were put in the index.
+	onSchedule atomic.Pointer[func()]
 }
 
 // New returns an Engine with no workflows registered.

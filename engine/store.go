@@ -89,9 +89,12 @@ type Tx interface {
 	LockCase(ctx context.Context, id string) (*Case, error)
 	// InsertCase writes a new case with its parties.
 	InsertCase(ctx context.Context, c *Case) error
-	// UpdateCase writes c (and its parties) if its stored version is still
-	// oldVersion; a version_conflict error otherwise.
+	// UpdateCase writes c, but not its parties, if its stored version is
+	// still oldVersion; a version_conflict error otherwise.
 	UpdateCase(ctx context.Context, c *Case, oldVersion int) error
+	// AddParties adds parties to an existing case; parties it has already
+	// are left as they are.
+	AddParties(ctx context.Context, caseID string, parties []Party) error
 	// NextNumber returns the next sequence number for the case-number
 	// prefix, starting at 1.
 	NextNumber(ctx context.Context, prefix string) (int, error)

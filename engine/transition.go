@@ -220,6 +220,7 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		return Errorf(EFORBIDDEN, "您无权对该案件执行“%s”操作。", "You may not %s this case.", name)
 	}
 	from := c.State
+	partiesBefore := len(c.Parties)
 	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx}
 	machine := fsm.NewFSM(string(from), w.fsmEvents, fsm.Callbacks{
 		"before_event": func(ctx context.Context, fe *fsm.Event) {
@@ -287,7 +288,11 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	if opening {
 		return tx.InsertCase(ctx, c)
 	}
-	return tx.UpdateCase(ctx, c, oldVersion)
+	if err := tx.UpdateCase(ctx, c, oldVersion); err != nil {
+		return err
+	}
+	// Apply only ever adds parties (an invited bank).
+	return tx.AddParties(ctx, c.ID, c.Parties[partiesBefore:])
 }
 
 func (e *Engine) appendLedger(ctx context.Context, tx Tx, c *Case, name EventName, actor Actor, from State, payload json.RawMessage, now time.Time) (*ledger.Entry, error) {
@@ -331,8 +336,16 @@ func (e *Engine) afterCommit(ctx context.Context, fx effects) {
 		if err := e.index.Schedule(ctx, fx.schedule...); err != nil {
 			e.log.Warn("timer index: schedule failed; the reconciler will repair it", "err", err, "timers", len(fx.schedule))
 		}
+		if fn := e.onSchedule.Load(); fn != nil {
+			(*fn)()
+		}
 	}
 }
+
+// OnSchedule registers fn to be called after timers were put in the index:
+// a worker in the same process wakes to look at them rather than at its
+// next poll.
+func (e *Engine) OnSchedule(fn func()) { e.onSchedule.Store(&fn) }
 
 func caseNotFound(id string) error {
 	return Errorf(ENOTFOUND, "找不到案件 %s。", "Case %s was not found.", id)

@@ -175,6 +175,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			ShutdownGrace:  m.Config.Worker.ShutdownGrace,
 			Logger:         m.Logger,
 		})
+		m.Engine.OnSchedule(w.Wake)
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()

@@ -56,18 +56,23 @@ func (t *tx) InsertCase(ctx context.Context, c *engine.Case) error {
 }
 
 func (t *tx) insertParties(ctx context.Context, c *engine.Case) error {
-	if len(c.Parties) == 0 {
+	return t.AddParties(ctx, c.ID, c.Parties)
+}
+
+// AddParties adds parties to the case, skipping those it has.
+func (t *tx) AddParties(ctx context.Context, caseID string, parties []engine.Party) error {
+	if len(parties) == 0 {
 		return nil
 	}
-	rows := make([]partyRow, len(c.Parties))
-	for i, p := range c.Parties {
-		rows[i] = partyRow{CaseID: c.ID, OrgCode: p.Org, Relation: string(p.Relation)}
+	rows := make([]partyRow, len(parties))
+	for i, p := range parties {
+		rows[i] = partyRow{CaseID: caseID, OrgCode: p.Org, Relation: string(p.Relation)}
 	}
 	return t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
 }
 
-// UpdateCase writes c if its stored version is still oldVersion. Parties
-// are only ever added.
+// UpdateCase writes c, not its parties, if its stored version is still
+// oldVersion.
 func (t *tx) UpdateCase(ctx context.Context, c *engine.Case, oldVersion int) error {
 	r := caseToRow(c)
 	res := t.db.WithContext(ctx).Model(&caseRow{}).
@@ -85,7 +90,7 @@ func (t *tx) UpdateCase(ctx context.Context, c *engine.Case, oldVersion int) err
 		return engine.Errorf(engine.ECONFLICT, "该案件已被他人更新，请刷新后重试。",
 			"The case was changed by someone else; reload and try again.")
 	}
-	return t.insertParties(ctx, c)
+	return nil
 }
 
 // NextNumber returns the next number for the prefix, starting at 1.
