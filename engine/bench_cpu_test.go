@@ -1,0 +1,139 @@
+package engine_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ,
+// 100 on Linux x86-64).
+const clockTick = 10 * time.Millisecond
+
+// cpuUse is the CPU time (user + system) spent so far by this process, by
+// the PostgreSQL server processes working for it and by the Redis server,
+// read from /proc. The services run on this machine (loopback), so the three
+// together show where the cores went during a benchmark.
+type cpuUse struct {
+	self, postgres, redis time.Duration
+	// machine is the busy time of all cores, from /proc/stat: what is not
+	// one of the three above is another program's, noise in the figures.
+	machine time.Duration
+}
+
+// readCPU samples cpuUse. PostgreSQL's share is that of the backends whose
+// process IDs are in backends (the store's connections, which it keeps
+// open) plus the server's own processes (WAL writer, checkpointer, ...);
+// backends serving other clients of the shared server are left out, and
+// show up as other programs' time.
+func readCPU(backends map[int]bool) cpuUse {
+	var u cpuUse
+	u.self = procCPU("/proc/self/stat")
+	u.machine = machineCPU()
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range dirs {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		s := string(raw)
+		comm := s[strings.IndexByte(s, '(')+1 : max(strings.LastIndexByte(s, ')'), 0)]
+		switch {
+		case comm == "postgres":
+			dir := filepath.Dir(path)
+			pid, _ := strconv.Atoi(filepath.Base(dir))
+			if backends[pid] || !isClientBackend(dir) {
+				u.postgres += parseCPU(s)
+			}
+		case strings.HasPrefix(comm, "redis-server"):
+			u.redis += parseCPU(s)
+		}
+	}
+	return u
+}
+
+// isClientBackend reports whether the PostgreSQL process in the /proc
+// directory serves a client connection: its title then names the client's
+// address, "host(port)" or "[local]".
+func isClientBackend(dir string) bool {
+	title, err := os.ReadFile(filepath.Join(dir, "cmdline"))
+	if err != nil {
+		return true
+	}
+	return strings.Contains(string(title), ")") || strings.Contains(string(title), "[local]")
+}
+
+func procCPU(path string) time.Duration {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	return parseCPU(string(raw))
+}
+
+// machineCPU returns the time all cores spent busy since boot: user, nice,
+// system, irq, softirq and steal of /proc/stat's "cpu" line.
+func machineCPU() time.Duration {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(raw), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += n
+	}
+	return time.Duration(ticks) * clockTick
+}
+
+// parseCPU returns utime+stime of a /proc/PID/stat line. The command name
+// may hold spaces, so fields are counted after its closing parenthesis:
+// utime and stime are the 14th and 15th fields of the line.
+func parseCPU(s string) time.Duration {
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * clockTick
+}
+
+// sub returns the CPU time spent between two samples.
+func (u cpuUse) sub(before cpuUse) cpuUse {
+	return cpuUse{self: u.self - before.self, postgres: u.postgres - before.postgres,
+		redis: u.redis - before.redis, machine: u.machine - before.machine}
+}
+
+// add returns the sum of two spans' CPU times.
+func (u cpuUse) add(v cpuUse) cpuUse {
+	return cpuUse{self: u.self + v.self, postgres: u.postgres + v.postgres,
+		redis: u.redis + v.redis, machine: u.machine + v.machine}
+}
+
+// report reports the CPU time per unit of work, in microseconds, how many
+// cores this process and the two servers kept busy over wall, and how many
+// other programs did (noise).
+func (u cpuUse) report(b *testing.B, units int, unit string, wall time.Duration) {
+	per := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(units) }
+	b.ReportMetric(per(u.self), "go-cpu-us/"+unit)
+	b.ReportMetric(per(u.postgres), "pg-cpu-us/"+unit)
+	b.ReportMetric(per(u.redis), "redis-cpu-us/"+unit)
+	if wall > 0 {
+		total := u.self + u.postgres + u.redis
+		b.ReportMetric(float64(total)/float64(wall), "cores-busy")
+		b.ReportMetric(float64(max(u.machine-total, 0))/float64(wall), "other-cores")
+	}
+}
