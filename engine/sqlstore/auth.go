@@ -1,0 +1,155 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/auth"
+)
+
+var _ auth.Store = (*Store)(nil)
+
+type tokenRow struct {
+	ID        string `gorm:"primaryKey"`
+	UserName  string
+	Name      string
+	Hash      string
+	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
+func (tokenRow) TableName() string { return "api_tokens" }
+
+type sessionRow struct {
+	Hash      string `gorm:"primaryKey"`
+	UserName  string
+	CSRF      string    `gorm:"column:csrf"`
+	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt time.Time
+}
+
+func (sessionRow) TableName() string { return "sessions" }
+
+func tokenFromRow(r tokenRow) auth.Token {
+	return auth.Token{ID: r.ID, User: r.UserName, Name: r.Name, Hash: r.Hash,
+		CreatedAt: utc(r.CreatedAt), ExpiresAt: utc(r.ExpiresAt), RevokedAt: utcPtr(r.RevokedAt)}
+}
+
+// CreateToken stores a new token.
+func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
+	r := tokenRow{ID: t.ID, UserName: t.User, Name: t.Name, Hash: t.Hash,
+		CreatedAt: utc(t.CreatedAt), ExpiresAt: utc(t.ExpiresAt), RevokedAt: utcPtr(t.RevokedAt)}
+	return translate(s.db.WithContext(ctx).Create(&r).Error)
+}
+
+// TokenByHash returns the token with the hash, or not_found.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (*auth.Token, error) {
+	return s.token(ctx, "hash = ?", hash)
+}
+
+// TokenUser returns the token with the hash and its user, joined in one
+// query: it runs on every request a machine makes.
+func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engine.User, error) {
+	var r struct {
+		ID, UserName, Name, Hash      string
+		CreatedAt, ExpiresAt          time.Time
+		RevokedAt                     *time.Time
+		UDisplayName, URole, UOrgCode string
+		UPasswordHash                 string
+		UDisabled                     bool
+		UCreatedAt                    time.Time
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at,
+		u.display_name AS u_display_name, u.role AS u_role, u.org_code AS u_org_code,
+		u.password_hash AS u_password_hash, u.disabled AS u_disabled, u.created_at AS u_created_at
+		FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.hash = ?`, hash).Scan(&r).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.ID == "" {
+		return nil, nil, engine.Errorf(engine.ENOTFOUND, "找不到该令牌。", "No such token.")
+	}
+	t := tokenFromRow(tokenRow{ID: r.ID, UserName: r.UserName, Name: r.Name, Hash: r.Hash,
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, RevokedAt: r.RevokedAt})
+	u := userFromRow(userRow{Name: r.UserName, DisplayName: r.UDisplayName, Role: r.URole, OrgCode: r.UOrgCode,
+		PasswordHash: r.UPasswordHash, Disabled: r.UDisabled, CreatedAt: r.UCreatedAt})
+	return &t, &u, nil
+}
+
+// Token returns the token with the ID, or not_found.
+func (s *Store) Token(ctx context.Context, id string) (*auth.Token, error) {
+	return s.token(ctx, "id = ?", id)
+}
+
+func (s *Store) token(ctx context.Context, where, arg string) (*auth.Token, error) {
+	var r tokenRow
+	if err := s.db.WithContext(ctx).Where(where, arg).Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, engine.Errorf(engine.ENOTFOUND, "找不到该令牌。", "No such token.")
+		}
+		return nil, err
+	}
+	t := tokenFromRow(r)
+	return &t, nil
+}
+
+// Tokens lists the user's tokens, or every user's when user is empty,
+// oldest first.
+func (s *Store) Tokens(ctx context.Context, user string) ([]auth.Token, error) {
+	db := s.db.WithContext(ctx)
+	if user != "" {
+		db = db.Where("user_name = ?", user)
+	}
+	var rows []tokenRow
+	if err := db.Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]auth.Token, len(rows))
+	for i, r := range rows {
+		out[i] = tokenFromRow(r)
+	}
+	return out, nil
+}
+
+// RevokeToken marks the token revoked; revoking twice keeps the first time.
+func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.Token(ctx, id); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Model(&tokenRow{}).Where("id = ? AND revoked_at IS NULL", id).
+		Update("revoked_at", at.UTC()).Error
+}
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, a auth.Session) error {
+	r := sessionRow{Hash: a.Hash, UserName: a.User, CSRF: a.CSRF, CreatedAt: utc(a.CreatedAt), ExpiresAt: utc(a.ExpiresAt)}
+	return translate(s.db.WithContext(ctx).Create(&r).Error)
+}
+
+// Session returns the session with the hash, or not_found.
+func (s *Store) Session(ctx context.Context, hash string) (*auth.Session, error) {
+	var r sessionRow
+	if err := s.db.WithContext(ctx).Where("hash = ?", hash).Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, engine.Errorf(engine.ENOTFOUND, "会话不存在或已结束。", "No such session.")
+		}
+		return nil, err
+	}
+	return &auth.Session{Hash: r.Hash, User: r.UserName, CSRF: r.CSRF, CreatedAt: utc(r.CreatedAt), ExpiresAt: utc(r.ExpiresAt)}, nil
+}
+
+// DeleteSession ends the session.
+func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	return s.db.WithContext(ctx).Where("hash = ?", hash).Delete(&sessionRow{}).Error
+}
+
+// DeleteExpiredSessions removes the sessions expired at now.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expires_at <= ?", now.UTC()).Delete(&sessionRow{})
+	return res.RowsAffected, res.Error
+}
