@@ -1,18 +1,22 @@
-// Package api serves parkfin over HTTP with echo: health and readiness now,
-// the JSON API and the web UI as they arrive. It owns echo entirely; cmd
-// only sees an http.Handler.
+// Package api serves parkfin over HTTP with echo: the JSON API described by
+// openapi.yaml (served with it, and checked against every request), its
+// reference page, health and readiness. It owns echo entirely; cmd only sees
+// an http.Handler.
 package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/engine/calendar"
 )
 
 // Check is one dependency that must answer for the service to be ready.
@@ -24,16 +28,40 @@ type Check struct {
 // Config holds what the server is built from.
 type Config struct {
 	Engine *engine.Engine
+	// Auth keeps tokens, sessions and idempotency records; the SQL store
+	// implements it. Without it only /healthz, /readyz and the contract
+	// are served.
+	Auth auth.Store
+	// Calendar answers the working-day calculator.
+	Calendar *calendar.Calendar
 	// Ready lists the dependencies /readyz checks: the database and, when
 	// configured, Redis.
 	Ready  []Check
 	Logger *slog.Logger
+	// SecureCookies marks the session cookie Secure even when parkfin
+	// itself is reached over plain HTTP (TLS ends at a proxy). Over TLS it
+	// is always Secure.
+	SecureCookies bool
+	// SessionTTL is how long a browser session lasts; default 12 hours.
+	SessionTTL time.Duration
+	// SignInLimits bound password attempts; zero fields take defaults.
+	SignInLimits SignInLimits
+	// BehindProxy takes the client address for the per-address sign-in
+	// limit from X-Forwarded-For, as set by a reverse proxy on a loopback
+	// or private address. Off, the TCP peer's address counts.
+	BehindProxy bool
 }
 
 // Server is parkfin's HTTP interface.
 type Server struct {
-	cfg  Config
-	echo *echo.Echo
+	cfg     Config
+	echo    *echo.Echo
+	engine  *engine.Engine
+	auth    auth.Store
+	clock   engine.Clock
+	spec    *openapi3.T
+	docs    []byte
+	limiter *signInLimiter
 }
 
 // New builds the server and registers every route.
@@ -41,11 +69,27 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	e.Use(middleware.Recover())
-	s := &Server{cfg: cfg, echo: e}
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.BehindProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	s := &Server{cfg: cfg, echo: e, engine: cfg.Engine, auth: cfg.Auth, spec: mustSpec(),
+		limiter: newSignInLimiter(cfg.SignInLimits)}
+	var err error
+	if s.docs, err = renderDocs(s.spec); err != nil {
+		panic(fmt.Sprintf("api: reference page: %v", err))
+	}
+	s.clock = engine.SystemClock{}
+	if cfg.Engine != nil {
+		s.clock = cfg.Engine.Clock()
+	}
+	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s
 }
@@ -53,32 +97,67 @@ func New(cfg Config) *Server {
 // Handler returns the server as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// routes registers every route, top to bottom.
+// routes registers every route, top to bottom. Each route under /api/v1 is
+// an operation of openapi.yaml; a test fails when the two disagree.
 func (s *Server) routes() {
-	s.echo.GET("/healthz", s.healthz)
-	s.echo.GET("/readyz", s.readyz)
+	e := s.echo
+	e.Use(s.recoverPanics, s.limitBody)
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/openapi.yaml", s.getSpec)
+	v1.GET("/docs", s.getDocs)
+	v1.GET("/docs/:asset", s.getDocsAsset)
+	v1.POST("/session", s.signIn, s.validate)
+
+	// Everything below needs an actor. The middleware is attached per
+	// route, not to a group, so that echo still answers 405 for a known
+	// path with another method.
+	a := routeGroup{g: v1, mw: []echo.MiddlewareFunc{s.authenticate, s.validate}}
+	a.GET("/session", s.getSession)
+	a.DELETE("/session", s.signOut)
+
+	a.GET("/cases", s.listCases)
+	a.POST("/cases", s.createCase)
+	a.GET("/cases/:id", s.getCase)
+	a.POST("/cases/:id/events", s.fireEvent)
+	a.GET("/cases/:id/ledger", s.caseLedger)
+
+	a.GET("/parks", s.listParks)
+	a.PUT("/parks/:code", s.putPark)
+	a.GET("/banks", s.listBanks)
+	a.PUT("/banks/:code", s.putBank)
+	a.GET("/counties", s.listCounties)
+	a.PUT("/counties/:code", s.putCounty)
+	a.GET("/pairings", s.listPairings)
+	a.POST("/pairings", s.pair)
+
+	a.GET("/users", s.listUsers)
+	a.PUT("/users/:name", s.putUser)
+	a.GET("/tokens", s.listTokens)
+	a.POST("/tokens", s.issueToken)
+	a.DELETE("/tokens/:id", s.revokeToken)
+
+	a.GET("/calendar/workdays", s.addWorkdays)
+	a.GET("/calendar/:year", s.calendarYear)
+	a.GET("/ledger/verify", s.verifyLedger)
 }
 
-// healthz answers while the process is alive.
-func (s *Server) healthz(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+// routeGroup registers routes under a group, each with the same middleware.
+type routeGroup struct {
+	g  *echo.Group
+	mw []echo.MiddlewareFunc
 }
 
-// readyz answers 200 when every dependency answers within a second, 503
-// naming the ones that do not.
-func (s *Server) readyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), time.Second)
-	defer cancel()
-	status := map[string]string{}
-	code := http.StatusOK
-	for _, chk := range s.cfg.Ready {
-		if err := chk.Ping(ctx); err != nil {
-			status[chk.Name] = "unreachable"
-			code = http.StatusServiceUnavailable
-			s.cfg.Logger.Warn("readiness check failed", "check", chk.Name, "err", err)
-			continue
-		}
-		status[chk.Name] = "ok"
-	}
-	return c.JSON(code, status)
-}
+// GET registers a GET route.
+func (r routeGroup) GET(path string, h echo.HandlerFunc) { r.g.GET(path, h, r.mw...) }
+
+// POST registers a POST route.
+func (r routeGroup) POST(path string, h echo.HandlerFunc) { r.g.POST(path, h, r.mw...) }
+
+// PUT registers a PUT route.
+func (r routeGroup) PUT(path string, h echo.HandlerFunc) { r.g.PUT(path, h, r.mw...) }
+
+// DELETE registers a DELETE route.
+func (r routeGroup) DELETE(path string, h echo.HandlerFunc) { r.g.DELETE(path, h, r.mw...) }

@@ -27,6 +27,15 @@ type Config struct {
 	LogLevel    string `yaml:"log_level" env:"PARKFIN_LOG_LEVEL"`
 	Demo        bool   `yaml:"demo" env:"PARKFIN_DEMO"`
 
+	HTTP struct {
+		// SecureCookies marks session cookies Secure although TLS ends at
+		// a proxy in front of parkfin.
+		SecureCookies bool `yaml:"secure_cookies" env:"PARKFIN_SECURE_COOKIES"`
+		// BehindProxy takes the client address from X-Forwarded-For.
+		BehindProxy bool          `yaml:"behind_proxy" env:"PARKFIN_BEHIND_PROXY"`
+		SessionTTL  time.Duration `yaml:"session_ttl" env:"PARKFIN_SESSION_TTL"`
+	} `yaml:"http"`
+
 	Calendar struct {
 		Overrides []string `yaml:"overrides" env:"PARKFIN_CALENDAR_OVERRIDES" envSeparator:","`
 	} `yaml:"calendar"`

@@ -190,7 +190,10 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			return fmt.Errorf("listen on %s: %w", m.Config.HTTPAddr, err)
 		}
 		m.listener = ln
-		srv := api.New(api.Config{Engine: m.Engine, Ready: m.readyChecks(), Logger: m.Logger})
+		srv := api.New(api.Config{
+			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger,
+			SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
+		})
 		m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		m.wg.Add(1)
 		go func() {

@@ -258,3 +258,49 @@ func TestLedgerVerifyBroken(t *testing.T) {
 		t.Fatalf("verify of an edited ledger: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// token issue prints the token alone, and the token signs requests in.
+func TestTokenIssue(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PARKFIN_DATA_DIR", dir)
+	t.Setenv("PARKFIN_DATABASE_URL", "")
+	t.Setenv("PARKFIN_HTTP_ADDR", "127.0.0.1:0")
+	mustRun(t, "demo", "seed")
+	out := mustRun(t, "token", "issue", "--user", "window-GXQ")
+	token := strings.TrimSpace(out)
+	if token == "" || strings.ContainsAny(token, " \n\t") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("token issue printed %q", out)
+	}
+	_, errOut, code := run(t, "token", "issue", "--user", "nobody")
+	if code == 0 || !strings.Contains(errOut, "nobody") {
+		t.Fatalf("token for an unknown user: exit %d %q", code, errOut)
+	}
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg, io.Discard)
+	ctx := context.Background()
+	if err := m.Open(ctx, OpenOptions{Migrate: true, Index: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Serve(ctx, ServeOptions{HTTP: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, tc := range []struct {
+		token string
+		want  int
+	}{{token, 200}, {token + "x", 401}} {
+		req, _ := http.NewRequest("GET", "http://"+m.Addr()+"/api/v1/cases", nil)
+		req.Header.Set("Authorization", "Bearer "+tc.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Fatalf("GET /api/v1/cases with token: %d, want %d", resp.StatusCode, tc.want)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package api
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/ledger"
+	"github.com/parkfin/parkfin/workflows/financing"
+)
+
+// caseView is a case as the API shows it. Times are in Asia/Shanghai.
+type caseView struct {
+	ID            string               `json:"id"`
+	Number        string               `json:"number"`
+	Workflow      string               `json:"workflow"`
+	State         engine.State         `json:"state"`
+	Version       int                  `json:"version"`
+	Park          string               `json:"park"`
+	ParkName      string               `json:"park_name"`
+	County        string               `json:"county"`
+	LeadBank      string               `json:"lead_bank"`
+	LeadBankName  string               `json:"lead_bank_name"`
+	Participants  []string             `json:"participants"`
+	Enterprise    financing.Enterprise `json:"enterprise"`
+	Need          string               `json:"need"`
+	Amount        string               `json:"amount,omitempty"`
+	ReceivedAt    time.Time            `json:"received_at"`
+	CreatedAt     time.Time            `json:"created_at"`
+	UpdatedAt     time.Time            `json:"updated_at"`
+	WarnAt        *time.Time           `json:"warn_at"`
+	DueAt         *time.Time           `json:"due_at"`
+	DueSoon       bool                 `json:"due_soon"`
+	Overdue       bool                 `json:"overdue"`
+	Escalated     bool                 `json:"escalated"`
+	Events        []engine.EventName   `json:"events"`
+	LedgerEntries int                  `json:"ledger_entries"`
+	Data          json.RawMessage      `json:"data,omitempty"`
+}
+
+func local(t time.Time) time.Time { return t.In(calendar.Location()) }
+
+func localPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	l := local(*t)
+	return &l
+}
+
+// viewCase shows c to the actor: with the events the actor may fire now,
+// and with the workflow's full record when full is set.
+func (s *Server) viewCase(a engine.Actor, c *engine.Case, full bool) caseView {
+	v := caseView{
+		ID: c.ID, Number: c.Number, Workflow: c.Workflow, State: c.State, Version: c.Version,
+		ReceivedAt: local(c.ReceivedAt), CreatedAt: local(c.CreatedAt), UpdatedAt: local(c.UpdatedAt),
+		WarnAt: localPtr(c.WarnAt), DueAt: localPtr(c.DueAt), DueSoon: c.DueSoon, Overdue: c.Overdue,
+		Escalated: c.State == financing.Escalated, Events: s.engine.Events(a, c),
+		LedgerEntries: c.LedgerLen, Participants: []string{},
+	}
+	if v.Events == nil {
+		v.Events = []engine.EventName{}
+	}
+	if d, err := financing.DataOf(c); err == nil {
+		v.Park, v.ParkName, v.County = d.Park, d.ParkName, d.County
+		v.LeadBank, v.LeadBankName = d.LeadBank, d.LeadBankName
+		v.Enterprise, v.Need, v.Amount = d.Enterprise, d.Need, d.Amount
+		if d.Participants != nil {
+			v.Participants = d.Participants
+		}
+	}
+	if full {
+		v.Data = c.Data
+	}
+	return v
+}
+
+// entryView is one ledger entry of a case's timeline.
+type entryView struct {
+	Seq       int64           `json:"seq"`
+	At        time.Time       `json:"at"`
+	Actor     string          `json:"actor"`
+	ActorRole string          `json:"actor_role"`
+	ActorOrg  string          `json:"actor_org,omitempty"`
+	Event     string          `json:"event"`
+	From      string          `json:"from"`
+	To        string          `json:"to"`
+	Payload   json.RawMessage `json:"payload,omitempty"`
+	PrevHash  string          `json:"prev_hash"`
+	Hash      string          `json:"hash"`
+}
+
+func viewEntry(e ledger.Entry) entryView {
+	return entryView{Seq: e.Seq, At: local(e.At), Actor: e.ActorUser, ActorRole: e.ActorRole, ActorOrg: e.ActorOrg,
+		Event: e.Event, From: e.From, To: e.To, Payload: e.Payload, PrevHash: e.PrevHash, Hash: e.Hash}
+}

@@ -1,0 +1,173 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/auth"
+)
+
+// Reference data is public within parkfin (the plan publishes the windows
+// and the liaisons): every signed-in user reads it, the administrator
+// changes it.
+
+type parkView struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	County string `json:"county"`
+}
+
+type orgView struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type pairingView struct {
+	ID           int64      `json:"id"`
+	Year         int        `json:"year"`
+	Park         string     `json:"park"`
+	Bank         string     `json:"bank"`
+	Reason       string     `json:"reason,omitempty"`
+	RecordedAt   time.Time  `json:"recorded_at"`
+	RecordedBy   string     `json:"recorded_by"`
+	SupersededAt *time.Time `json:"superseded_at"`
+}
+
+func viewPairing(p engine.Pairing) pairingView {
+	return pairingView{ID: p.ID, Year: p.Year, Park: p.Park, Bank: p.Bank, Reason: p.Reason,
+		RecordedAt: local(p.RecordedAt), RecordedBy: p.RecordedBy, SupersededAt: localPtr(p.SupersededAt)}
+}
+
+func (s *Server) dir() engine.DirectoryAdmin { return s.engine.Store().Directory() }
+
+func items[T any](c echo.Context, list []T) error {
+	if list == nil {
+		list = []T{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": list})
+}
+
+func (s *Server) listParks(c echo.Context) error {
+	parks, err := s.dir().Parks(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]parkView, len(parks))
+	for i, p := range parks {
+		out[i] = parkView{p.Code, p.Name, p.County}
+	}
+	return items(c, out)
+}
+
+func (s *Server) listBanks(c echo.Context) error {
+	banks, err := s.dir().Banks(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]orgView, len(banks))
+	for i, b := range banks {
+		out[i] = orgView{b.Code, b.Name}
+	}
+	return items(c, out)
+}
+
+func (s *Server) listCounties(c echo.Context) error {
+	counties, err := s.dir().Counties(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]orgView, len(counties))
+	for i, b := range counties {
+		out[i] = orgView{b.Code, b.Name}
+	}
+	return items(c, out)
+}
+
+func (s *Server) putPark(c echo.Context) error {
+	if err := auth.MayAdminister(actorOf(c)); err != nil {
+		return err
+	}
+	var in struct {
+		Name   string `json:"name"`
+		County string `json:"county"`
+	}
+	if err := decodeStrict(bodyOf(c), &in); err != nil {
+		return err
+	}
+	p := engine.Park{Code: c.Param("code"), Name: normText(in.Name), County: in.County}
+	if err := s.dir().PutPark(c.Request().Context(), p); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, parkView{p.Code, p.Name, p.County})
+}
+
+func (s *Server) putBank(c echo.Context) error {
+	return s.putNamed(c, func(code, name string) error {
+		return s.dir().PutBank(c.Request().Context(), engine.Bank{Code: code, Name: name})
+	})
+}
+
+func (s *Server) putCounty(c echo.Context) error {
+	return s.putNamed(c, func(code, name string) error {
+		return s.dir().PutCounty(c.Request().Context(), engine.County{Code: code, Name: name})
+	})
+}
+
+func (s *Server) putNamed(c echo.Context, put func(code, name string) error) error {
+	if err := auth.MayAdminister(actorOf(c)); err != nil {
+		return err
+	}
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decodeStrict(bodyOf(c), &in); err != nil {
+		return err
+	}
+	v := orgView{Code: c.Param("code"), Name: normText(in.Name)}
+	if v.Name == "" {
+		return engine.Invalid(engine.FieldError{Field: "name", Code: "required", Message: "name is required.", MessageZH: "请填写名称。"})
+	}
+	if err := put(v.Code, v.Name); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) listPairings(c echo.Context) error {
+	year, _ := strconv.Atoi(c.QueryParam("year"))
+	ps, err := s.dir().Pairings(c.Request().Context(), year)
+	if err != nil {
+		return err
+	}
+	out := make([]pairingView, len(ps))
+	for i, p := range ps {
+		out[i] = viewPairing(p)
+	}
+	return items(c, out)
+}
+
+func (s *Server) pair(c echo.Context) error {
+	a := actorOf(c)
+	if err := auth.MayAdminister(a); err != nil {
+		return err
+	}
+	var in struct {
+		Year   int    `json:"year"`
+		Park   string `json:"park"`
+		Bank   string `json:"bank"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeStrict(bodyOf(c), &in); err != nil {
+		return err
+	}
+	p, err := s.dir().Pair(c.Request().Context(), engine.Pairing{Year: in.Year, Park: in.Park, Bank: in.Bank,
+		Reason: normText(in.Reason), RecordedAt: s.clock.Now(), RecordedBy: a.User})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, viewPairing(*p))
+}

@@ -1,0 +1,188 @@
+package api
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/labstack/echo/v4"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+//go:embed openapi.yaml
+var specYAML []byte
+
+// Spec returns the OpenAPI contract as served at /api/v1/openapi.yaml.
+func Spec() []byte { return append([]byte(nil), specYAML...) }
+
+// mustSpec loads and checks the embedded contract. A broken contract is a
+// programming error, found at start-up (and by every test).
+func mustSpec() *openapi3.T {
+	doc, err := openapi3.NewLoader().LoadFromData(specYAML)
+	if err != nil {
+		panic(fmt.Sprintf("api: openapi.yaml: %v", err))
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		panic(fmt.Sprintf("api: openapi.yaml: %v", err))
+	}
+	return doc
+}
+
+// specPath turns echo's route path (/cases/:id) into the contract's
+// template (/cases/{id}).
+func specPath(echoPath string) string {
+	parts := strings.Split(echoPath, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			parts[i] = "{" + p[1:] + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// validate checks the request against its operation in the contract:
+// parameters, headers and body. Violations are validation_failed with one
+// entry per field.
+func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if strings.HasSuffix(c.Path(), "/*") {
+			// echo's catch-all of a group: no route, answered 404 or 405.
+			return next(c)
+		}
+		if err := checkInputText(c); err != nil {
+			return err
+		}
+		path := specPath(c.Path())
+		item := s.spec.Paths.Value(path)
+		if item == nil || item.GetOperation(r.Method) == nil {
+			s.cfg.Logger.Error("route missing from openapi.yaml", "method", r.Method, "path", path)
+			return fmt.Errorf("api: route %s %s is not in the contract", r.Method, path)
+		}
+		params := map[string]string{}
+		for i, n := range c.ParamNames() {
+			params[n] = c.ParamValues()[i]
+		}
+		in := &openapi3filter.RequestValidationInput{
+			Request:    r,
+			PathParams: params,
+			Route: &routers.Route{Spec: s.spec, Path: path, PathItem: item,
+				Method: r.Method, Operation: item.GetOperation(r.Method)},
+			Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		}
+		if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+			return specInvalid(err)
+		}
+		return next(c)
+	}
+}
+
+// specInvalid turns the validator's errors into a validation_failed error
+// with one FieldError per violation.
+func specInvalid(err error) error {
+	var fields []engine.FieldError
+	var walk func(err error, where string)
+	walk = func(err error, where string) {
+		var multi openapi3.MultiError
+		if errors.As(err, &multi) {
+			for _, e := range multi {
+				walk(e, where)
+			}
+			return
+		}
+		var re *openapi3filter.RequestError
+		if errors.As(err, &re) {
+			w := where
+			if re.Parameter != nil {
+				w = re.Parameter.Name
+			}
+			if re.Err != nil {
+				walk(re.Err, w)
+				return
+			}
+			fields = append(fields, fieldProblem(w, "invalid", re.Reason))
+			return
+		}
+		var se *openapi3.SchemaError
+		if errors.As(err, &se) {
+			f := strings.Join(se.JSONPointer(), ".")
+			if where != "" && f != "" {
+				f = where + "." + f
+			} else if f == "" {
+				f = where
+			}
+			fields = append(fields, fieldProblem(f, schemaCode(se.SchemaField), se.Reason))
+			return
+		}
+		var pe *openapi3filter.ParseError
+		if errors.As(err, &pe) {
+			fields = append(fields, fieldProblem(orBody(where), "malformed", pe.Error()))
+			return
+		}
+		fields = append(fields, fieldProblem(orBody(where), "invalid", err.Error()))
+	}
+	walk(err, "")
+	if len(fields) == 0 {
+		fields = append(fields, fieldProblem("body", "invalid", err.Error()))
+	}
+	return engine.Invalid(fields...)
+}
+
+func orBody(where string) string {
+	if where == "" {
+		return "body"
+	}
+	return where
+}
+
+// schemaCode names the rule a value broke, in the engine's field codes
+// where one exists.
+func schemaCode(rule string) string {
+	switch rule {
+	case "required":
+		return "required"
+	case "maxLength", "maxItems":
+		return "too_long"
+	case "additionalProperties":
+		return "unknown"
+	case "type":
+		return "type"
+	case "":
+		return "invalid"
+	}
+	return rule
+}
+
+func fieldProblem(field, code, reason string) engine.FieldError {
+	if field == "" {
+		field = "body"
+	}
+	return engine.FieldError{Field: field, Code: code,
+		Message:   fmt.Sprintf("%s: %s", field, reason),
+		MessageZH: fmt.Sprintf("字段 %s 不符合要求（%s）。", field, reason)}
+}
+
+// getSpec serves the contract.
+func (s *Server) getSpec(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", specYAML)
+}
+
+// Routes lists the server's routes as "METHOD /path/{param}", in the
+// contract's notation, for the test that holds routes and contract together.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		if r.Method == echo.RouteNotFound || strings.HasSuffix(r.Path, "/*") {
+			continue
+		}
+		out = append(out, r.Method+" "+specPath(r.Path))
+	}
+	return out
+}
