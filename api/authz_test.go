@@ -80,6 +80,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{name: "Resolve", method: "POST", path: eventsPath, setup: escalated,
 			body: eventBody("resolve", merge2(answerYes, map[string]any{"resolution": "会诊后由担保公司提供担保。"})),
 			want: map[string]int{"city": ok, "pboc": ok, "window-GXQ": forbidden, "bank-ICBC": forbidden, "county-GX": forbidden, "admin": forbidden}, other: hidden},
+		{name: "CountCases", method: "GET", path: fixed("/api/v1/cases/counts?overdue=false"), other: ok},
 		{name: "ListParks", method: "GET", path: fixed("/api/v1/parks"), other: ok},
 		{name: "ListBanks", method: "GET", path: fixed("/api/v1/banks"), other: ok},
 		{name: "ListCounties", method: "GET", path: fixed("/api/v1/counties"), other: ok},
@@ -202,6 +203,12 @@ func TestListsDoNotLeak(t *testing.T) {
 					if id := it.(map[string]any)["id"].(string); !contains(visible, id) {
 						t.Errorf("%s ?%s lists case %s it may not see", user, q, id)
 					}
+				}
+				// The counts of the same filter count exactly what the
+				// list shows: nothing of another organisation.
+				n := e.do(user, "GET", "/api/v1/cases/counts"+q, nil).want(t, http.StatusOK)
+				if got, want := n.num("total"), len(r.Body["items"].([]any)); got != want {
+					t.Errorf("%s ?%s: counts say %d, the list shows %d", user, q, got, want)
 				}
 				for id, words := range secrets {
 					if contains(visible, id) {

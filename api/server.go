@@ -120,6 +120,7 @@ func (s *Server) routes() {
 
 	a.GET("/cases", s.listCases)
 	a.POST("/cases", s.createCase)
+	a.GET("/cases/counts", s.countCases)
 	a.GET("/cases/:id", s.getCase)
 	a.POST("/cases/:id/events", s.fireEvent)
 	a.GET("/cases/:id/ledger", s.caseLedger)

@@ -116,6 +116,21 @@ func (e *Engine) Cases(ctx context.Context, a Actor, f CaseFilter) ([]*Case, err
 	return e.store.Cases(ctx, f)
 }
 
+// CaseCounts counts the cases of a workflow that the actor may see, narrowed
+// by f: a board's figures, never more than the actor's lists would show.
+func (e *Engine) CaseCounts(ctx context.Context, a Actor, f CaseFilter) (CaseCounts, error) {
+	w, err := e.workflowOf(f.Workflow)
+	if err != nil {
+		return CaseCounts{}, err
+	}
+	s, ok := w.scope(a)
+	if !ok {
+		return CaseCounts{ByState: map[State]int{}}, nil
+	}
+	f.Scope = s
+	return e.store.CaseCounts(ctx, f)
+}
+
 // Ledger returns the ledger entries of a case the actor may see, oldest
 // first.
 func (e *Engine) Ledger(ctx context.Context, a Actor, caseID string) ([]ledger.Entry, error) {

@@ -49,6 +49,15 @@ type CaseFilter struct {
 	Limit int
 }
 
+// CaseCounts counts cases: in all, by state, and how many are overdue or
+// due soon.
+type CaseCounts struct {
+	Total   int
+	ByState map[State]int
+	Overdue int
+	DueSoon int
+}
+
 // Scope is the part of all cases an organisation may see.
 type Scope struct {
 	Org       string
@@ -62,6 +71,8 @@ type Store interface {
 	InTx(ctx context.Context, fn func(Tx) error) error
 	// Case returns the case, or a not_found error.
 	Case(ctx context.Context, id string) (*Case, error)
+	// CaseCounts counts the cases f selects (its After and Limit aside).
+	CaseCounts(ctx context.Context, f CaseFilter) (CaseCounts, error)
 	// CaseByNumber returns the case with the human number, or not_found.
 	CaseByNumber(ctx context.Context, number string) (*Case, error)
 	// Cases lists cases newest received first.

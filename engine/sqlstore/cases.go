@@ -105,6 +105,47 @@ func (t *tx) NextNumber(ctx context.Context, prefix string) (int, error) {
 
 // Cases lists cases newest received first, narrowed by f.
 func (q queries) Cases(ctx context.Context, f engine.CaseFilter) ([]*engine.Case, error) {
+	db := q.filtered(ctx, f)
+	if f.After != "" {
+		db = db.Where("(received_at, id) < (SELECT c2.received_at, c2.id FROM cases c2 WHERE c2.id = ?)", f.After)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	var rows []caseRow
+	if err := db.Order("received_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	return q.withParties(ctx, rows)
+}
+
+// CaseCounts counts the cases f selects, by state.
+func (q queries) CaseCounts(ctx context.Context, f engine.CaseFilter) (engine.CaseCounts, error) {
+	var rows []struct {
+		State   string
+		N       int
+		Overdue int
+		DueSoon int
+	}
+	err := q.filtered(ctx, f).
+		Select("state, COUNT(*) AS n, SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue, SUM(CASE WHEN due_soon THEN 1 ELSE 0 END) AS due_soon").
+		Group("state").Scan(&rows).Error
+	out := engine.CaseCounts{ByState: map[engine.State]int{}}
+	if err != nil {
+		return out, err
+	}
+	for _, r := range rows {
+		out.ByState[engine.State(r.State)] = r.N
+		out.Total += r.N
+		out.Overdue += r.Overdue
+		out.DueSoon += r.DueSoon
+	}
+	return out, nil
+}
+
+// filtered applies f's conditions, all but its cursor and limit.
+func (q queries) filtered(ctx context.Context, f engine.CaseFilter) *gorm.DB {
 	db := q.db.WithContext(ctx).Model(&caseRow{})
 	if f.Workflow != "" {
 		db = db.Where("workflow = ?", f.Workflow)
@@ -146,18 +187,7 @@ func (q queries) Cases(ctx context.Context, f engine.CaseFilter) ([]*engine.Case
 	if !f.ReceivedTo.IsZero() {
 		db = db.Where("received_at < ?", f.ReceivedTo.UTC())
 	}
-	if f.After != "" {
-		db = db.Where("(received_at, id) < (SELECT c2.received_at, c2.id FROM cases c2 WHERE c2.id = ?)", f.After)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	var rows []caseRow
-	if err := db.Order("received_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	return q.withParties(ctx, rows)
+	return db
 }
 
 func (q queries) withParties(ctx context.Context, rows []caseRow) ([]*engine.Case, error) {

@@ -212,3 +212,37 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// Counts are scoped like lists: each organisation counts what it may see.
+func TestCaseCounts(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		first := e.open(time.Time{})
+		e.open(time.Time{})
+		e.openAs("window-LLGY", e.openInput("LLGY"), time.Time{})
+		e.mustFire(first, "bank-ICBC", financing.Accept, nil)
+		e.clock.Set(at(2026, 11, 10, 0, 0)) // past the limit of all three
+		e.drain()
+		e.mustFire(first, "city", financing.Resolve, financing.ResolveInput{Resolution: "会诊", AnswerInput: answerYes})
+		for user, want := range map[string]engine.CaseCounts{
+			"city":       {Total: 3, Overdue: 3, DueSoon: 3, ByState: map[engine.State]int{financing.Answered: 1, financing.Escalated: 2}},
+			"bank-ICBC":  {Total: 2, Overdue: 2, DueSoon: 2, ByState: map[engine.State]int{financing.Answered: 1, financing.Escalated: 1}},
+			"county-HS":  {Total: 1, Overdue: 1, DueSoon: 1, ByState: map[engine.State]int{financing.Escalated: 1}},
+			"window-GXQ": {Total: 2, Overdue: 2, DueSoon: 2, ByState: map[engine.State]int{financing.Answered: 1, financing.Escalated: 1}},
+			"bank-CCB":   {Total: 0, ByState: map[engine.State]int{}},
+		} {
+			got, err := e.engine.CaseCounts(e.ctx, e.actor(user), engine.CaseFilter{Workflow: financing.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s counts %+v, want %+v", user, got, want)
+			}
+		}
+		overdue := true
+		got, err := e.engine.CaseCounts(e.ctx, e.actor("city"), engine.CaseFilter{Workflow: financing.Name, Overdue: &overdue, States: []engine.State{financing.Escalated}})
+		if err != nil || got.Total != 2 {
+			t.Fatalf("escalated and overdue: %+v %v", got, err)
+		}
+	})
+}

@@ -1,0 +1,33 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// caseCounts is the body of GET /api/v1/cases/counts.
+type caseCounts struct {
+	Total   int            `json:"total"`
+	ByState map[string]int `json:"by_state"`
+	Overdue int            `json:"overdue"`
+	DueSoon int            `json:"due_soon"`
+}
+
+// countCases counts the cases the actor may see, with the list's filters:
+// the figures of the overdue and escalated boards.
+func (s *Server) countCases(c echo.Context) error {
+	f, err := caseFilterOf(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.engine.CaseCounts(c.Request().Context(), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	out := caseCounts{Total: n.Total, ByState: map[string]int{}, Overdue: n.Overdue, DueSoon: n.DueSoon}
+	for st, k := range n.ByState {
+		out.ByState[string(st)] = k
+	}
+	return c.JSON(http.StatusOK, out)
+}
