@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -174,39 +175,66 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		// Mark the row fired first, guarded by its status, so that the
-		// transition below does not see it as a running timer to cancel.
-		tm.Status = TimerFired
-		tm.UpdatedAt = now
-		ok, err := tx.UpdateTimer(ctx, tm, TimerPending)
-		if err != nil || !ok {
-			return err
-		}
-		ev := w.events[tm.Event]
-		if ev == nil || !contains(ev.From, c.State) {
-			return nil
-		}
-		switch tm.Kind {
-		case TimerWarning:
-			c.DueSoon = true
-		case TimerDeadline:
-			c.Overdue = true
-		}
-		payload, err := json.Marshal(map[string]string{"timer": tm.Name, "due_at": tm.DueAt.UTC().Format(time.RFC3339Nano)})
+		// Timers of the case that fell due before this one fire first, in
+		// due order, so that its ledger keeps their order however the
+		// workers interleave (a reminder before a breach, when a worker
+		// catches up on both).
+		rows, err := tx.CaseTimers(ctx, c.ID)
 		if err != nil {
 			return err
 		}
-		if err := e.move(ctx, tx, w, c, tm.Event, System, payload, now, false, &fx); err != nil {
-			return err
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].DueAt.Before(rows[j].DueAt) })
+		for i := range rows {
+			r := &rows[i]
+			if r.ID == tm.ID || r.Status != TimerPending || r.DueAt.After(tm.DueAt) {
+				continue
+			}
+			if _, err := e.fireRow(ctx, tx, w, c, r, now, &fx); err != nil {
+				return err
+			}
+			fx.remove = append(fx.remove, r.ID)
 		}
-		fired = true
-		return nil
+		fired, err = e.fireRow(ctx, tx, w, c, tm, now, &fx)
+		return err
 	})
 	if err != nil {
 		return false, err
 	}
 	e.afterCommit(ctx, fx)
 	return fired, nil
+}
+
+// fireRow fires one pending timer row of the locked case c: it marks the row
+// fired, guarded by its status, so that a second delivery has no effect, and
+// moves the case with the timer's event unless the case has moved on to a
+// state where the event cannot fire.
+func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *Timer, now time.Time, fx *effects) (bool, error) {
+	// Mark the row fired first, so that the transition below does not
+	// see it as a running timer to cancel.
+	tm.Status = TimerFired
+	tm.UpdatedAt = now
+	ok, err := tx.UpdateTimer(ctx, tm, TimerPending)
+	if err != nil || !ok {
+		return false, err
+	}
+	ev := w.events[tm.Event]
+	if ev == nil || !contains(ev.From, c.State) {
+		return false, nil
+	}
+	switch tm.Kind {
+	case TimerWarning:
+		c.DueSoon = true
+	case TimerDeadline:
+		c.Overdue = true
+	}
+	payload, err := json.Marshal(map[string]string{"timer": tm.Name, "due_at": tm.DueAt.UTC().Format(time.RFC3339Nano)})
+	if err != nil {
+		return false, err
+	}
+	if err := e.move(ctx, tx, w, c, tm.Event, System, payload, now, false, fx); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // move runs one transition of c inside tx: authorisation, the state machine

@@ -153,12 +153,18 @@ func (p *proof) pending() int {
 	return p.count("SELECT count(*) FROM timers WHERE status = 'pending'")
 }
 
-// mustFireOnce checks every case's ledger holds exactly one breach and at
-// most one remind entry, and that no timer is left pending.
+// mustFireOnce checks every case's ledger holds exactly one remind and one
+// breach entry, in that order, and that no timer is left pending.
 func (p *proof) mustFireOnce(n int) {
 	p.t.Helper()
-	if got := p.count("SELECT count(DISTINCT case_id) FROM ledger WHERE event = 'breach'"); got != n {
-		p.t.Fatalf("%d cases have a breach entry, want %d", got, n)
+	for _, ev := range []string{"remind", "breach"} {
+		if got := p.count("SELECT count(DISTINCT case_id) FROM ledger WHERE event = ?", ev); got != n {
+			p.t.Fatalf("%d cases have a %s entry, want %d", got, ev, n)
+		}
+	}
+	if bad := p.count(`SELECT count(*) FROM ledger b JOIN ledger r ON r.case_id = b.case_id
+		WHERE b.event = 'breach' AND r.event = 'remind' AND r.seq > b.seq`); bad != 0 {
+		p.t.Fatalf("%d cases escalated before their reminder", bad)
 	}
 	if dup := p.count("SELECT count(*) FROM (SELECT case_id FROM ledger WHERE event IN ('breach', 'remind') GROUP BY case_id, event HAVING count(*) > 1) d"); dup != 0 {
 		p.t.Fatalf("%d cases have a timer event twice", dup)

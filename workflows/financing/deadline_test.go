@@ -140,17 +140,46 @@ func TestBackdatedCaseFiresAtOnce(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db, at(2026, 11, 25, 10, 0))
 		c := e.open(at(2026, 11, 2, 9, 0))
-		// Both timers are due; the breach cancels the reminder if it
-		// fires first, so one or two fire.
+		// Both timers are due. Whichever a worker takes first, the case's
+		// timers fire in due order: the reminder, then the breach.
 		if n := e.drain(); n < 1 {
 			t.Fatal("no timer fired for a case whose limit has passed")
 		}
 		c = e.reload(c)
-		if c.State != financing.Escalated || !c.Overdue {
-			t.Fatalf("back-dated case: state %s overdue %v", c.State, c.Overdue)
+		if c.State != financing.Escalated || !c.Overdue || !c.DueSoon {
+			t.Fatalf("back-dated case: state %s overdue %v due soon %v", c.State, c.Overdue, c.DueSoon)
 		}
-		if n := countOf(e.events(c), "breach"); n != 1 {
-			t.Fatalf("%d breach entries, want 1", n)
+		if got := e.events(c); !slices.Equal(got, []string{"open", "remind", "breach"}) {
+			t.Fatalf("ledger %v, want open, remind, breach", got)
+		}
+	})
+}
+
+// Delivering the breach before the reminder (workers interleave) still
+// fires the reminder first, in the same transaction.
+func TestTimersFireInDueOrder(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		c := e.open(time.Time{})
+		e.clock.Set(at(2026, 11, 12, 0, 0))
+		timers, err := e.store.CaseTimers(e.ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var breach engine.Timer
+		for _, tm := range timers {
+			if tm.Name == financing.TimerLimit {
+				breach = tm
+			}
+		}
+		if fired, err := e.engine.FireTimer(e.ctx, breach.ID); err != nil || !fired {
+			t.Fatalf("breach: fired %v, %v", fired, err)
+		}
+		if got := e.events(e.reload(c)); !slices.Equal(got, []string{"open", "remind", "breach"}) {
+			t.Fatalf("ledger %v, want open, remind, breach", got)
+		}
+		if n := e.drain(); n != 0 {
+			t.Fatalf("%d timers fired again from the index", n)
 		}
 	})
 }
@@ -197,14 +226,4 @@ func TestMissingCalendarYear(t *testing.T) {
 			t.Fatalf("a refused case was stored: %d cases (%v)", len(cases), err)
 		}
 	})
-}
-
-func countOf(xs []string, x string) int {
-	n := 0
-	for _, y := range xs {
-		if y == x {
-			n++
-		}
-	}
-	return n
 }
