@@ -105,6 +105,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 			want: map[string]int{"admin": created, "city": created}, other: forbidden},
 		{name: "Workdays", method: "GET", path: fixed("/api/v1/calendar/workdays?from=2026-09-30T15:00:00%2B08:00&workdays=5"), other: ok},
 		{name: "CalendarYear", method: "GET", path: fixed("/api/v1/calendar/2026"), other: ok},
+		{name: "ListCalendarOverrides", method: "GET", path: fixed("/api/v1/calendar/overrides"), other: ok},
+		{name: "PutCalendarOverride", method: "PUT", path: fixed("/api/v1/calendar/overrides/2028"), body: func(*testing.T) any {
+			return map[string]any{"holidays": []any{map[string]any{"name": "元旦", "days": []string{"2028-01-01"}}}}
+		}, want: map[string]int{"admin": ok}, other: forbidden},
+		{name: "DeleteCalendarOverride", method: "DELETE", path: fixed("/api/v1/calendar/overrides/2028"),
+			want: map[string]int{"admin": http.StatusNoContent}, other: forbidden},
 		{name: "VerifyLedger", method: "GET", path: fixed("/api/v1/ledger/verify"), want: map[string]int{"city": ok, "pboc": ok, "admin": ok}, other: forbidden},
 		{name: "Session", method: "GET", path: fixed("/api/v1/session"), other: ok},
 	}

@@ -66,14 +66,18 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 	if _, err := demo.Seed(ctx, store, time.Now()); err != nil {
 		b.Fatal(err)
 	}
-	cal, err := calendar.LoadDefault()
+	base, err := calendar.LoadDefault()
 	if err != nil {
 		b.Fatal(err)
 	}
-	rc := testsvc.RedisDB(b, 12)
+	cal, err := calendar.NewOverrides(ctx, base, store)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rc := testsvc.RedisDB(b, 13)
 	index := redistimer.New(rc, redistimer.Options{Prefix: testsvc.RedisPrefix(b, rc)})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng := engine.New(engine.Config{Store: store, Calendar: cal, Index: index, Logger: log})
+	eng := engine.New(engine.Config{Store: store, Calendar: cal.Live(), Index: index, Logger: log})
 	eng.Register(financing.Definition(financing.Config{}))
 	srv := httptest.NewServer(api.New(api.Config{Engine: eng, Auth: store, Calendar: cal, Logger: log}).Handler())
 	b.Cleanup(srv.Close)

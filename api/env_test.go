@@ -49,7 +49,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, db testsvc.Database)) {
 func MustEnv(t *testing.T, db testsvc.Database, cfg api.Config) *env {
 	t.Helper()
 	x := enginetest.New(t, db, start)
-	cfg.Engine, cfg.Auth, cfg.Calendar = x.Engine, x.Store, x.Calendar
+	cfg.Engine, cfg.Auth, cfg.Calendar = x.Engine, x.Store, x.Overrides
 	cfg.Ready = []api.Check{{Name: "database", Ping: x.Store.Ping}}
 	srv := httptest.NewServer(api.New(cfg).Handler())
 	t.Cleanup(srv.Close)

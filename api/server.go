@@ -32,8 +32,10 @@ type Config struct {
 	// implements it. Without it only /healthz, /readyz and the contract
 	// are served.
 	Auth auth.Store
-	// Calendar answers the working-day calculator.
-	Calendar *calendar.Calendar
+	// Calendar is the working-day calendar in force with the
+	// administrator's overrides: it answers the working-day calculator and
+	// takes override changes.
+	Calendar *calendar.Overrides
 	// Ready lists the dependencies /readyz checks: the database and, when
 	// configured, Redis.
 	Ready  []Check
@@ -141,6 +143,9 @@ func (s *Server) routes() {
 	a.DELETE("/tokens/:id", s.revokeToken)
 
 	a.GET("/calendar/workdays", s.addWorkdays)
+	a.GET("/calendar/overrides", s.listCalendarOverrides)
+	a.PUT("/calendar/overrides/:year", s.putCalendarOverride)
+	a.DELETE("/calendar/overrides/:year", s.deleteCalendarOverride)
 	a.GET("/calendar/:year", s.calendarYear)
 	a.GET("/ledger/verify", s.verifyLedger)
 }

@@ -25,11 +25,12 @@ func (s *Server) addWorkdays(c echo.Context) error {
 			Message: "from must be an RFC 3339 time.", MessageZH: "from 应为 RFC 3339 时间。"})
 	}
 	n, _ := strconv.Atoi(c.QueryParam("workdays"))
-	day, err := s.cfg.Calendar.AddWorkdays(calendar.DateOf(from), n)
+	cal := s.cfg.Calendar.Live().Current()
+	day, err := cal.AddWorkdays(calendar.DateOf(from), n)
 	if err != nil {
 		return err
 	}
-	end, err := s.cfg.Calendar.Deadline(from, n)
+	end, err := cal.Deadline(from, n)
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (s *Server) calendarYear(c echo.Context) error {
 		return engine.Errorf(engine.ECALENDAR, "服务器未配置工作日日历。", "No working-day calendar is configured.")
 	}
 	y, _ := strconv.Atoi(c.Param("year"))
-	info, err := s.cfg.Calendar.Year(y)
+	info, err := s.cfg.Calendar.Live().Current().Year(y)
 	if err != nil {
 		return err
 	}

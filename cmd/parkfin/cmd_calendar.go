@@ -18,13 +18,15 @@ func (c *cli) calendarCmd() *cobra.Command {
 	return cmd
 }
 
-// loadCalendar loads the calendar as serve would, without a database.
+// loadCalendar loads the calendar as serve would: built-in data, files and
+// the overrides in the database.
 func (c *cli) loadCalendar() (*calendar.Calendar, error) {
-	cfg, err := LoadConfig(c.configPath)
+	m, err := c.open(OpenOptions{})
 	if err != nil {
 		return nil, err
 	}
-	return NewMain(cfg, io.Discard).loadCalendar()
+	defer m.Close()
+	return m.Calendar.Live().Current(), nil
 }
 
 func (c *cli) calendarAddCmd() *cobra.Command {

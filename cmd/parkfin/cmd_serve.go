@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/parkfin/parkfin/engine/sqlstore"
 )
 
 func (c *cli) serveCmd() *cobra.Command {
@@ -80,12 +82,13 @@ func (c *cli) migrateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m := NewMain(cfg, io.Discard)
-			defer m.Close()
-			if err := m.Open(c.ctx, OpenOptions{}); err != nil {
+			// The store alone: Main.Open reads tables the migrations create.
+			store, err := sqlstore.Open(c.ctx, cfg.DatabaseURL, sqlstore.Options{})
+			if err != nil {
 				return err
 			}
-			applied, err := m.Store.Migrate(c.ctx)
+			defer store.Close()
+			applied, err := store.Migrate(c.ctx)
 			if err != nil {
 				return err
 			}

@@ -43,8 +43,10 @@ type Main struct {
 	Clock  engine.Clock
 	Logger *slog.Logger
 
-	Store    *sqlstore.Store
-	Calendar *calendar.Calendar
+	Store *sqlstore.Store
+	// Calendar is the working-day calendar in force: the built-in data,
+	// the configured files and the administrator's overrides.
+	Calendar *calendar.Overrides
 	Index    engine.TimerIndex
 	Engine   *engine.Engine
 
@@ -81,11 +83,10 @@ type OpenOptions struct {
 // Open connects the database, loads the calendar, connects the timer index
 // and builds the engine with its workflows.
 func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
-	cal, err := m.loadCalendar()
+	base, err := m.loadCalendar()
 	if err != nil {
 		return err
 	}
-	m.Calendar = cal
 	store, err := sqlstore.Open(ctx, m.Config.DatabaseURL, sqlstore.Options{})
 	if err != nil {
 		return err
@@ -101,12 +102,15 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 			m.Logger.Info("migration applied", "migration", name)
 		}
 	}
+	if m.Calendar, err = calendar.NewOverrides(ctx, base, store); err != nil {
+		return fmt.Errorf("calendar overrides (has `parkfin migrate` run?): %w", err)
+	}
 	if opts.Index {
 		if err := m.openIndex(ctx); err != nil {
 			return err
 		}
 	}
-	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: cal, Index: m.Index, Logger: m.Logger})
+	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: m.Calendar.Live(), Index: m.Index, Logger: m.Logger})
 	m.Engine.Register(financing.Definition(financing.Config{
 		ReminderWorkdays: m.Config.Financing.ReminderWorkdays,
 		LimitWorkdays:    m.Config.Financing.LimitWorkdays,
@@ -116,7 +120,8 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 }
 
 // loadCalendar loads the built-in calendar with the configured override
-// files and those in <data_dir>/calendar.
+// files and those in <data_dir>/calendar; the overrides in the database
+// apply over it.
 func (m *Main) loadCalendar() (*calendar.Calendar, error) {
 	files := append([]string{}, m.Config.Calendar.Overrides...)
 	local, err := filepath.Glob(filepath.Join(m.Config.DataDir, "calendar", "*.json"))
@@ -165,6 +170,11 @@ type ServeOptions struct {
 // and returns; Close stops them.
 func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 	ctx, m.cancel = context.WithCancel(ctx)
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.reloadCalendar(ctx)
+	}()
 	if opts.Worker {
 		w := engine.NewWorker(m.Engine, m.Index, engine.WorkerConfig{
 			Poll:           m.Config.Worker.Poll,
@@ -205,6 +215,23 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		m.Logger.Info("parkfin serving", "addr", "http://"+ln.Addr().String())
 	}
 	return nil
+}
+
+// reloadCalendar picks up calendar overrides that an administrator entered
+// through another process, every ReconcileEvery, until ctx is done.
+func (m *Main) reloadCalendar(ctx context.Context) {
+	t := time.NewTicker(m.Config.Worker.ReconcileEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.Calendar.Reload(ctx); err != nil && ctx.Err() == nil {
+				m.Logger.Warn("calendar overrides not reloaded", "err", err)
+			}
+		}
+	}
 }
 
 // Addr returns the address the HTTP server listens on.

@@ -22,8 +22,11 @@ type Env struct {
 	Clock    *engine.FakeClock
 	Store    *sqlstore.Store
 	Calendar *calendar.Calendar
-	Index    *memtimer.Index
-	Engine   *engine.Engine
+	// Overrides holds the calendar in force: Calendar with the overrides
+	// stored in the database; the engine computes with it.
+	Overrides *calendar.Overrides
+	Index     *memtimer.Index
+	Engine    *engine.Engine
 	// Worker fires due timers from Index when the test calls Drain.
 	Worker *engine.Worker
 }
@@ -48,8 +51,12 @@ func New(t testing.TB, db testsvc.Database, start time.Time) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{Clock: engine.NewFakeClock(start), Store: store, Calendar: cal, Index: memtimer.New()}
-	env.Engine = engine.New(engine.Config{Store: store, Clock: env.Clock, Calendar: cal, Index: env.Index})
+	over, err := calendar.NewOverrides(ctx, cal, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{Clock: engine.NewFakeClock(start), Store: store, Calendar: cal, Overrides: over, Index: memtimer.New()}
+	env.Engine = engine.New(engine.Config{Store: store, Clock: env.Clock, Calendar: over.Live(), Index: env.Index})
 	env.Engine.Register(financing.Definition(financing.Config{}))
 	env.Worker = engine.NewWorker(env.Engine, env.Index, engine.WorkerConfig{})
 	return env
