@@ -211,6 +211,24 @@ func (w *workflow) outgoing(s State) []EventName {
 	return out
 }
 
+// stateLabel returns the state's description for people (its Doc), or its
+// name.
+func (w *workflow) stateLabel(s State) string {
+	if d := w.states[s]; d != nil && d.Doc != "" {
+		return d.Doc
+	}
+	return string(s)
+}
+
+// eventLabel returns the event's description for people (its Doc), or its
+// name.
+func (w *workflow) eventLabel(ev EventName) string {
+	if d := w.events[ev]; d != nil && d.Doc != "" {
+		return d.Doc
+	}
+	return string(ev)
+}
+
 func (e *Engine) workflowOf(name string) (*workflow, error) {
 	w, ok := e.workflows[name]
 	if !ok {

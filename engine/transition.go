@@ -245,7 +245,7 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		return Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
 	}
 	if !opening && !w.mayFire(actor, ev, c) {
-		return Errorf(EFORBIDDEN, "您无权对该案件执行“%s”操作。", "You may not %s this case.", name)
+		return Errorf(EFORBIDDEN, "您无权对该案件执行“%[1]s”操作。", "You may not %[2]s this case.", w.eventLabel(name), name)
 	}
 	from := c.State
 	partiesBefore := len(c.Parties)
@@ -284,8 +284,8 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 				return noTrans.Err
 			}
 		case errors.As(err, &invalid):
-			return Errorf(ETRANSITION, "案件当前状态为“%s”，不能执行“%s”操作。",
-				"The case is %s; %s is not possible now.", from, name)
+			return Errorf(ETRANSITION, "案件当前状态为“%[1]s”，不能执行“%[2]s”操作。",
+				"The case is %[3]s; %[4]s is not possible now.", w.stateLabel(from), w.eventLabel(name), from, name)
 		default:
 			return err
 		}

@@ -151,6 +151,11 @@ func TestTransitionNotAllowed(t *testing.T) {
 			_, err := e.fire(c, tc.user, tc.ev, tc.p)
 			wantCode(t, err, engine.ETRANSITION)
 		}
+		// The clerk reads the state and the action in Chinese.
+		_, err := e.fire(c, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed", Satisfaction: "satisfied"})
+		if msg := engine.ErrorMessage(err, "zh"); msg != "案件当前状态为“已转主联系行”，不能执行“反馈企业并办结”操作。" {
+			t.Fatalf("message %q", msg)
+		}
 		if got := e.reload(c); got.Version != 1 || got.State != financing.Routed {
 			t.Fatalf("refused events changed the case: %s v%d", got.State, got.Version)
 		}
