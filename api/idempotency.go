@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -52,6 +53,14 @@ func (s *Server) openOnce(c echo.Context, a engine.Actor, key string, body []byt
 			return nil, false, err
 		}
 		if won {
+			// The record of the case commits with the case.
+			req.InTx = func(ctx context.Context, tx engine.Tx, cs *engine.Case) error {
+				rec, ok := tx.(auth.IdempotencyRecorder)
+				if !ok {
+					return errors.New("api: the store cannot record an Idempotency-Key with the case")
+				}
+				return rec.CompleteIdempotency(ctx, a.User, key, cs.ID)
+			}
 			cs, err := s.engine.Open(ctx, req)
 			if err != nil {
 				// Release with a context of its own: the request's may be
@@ -59,9 +68,6 @@ func (s *Server) openOnce(c echo.Context, a engine.Actor, key string, body []byt
 				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 				_ = s.auth.ReleaseIdempotency(rctx, a.User, key, claim.CreatedAt)
 				cancel()
-				return nil, false, err
-			}
-			if err := s.auth.CompleteIdempotency(context.WithoutCancel(ctx), a.User, key, cs.ID); err != nil {
 				return nil, false, err
 			}
 			if rand.IntN(idemSweepEvery) == 0 {

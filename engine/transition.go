@@ -24,6 +24,10 @@ type OpenRequest struct {
 	// may lie in the past by at most the workflow's MaxBackdate, never in
 	// the future.
 	ReceivedAt time.Time
+	// InTx, when set, runs inside the opening transaction once the case is
+	// written, so that what it records commits with the case or not at
+	// all (the API's Idempotency-Key record).
+	InTx func(ctx context.Context, tx Tx, c *Case) error
 }
 
 // FireRequest asks to fire an event on a case.
@@ -84,7 +88,13 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 	err = e.store.InTx(ctx, func(tx Tx) error {
 		fx = effects{}
 		c.Parties = nil
-		return e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, now, true, &fx)
+		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, now, true, &fx); err != nil {
+			return err
+		}
+		if req.InTx != nil {
+			return req.InTx(ctx, tx, c)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

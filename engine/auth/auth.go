@@ -99,8 +99,7 @@ type Store interface {
 	// ClaimIdempotency stores r if no record has its user and key, and
 	// reports true; otherwise it returns the existing record and false.
 	ClaimIdempotency(ctx context.Context, r Idempotency) (bool, *Idempotency, error)
-	// CompleteIdempotency records the case created for the key.
-	CompleteIdempotency(ctx context.Context, user, key, caseID string) error
+	IdempotencyRecorder
 	// ReleaseIdempotency deletes a claim that has no case yet and was
 	// created at createdAt (the claim of a request that failed, or one
 	// abandoned by a crashed process), so that the key can be tried again.
@@ -167,3 +166,12 @@ const MaxTokenTTL = 366 * 24 * time.Hour
 
 // DefaultTokenTTL is a token's life when none is asked for.
 const DefaultTokenTTL = 90 * 24 * time.Hour
+
+// IdempotencyRecorder records the case created for an Idempotency-Key. The
+// SQL store's transactions implement it too, so that the record commits
+// with the case it names: a crash can leave a claim without a case (taken
+// over after a minute), never a case without its record.
+type IdempotencyRecorder interface {
+	// CompleteIdempotency records the case created for the key.
+	CompleteIdempotency(ctx context.Context, user, key, caseID string) error
+}

@@ -44,11 +44,14 @@ func (s *Store) ClaimIdempotency(ctx context.Context, r auth.Idempotency) (bool,
 		CaseID: cur.CaseID, CreatedAt: utc(cur.CreatedAt)}, nil
 }
 
-// CompleteIdempotency records the case created for the key.
-func (s *Store) CompleteIdempotency(ctx context.Context, user, key, caseID string) error {
-	return s.db.WithContext(ctx).Model(&idempotencyRow{}).Where("user_name = ? AND key = ?", user, key).
+// CompleteIdempotency records the case created for the key; within a
+// transaction, with the case.
+func (q queries) CompleteIdempotency(ctx context.Context, user, key, caseID string) error {
+	return q.db.WithContext(ctx).Model(&idempotencyRow{}).Where("user_name = ? AND key = ?", user, key).
 		Update("case_id", caseID).Error
 }
+
+var _ auth.IdempotencyRecorder = (*tx)(nil)
 
 // ReleaseIdempotency deletes a claim without a case, created at createdAt.
 func (s *Store) ReleaseIdempotency(ctx context.Context, user, key string, createdAt time.Time) error {

@@ -1,6 +1,7 @@
 package financing_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -106,6 +107,29 @@ func TestOpenOtherPark(t *testing.T) {
 		for _, user := range []string{"window-LLGY", "bank-ICBC", "county-GX", "city"} {
 			_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor(user), Payload: mustJSON(t, e.openInput("GXQ"))})
 			wantCode(t, err, engine.EFORBIDDEN)
+		}
+	})
+}
+
+// What an opening asks to record in its transaction commits with the case or
+// not at all.
+func TestOpenInTxIsAtomic(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		boom := errors.New("the record could not be written")
+		var seen string
+		_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor("window-GXQ"),
+			Payload: mustJSON(t, e.openInput("GXQ")),
+			InTx: func(_ context.Context, _ engine.Tx, c *engine.Case) error { seen = c.Number; return boom }})
+		if !errors.Is(err, boom) || seen == "" {
+			t.Fatalf("open with a failing InTx: %v (saw case %q)", err, seen)
+		}
+		got, err := e.store.Cases(e.ctx, engine.CaseFilter{Workflow: financing.Name})
+		if err != nil || len(got) != 0 {
+			t.Fatalf("%d cases stored (%v)", len(got), err)
+		}
+		if r, _ := e.store.VerifyLedger(e.ctx); r.Entries != 0 {
+			t.Fatalf("%d ledger entries of a case that was not created", r.Entries)
 		}
 	})
 }
