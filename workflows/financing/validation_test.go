@@ -120,7 +120,7 @@ func TestOpenInTxIsAtomic(t *testing.T) {
 		var seen string
 		_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor("window-GXQ"),
 			Payload: mustJSON(t, e.openInput("GXQ")),
-			InTx: func(_ context.Context, _ engine.Tx, c *engine.Case) error { seen = c.Number; return boom }})
+			InTx:    func(_ context.Context, _ engine.Tx, c *engine.Case) error { seen = c.Number; return boom }})
 		if !errors.Is(err, boom) || seen == "" {
 			t.Fatalf("open with a failing InTx: %v (saw case %q)", err, seen)
 		}
