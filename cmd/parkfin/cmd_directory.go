@@ -4,156 +4,120 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
 
-func (c *cli) parkCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "park", Short: "parks (园区)"}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "list",
-		Short: "list the parks: code, name, county",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+// listCmd builds a command that prints a list: as JSON (the value rows
+// returns) or as a table (header, then one line per row of cells).
+func (c *cli) listCmd(use, short string, args cobra.PositionalArgs, header string,
+	rows func(m *Main, args []string) (any, [][]string, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  args,
+		RunE: func(cmd *cobra.Command, argv []string) error {
 			m, err := c.open(OpenOptions{})
 			if err != nil {
 				return err
 			}
 			defer m.Close()
-			parks, err := m.Store.Parks(c.ctx)
+			v, table, err := rows(m, argv)
 			if err != nil {
 				return err
 			}
-			type row struct {
-				Code   string `json:"code"`
-				Name   string `json:"name"`
-				County string `json:"county"`
-			}
-			rows := make([]row, len(parks))
-			for i, p := range parks {
-				rows[i] = row{p.Code, p.Name, p.County}
-			}
-			return c.emit(rows, func(w io.Writer) {
-				fmt.Fprintln(w, "CODE\tNAME\tCOUNTY")
-				for _, r := range rows {
-					fmt.Fprintf(w, "%s\t%s\t%s\n", r.Code, r.Name, r.County)
+			return c.emit(v, func(w io.Writer) {
+				fmt.Fprintln(w, header)
+				for _, cells := range table {
+					fmt.Fprintln(w, strings.Join(cells, "\t"))
 				}
 			})
 		},
-	})
+	}
+}
+
+func (c *cli) parkCmd() *cobra.Command {
+	type row struct {
+		Code   string `json:"code"`
+		Name   string `json:"name"`
+		County string `json:"county"`
+	}
+	cmd := &cobra.Command{Use: "park", Short: "parks (园区)"}
+	cmd.AddCommand(c.listCmd("list", "list the parks: code, name, county", cobra.NoArgs, "CODE\tNAME\tCOUNTY",
+		func(m *Main, _ []string) (any, [][]string, error) {
+			parks, err := m.Store.Parks(c.ctx)
+			rows, table := make([]row, len(parks)), make([][]string, len(parks))
+			for i, p := range parks {
+				rows[i], table[i] = row{p.Code, p.Name, p.County}, []string{p.Code, p.Name, p.County}
+			}
+			return rows, table, err
+		}))
 	return cmd
 }
 
 func (c *cli) bankCmd() *cobra.Command {
+	type bankRow struct {
+		Code string `json:"code"`
+		Name string `json:"name"`
+	}
+	type pairingRow struct {
+		Year       int    `json:"year"`
+		Park       string `json:"park"`
+		Bank       string `json:"bank"`
+		Reason     string `json:"reason,omitempty"`
+		RecordedAt string `json:"recorded_at"`
+		Superseded string `json:"superseded_at,omitempty"`
+	}
 	cmd := &cobra.Command{Use: "bank", Short: "banks and their yearly pairings (结对)"}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "list",
-		Short: "list the banks: code, name",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
+	cmd.AddCommand(c.listCmd("list", "list the banks: code, name", cobra.NoArgs, "CODE\tNAME",
+		func(m *Main, _ []string) (any, [][]string, error) {
 			banks, err := m.Store.Banks(c.ctx)
-			if err != nil {
-				return err
-			}
-			type row struct {
-				Code string `json:"code"`
-				Name string `json:"name"`
-			}
-			rows := make([]row, len(banks))
+			rows, table := make([]bankRow, len(banks)), make([][]string, len(banks))
 			for i, b := range banks {
-				rows[i] = row{b.Code, b.Name}
+				rows[i], table[i] = bankRow{b.Code, b.Name}, []string{b.Code, b.Name}
 			}
-			return c.emit(rows, func(w io.Writer) {
-				fmt.Fprintln(w, "CODE\tNAME")
-				for _, r := range rows {
-					fmt.Fprintf(w, "%s\t%s\n", r.Code, r.Name)
-				}
-			})
-		},
-	})
-	cmd.AddCommand(&cobra.Command{
-		Use:   "pairings YEAR",
-		Short: "list the year's pairings of parks with lead banks, in-year changes included",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+			return rows, table, err
+		}))
+	cmd.AddCommand(c.listCmd("pairings YEAR", "list the year's pairings of parks with lead banks, in-year changes included",
+		cobra.ExactArgs(1), "YEAR\tPARK\tBANK\tSUPERSEDED\tREASON",
+		func(m *Main, args []string) (any, [][]string, error) {
 			year, err := strconv.Atoi(args[0])
 			if err != nil {
-				return fmt.Errorf("year %q is not a number", args[0])
+				return nil, nil, fmt.Errorf("year %q is not a number", args[0])
 			}
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
 			ps, err := m.Store.Pairings(c.ctx, year)
-			if err != nil {
-				return err
-			}
-			type row struct {
-				Year       int    `json:"year"`
-				Park       string `json:"park"`
-				Bank       string `json:"bank"`
-				Reason     string `json:"reason,omitempty"`
-				RecordedAt string `json:"recorded_at"`
-				Superseded string `json:"superseded_at,omitempty"`
-			}
-			rows := make([]row, len(ps))
+			rows, table := make([]pairingRow, len(ps)), make([][]string, len(ps))
 			for i, p := range ps {
-				rows[i] = row{Year: p.Year, Park: p.Park, Bank: p.Bank, Reason: p.Reason, RecordedAt: shanghai(p.RecordedAt)}
+				r := pairingRow{Year: p.Year, Park: p.Park, Bank: p.Bank, Reason: p.Reason, RecordedAt: shanghai(p.RecordedAt)}
 				if p.SupersededAt != nil {
-					rows[i].Superseded = shanghai(*p.SupersededAt)
+					r.Superseded = shanghai(*p.SupersededAt)
 				}
+				rows[i], table[i] = r, []string{strconv.Itoa(r.Year), r.Park, r.Bank, r.Superseded, r.Reason}
 			}
-			return c.emit(rows, func(w io.Writer) {
-				fmt.Fprintln(w, "YEAR\tPARK\tBANK\tSUPERSEDED\tREASON")
-				for _, r := range rows {
-					fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", r.Year, r.Park, r.Bank, r.Superseded, r.Reason)
-				}
-			})
-		},
-	})
+			return rows, table, err
+		}))
 	return cmd
 }
 
 func (c *cli) userCmd() *cobra.Command {
+	type row struct {
+		Name        string `json:"name"`
+		DisplayName string `json:"display_name"`
+		Role        string `json:"role"`
+		Org         string `json:"org"`
+		Disabled    bool   `json:"disabled,omitempty"`
+	}
 	cmd := &cobra.Command{Use: "user", Short: "users"}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "list",
-		Short: "list the users: name, role, organisation",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
+	cmd.AddCommand(c.listCmd("list", "list the users: name, role, organisation", cobra.NoArgs, "NAME\tROLE\tORG\tDISPLAY NAME",
+		func(m *Main, _ []string) (any, [][]string, error) {
 			users, err := m.Store.Users(c.ctx)
-			if err != nil {
-				return err
-			}
-			type row struct {
-				Name        string `json:"name"`
-				DisplayName string `json:"display_name"`
-				Role        string `json:"role"`
-				Org         string `json:"org"`
-				Disabled    bool   `json:"disabled,omitempty"`
-			}
-			rows := make([]row, len(users))
+			rows, table := make([]row, len(users)), make([][]string, len(users))
 			for i, u := range users {
 				rows[i] = row{u.Name, u.DisplayName, string(u.Role), u.Org, u.Disabled}
+				table[i] = []string{u.Name, string(u.Role), u.Org, u.DisplayName}
 			}
-			return c.emit(rows, func(w io.Writer) {
-				fmt.Fprintln(w, "NAME\tROLE\tORG\tDISPLAY NAME")
-				for _, r := range rows {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.Name, r.Role, r.Org, r.DisplayName)
-				}
-			})
-		},
-	})
+			return rows, table, err
+		}))
 	return cmd
 }
