@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -118,7 +119,18 @@ func specInvalid(err error) error {
 			} else if f == "" {
 				f = where
 			}
-			fields = append(fields, fieldProblem(f, schemaCode(se.SchemaField), se.Reason))
+			code := schemaCode(se.SchemaField)
+			if m := unsupportedProperty.FindStringSubmatch(se.Reason); m != nil {
+				// additionalProperties: false names the stray field only in
+				// its reason.
+				code = "unknown"
+				if f == "" || f == "body" {
+					f = m[1]
+				} else {
+					f += "." + m[1]
+				}
+			}
+			fields = append(fields, fieldProblem(f, code, se.Reason))
 			return
 		}
 		var pe *openapi3filter.ParseError
@@ -134,6 +146,10 @@ func specInvalid(err error) error {
 	}
 	return engine.Invalid(fields...)
 }
+
+// unsupportedProperty finds the stray field in the validator's reason for
+// a property the contract does not allow.
+var unsupportedProperty = regexp.MustCompile(`property "([^"]+)" is unsupported`)
 
 func orBody(where string) string {
 	if where == "" {
@@ -166,7 +182,33 @@ func fieldProblem(field, code, reason string) engine.FieldError {
 	}
 	return engine.FieldError{Field: field, Code: code,
 		Message:   fmt.Sprintf("%s: %s", field, reason),
-		MessageZH: fmt.Sprintf("字段 %s 不符合要求（%s）。", field, reason)}
+		MessageZH: fmt.Sprintf(zhRule(code), field)}
+}
+
+// zhRule says in Chinese, by rule, what is wrong with field %s; the
+// validator's own reason is English and stays in the English message.
+func zhRule(code string) string {
+	switch code {
+	case "required":
+		return "缺少必填字段 %s。"
+	case "too_long":
+		return "字段 %s 的内容过长。"
+	case "minLength", "minItems":
+		return "字段 %s 不能为空。"
+	case "unknown":
+		return "不认识的字段 %s，请检查拼写。"
+	case "type":
+		return "字段 %s 的类型不正确。"
+	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+		return "字段 %s 的数值超出允许范围。"
+	case "enum":
+		return "字段 %s 的取值不在允许的选项中。"
+	case "format", "pattern":
+		return "字段 %s 的格式不正确。"
+	case "malformed":
+		return "提交的内容格式有误（%s）。"
+	}
+	return "字段 %s 不符合要求。"
 }
 
 // getSpec serves the contract.
