@@ -115,11 +115,12 @@ type Tx interface {
 	AppendLedger(ctx context.Context, e *ledger.Entry) error
 	// CaseTimers returns the case's timer rows.
 	CaseTimers(ctx context.Context, caseID string) ([]Timer, error)
-	// Timer returns the timer row without locking it, or not_found.
-	Timer(ctx context.Context, id string) (*Timer, error)
-	// LockTimer returns the timer row for update, or not_found. Callers
-	// lock the timer's case first.
-	LockTimer(ctx context.Context, id string) (*Timer, error)
+	// LockCaseOfTimer returns the case the timer belongs to, for update,
+	// or not_found when there is no such timer.
+	LockCaseOfTimer(ctx context.Context, timerID string) (*Case, error)
+	// LockCaseTimers returns the case's timer rows for update, oldest
+	// first. Callers lock the case first.
+	LockCaseTimers(ctx context.Context, caseID string) ([]Timer, error)
 	// InsertTimer writes a new timer row.
 	InsertTimer(ctx context.Context, t *Timer) error
 	// UpdateTimer writes t if its stored status is still from; it reports

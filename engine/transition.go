@@ -162,21 +162,28 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 	)
 	err := e.store.InTx(ctx, func(tx Tx) error {
 		fired, fx = false, effects{}
-		// Lock the case before the timer row, in the same order as Fire
+		// Lock the case, then its timer rows, in the same order as Fire
 		// does, so that a bank's answer racing the breach cannot deadlock.
-		tm, err := tx.Timer(ctx, timerID)
+		c, err := tx.LockCaseOfTimer(ctx, timerID)
 		if ErrorCode(err) == ENOTFOUND {
 			return nil
 		}
-		if err != nil || tm.Status != TimerPending {
-			return err
-		}
-		c, err := tx.LockCase(ctx, tm.CaseID)
 		if err != nil {
 			return err
 		}
-		if tm, err = tx.LockTimer(ctx, timerID); err != nil || tm.Status != TimerPending {
+		rows, err := tx.LockCaseTimers(ctx, c.ID)
+		if err != nil {
 			return err
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].DueAt.Before(rows[j].DueAt) })
+		var tm *Timer
+		for i := range rows {
+			if rows[i].ID == timerID {
+				tm = &rows[i]
+			}
+		}
+		if tm == nil || tm.Status != TimerPending {
+			return nil
 		}
 		if now.Before(tm.DueAt) {
 			return notDueError{tm.DueAt}
@@ -189,11 +196,6 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 		// due order, so that its ledger keeps their order however the
 		// workers interleave (a reminder before a breach, when a worker
 		// catches up on both).
-		rows, err := tx.CaseTimers(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].DueAt.Before(rows[j].DueAt) })
 		for i := range rows {
 			r := &rows[i]
 			if r.ID == tm.ID || r.Status != TimerPending || r.DueAt.After(tm.DueAt) {

@@ -46,6 +46,15 @@ func (t *tx) LockCase(ctx context.Context, id string) (*engine.Case, error) {
 	return t.loadCase(ctx, "id = ?", id, true)
 }
 
+// LockCaseOfTimer returns the timer's case for update, in one statement.
+func (t *tx) LockCaseOfTimer(ctx context.Context, timerID string) (*engine.Case, error) {
+	c, err := t.loadCase(ctx, "id = (SELECT case_id FROM timers WHERE id = ?)", timerID, true)
+	if engine.ErrorCode(err) == engine.ENOTFOUND {
+		return nil, notFound("计时器", timerID)
+	}
+	return c, err
+}
+
 // InsertCase writes a new case and its parties.
 func (t *tx) InsertCase(ctx context.Context, c *engine.Case) error {
 	r := caseToRow(c)

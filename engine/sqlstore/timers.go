@@ -2,38 +2,28 @@ package sqlstore
 
 import (
 	"context"
-	"errors"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/parkfin/parkfin/engine"
 )
 
-func (q queries) timer(ctx context.Context, id string, lock bool) (*engine.Timer, error) {
-	db := q.db.WithContext(ctx)
-	if lock && q.dialect == Postgres {
+// LockCaseTimers returns the case's timer rows for update (a row lock on
+// PostgreSQL; SQLite has one writer at a time), oldest first.
+func (t *tx) LockCaseTimers(ctx context.Context, caseID string) ([]engine.Timer, error) {
+	db := t.db.WithContext(ctx)
+	if t.dialect == Postgres {
 		db = db.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
-	var r timerRow
-	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, notFound("计时器", id)
-		}
+	var rows []timerRow
+	if err := db.Where("case_id = ?", caseID).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	t := timerFromRow(r)
-	return &t, nil
-}
-
-// Timer returns the timer row, or not_found.
-func (t *tx) Timer(ctx context.Context, id string) (*engine.Timer, error) {
-	return t.timer(ctx, id, false)
-}
-
-// LockTimer returns the timer row for update, or not_found.
-func (t *tx) LockTimer(ctx context.Context, id string) (*engine.Timer, error) {
-	return t.timer(ctx, id, true)
+	out := make([]engine.Timer, len(rows))
+	for i, r := range rows {
+		out[i] = timerFromRow(r)
+	}
+	return out, nil
 }
 
 // CaseTimers returns the case's timer rows, oldest first.
