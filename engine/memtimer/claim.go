@@ -3,7 +3,6 @@ package memtimer
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -20,13 +19,7 @@ import (
 // timers were scheduled with. A limit of zero or less claims nothing; a
 // lease that is not positive is an error.
 func (x *Index) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]engine.TimerRef, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	if lease <= 0 {
-		return nil, errors.New("memtimer: claim lease must be positive")
-	}
-	if err := timerscore.Check("memtimer: claim time", now); err != nil {
+	if none, err := timerscore.CheckClaim("memtimer", now, limit, lease); none {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {

@@ -46,3 +46,20 @@ func Check(what string, t time.Time) error {
 	}
 	return nil
 }
+
+// CheckClaim checks a claim's arguments the same way for every index: a
+// limit of zero or less claims nothing (none is true), a lease that is not
+// positive or a claim time out of range is an error. index names the
+// implementation in the error.
+func CheckClaim(index string, now time.Time, limit int, lease time.Duration) (none bool, err error) {
+	if limit <= 0 {
+		return true, nil
+	}
+	if lease <= 0 {
+		return true, fmt.Errorf("%s: claim lease must be positive", index)
+	}
+	if err := Check(index+": claim time", now); err != nil {
+		return true, err
+	}
+	return false, nil
+}

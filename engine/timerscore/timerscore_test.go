@@ -26,3 +26,19 @@ func TestRounding(t *testing.T) {
 		t.Fatal("an instant beyond 2^53 µs is accepted")
 	}
 }
+
+func TestCheckClaim(t *testing.T) {
+	now := time.Date(2026, 10, 13, 16, 0, 0, 0, time.UTC)
+	if none, err := timerscore.CheckClaim("x", now, 10, time.Second); none || err != nil {
+		t.Fatalf("a good claim: none %v, %v", none, err)
+	}
+	if none, err := timerscore.CheckClaim("x", now, 0, time.Second); !none || err != nil {
+		t.Fatalf("limit 0: none %v, %v", none, err)
+	}
+	if none, err := timerscore.CheckClaim("x", now, 10, 0); !none || err == nil {
+		t.Fatalf("lease 0: none %v, %v", none, err)
+	}
+	if none, err := timerscore.CheckClaim("x", time.Time{}, 10, time.Second); !none || err == nil {
+		t.Fatalf("zero now: none %v, %v", none, err)
+	}
+}
