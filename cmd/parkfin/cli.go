@@ -128,3 +128,14 @@ func actor(ctx context.Context, m *Main, name string) (engine.Actor, error) {
 
 // asError reports whether err is, or wraps, an *engine.Error.
 func asError(err error, target **engine.Error) bool { return errors.As(err, target) }
+
+// withMain opens a Main for an operator command, runs fn with it and closes
+// it.
+func (c *cli) withMain(opts OpenOptions, fn func(m *Main) error) error {
+	m, err := c.open(opts)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	return fn(m)
+}

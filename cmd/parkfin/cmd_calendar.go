@@ -20,13 +20,12 @@ func (c *cli) calendarCmd() *cobra.Command {
 
 // loadCalendar loads the calendar as serve would: built-in data, files and
 // the overrides in the database.
-func (c *cli) loadCalendar() (*calendar.Calendar, error) {
-	m, err := c.open(OpenOptions{})
-	if err != nil {
-		return nil, err
-	}
-	defer m.Close()
-	return m.Calendar.Live().Current(), nil
+func (c *cli) loadCalendar() (cal *calendar.Calendar, err error) {
+	err = c.withMain(OpenOptions{}, func(m *Main) error {
+		cal = m.Calendar.Live().Current()
+		return nil
+	})
+	return cal, err
 }
 
 func (c *cli) calendarAddCmd() *cobra.Command {

@@ -90,6 +90,15 @@ func (c *cli) printCase(v caseView) error {
 	})
 }
 
+// viewer is the actor a read-only command sees cases as: the named user, or
+// with no name the operator, who sees every case.
+func viewer(ctx context.Context, m *Main, as string) (engine.Actor, error) {
+	if as == "" {
+		return engine.System, nil
+	}
+	return actor(ctx, m, as)
+}
+
 // findCase resolves an ID or a case number.
 func findCase(ctx context.Context, m *Main, a engine.Actor, ref string) (*engine.Case, error) {
 	c, err := m.Engine.Case(ctx, a, ref)
@@ -115,35 +124,32 @@ func (c *cli) caseOpenCmd() *cobra.Command {
 		Short: "register an enterprise's financing need at a park window and route it to the lead bank",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := c.open(OpenOptions{Index: true})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			a, err := actor(c.ctx, m, as)
-			if err != nil {
-				return err
-			}
-			var received time.Time
-			if receivedAt != "" {
-				if received, err = time.Parse(time.RFC3339, receivedAt); err != nil {
-					return engine.Invalid(engine.FieldError{Field: "received_at", Code: "format",
-						Message: "--received-at must be RFC 3339, e.g. 2026-09-30T15:00:00+08:00.", MessageZH: "受理时间格式应为 2026-09-30T15:00:00+08:00。"})
+			return c.withMain(OpenOptions{Index: true}, func(m *Main) error {
+				a, err := actor(c.ctx, m, as)
+				if err != nil {
+					return err
 				}
-			}
-			payload, err := json.Marshal(in)
-			if err != nil {
-				return err
-			}
-			cs, err := m.Engine.Open(c.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: received})
-			if err != nil {
-				return err
-			}
-			entries, err := m.Store.CaseLedger(c.ctx, cs.ID)
-			if err != nil {
-				return err
-			}
-			return c.printCase(viewCase(cs, entries))
+				var received time.Time
+				if receivedAt != "" {
+					if received, err = time.Parse(time.RFC3339, receivedAt); err != nil {
+						return engine.Invalid(engine.FieldError{Field: "received_at", Code: "format",
+							Message: "--received-at must be RFC 3339, e.g. 2026-09-30T15:00:00+08:00.", MessageZH: "受理时间格式应为 2026-09-30T15:00:00+08:00。"})
+					}
+				}
+				payload, err := json.Marshal(in)
+				if err != nil {
+					return err
+				}
+				cs, err := m.Engine.Open(c.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: received})
+				if err != nil {
+					return err
+				}
+				entries, err := m.Store.CaseLedger(c.ctx, cs.ID)
+				if err != nil {
+					return err
+				}
+				return c.printCase(viewCase(cs, entries))
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -177,32 +183,29 @@ func (c *cli) caseFireCmd() *cobra.Command {
 				}
 				payload[k] = v
 			}
-			m, err := c.open(OpenOptions{Index: true})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			a, err := actor(c.ctx, m, as)
-			if err != nil {
-				return err
-			}
-			cs, err := findCase(c.ctx, m, a, args[0])
-			if err != nil {
-				return err
-			}
-			raw, err := json.Marshal(payload)
-			if err != nil {
-				return err
-			}
-			cs, err = m.Engine.Fire(c.ctx, engine.FireRequest{CaseID: cs.ID, Event: engine.EventName(args[1]), Actor: a, Version: version, Payload: raw})
-			if err != nil {
-				return err
-			}
-			entries, err := m.Store.CaseLedger(c.ctx, cs.ID)
-			if err != nil {
-				return err
-			}
-			return c.printCase(viewCase(cs, entries))
+			return c.withMain(OpenOptions{Index: true}, func(m *Main) error {
+				a, err := actor(c.ctx, m, as)
+				if err != nil {
+					return err
+				}
+				cs, err := findCase(c.ctx, m, a, args[0])
+				if err != nil {
+					return err
+				}
+				raw, err := json.Marshal(payload)
+				if err != nil {
+					return err
+				}
+				cs, err = m.Engine.Fire(c.ctx, engine.FireRequest{CaseID: cs.ID, Event: engine.EventName(args[1]), Actor: a, Version: version, Payload: raw})
+				if err != nil {
+					return err
+				}
+				entries, err := m.Store.CaseLedger(c.ctx, cs.ID)
+				if err != nil {
+					return err
+				}
+				return c.printCase(viewCase(cs, entries))
+			})
 		},
 	}
 	cmd.Flags().StringVar(&as, "as", "", "the acting user")
@@ -218,26 +221,21 @@ func (c *cli) caseShowCmd() *cobra.Command {
 		Short: "show a case (by id or number) with its ledger entries",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			a := engine.System
-			if as != "" {
-				if a, err = actor(c.ctx, m, as); err != nil {
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				a, err := viewer(c.ctx, m, as)
+				if err != nil {
 					return err
 				}
-			}
-			cs, err := findCase(c.ctx, m, a, args[0])
-			if err != nil {
-				return err
-			}
-			entries, err := m.Engine.Ledger(c.ctx, a, cs.ID)
-			if err != nil {
-				return err
-			}
-			return c.printCase(viewCase(cs, entries))
+				cs, err := findCase(c.ctx, m, a, args[0])
+				if err != nil {
+					return err
+				}
+				entries, err := m.Engine.Ledger(c.ctx, a, cs.ID)
+				if err != nil {
+					return err
+				}
+				return c.printCase(viewCase(cs, entries))
+			})
 		},
 	}
 	cmd.Flags().StringVar(&as, "as", "", "see the case as this user would (default: the operator sees every case)")
@@ -254,34 +252,29 @@ func (c *cli) caseListCmd() *cobra.Command {
 		Short: "list cases, newest received first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			a := engine.System
-			if as != "" {
-				if a, err = actor(c.ctx, m, as); err != nil {
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				a, err := viewer(c.ctx, m, as)
+				if err != nil {
 					return err
 				}
-			}
-			f := engine.CaseFilter{Workflow: financing.Name, Limit: limit}
-			if state != "" {
-				f.States = []engine.State{engine.State(state)}
-			}
-			cases, err := m.Engine.Cases(c.ctx, a, f)
-			if err != nil {
-				return err
-			}
-			views := make([]caseView, len(cases))
-			for i, cs := range cases {
-				views[i] = viewCase(cs, nil)
-			}
-			return c.emit(views, func(w io.Writer) {
-				fmt.Fprintln(w, "NUMBER\tSTATE\tPARK\tBANK\tRECEIVED\tDUE\tENTERPRISE")
-				for _, v := range views {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Number, v.State, v.Park, v.LeadBank, v.ReceivedAt, v.DueAt, v.Title)
+				f := engine.CaseFilter{Workflow: financing.Name, Limit: limit}
+				if state != "" {
+					f.States = []engine.State{engine.State(state)}
 				}
+				cases, err := m.Engine.Cases(c.ctx, a, f)
+				if err != nil {
+					return err
+				}
+				views := make([]caseView, len(cases))
+				for i, cs := range cases {
+					views[i] = viewCase(cs, nil)
+				}
+				return c.emit(views, func(w io.Writer) {
+					fmt.Fprintln(w, "NUMBER\tSTATE\tPARK\tBANK\tRECEIVED\tDUE\tENTERPRISE")
+					for _, v := range views {
+						fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Number, v.State, v.Park, v.LeadBank, v.ReceivedAt, v.DueAt, v.Title)
+					}
+				})
 			})
 		},
 	}

@@ -16,18 +16,15 @@ func (c *cli) demoCmd() *cobra.Command {
 		Short: "load the ten parks, their counties, a dozen banks, pairings for 2026 and 2027 and demo users (idempotent)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			r, err := demo.Seed(c.ctx, m.Store, m.Clock.Now())
-			if err != nil {
-				return err
-			}
-			return c.emit(r, func(w io.Writer) {
-				fmt.Fprintf(w, "ok: %d counties, %d parks, %d banks written; %d pairings and %d users added\n",
-					r.Counties, r.Parks, r.Banks, r.Pairings, r.Users)
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				r, err := demo.Seed(c.ctx, m.Store, m.Clock.Now())
+				if err != nil {
+					return err
+				}
+				return c.emit(r, func(w io.Writer) {
+					fmt.Fprintf(w, "ok: %d counties, %d parks, %d banks written; %d pairings and %d users added\n",
+						r.Counties, r.Parks, r.Banks, r.Pairings, r.Users)
+				})
 			})
 		},
 	})

@@ -18,20 +18,17 @@ func (c *cli) listCmd(use, short string, args cobra.PositionalArgs, header strin
 		Short: short,
 		Args:  args,
 		RunE: func(cmd *cobra.Command, argv []string) error {
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			v, table, err := rows(m, argv)
-			if err != nil {
-				return err
-			}
-			return c.emit(v, func(w io.Writer) {
-				fmt.Fprintln(w, header)
-				for _, cells := range table {
-					fmt.Fprintln(w, strings.Join(cells, "\t"))
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				v, table, err := rows(m, argv)
+				if err != nil {
+					return err
 				}
+				return c.emit(v, func(w io.Writer) {
+					fmt.Fprintln(w, header)
+					for _, cells := range table {
+						fmt.Fprintln(w, strings.Join(cells, "\t"))
+					}
+				})
 			})
 		},
 	}

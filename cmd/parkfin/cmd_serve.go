@@ -16,30 +16,12 @@ func (c *cli) serveCmd() *cobra.Command {
 		Short: "serve HTTP and fire timers (the embedded mode migrates and loads demo data on first run)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := LoadConfig(c.configPath)
-			if err != nil {
-				return err
-			}
-			m := NewMain(cfg, c.stderr)
-			defer m.Close()
-			// The embedded SQLite database is migrated by serve itself;
-			// PostgreSQL deployments run `parkfin migrate` once first.
-			embedded := isSQLite(cfg.DatabaseURL)
-			if err := m.Open(c.ctx, OpenOptions{Migrate: embedded, Index: true}); err != nil {
-				return err
-			}
-			if err := m.SeedDemoIfEmpty(c.ctx); err != nil {
-				return err
-			}
-			if noWorker && cfg.RedisURL == "" {
-				m.Logger.Warn("serve --no-worker with the in-process timer index: no timer fires in this process")
-			}
-			if err := m.Serve(c.ctx, ServeOptions{HTTP: true, Worker: !noWorker}); err != nil {
-				return err
-			}
-			<-c.ctx.Done()
-			m.Logger.Info("shutting down")
-			return m.Close()
+			return c.runUntilStopped(ServeOptions{HTTP: true, Worker: !noWorker}, func(m *Main) error {
+				if noWorker && m.Config.RedisURL == "" {
+					m.Logger.Warn("serve --no-worker with the in-process timer index: no timer fires in this process")
+				}
+				return m.SeedDemoIfEmpty(c.ctx)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&noWorker, "no-worker", false, "do not fire timers in this process (run `parkfin worker` instead)")
@@ -52,24 +34,33 @@ func (c *cli) workerCmd() *cobra.Command {
 		Short: "claim and fire due timers; run as many as you like against one PostgreSQL and one Redis",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := LoadConfig(c.configPath)
-			if err != nil {
-				return err
-			}
-			m := NewMain(cfg, c.stderr)
-			defer m.Close()
-			if err := m.Open(c.ctx, OpenOptions{Migrate: isSQLite(cfg.DatabaseURL), Index: true}); err != nil {
-				return err
-			}
-			if err := m.Serve(c.ctx, ServeOptions{Worker: true}); err != nil {
-				return err
-			}
-			m.Logger.Info("timer worker running")
-			<-c.ctx.Done()
-			m.Logger.Info("timer worker stopping")
-			return m.Close()
+			return c.runUntilStopped(ServeOptions{Worker: true}, nil)
 		},
 	}
+}
+
+// runUntilStopped opens a Main with its timer index (the embedded SQLite
+// database is migrated; PostgreSQL deployments run `parkfin migrate` once
+// first), runs before, serves opts until the command is told to stop
+// (SIGINT, SIGTERM), then closes it.
+func (c *cli) runUntilStopped(opts ServeOptions, before func(m *Main) error) error {
+	m, err := c.open(OpenOptions{Index: true})
+	if err != nil {
+		return err
+	}
+	if before != nil {
+		if err := before(m); err != nil {
+			m.Close()
+			return err
+		}
+	}
+	if err := m.Serve(c.ctx, opts); err != nil {
+		m.Close()
+		return err
+	}
+	<-c.ctx.Done()
+	m.Logger.Info("stopping")
+	return m.Close()
 }
 
 func (c *cli) migrateCmd() *cobra.Command {

@@ -29,17 +29,14 @@ func (c *cli) tokenIssueCmd() *cobra.Command {
 			if days < 1 || days > 366 {
 				return engine.Errorf(engine.EINVALID, "--ttl-days 应在 1 到 366 之间。", "--ttl-days must be between 1 and 366.")
 			}
-			m, err := c.open(OpenOptions{})
-			if err != nil {
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				secret, _, err := auth.IssueToken(c.ctx, m.Store, m.Store, user, name, m.Clock.Now(), time.Duration(days)*24*time.Hour)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintln(c.stdout, secret)
 				return err
-			}
-			defer m.Close()
-			secret, _, err := auth.IssueToken(c.ctx, m.Store, m.Store, user, name, m.Clock.Now(), time.Duration(days)*24*time.Hour)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintln(c.stdout, secret)
-			return err
+			})
 		},
 	}
 	cmd.Flags().StringVar(&user, "user", "", "the user the token acts as")
@@ -55,12 +52,9 @@ func (c *cli) tokenRevokeCmd() *cobra.Command {
 		Short: "revoke a token by its ID",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := c.open(OpenOptions{})
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			return m.Store.RevokeToken(c.ctx, args[0], m.Clock.Now())
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				return m.Store.RevokeToken(c.ctx, args[0], m.Clock.Now())
+			})
 		},
 	}
 }
