@@ -90,6 +90,15 @@ func (c *cli) printCase(v caseView) error {
 	})
 }
 
+// showCase prints the case with its ledger entries, as a sees them.
+func (c *cli) showCase(m *Main, a engine.Actor, cs *engine.Case) error {
+	entries, err := m.Engine.Ledger(c.ctx, a, cs.ID)
+	if err != nil {
+		return err
+	}
+	return c.printCase(viewCase(cs, entries))
+}
+
 // viewer is the actor a read-only command sees cases as: the named user, or
 // with no name the operator, who sees every case.
 func viewer(ctx context.Context, m *Main, as string) (engine.Actor, error) {
@@ -144,11 +153,7 @@ func (c *cli) caseOpenCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				entries, err := m.Store.CaseLedger(c.ctx, cs.ID)
-				if err != nil {
-					return err
-				}
-				return c.printCase(viewCase(cs, entries))
+				return c.showCase(m, a, cs)
 			})
 		},
 	}
@@ -200,11 +205,7 @@ func (c *cli) caseFireCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				entries, err := m.Store.CaseLedger(c.ctx, cs.ID)
-				if err != nil {
-					return err
-				}
-				return c.printCase(viewCase(cs, entries))
+				return c.showCase(m, a, cs)
 			})
 		},
 	}
@@ -230,11 +231,7 @@ func (c *cli) caseShowCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				entries, err := m.Engine.Ledger(c.ctx, a, cs.ID)
-				if err != nil {
-					return err
-				}
-				return c.printCase(viewCase(cs, entries))
+				return c.showCase(m, a, cs)
 			})
 		},
 	}
