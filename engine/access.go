@@ -132,12 +132,45 @@ func (e *Engine) CaseCounts(ctx context.Context, a Actor, f CaseFilter) (CaseCou
 }
 
 // Ledger returns the ledger entries of a case the actor may see, oldest
-// first.
+// first. Of a case the actor may no longer see but traces (a bank that
+// returned it), it returns the entries the actor's organisation wrote.
 func (e *Engine) Ledger(ctx context.Context, a Actor, caseID string) ([]ledger.Entry, error) {
-	if _, err := e.Case(ctx, a, caseID); err != nil {
+	c, err := e.store.Case(ctx, caseID)
+	if err != nil {
 		return nil, err
 	}
-	return e.store.CaseLedger(ctx, caseID)
+	w, err := e.workflowOf(c.Workflow)
+	if err != nil {
+		return nil, caseNotFound(caseID)
+	}
+	if w.canSee(a, c) {
+		return e.store.CaseLedger(ctx, caseID)
+	}
+	if !w.traces(a, c) {
+		return nil, caseNotFound(caseID)
+	}
+	all, err := e.store.CaseLedger(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var own []ledger.Entry
+	for _, en := range all {
+		if en.ActorOrg == a.Org {
+			own = append(own, en)
+		}
+	}
+	return own, nil
+}
+
+// traces reports whether the actor may read its own organisation's entries
+// of c.
+func (w *workflow) traces(a Actor, c *Case) bool {
+	for _, g := range w.def.Tracers {
+		if g.allows(a, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // Events lists the events the actor may fire on c now, in name order.

@@ -25,19 +25,36 @@ type Case struct {
 	Data json.RawMessage
 	// Parties are the organisations that stand in a relation to the case.
 	Parties []Party
-	// ReceivedAt is when the need reached the window; time limits count
-	// from it.
+	// ReceivedAt is when the need reached the window (a paper record may
+	// be entered later, back-dated).
 	ReceivedAt time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	// WarnAt and DueAt are the due times of the running warning and
-	// deadline timers; nil when none runs (paused, or never armed).
+	// RoutedAt is when the case reached whoever must act on it first (the
+	// lead bank); the limits armed by the open event count from it.
+	RoutedAt  time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// WarnAt and DueAt are the warning and the deadline of the main time
+	// limit: of the running limit, or of the last one when it stopped; nil
+	// while it is paused or before it was ever armed.
 	WarnAt *time.Time
 	DueAt  *time.Time
-	// DueSoon is set when the warning timer fired.
+	// DueSoon is set while the main limit runs past its warning.
 	DueSoon bool
-	// Overdue is set, for good, when the deadline timer fired.
+	// PastDue is set while the main limit runs (or is paused) past its
+	// deadline: overdue and still open.
+	PastDue bool
+	// Overdue is set, for good, when the main limit's deadline fired: it
+	// stays as history once the case has moved on (answered late).
 	Overdue bool
+	// Provisional is set when the main limit's deadline counts days of a
+	// year without a published holiday arrangement (Monday to Friday).
+	Provisional bool
+	// Limits holds every time limit of the case, the main one included,
+	// in the order the workflow declares its clocks.
+	Limits []Limit
+	// Marks are the workflow's flags for boards (an open supervision
+	// notice, an extension awaiting a decision).
+	Marks []string
 	// LedgerHead is the hash of the case's newest ledger entry, LedgerLen
 	// the number of its entries: together they anchor its chain.
 	LedgerHead string
@@ -71,4 +88,70 @@ func (c *Case) AddParty(org string, r Relation) {
 	if !c.HasParty(org, r) {
 		c.Parties = append(c.Parties, Party{Org: org, Relation: r})
 	}
+}
+
+// RemoveParty removes org's relation r to the case, if it has it.
+func (c *Case) RemoveParty(org string, r Relation) {
+	kept := c.Parties[:0:0]
+	for _, p := range c.Parties {
+		if p.Org != org || p.Relation != r {
+			kept = append(kept, p)
+		}
+	}
+	c.Parties = kept
+}
+
+// HasMark reports whether the case carries the mark.
+func (c *Case) HasMark(m string) bool { return contains(c.Marks, m) }
+
+// Mark sets a mark on the case.
+func (c *Case) Mark(m string) {
+	if !c.HasMark(m) {
+		c.Marks = append(c.Marks, m)
+	}
+}
+
+// Unmark clears a mark of the case.
+func (c *Case) Unmark(m string) {
+	kept := c.Marks[:0:0]
+	for _, x := range c.Marks {
+		if x != m {
+			kept = append(kept, x)
+		}
+	}
+	c.Marks = kept
+}
+
+// Limit is one time limit of a case, as its timers stand.
+type Limit struct {
+	// Clock names the limit (a ClockDef of the workflow).
+	Clock string `json:"clock"`
+	// WarnAt and DueAt are the warning and the deadline: of the running
+	// limit, or of the last one once it stopped; nil while paused.
+	WarnAt *time.Time `json:"warn_at,omitempty"`
+	DueAt  *time.Time `json:"due_at,omitempty"`
+	// Running is set while the deadline is armed; Paused while it is paused.
+	Running bool `json:"running,omitempty"`
+	Paused  bool `json:"paused,omitempty"`
+	// DueSoon is set while it runs past its warning.
+	DueSoon bool `json:"due_soon,omitempty"`
+	// PastDue is set while it is open past its deadline.
+	PastDue bool `json:"past_due,omitempty"`
+	// Overdue is set, for good, once its deadline fired.
+	Overdue bool `json:"overdue,omitempty"`
+	// Provisional is set when its due instant counts days of a year
+	// without a published holiday arrangement.
+	Provisional bool `json:"provisional,omitempty"`
+	// Remaining is the working days left while paused.
+	Remaining int `json:"remaining,omitempty"`
+}
+
+// Limit returns the case's limit on the clock, or nil.
+func (c *Case) Limit(clock string) *Limit {
+	for i := range c.Limits {
+		if c.Limits[i].Clock == clock {
+			return &c.Limits[i]
+		}
+	}
+	return nil
 }

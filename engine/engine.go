@@ -77,6 +77,7 @@ type workflow struct {
 	states    map[State]*StateDef
 	events    map[EventName]*EventDef
 	timers    map[string]*TimerDef
+	clocks    map[string]*ClockDef
 	fsmEvents fsm.Events
 }
 
@@ -113,6 +114,7 @@ func compile(d Definition) (*workflow, error) {
 		states: make(map[State]*StateDef),
 		events: make(map[EventName]*EventDef),
 		timers: make(map[string]*TimerDef),
+		clocks: make(map[string]*ClockDef),
 	}
 	for i := range d.States {
 		s := &d.States[i]
@@ -161,23 +163,60 @@ func compile(d Definition) (*workflow, error) {
 	if open == nil || !contains(open.From, d.Initial) || open.To == "" || open.Apply == nil {
 		return nil, fmt.Errorf("open event %q must leave %q for another state and have an Apply", d.OpenEvent, d.Initial)
 	}
+	for i := range d.Clocks {
+		cd := &d.Clocks[i]
+		if _, dup := w.clocks[cd.Name]; dup || cd.Name == "" {
+			return nil, fmt.Errorf("clock %q empty or declared twice", cd.Name)
+		}
+		w.clocks[cd.Name] = cd
+	}
+	if len(d.Timers) > 0 && w.clocks[d.MainClock] == nil {
+		return nil, fmt.Errorf("main clock %q not declared", d.MainClock)
+	}
+	for _, ev := range d.Events {
+		if ev.Name == EventRecompute {
+			return nil, fmt.Errorf("event %q is the engine's own", ev.Name)
+		}
+		if ev.Extends != "" && w.clocks[ev.Extends] == nil {
+			return nil, fmt.Errorf("event %q extends undeclared clock %q", ev.Name, ev.Extends)
+		}
+	}
+	kinds := make(map[string]map[TimerKind]bool)
 	for i := range d.Timers {
 		td := &d.Timers[i]
 		if _, dup := w.timers[td.Name]; dup || td.Name == "" {
 			return nil, fmt.Errorf("timer %q empty or declared twice", td.Name)
 		}
-		if td.Workdays < 1 {
-			return nil, fmt.Errorf("timer %q: %d working days", td.Name, td.Workdays)
+		if w.clocks[td.Clock] == nil {
+			return nil, fmt.Errorf("timer %q belongs to undeclared clock %q", td.Name, td.Clock)
+		}
+		if td.FromInput != (td.Workdays == 0) || td.Workdays < 0 {
+			return nil, fmt.Errorf("timer %q: %d working days (from input: %v)", td.Name, td.Workdays, td.FromInput)
 		}
 		if td.Kind != TimerWarning && td.Kind != TimerDeadline {
 			return nil, fmt.Errorf("timer %q has no kind", td.Name)
 		}
+		if kinds[td.Clock] == nil {
+			kinds[td.Clock] = make(map[TimerKind]bool)
+		}
+		if kinds[td.Clock][td.Kind] {
+			return nil, fmt.Errorf("timer %q: clock %q has two timers of its kind", td.Name, td.Clock)
+		}
+		kinds[td.Clock][td.Kind] = true
 		ev := w.events[td.Event]
 		if ev == nil || len(ev.Grants) != 0 {
 			return nil, fmt.Errorf("timer %q fires %q, which is not a system-only event", td.Name, td.Event)
 		}
-		if !contains(td.Runs, td.Start) {
+		if td.Start == "" && len(td.StartOn) == 0 {
+			return nil, fmt.Errorf("timer %q has no start state and no start event", td.Name)
+		}
+		if td.Start != "" && !contains(td.Runs, td.Start) {
 			return nil, fmt.Errorf("timer %q does not run in its start state %q", td.Name, td.Start)
+		}
+		for _, name := range append(append([]EventName{}, td.StartOn...), td.StopOn...) {
+			if w.events[name] == nil {
+				return nil, fmt.Errorf("timer %q starts or stops on undeclared event %q", td.Name, name)
+			}
 		}
 		for _, s := range append(append([]State{}, td.Runs...), td.Pauses...) {
 			if w.states[s] == nil || w.states[s].Final {
@@ -190,6 +229,11 @@ func compile(d Definition) (*workflow, error) {
 			}
 		}
 		w.timers[td.Name] = td
+	}
+	for name, k := range kinds {
+		if !k[TimerDeadline] {
+			return nil, fmt.Errorf("clock %q has no deadline timer", name)
+		}
 	}
 	for _, s := range w.states {
 		if s.Name != d.Initial && !s.Final && len(w.outgoing(s.Name)) == 0 {
@@ -223,6 +267,9 @@ func (w *workflow) stateLabel(s State) string {
 // eventLabel returns the event's description for people (its Doc), or its
 // name.
 func (w *workflow) eventLabel(ev EventName) string {
+	if ev == EventRecompute {
+		return EventRecomputeDoc
+	}
 	if d := w.events[ev]; d != nil && d.Doc != "" {
 		return d.Doc
 	}

@@ -21,6 +21,17 @@ type Timer struct {
 	Status TimerStatus
 	// Remaining is the working days left while paused.
 	Remaining int
+	// BaseAt and Workdays say how DueAt was computed: the limit ends
+	// Workdays working days after BaseAt. BaseAt is nil for a timer whose
+	// due instant was given (FromInput).
+	BaseAt   *time.Time
+	Workdays int
+	// Provisional is set when DueAt (or Remaining) counts days of a year
+	// without a published arrangement; it is recomputed when the year's
+	// data arrives.
+	Provisional bool
+	// PausedAt is when the timer was paused.
+	PausedAt  *time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -37,6 +48,9 @@ type CaseFilter struct {
 	Party   *Party
 	DueSoon *bool
 	Overdue *bool
+	PastDue *bool
+	// Mark restricts to cases carrying the workflow's mark.
+	Mark string
 	// Text matches the number or title, case-insensitively.
 	Text string
 	// ReceivedFrom and ReceivedTo bound ReceivedAt: [from, to).
@@ -56,6 +70,9 @@ type CaseCounts struct {
 	ByState map[State]int
 	Overdue int
 	DueSoon int
+	// PastDue counts the cases overdue and still open; Overdue minus
+	// PastDue were answered (or moved on) late.
+	PastDue int
 }
 
 // Scope is the part of all cases an organisation may see.
@@ -83,6 +100,9 @@ type Store interface {
 	CaseTimers(ctx context.Context, caseID string) ([]Timer, error)
 	// PendingTimers returns every pending timer row.
 	PendingTimers(ctx context.Context) ([]TimerRef, error)
+	// ProvisionalCases returns the IDs of the cases that have a pending or
+	// paused timer whose due instant is provisional.
+	ProvisionalCases(ctx context.Context) ([]string, error)
 	// PendingAmong returns which of the IDs name pending timer rows.
 	PendingAmong(ctx context.Context, ids []string) (map[string]bool, error)
 	// VerifyLedger checks the whole ledger in one consistent snapshot.
@@ -106,6 +126,10 @@ type Tx interface {
 	// AddParties adds parties to an existing case; parties it has already
 	// are left as they are.
 	AddParties(ctx context.Context, caseID string, parties []Party) error
+	// RemoveParties removes parties from a case.
+	RemoveParties(ctx context.Context, caseID string, parties []Party) error
+	// SetMarks adds and removes marks of a case.
+	SetMarks(ctx context.Context, caseID string, add, remove []string) error
 	// NextNumber returns the next sequence number for the case-number
 	// prefix, starting at 1.
 	NextNumber(ctx context.Context, prefix string) (int, error)
@@ -129,11 +153,14 @@ type Tx interface {
 }
 
 // Calendar computes working-day time limits. engine/calendar implements it.
+// Where a counted day lies in a year without a published holiday
+// arrangement, it counts Monday to Friday and says the result is
+// provisional: work never waits for next year's notice.
 type Calendar interface {
-	// Deadline returns the end (24:00, Asia/Shanghai) of the nth working
-	// day after the day of from.
-	Deadline(from time.Time, n int) (time.Time, error)
-	// Remaining returns the working days left at pausedAt on a limit that
-	// ends at dueAt.
-	Remaining(pausedAt, dueAt time.Time) (int, error)
+	// ProvisionalDeadline returns the end (24:00, Asia/Shanghai) of the
+	// nth working day after the day of from.
+	ProvisionalDeadline(from time.Time, n int) (due time.Time, provisional bool, err error)
+	// ProvisionalRemaining returns the working days left at pausedAt on a
+	// limit that ends at dueAt.
+	ProvisionalRemaining(pausedAt, dueAt time.Time) (left int, provisional bool, err error)
 }

@@ -24,6 +24,10 @@ type OpenRequest struct {
 	// may lie in the past by at most the workflow's MaxBackdate, never in
 	// the future.
 	ReceivedAt time.Time
+	// RoutedAt is when the case reached whoever acts on it first (the
+	// paper form handed to the bank); zero means now. It lies between
+	// ReceivedAt and now. The limits armed by the open event count from it.
+	RoutedAt time.Time
 	// InTx, when set, runs inside the opening transaction once the case is
 	// written, so that what it records commits with the case or not at
 	// all (the API's Idempotency-Key record).
@@ -72,6 +76,18 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 			Message:   fmt.Sprintf("The received time may be at most %d days back.", days),
 			MessageZH: fmt.Sprintf("受理时间最多只能补录 %d 天以内的纸质登记。", days)})
 	}
+	routed := req.RoutedAt.Truncate(time.Microsecond)
+	if routed.IsZero() {
+		routed = now
+	}
+	switch {
+	case routed.After(now):
+		return nil, Invalid(FieldError{Field: "routed_at", Code: "in_future",
+			Message: "The routed time cannot be in the future.", MessageZH: "转办时间不能晚于当前时间。"})
+	case routed.Before(received):
+		return nil, Invalid(FieldError{Field: "routed_at", Code: "before_received",
+			Message: "The case cannot reach the bank before the window received it.", MessageZH: "转办时间不能早于受理时间。"})
+	}
 	id, err := uuid.NewV7()
 	if err != nil {
 		return nil, err
@@ -81,6 +97,7 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 		Workflow:   w.def.Name,
 		State:      w.def.Initial,
 		ReceivedAt: received,
+		RoutedAt:   routed,
 		CreatedAt:  now,
 		UpdatedAt:  now,
 	}
@@ -131,6 +148,11 @@ func (e *Engine) Fire(ctx context.Context, req FireRequest) (*Case, error) {
 		if req.Version != 0 && req.Version != c.Version {
 			return Errorf(ECONFLICT, "该案件已被他人更新（您看到的是第 %d 版，当前为第 %d 版），请刷新后重试。",
 				"The case was changed by someone else (you saw version %d, it is now %d); reload and try again.", req.Version, c.Version)
+		}
+		// A limit that ended before this instant has its say first, even if
+		// no worker fired it yet: an answer a minute late is late.
+		if err := e.fireDue(ctx, tx, w, c, now, &fx); err != nil {
+			return err
 		}
 		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, now, false, &fx)
 	})
@@ -196,15 +218,8 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 		// due order, so that its ledger keeps their order however the
 		// workers interleave (a reminder before a breach, when a worker
 		// catches up on both).
-		for i := range rows {
-			r := &rows[i]
-			if r.ID == tm.ID || r.Status != TimerPending || r.DueAt.After(tm.DueAt) {
-				continue
-			}
-			if _, err := e.fireRow(ctx, tx, w, c, r, now, &fx); err != nil {
-				return err
-			}
-			fx.remove = append(fx.remove, r.ID)
+		if err := e.fireRows(ctx, tx, w, c, rows, now, tm.DueAt, tm.ID, &fx); err != nil {
+			return err
 		}
 		fired, err = e.fireRow(ctx, tx, w, c, tm, now, &fx)
 		return err
@@ -214,6 +229,37 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 	}
 	e.afterCommit(ctx, fx)
 	return fired, nil
+}
+
+// fireDue fires, in due order, the pending timers of the locked case c that
+// fell due at or before now.
+func (e *Engine) fireDue(ctx context.Context, tx Tx, w *workflow, c *Case, now time.Time, fx *effects) error {
+	if len(w.def.Timers) == 0 {
+		return nil
+	}
+	rows, err := tx.LockCaseTimers(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].DueAt.Before(rows[j].DueAt) })
+	return e.fireRows(ctx, tx, w, c, rows, now, now, "", fx)
+}
+
+// fireRows fires at now the pending rows (sorted by due time) due at or
+// before until, but the one named except, and drops them from the index. A row a
+// previous one's transition cancelled is skipped.
+func (e *Engine) fireRows(ctx context.Context, tx Tx, w *workflow, c *Case, rows []Timer, now, until time.Time, except string, fx *effects) error {
+	for i := range rows {
+		r := &rows[i]
+		if r.ID == except || r.Status != TimerPending || r.DueAt.After(until) {
+			continue
+		}
+		if _, err := e.fireRow(ctx, tx, w, c, r, now, fx); err != nil {
+			return err
+		}
+		fx.remove = append(fx.remove, r.ID)
+	}
+	return nil
 }
 
 // fireRow fires one pending timer row of the locked case c: it marks the row
@@ -232,12 +278,6 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 	ev := w.events[tm.Event]
 	if ev == nil || !contains(ev.From, c.State) {
 		return false, nil
-	}
-	switch tm.Kind {
-	case TimerWarning:
-		c.DueSoon = true
-	case TimerDeadline:
-		c.Overdue = true
 	}
 	payload, err := json.Marshal(map[string]string{"timer": tm.Name, "due_at": tm.DueAt.UTC().Format(time.RFC3339Nano)})
 	if err != nil {
@@ -260,8 +300,9 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		return Errorf(EFORBIDDEN, "您无权对该案件执行“%[1]s”操作。", "You may not %[2]s this case.", w.eventLabel(name), name)
 	}
 	from := c.State
-	partiesBefore := len(c.Parties)
-	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx}
+	partiesBefore := append([]Party{}, c.Parties...)
+	marksBefore := append([]string{}, c.Marks...)
+	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx, Calendar: e.cal}
 	machine := fsm.NewFSM(string(from), w.fsmEvents, fsm.Callbacks{
 		"before_event": func(ctx context.Context, fe *fsm.Event) {
 			t.To = State(fe.Dst)
@@ -316,8 +357,17 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	oldVersion := c.Version
 	c.Version++
 	c.UpdatedAt = now
-	if err := e.moveTimers(ctx, tx, w, c, from, now, opening, fx); err != nil {
+	if err := e.moveTimers(ctx, tx, w, c, t, opening, fx); err != nil {
 		return err
+	}
+	gained, lost := partyDiff(partiesBefore, c.Parties)
+	if !opening && (len(gained) > 0 || len(lost) > 0) {
+		// The ledger says who gained and who lost sight of the case.
+		annotated, err := withParties(t.Payload, gained, lost)
+		if err != nil {
+			return err
+		}
+		t.Payload = annotated
 	}
 	entry, err := e.appendLedger(ctx, tx, c, name, actor, from, t.Payload, now)
 	if err != nil {
@@ -331,8 +381,77 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	if err := tx.UpdateCase(ctx, c, oldVersion); err != nil {
 		return err
 	}
-	// Apply only ever adds parties (an invited bank).
-	return tx.AddParties(ctx, c.ID, c.Parties[partiesBefore:])
+	if err := tx.AddParties(ctx, c.ID, gained); err != nil {
+		return err
+	}
+	if err := tx.RemoveParties(ctx, c.ID, lost); err != nil {
+		return err
+	}
+	add, remove := markDiff(marksBefore, c.Marks)
+	if len(add) > 0 || len(remove) > 0 {
+		return tx.SetMarks(ctx, c.ID, add, remove)
+	}
+	return nil
+}
+
+// partyDiff returns the parties in after but not before, and those in
+// before but not after.
+func partyDiff(before, after []Party) (gained, lost []Party) {
+	for _, p := range after {
+		if !contains(before, p) {
+			gained = append(gained, p)
+		}
+	}
+	for _, p := range before {
+		if !contains(after, p) {
+			lost = append(lost, p)
+		}
+	}
+	return gained, lost
+}
+
+func markDiff(before, after []string) (add, remove []string) {
+	for _, m := range after {
+		if !contains(before, m) {
+			add = append(add, m)
+		}
+	}
+	for _, m := range before {
+		if !contains(after, m) {
+			remove = append(remove, m)
+		}
+	}
+	return add, remove
+}
+
+// partyJSON is a party as the ledger records it.
+type partyJSON struct {
+	Org      string   `json:"org"`
+	Relation Relation `json:"relation"`
+}
+
+// withParties adds to a payload object the parties an event gave and took
+// sight of the case.
+func withParties(payload json.RawMessage, gained, lost []Party) (json.RawMessage, error) {
+	obj := map[string]json.RawMessage{}
+	if len(payload) > 0 && string(payload) != "null" {
+		if err := json.Unmarshal(payload, &obj); err != nil {
+			return nil, err
+		}
+	}
+	conv := func(ps []Party) []partyJSON {
+		out := []partyJSON{}
+		for _, p := range ps {
+			out = append(out, partyJSON{p.Org, p.Relation})
+		}
+		return out
+	}
+	raw, err := json.Marshal(map[string][]partyJSON{"gained": conv(gained), "lost": conv(lost)})
+	if err != nil {
+		return nil, err
+	}
+	obj["parties"] = raw
+	return json.Marshal(obj)
 }
 
 func (e *Engine) appendLedger(ctx context.Context, tx Tx, c *Case, name EventName, actor Actor, from State, payload json.RawMessage, now time.Time) (*ledger.Entry, error) {

@@ -30,17 +30,27 @@ type Grant struct {
 	Relation Relation
 }
 
-// TimerKind says what a timer means for the case when it fires.
+// TimerKind says what a timer means for its time limit when it fires.
 type TimerKind int
 
 const (
-	// TimerWarning marks the case due soon when it fires; its due time is
-	// the case's WarnAt.
+	// TimerWarning marks its limit due soon when it fires.
 	TimerWarning TimerKind = iota + 1
-	// TimerDeadline marks the case overdue, for good, when it fires; its due
-	// time is the case's DueAt.
+	// TimerDeadline marks its limit past due, and the limit overdue for
+	// good, when it fires.
 	TimerDeadline
 )
+
+// ClockDef declares a time limit of a case: a deadline timer and, if it has
+// one, a warning timer share it. The main clock's times and flags are the
+// case's own WarnAt, DueAt, DueSoon, PastDue and Overdue, which lists and
+// boards filter on; every clock's are in Case.Limits. While any other
+// clock's limit is open (running, paused or past due), the case carries a
+// mark named after the clock.
+type ClockDef struct {
+	Name string
+	Doc  string
+}
 
 // Definition declares a workflow: its states, its events and who may fire
 // them, and its timers. The engine builds the state machine from it; it
@@ -56,8 +66,15 @@ type Definition struct {
 	States []StateDef
 	// Events lists every event.
 	Events []EventDef
+	// Clocks lists the time limits of a case; MainClock names the one
+	// shown and filtered as the case's own.
+	Clocks    []ClockDef
+	MainClock string
 	// Timers lists the timers armed as cases move.
 	Timers []TimerDef
+	// Tracers may read, of a case they may not see, the ledger entries
+	// their own organisation wrote (a bank that returned a case).
+	Tracers []Grant
 	// Viewers are granted read access to a case in addition to every
 	// organisation that is a party to it.
 	Viewers []Grant
@@ -86,6 +103,10 @@ type EventDef struct {
 	// Grants lists who may fire the event. Timer events have none: only the
 	// system fires them.
 	Grants []Grant
+	// Extends names a clock whose running or paused limit (warning and
+	// deadline alike) the event moves by Transition.ExtendBy working days,
+	// which its Apply sets (a granted extension).
+	Extends string
 	// Apply validates the payload and applies it to t.Case. It may replace
 	// t.Payload with a normalised form, which is what the ledger records.
 	// Nil means the event takes no payload. The open event's Apply fills
@@ -95,22 +116,35 @@ type EventDef struct {
 	Apply func(ctx context.Context, t *Transition) error
 }
 
-// TimerDef declares a timer: armed when a case enters Start, running while
-// the case is in one of Runs, paused (keeping the working days left) in one
-// of Pauses, cancelled in any other state. When it falls due it fires Event
-// as the system.
+// TimerDef declares a timer: armed afresh whenever a case enters Start from
+// another state or one of the StartOn events fires; running while the case
+// is in one of Runs; paused (keeping the working days left) in one of
+// Pauses; cancelled by a StopOn event or in any other state. When it falls
+// due it fires Event as the system.
 type TimerDef struct {
 	Name string
 	Doc  string
 	Kind TimerKind
-	// Workdays is the time limit in working days; the day the case was
-	// received (or the timer armed) does not count.
+	// Clock is the time limit the timer belongs to.
+	Clock string
+	// Workdays is the time limit in working days; the day the timer is
+	// armed does not count. A timer armed by the open event counts from the
+	// case's RoutedAt.
 	Workdays int
+	// FromInput says the due instant is not a number of working days but
+	// given by the arming event's Apply in Transition.DueAt (a reply-by
+	// date).
+	FromInput bool
 	// Event is fired when the timer falls due.
 	Event EventName
-	// Start is the state whose entry arms the timer. A timer armed by the
-	// open event counts from the case's ReceivedAt.
+	// Start is the state whose entry arms the timer; empty when only
+	// StartOn events arm it.
 	Start State
+	// StartOn lists events that arm the timer afresh while the case stays
+	// in one of Runs.
+	StartOn []EventName
+	// StopOn lists events that cancel the timer.
+	StopOn []EventName
 	// Runs lists the states in which the timer keeps running; it includes
 	// Start.
 	Runs []State
@@ -136,6 +170,23 @@ type Transition struct {
 	Payload json.RawMessage
 	// Directory reads reference data inside the transaction.
 	Directory Directory
+	// Calendar computes working days, for rules that count them (a return
+	// allowed within one working day of routing).
+	Calendar Calendar
+	// ExtendBy is set by the Apply of an event that Extends a clock: the
+	// working days the limit moves by.
+	ExtendBy int
+	// DueAt is set by the Apply of an event that arms a FromInput timer:
+	// the timer's due instant, by timer name.
+	DueAt map[string]time.Time
+}
+
+// SetDue gives a FromInput timer armed by this transition its due instant.
+func (t *Transition) SetDue(timer string, at time.Time) {
+	if t.DueAt == nil {
+		t.DueAt = make(map[string]time.Time)
+	}
+	t.DueAt[timer] = at
 }
 
 func contains[T comparable](xs []T, x T) bool {

@@ -33,3 +33,13 @@ func (l *Live) Deadline(from time.Time, n int) (time.Time, error) {
 func (l *Live) Remaining(pausedAt, dueAt time.Time) (int, error) {
 	return l.Current().Remaining(pausedAt, dueAt)
 }
+
+// ProvisionalDeadline is Current().ProvisionalDeadline.
+func (l *Live) ProvisionalDeadline(from time.Time, n int) (time.Time, bool, error) {
+	return l.Current().ProvisionalDeadline(from, n)
+}
+
+// ProvisionalRemaining is Current().ProvisionalRemaining.
+func (l *Live) ProvisionalRemaining(pausedAt, dueAt time.Time) (int, bool, error) {
+	return l.Current().ProvisionalRemaining(pausedAt, dueAt)
+}

@@ -27,7 +27,11 @@ func (q queries) loadCase(ctx context.Context, where string, arg any, lock bool)
 	if err := q.db.WithContext(ctx).Where("case_id = ?", r.ID).Order("relation, org_code").Find(&parties).Error; err != nil {
 		return nil, err
 	}
-	return caseFromRow(r, parties), nil
+	var marks []markRow
+	if err := q.db.WithContext(ctx).Where("case_id = ?", r.ID).Order("mark").Find(&marks).Error; err != nil {
+		return nil, err
+	}
+	return caseFromRow(r, parties, marks), nil
 }
 
 // Case returns the case, or not_found.
@@ -65,7 +69,39 @@ func (t *tx) InsertCase(ctx context.Context, c *engine.Case) error {
 }
 
 func (t *tx) insertParties(ctx context.Context, c *engine.Case) error {
-	return t.AddParties(ctx, c.ID, c.Parties)
+	if err := t.AddParties(ctx, c.ID, c.Parties); err != nil {
+		return err
+	}
+	return t.SetMarks(ctx, c.ID, c.Marks, nil)
+}
+
+// RemoveParties removes parties from the case.
+func (t *tx) RemoveParties(ctx context.Context, caseID string, parties []engine.Party) error {
+	for _, p := range parties {
+		err := t.db.WithContext(ctx).Where("case_id = ? AND org_code = ? AND relation = ?", caseID, p.Org, string(p.Relation)).
+			Delete(&partyRow{}).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetMarks adds and removes marks of the case.
+func (t *tx) SetMarks(ctx context.Context, caseID string, add, remove []string) error {
+	if len(add) > 0 {
+		rows := make([]markRow, len(add))
+		for i, m := range add {
+			rows[i] = markRow{CaseID: caseID, Mark: m}
+		}
+		if err := t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	if len(remove) > 0 {
+		return t.db.WithContext(ctx).Where("case_id = ? AND mark IN ?", caseID, remove).Delete(&markRow{}).Error
+	}
+	return nil
 }
 
 // AddParties adds parties to the case, skipping those it has.
@@ -89,7 +125,8 @@ func (t *tx) UpdateCase(ctx context.Context, c *engine.Case, oldVersion int) err
 		Updates(map[string]any{
 			"state": r.State, "version": r.Version, "title": r.Title, "data": r.Data,
 			"updated_at": r.UpdatedAt, "warn_at": r.WarnAt, "due_at": r.DueAt,
-			"due_soon": r.DueSoon, "overdue": r.Overdue,
+			"due_soon": r.DueSoon, "overdue": r.Overdue, "past_due": r.PastDue,
+			"provisional": r.Provisional, "limits": r.Limits,
 			"ledger_head": r.LedgerHead, "ledger_len": r.LedgerLen,
 		})
 	if res.Error != nil {
@@ -136,9 +173,11 @@ func (q queries) CaseCounts(ctx context.Context, f engine.CaseFilter) (engine.Ca
 		N       int
 		Overdue int
 		DueSoon int
+		PastDue int
 	}
 	err := q.filtered(ctx, f).
-		Select("state, COUNT(*) AS n, SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue, SUM(CASE WHEN due_soon THEN 1 ELSE 0 END) AS due_soon").
+		Select("state, COUNT(*) AS n, SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue, " +
+			"SUM(CASE WHEN due_soon THEN 1 ELSE 0 END) AS due_soon, SUM(CASE WHEN past_due THEN 1 ELSE 0 END) AS past_due").
 		Group("state").Scan(&rows).Error
 	out := engine.CaseCounts{ByState: map[engine.State]int{}}
 	if err != nil {
@@ -149,6 +188,7 @@ func (q queries) CaseCounts(ctx context.Context, f engine.CaseFilter) (engine.Ca
 		out.Total += r.N
 		out.Overdue += r.Overdue
 		out.DueSoon += r.DueSoon
+		out.PastDue += r.PastDue
 	}
 	return out, nil
 }
@@ -186,6 +226,12 @@ func (q queries) filtered(ctx context.Context, f engine.CaseFilter) *gorm.DB {
 	if f.Overdue != nil {
 		db = db.Where("overdue = ?", *f.Overdue)
 	}
+	if f.PastDue != nil {
+		db = db.Where("past_due = ?", *f.PastDue)
+	}
+	if f.Mark != "" {
+		db = db.Where("EXISTS (SELECT 1 FROM case_marks m WHERE m.case_id = cases.id AND m.mark = ?)", f.Mark)
+	}
 	if f.Text != "" {
 		pattern := "%" + escapeLike(strings.ToLower(f.Text)) + "%"
 		db = db.Where(`(LOWER(number) LIKE ? ESCAPE '\' OR LOWER(title) LIKE ? ESCAPE '\')`, pattern, pattern)
@@ -215,9 +261,17 @@ func (q queries) withParties(ctx context.Context, rows []caseRow) ([]*engine.Cas
 	for _, p := range parties {
 		byCase[p.CaseID] = append(byCase[p.CaseID], p)
 	}
+	var marks []markRow
+	if err := q.db.WithContext(ctx).Where("case_id IN ?", ids).Order("mark").Find(&marks).Error; err != nil {
+		return nil, err
+	}
+	marksOf := make(map[string][]markRow)
+	for _, m := range marks {
+		marksOf[m.CaseID] = append(marksOf[m.CaseID], m)
+	}
 	out := make([]*engine.Case, len(rows))
 	for i, r := range rows {
-		out[i] = caseFromRow(r, byCase[r.ID])
+		out[i] = caseFromRow(r, byCase[r.ID], marksOf[r.ID])
 	}
 	return out, nil
 }

@@ -19,15 +19,19 @@ type caseRow struct {
 	Version    int
 	Title      string
 	Data       string
-	ReceivedAt time.Time
-	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt  time.Time `gorm:"autoUpdateTime:false"`
-	WarnAt     *time.Time
-	DueAt      *time.Time
-	DueSoon    bool
-	Overdue    bool
-	LedgerHead string
-	LedgerLen  int
+	ReceivedAt  time.Time
+	RoutedAt    time.Time
+	CreatedAt   time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`
+	WarnAt      *time.Time
+	DueAt       *time.Time
+	DueSoon     bool
+	PastDue     bool
+	Overdue     bool
+	Provisional bool
+	Limits      string
+	LedgerHead  string
+	LedgerLen   int
 }
 
 func (caseRow) TableName() string { return "cases" }
@@ -40,6 +44,13 @@ type partyRow struct {
 
 func (partyRow) TableName() string { return "case_parties" }
 
+type markRow struct {
+	CaseID string `gorm:"primaryKey"`
+	Mark   string `gorm:"primaryKey"`
+}
+
+func (markRow) TableName() string { return "case_marks" }
+
 type timerRow struct {
 	ID        string `gorm:"primaryKey"`
 	CaseID    string
@@ -48,9 +59,13 @@ type timerRow struct {
 	Kind      int
 	DueAt     time.Time
 	Status    string
-	Remaining int
-	CreatedAt time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
+	Remaining   int
+	BaseAt      *time.Time
+	Workdays    int
+	Provisional bool
+	PausedAt    *time.Time
+	CreatedAt   time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (timerRow) TableName() string { return "timers" }
@@ -83,25 +98,51 @@ func utcPtr(t *time.Time) *time.Time {
 }
 
 func caseToRow(c *engine.Case) caseRow {
+	limits := "[]"
+	if len(c.Limits) > 0 {
+		// Limit is plain data: Marshal cannot fail on it.
+		raw, _ := json.Marshal(utcLimits(c.Limits))
+		limits = string(raw)
+	}
 	return caseRow{
 		ID: c.ID, Number: c.Number, Workflow: c.Workflow, State: string(c.State), Version: c.Version,
 		Title: c.Title, Data: string(c.Data),
-		ReceivedAt: utc(c.ReceivedAt), CreatedAt: utc(c.CreatedAt), UpdatedAt: utc(c.UpdatedAt),
-		WarnAt: utcPtr(c.WarnAt), DueAt: utcPtr(c.DueAt), DueSoon: c.DueSoon, Overdue: c.Overdue,
+		ReceivedAt: utc(c.ReceivedAt), RoutedAt: utc(c.RoutedAt), CreatedAt: utc(c.CreatedAt), UpdatedAt: utc(c.UpdatedAt),
+		WarnAt: utcPtr(c.WarnAt), DueAt: utcPtr(c.DueAt), DueSoon: c.DueSoon, PastDue: c.PastDue, Overdue: c.Overdue,
+		Provisional: c.Provisional, Limits: limits,
 		LedgerHead: c.LedgerHead, LedgerLen: c.LedgerLen,
 	}
 }
 
-func caseFromRow(r caseRow, parties []partyRow) *engine.Case {
+func utcLimits(ls []engine.Limit) []engine.Limit {
+	out := make([]engine.Limit, len(ls))
+	for i, l := range ls {
+		l.WarnAt, l.DueAt = utcPtr(l.WarnAt), utcPtr(l.DueAt)
+		out[i] = l
+	}
+	return out
+}
+
+func caseFromRow(r caseRow, parties []partyRow, marks []markRow) *engine.Case {
 	c := &engine.Case{
 		ID: r.ID, Number: r.Number, Workflow: r.Workflow, State: engine.State(r.State), Version: r.Version,
 		Title: r.Title, Data: json.RawMessage(r.Data),
-		ReceivedAt: utc(r.ReceivedAt), CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
-		WarnAt: utcPtr(r.WarnAt), DueAt: utcPtr(r.DueAt), DueSoon: r.DueSoon, Overdue: r.Overdue,
-		LedgerHead: r.LedgerHead, LedgerLen: r.LedgerLen,
+		ReceivedAt: utc(r.ReceivedAt), RoutedAt: utc(r.RoutedAt), CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
+		WarnAt: utcPtr(r.WarnAt), DueAt: utcPtr(r.DueAt), DueSoon: r.DueSoon, PastDue: r.PastDue, Overdue: r.Overdue,
+		Provisional: r.Provisional,
+		LedgerHead:  r.LedgerHead, LedgerLen: r.LedgerLen,
+	}
+	if r.Limits != "" && r.Limits != "[]" {
+		var ls []engine.Limit
+		if json.Unmarshal([]byte(r.Limits), &ls) == nil {
+			c.Limits = utcLimits(ls)
+		}
 	}
 	for _, p := range parties {
 		c.Parties = append(c.Parties, engine.Party{Org: p.OrgCode, Relation: engine.Relation(p.Relation)})
+	}
+	for _, m := range marks {
+		c.Marks = append(c.Marks, m.Mark)
 	}
 	return c
 }
@@ -110,6 +151,7 @@ func timerToRow(t *engine.Timer) timerRow {
 	return timerRow{
 		ID: t.ID, CaseID: t.CaseID, Name: t.Name, Event: string(t.Event), Kind: int(t.Kind),
 		DueAt: utc(t.DueAt), Status: string(t.Status), Remaining: t.Remaining,
+		BaseAt: utcPtr(t.BaseAt), Workdays: t.Workdays, Provisional: t.Provisional, PausedAt: utcPtr(t.PausedAt),
 		CreatedAt: utc(t.CreatedAt), UpdatedAt: utc(t.UpdatedAt),
 	}
 }
@@ -118,6 +160,7 @@ func timerFromRow(r timerRow) engine.Timer {
 	return engine.Timer{
 		ID: r.ID, CaseID: r.CaseID, Name: r.Name, Event: engine.EventName(r.Event), Kind: engine.TimerKind(r.Kind),
 		DueAt: utc(r.DueAt), Status: engine.TimerStatus(r.Status), Remaining: r.Remaining,
+		BaseAt: utcPtr(r.BaseAt), Workdays: r.Workdays, Provisional: r.Provisional, PausedAt: utcPtr(r.PausedAt),
 		CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
 	}
 }

@@ -50,7 +50,8 @@ func (t *tx) UpdateTimer(ctx context.Context, tm *engine.Timer, from engine.Time
 	r := timerToRow(tm)
 	res := t.db.WithContext(ctx).Model(&timerRow{}).
 		Where("id = ? AND status = ?", tm.ID, string(from)).
-		Updates(map[string]any{"status": r.Status, "due_at": r.DueAt, "remaining": r.Remaining, "updated_at": r.UpdatedAt})
+		Updates(map[string]any{"status": r.Status, "due_at": r.DueAt, "remaining": r.Remaining, "updated_at": r.UpdatedAt,
+			"base_at": r.BaseAt, "workdays": r.Workdays, "provisional": r.Provisional, "paused_at": r.PausedAt})
 	if res.Error != nil {
 		return false, translate(res.Error)
 	}
@@ -89,4 +90,14 @@ func (q queries) PendingAmong(ctx context.Context, ids []string) (map[string]boo
 		ids = ids[n:]
 	}
 	return out, nil
+}
+
+// ProvisionalCases returns the IDs of the cases with a provisional pending
+// or paused timer.
+func (q queries) ProvisionalCases(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := q.db.WithContext(ctx).Model(&timerRow{}).Distinct("case_id").
+		Where("provisional AND status IN ?", []string{string(engine.TimerPending), string(engine.TimerPaused)}).
+		Order("case_id").Pluck("case_id", &ids).Error
+	return ids, err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // OpenInput is the window's registration of an enterprise's need.
@@ -25,64 +26,85 @@ type OpenInput struct {
 // Validate normalises the input and checks every field, reporting all
 // problems at once.
 func (in *OpenInput) Validate() error {
-	var c checker
-	c.text("park", "园区", &in.Park, true, 64)
-	c.text("enterprise.name", "企业名称", &in.Enterprise.Name, true, maxName)
-	c.text("enterprise.uscc", "统一社会信用代码", &in.Enterprise.USCC, true, 64)
+	var c payload.Checker
+	in.check(&c)
+	return c.Err()
+}
+
+func (in *OpenInput) check(c *payload.Checker) {
+	c.Text("park", "园区", &in.Park, true, 64)
+	c.Text("enterprise.name", "企业名称", &in.Enterprise.Name, true, payload.MaxName)
+	c.Text("enterprise.uscc", "统一社会信用代码", &in.Enterprise.USCC, true, 64)
 	if in.Enterprise.USCC != "" {
 		code, err := uscc.Validate(in.Enterprise.USCC)
 		if err != nil {
-			c.add("enterprise.uscc", engine.EINVALIDUSCC, engine.ErrorMessage(err, "en"), engine.ErrorMessage(err, "zh"))
+			c.Add("enterprise.uscc", engine.EINVALIDUSCC, engine.ErrorMessage(err, "en"), engine.ErrorMessage(err, "zh"))
 		} else {
 			in.Enterprise.USCC = code
 		}
 	}
-	c.text("need", "融资需求或问题", &in.Need, true, maxText)
-	c.amount("amount", "拟融资金额", &in.Amount)
-	c.text("contact", "联系方式", &in.Contact, false, maxName)
-	return c.err()
+	c.Text("need", "融资需求或问题", &in.Need, true, payload.MaxText)
+	c.Amount("amount", "拟融资金额", &in.Amount)
+	c.Text("contact", "联系方式", &in.Contact, false, payload.MaxName)
 }
 
-// applyOpen registers the case: it routes it to the lead bank paired with
-// the park for the year it was received in and copies the county office.
-func applyOpen(ctx context.Context, t *engine.Transition) error {
-	var in OpenInput
-	if err := decode(t.Payload, &in); err != nil {
-		return err
-	}
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	park, err := t.Directory.Park(ctx, in.Park)
-	if err != nil {
-		if engine.ErrorCode(err) == engine.ENOTFOUND {
-			return engine.Invalid(engine.FieldError{Field: "park", Code: "unknown",
-				Message: "No park " + in.Park + ".", MessageZH: "没有编码为“" + in.Park + "”的园区。"})
+// open registers the case: it routes it to the lead bank paired with the
+// park for the year it was received in, copies the county office, and
+// records the window's own delay from receipt to routing.
+func (r *rules) open() applyFunc {
+	return func(ctx context.Context, t *engine.Transition) error {
+		var (
+			in   OpenInput
+			park *engine.Park
+		)
+		var c payload.Checker
+		if err := payload.Decode(t.Payload, &in); err != nil {
+			c.AddError("payload", err)
 		}
-		return err
+		in.check(&c)
+		if in.Park != "" {
+			p, err := t.Directory.Park(ctx, in.Park)
+			switch {
+			case engine.ErrorCode(err) == engine.ENOTFOUND:
+				c.Add("park", "unknown", "No park "+in.Park+".", "没有编码为“"+in.Park+"”的园区。")
+			case err != nil:
+				return err
+			default:
+				park = p
+			}
+		}
+		if err := c.Err(); err != nil {
+			return err
+		}
+		cs := t.Case
+		year := cs.ReceivedAt.In(calendar.Location()).Year()
+		pairing, err := t.Directory.LeadBank(ctx, park.Code, year)
+		if err != nil {
+			return err
+		}
+		bank, err := t.Directory.Bank(ctx, pairing.Bank)
+		if err != nil {
+			return err
+		}
+		delay, _, err := t.Calendar.ProvisionalRemaining(cs.ReceivedAt, calendar.DateOf(cs.RoutedAt).AddDays(1).Start())
+		if err != nil {
+			return err
+		}
+		d := &Data{
+			Park: park.Code, ParkName: park.Name, County: park.County,
+			LeadBank: bank.Code, LeadBankName: bank.Name, PairingYear: year,
+			Enterprise: in.Enterprise, Need: in.Need, Amount: in.Amount, Contact: in.Contact,
+			WindowDelayWorkdays: delay,
+			Rounds:              []Round{{Bank: bank.Code, BankName: bank.Name, Cause: Open, RoutedAt: cs.RoutedAt}},
+		}
+		cs.Title = in.Enterprise.Name
+		cs.Number = park.Code + "-" + strconv.Itoa(year) + "-"
+		cs.AddParty(park.Code, RelPark)
+		cs.AddParty(bank.Code, RelLeadBank)
+		cs.AddParty(park.County, RelCounty)
+		if err := d.store(cs); err != nil {
+			return err
+		}
+		return payload.Normalised(t, in)
 	}
-	year := t.Case.ReceivedAt.In(calendar.Location()).Year()
-	pairing, err := t.Directory.LeadBank(ctx, park.Code, year)
-	if err != nil {
-		return err
-	}
-	bank, err := t.Directory.Bank(ctx, pairing.Bank)
-	if err != nil {
-		return err
-	}
-	d := &Data{
-		Park: park.Code, ParkName: park.Name, County: park.County,
-		LeadBank: bank.Code, LeadBankName: bank.Name, PairingYear: year,
-		Enterprise: in.Enterprise, Need: in.Need, Amount: in.Amount, Contact: in.Contact,
-	}
-	c := t.Case
-	c.Title = in.Enterprise.Name
-	c.Number = park.Code + "-" + strconv.Itoa(year) + "-"
-	c.AddParty(park.Code, RelPark)
-	c.AddParty(bank.Code, RelLeadBank)
-	c.AddParty(park.County, RelCounty)
-	if err := d.store(c); err != nil {
-		return err
-	}
-	return normalised(t, in)
 }

@@ -23,7 +23,7 @@ func TestLifecycle(t *testing.T) {
 			}
 			c = e.mustFire(c, "bank-ICBC", financing.Accept, financing.NoteInput{Note: "已签收"})
 			c = e.mustFire(c, "bank-ICBC", financing.Answer, answerYes)
-			c = e.mustFire(c, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed", Satisfaction: "satisfied", AmountFinanced: "2500000.00"})
+			c = e.mustFire(c, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed", AmountFinanced: "2500000.00"})
 			if c.State != financing.Closed || c.Version != 4 {
 				t.Fatalf("state %s version %d", c.State, c.Version)
 			}
@@ -43,7 +43,7 @@ func TestLifecycle(t *testing.T) {
 			c = e.mustFire(c, "county-GX", financing.Urge, financing.NoteInput{Note: "请尽快会诊。"})
 			c = e.mustFire(c, "city", financing.Resolve, financing.ResolveInput{Resolution: "协调融资担保公司提供担保。",
 				AnswerInput: financing.AnswerInput{CanHandle: "partly", Conditions: "由担保公司担保。", Procedure: "担保公司出函后银行审批。"}})
-			c = e.mustFire(c, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "referred", Satisfaction: "basically_satisfied"})
+			c = e.mustFire(c, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "referred"})
 			if c.State != financing.Closed {
 				t.Fatalf("state %s", c.State)
 			}
@@ -89,7 +89,7 @@ func TestWhoMayFireWhat(t *testing.T) {
 			{financing.Answer, answerYes, nil, []string{"bank-ICBC"}},
 			{financing.CannotSolve, financing.CannotSolveInput{Reason: "无法解决"}, nil, []string{"bank-ICBC"}},
 			{financing.Resolve, financing.ResolveInput{Resolution: "会诊", AnswerInput: answerYes}, []engine.EventName{financing.CannotSolve}, []string{"city", "pboc"}},
-			{financing.Feedback, financing.FeedbackInput{Outcome: "financed", Satisfaction: "satisfied"}, []engine.EventName{financing.Answer}, []string{"window-GXQ"}},
+			{financing.Feedback, financing.FeedbackInput{Outcome: "financed"}, []engine.EventName{financing.Answer}, []string{"window-GXQ"}},
 			{financing.Withdraw, financing.WithdrawInput{}, nil, []string{"window-GXQ"}},
 			{financing.Invite, financing.InviteInput{Bank: "CCB"}, nil, []string{"bank-ICBC"}},
 			{financing.Offer, answerYes, nil, []string{"bank-ABC"}},
@@ -143,7 +143,7 @@ func TestTransitionNotAllowed(t *testing.T) {
 			ev   engine.EventName
 			p    any
 		}{
-			{"window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed", Satisfaction: "satisfied"}},
+			{"window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed"}},
 			{"window-GXQ", financing.SupplyInfo, financing.SupplyInfoInput{Info: "x"}},
 			{"city", financing.Resolve, financing.ResolveInput{Resolution: "x", AnswerInput: answerYes}},
 			{"window-GXQ", financing.Open, nil},
@@ -152,7 +152,7 @@ func TestTransitionNotAllowed(t *testing.T) {
 			wantCode(t, err, engine.ETRANSITION)
 		}
 		// The clerk reads the state and the action in Chinese.
-		_, err := e.fire(c, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed", Satisfaction: "satisfied"})
+		_, err := e.fire(c, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed"})
 		if msg := engine.ErrorMessage(err, "zh"); msg != "案件当前状态为“已转主联系行”，不能执行“反馈企业并办结”操作。" {
 			t.Fatalf("message %q", msg)
 		}
