@@ -103,6 +103,11 @@ type EventDef struct {
 	// Grants lists who may fire the event. Timer events have none: only the
 	// system fires them.
 	Grants []Grant
+	// Input is a zero value of the event's payload type: a struct whose
+	// json tags name the fields and whose form tags say how to ask for
+	// them (see workflows/payload). Nil when the event takes no payload.
+	// Forms, documentation and the API contract are drawn from it.
+	Input any
 	// Extends names a clock whose running or paused limit (warning and
 	// deadline alike) the event moves by Transition.ExtendBy working days,
 	// which its Apply sets (a granted extension).

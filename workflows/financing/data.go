@@ -51,8 +51,8 @@ type Data struct {
 
 // Enterprise identifies the enterprise that brought the need.
 type Enterprise struct {
-	Name string `json:"name"`
-	USCC string `json:"uscc"`
+	Name string `json:"name" form:"text,required"`
+	USCC string `json:"uscc" form:"text,required"`
 }
 
 // Round is one bank's turn with the case: from routing to its answer.

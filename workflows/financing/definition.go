@@ -85,8 +85,8 @@ var (
 func Definition(cfg Config) engine.Definition {
 	cfg = cfg.withDefaults()
 	r := rules{cfg}
-	ev := func(name engine.EventName, doc string, from []engine.State, to engine.State, grants []engine.Grant, apply func(*rules) applyFunc) engine.EventDef {
-		d := engine.EventDef{Name: name, Doc: doc, From: from, To: to, Grants: grants}
+	ev := func(name engine.EventName, from []engine.State, to engine.State, grants []engine.Grant, apply func(*rules) applyFunc) engine.EventDef {
+		d := engine.EventDef{Name: name, From: from, To: to, Grants: grants, Input: inputs[name]}
 		if apply != nil {
 			d.Apply = apply(&r)
 		}
@@ -94,42 +94,42 @@ func Definition(cfg Config) engine.Definition {
 	}
 	offices := []engine.Grant{county, city, pboc}
 	events := []engine.EventDef{
-		ev(Open, "登记并转主联系行", []engine.State{Submitted}, Routed, []engine.Grant{window}, (*rules).open),
-		ev(Accept, "签收", []engine.State{Routed}, Accepted, []engine.Grant{leadBank}, (*rules).accept),
-		ev(Return, "退单", bankRuns, Returned, []engine.Grant{leadBank}, (*rules).returnCase),
-		ev(Reroute, "改派其他银行", []engine.State{Returned}, Routed, []engine.Grant{county}, (*rules).reroute),
-		ev(SendBack, "退回园区窗口", []engine.State{Returned}, WithWindow, []engine.Grant{county}, (*rules).note),
-		ev(Resubmit, "重新转主联系行", []engine.State{WithWindow}, Routed, []engine.Grant{window}, (*rules).resubmit),
-		ev(Dismiss, "不予受理并办结", []engine.State{Returned}, Closed, []engine.Grant{county}, (*rules).dismiss),
-		ev(RequestInfo, "要求补充材料", []engine.State{Accepted}, InfoRequested, []engine.Grant{leadBank}, (*rules).requestInfo),
-		ev(SupplyInfo, "补充材料", []engine.State{InfoRequested}, Accepted, []engine.Grant{window}, (*rules).supplyInfo),
-		ev(InfoTimeout, "企业未补充材料，办结", []engine.State{InfoRequested}, Closed, nil, (*rules).infoTimeout),
-		ev(Answer, "答复", []engine.State{Accepted}, Answered, []engine.Grant{leadBank}, (*rules).answer),
-		ev(Invite, "邀请参与行会诊", []engine.State{Accepted}, "", []engine.Grant{leadBank}, (*rules).invite),
-		ev(Offer, "参与行答复", []engine.State{Accepted, InfoRequested, Escalated, Coordinating}, "", []engine.Grant{partBank}, (*rules).offer),
-		ev(CannotSolve, "无法解决，上报", []engine.State{Accepted}, Escalated, []engine.Grant{leadBank}, (*rules).cannotSolve),
-		ev(RequestExtension, "申请延期", []engine.State{Accepted}, "", []engine.Grant{leadBank}, (*rules).requestExtension),
-		ev(GrantExtension, "同意延期", []engine.State{Accepted, InfoRequested}, "", []engine.Grant{county}, (*rules).grantExtension),
-		ev(RefuseExtension, "不同意延期", []engine.State{Accepted, InfoRequested}, "", []engine.Grant{county}, (*rules).refuseExtension),
-		ev(ExtensionUndecided, "延期申请逾期未审批", []engine.State{Accepted, InfoRequested}, "", nil, nil),
-		ev(Supervise, "督办", withBank, "", offices, (*rules).supervise),
-		ev(ReplySupervision, "回复督办", withBank, "", []engine.Grant{leadBank}, (*rules).replySupervision),
-		ev(SupervisionOverdue, "督办逾期未回复", withBank, "", nil, nil),
-		ev(Urge, "催办", open, "", offices, (*rules).note),
-		ev(Escalate, "区县金融办上报", []engine.State{Routed, Accepted, InfoRequested, Returned}, Escalated, []engine.Grant{county}, (*rules).escalate),
-		ev(Acknowledge, "签收上报事项", []engine.State{Escalated}, Coordinating, []engine.Grant{city, pboc}, (*rules).acknowledge),
-		ev(Resolve, "协调答复", withOffices, Answered, []engine.Grant{city, pboc}, (*rules).resolve),
-		ev(Assign, "交办银行", withOffices, Routed, []engine.Grant{city, pboc}, (*rules).assign),
-		ev(Transfer, "移交其他银行", withBank, Routed, []engine.Grant{county, admin}, (*rules).transfer),
-		ev(Feedback, "反馈企业并办结", []engine.State{Answered}, Closed, []engine.Grant{window}, (*rules).feedback),
-		ev(Withdraw, "企业撤回", []engine.State{Routed, Accepted, InfoRequested, Returned, WithWindow, Answered}, Closed, []engine.Grant{window}, (*rules).withdraw),
-		ev(FollowUp, "回访", []engine.State{Closed}, "", []engine.Grant{window}, (*rules).followUp),
-		ev(FollowUpOverdue, "回访逾期", []engine.State{Closed}, "", nil, nil),
-		ev(Reopen, "重办", []engine.State{Closed}, Routed, []engine.Grant{window, county}, (*rules).reopen),
-		ev(Remind, "临期提醒", bankRuns, "", nil, nil),
-		ev(Breach, "超期，转区县督办", bankRuns, "", nil, (*rules).breach),
-		ev(OfficeRemind, "协调临期提醒", withOffices, "", nil, nil),
-		ev(OfficeBreach, "协调超期", withOffices, "", nil, nil),
+		ev(Open, []engine.State{Submitted}, Routed, []engine.Grant{window}, (*rules).open),
+		ev(Accept, []engine.State{Routed}, Accepted, []engine.Grant{leadBank}, (*rules).accept),
+		ev(Return, bankRuns, Returned, []engine.Grant{leadBank}, (*rules).returnCase),
+		ev(Reroute, []engine.State{Returned}, Routed, []engine.Grant{county}, (*rules).reroute),
+		ev(SendBack, []engine.State{Returned}, WithWindow, []engine.Grant{county}, (*rules).note),
+		ev(Resubmit, []engine.State{WithWindow}, Routed, []engine.Grant{window}, (*rules).resubmit),
+		ev(Dismiss, []engine.State{Returned}, Closed, []engine.Grant{county}, (*rules).dismiss),
+		ev(RequestInfo, []engine.State{Accepted}, InfoRequested, []engine.Grant{leadBank}, (*rules).requestInfo),
+		ev(SupplyInfo, []engine.State{InfoRequested}, Accepted, []engine.Grant{window}, (*rules).supplyInfo),
+		ev(InfoTimeout, []engine.State{InfoRequested}, Closed, nil, (*rules).infoTimeout),
+		ev(Answer, []engine.State{Accepted}, Answered, []engine.Grant{leadBank}, (*rules).answer),
+		ev(Invite, []engine.State{Accepted}, "", []engine.Grant{leadBank}, (*rules).invite),
+		ev(Offer, []engine.State{Accepted, InfoRequested, Escalated, Coordinating}, "", []engine.Grant{partBank}, (*rules).offer),
+		ev(CannotSolve, []engine.State{Accepted}, Escalated, []engine.Grant{leadBank}, (*rules).cannotSolve),
+		ev(RequestExtension, []engine.State{Accepted}, "", []engine.Grant{leadBank}, (*rules).requestExtension),
+		ev(GrantExtension, []engine.State{Accepted, InfoRequested}, "", []engine.Grant{county}, (*rules).grantExtension),
+		ev(RefuseExtension, []engine.State{Accepted, InfoRequested}, "", []engine.Grant{county}, (*rules).refuseExtension),
+		ev(ExtensionUndecided, []engine.State{Accepted, InfoRequested}, "", nil, nil),
+		ev(Supervise, withBank, "", offices, (*rules).supervise),
+		ev(ReplySupervision, withBank, "", []engine.Grant{leadBank}, (*rules).replySupervision),
+		ev(SupervisionOverdue, withBank, "", nil, nil),
+		ev(Urge, open, "", offices, (*rules).note),
+		ev(Escalate, []engine.State{Routed, Accepted, InfoRequested, Returned}, Escalated, []engine.Grant{county}, (*rules).escalate),
+		ev(Acknowledge, []engine.State{Escalated}, Coordinating, []engine.Grant{city, pboc}, (*rules).acknowledge),
+		ev(Resolve, withOffices, Answered, []engine.Grant{city, pboc}, (*rules).resolve),
+		ev(Assign, withOffices, Routed, []engine.Grant{city, pboc}, (*rules).assign),
+		ev(Transfer, withBank, Routed, []engine.Grant{county, admin}, (*rules).transfer),
+		ev(Feedback, []engine.State{Answered}, Closed, []engine.Grant{window}, (*rules).feedback),
+		ev(Withdraw, []engine.State{Routed, Accepted, InfoRequested, Returned, WithWindow, Answered}, Closed, []engine.Grant{window}, (*rules).withdraw),
+		ev(FollowUp, []engine.State{Closed}, "", []engine.Grant{window}, (*rules).followUp),
+		ev(FollowUpOverdue, []engine.State{Closed}, "", nil, nil),
+		ev(Reopen, []engine.State{Closed}, Routed, []engine.Grant{window, county}, (*rules).reopen),
+		ev(Remind, bankRuns, "", nil, nil),
+		ev(Breach, bankRuns, "", nil, (*rules).breach),
+		ev(OfficeRemind, withOffices, "", nil, nil),
+		ev(OfficeBreach, withOffices, "", nil, nil),
 	}
 	// Extending moves the bank's limit; the extension's own clock stops.
 	for i := range events {
@@ -137,33 +137,33 @@ func Definition(cfg Config) engine.Definition {
 			events[i].Extends = ClockBank
 		}
 	}
-	return engine.Definition{
+	return withWords(engine.Definition{
 		Name:        Name,
 		Initial:     Submitted,
 		OpenEvent:   Open,
 		MaxBackdate: cfg.MaxBackdate,
 		States: []engine.StateDef{
-			{Name: Submitted, Doc: "已登记"},
-			{Name: Routed, Doc: "待银行签收"},
-			{Name: Accepted, Doc: "银行办理中"},
-			{Name: InfoRequested, Doc: "待补充材料（暂停计时）"},
-			{Name: Returned, Doc: "银行退单，待区县处理"},
-			{Name: WithWindow, Doc: "退回园区窗口"},
-			{Name: Answered, Doc: "已答复，待反馈企业"},
-			{Name: Escalated, Doc: "已上报，待市金融办、人民银行签收"},
-			{Name: Coordinating, Doc: "市金融办、人民银行协调中"},
-			{Name: Closed, Doc: "已办结"},
+			{Name: Submitted},
+			{Name: Routed},
+			{Name: Accepted},
+			{Name: InfoRequested},
+			{Name: Returned},
+			{Name: WithWindow},
+			{Name: Answered},
+			{Name: Escalated},
+			{Name: Coordinating},
+			{Name: Closed},
 		},
 		Viewers: []engine.Grant{city, pboc, admin, county},
 		Tracers: []engine.Grant{former},
 		Events:  events,
 		Clocks: []engine.ClockDef{
-			{Name: ClockBank, Doc: "银行答复期限"},
-			{Name: ClockOffice, Doc: "市金融办、人民银行协调期限"},
-			{Name: ClockSupply, Doc: "补充材料期限"},
-			{Name: ClockFollowUp, Doc: "回访期限"},
-			{Name: ClockSupervision, Doc: "督办回复期限"},
-			{Name: ClockExtension, Doc: "延期申请审批期限"},
+			{Name: ClockBank},
+			{Name: ClockOffice},
+			{Name: ClockSupply},
+			{Name: ClockFollowUp},
+			{Name: ClockSupervision},
+			{Name: ClockExtension},
 		},
 		MainClock: ClockBank,
 		Timers: []engine.TimerDef{
@@ -189,5 +189,16 @@ func Definition(cfg Config) engine.Definition {
 				FromInput: true, Event: ExtensionUndecided, StartOn: []engine.EventName{RequestExtension},
 				StopOn: []engine.EventName{GrantExtension, RefuseExtension}, Runs: []engine.State{Accepted, InfoRequested}},
 		},
-	}
+	})
+}
+
+// inputs are the payload types of the events that take one.
+var inputs = map[engine.EventName]any{
+	Open: OpenInput{}, Accept: NoteInput{}, Return: ReturnInput{}, Reroute: BankInput{}, SendBack: NoteInput{},
+	Resubmit: NoteInput{}, Dismiss: ReasonInput{}, RequestInfo: RequestInfoInput{}, SupplyInfo: SupplyInfoInput{},
+	Answer: AnswerInput{}, Invite: InviteInput{}, Offer: AnswerInput{}, CannotSolve: CannotSolveInput{},
+	RequestExtension: ExtensionInput{}, GrantExtension: NoteInput{}, RefuseExtension: ReasonInput{},
+	Supervise: SuperviseInput{}, ReplySupervision: ReplyInput{}, Urge: NoteInput{}, Escalate: ReasonInput{},
+	Acknowledge: NoteInput{}, Resolve: ResolveInput{}, Assign: AssignInput{}, Transfer: BankInput{},
+	Feedback: FeedbackInput{}, Withdraw: WithdrawInput{}, FollowUp: FollowUpInput{}, Reopen: ReasonInput{},
 }

@@ -13,14 +13,14 @@ import (
 // OpenInput is the window's registration of an enterprise's need.
 type OpenInput struct {
 	// Park is the code of the park whose window registers the case.
-	Park       string     `json:"park"`
+	Park       string     `json:"park" form:"text,required"`
 	Enterprise Enterprise `json:"enterprise"`
 	// Need is the financing need or question, in the enterprise's words.
-	Need string `json:"need"`
+	Need string `json:"need" form:"textarea,required"`
 	// Amount is the amount sought in yuan, a decimal string; optional.
-	Amount string `json:"amount,omitempty"`
+	Amount string `json:"amount,omitempty" form:"amount"`
 	// Contact is how the window reaches the enterprise; optional.
-	Contact string `json:"contact,omitempty"`
+	Contact string `json:"contact,omitempty" form:"text"`
 }
 
 // Validate normalises the input and checks every field, reporting all
@@ -32,9 +32,9 @@ func (in *OpenInput) Validate() error {
 }
 
 func (in *OpenInput) check(c *payload.Checker) {
-	c.Text("park", "园区", &in.Park, true, 64)
-	c.Text("enterprise.name", "企业名称", &in.Enterprise.Name, true, payload.MaxName)
-	c.Text("enterprise.uscc", "统一社会信用代码", &in.Enterprise.USCC, true, 64)
+	c.Text("park", lbl(Open, "park"), &in.Park, true, 64)
+	c.Text("enterprise.name", lbl(Open, "enterprise.name"), &in.Enterprise.Name, true, payload.MaxName)
+	c.Text("enterprise.uscc", lbl(Open, "enterprise.uscc"), &in.Enterprise.USCC, true, 64)
 	if in.Enterprise.USCC != "" {
 		code, err := uscc.Validate(in.Enterprise.USCC)
 		if err != nil {
@@ -43,9 +43,9 @@ func (in *OpenInput) check(c *payload.Checker) {
 			in.Enterprise.USCC = code
 		}
 	}
-	c.Text("need", "融资需求或问题", &in.Need, true, payload.MaxText)
-	c.Amount("amount", "拟融资金额", &in.Amount)
-	c.Text("contact", "联系方式", &in.Contact, false, payload.MaxName)
+	c.Text("need", lbl(Open, "need"), &in.Need, true, payload.MaxText)
+	c.Amount("amount", lbl(Open, "amount"), &in.Amount)
+	c.Text("contact", lbl(Open, "contact"), &in.Contact, false, payload.MaxName)
 }
 
 // open registers the case: it routes it to the lead bank paired with the

@@ -62,7 +62,7 @@ func lateness(t *engine.Transition) (bool, int, error) {
 
 func (r *rules) note() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
-		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c) }, func(d *Data, _ *NoteInput) error {
+		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c, t.Event) }, func(d *Data, _ *NoteInput) error {
 			if t.Event == Urge {
 				d.Urges++
 			}
@@ -73,7 +73,7 @@ func (r *rules) note() applyFunc {
 
 func (r *rules) accept() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
-		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c) }, func(d *Data, _ *NoteInput) error {
+		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c, t.Event) }, func(d *Data, _ *NoteInput) error {
 			rd := d.round()
 			if rd == nil {
 				return nil
@@ -92,8 +92,8 @@ func (r *rules) accept() applyFunc {
 func (r *rules) returnCase() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &ReturnInput{}, func(c *payload.Checker, in *ReturnInput) {
-			c.OneOf("category", "退单原因", &in.Category, returnCategories...)
-			c.Text("reason", "退单说明", &in.Reason, true, payload.MaxText)
+			c.OneOf("category", lbl(t.Event, "category"), &in.Category, returnCategories...)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 		}, func(d *Data, in *ReturnInput) error {
 			rd := d.round()
 			until, _, err := t.Calendar.ProvisionalDeadline(rd.RoutedAt, r.cfg.ReturnWorkdays)
@@ -153,8 +153,8 @@ func (r *rules) reroute() applyFunc {
 	return func(ctx context.Context, t *engine.Transition) error {
 		var b *engine.Bank
 		return edit(t, &BankInput{}, func(c *payload.Checker, in *BankInput) {
-			c.Text("bank", "改派银行", &in.Bank, true, 64)
-			c.Text("reason", "改派说明", &in.Reason, true, payload.MaxText)
+			c.Text("bank", lbl(t.Event, "bank"), &in.Bank, true, 64)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 			b = bankOf(ctx, t, c, in.Bank)
 		}, func(d *Data, in *BankInput) error {
 			if b.Code == d.LeadBank {
@@ -170,7 +170,7 @@ func (r *rules) reroute() applyFunc {
 
 func (r *rules) resubmit() applyFunc {
 	return func(ctx context.Context, t *engine.Transition) error {
-		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c) }, func(d *Data, _ *NoteInput) error {
+		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c, t.Event) }, func(d *Data, _ *NoteInput) error {
 			b, err := t.Directory.Bank(ctx, d.LeadBank)
 			if err != nil {
 				return err
@@ -184,7 +184,7 @@ func (r *rules) resubmit() applyFunc {
 func (r *rules) dismiss() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &ReasonInput{}, func(c *payload.Checker, in *ReasonInput) {
-			c.Text("reason", "不予受理的原因", &in.Reason, true, payload.MaxText)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 		}, func(d *Data, _ *ReasonInput) error {
 			decideReturn(d, t, string(Dismiss))
 			closeWith(d, t, OutcomeDismissed)
@@ -202,7 +202,7 @@ func closeWith(d *Data, t *engine.Transition, outcome string) {
 func (r *rules) requestInfo() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &RequestInfoInput{}, func(c *payload.Checker, in *RequestInfoInput) {
-			c.Text("question", "需补充的材料或问题", &in.Question, true, payload.MaxText)
+			c.Text("question", lbl(t.Event, "question"), &in.Question, true, payload.MaxText)
 		}, func(d *Data, in *RequestInfoInput) error {
 			if len(d.InfoRequests) >= r.cfg.MaxInfoRequests {
 				return refuse("每件案件最多可要求补充材料 %[1]d 次，已用完；请根据现有材料答复。",
@@ -217,7 +217,7 @@ func (r *rules) requestInfo() applyFunc {
 func (r *rules) supplyInfo() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &SupplyInfoInput{}, func(c *payload.Checker, in *SupplyInfoInput) {
-			c.Text("info", "补充内容", &in.Info, true, payload.MaxText)
+			c.Text("info", lbl(t.Event, "info"), &in.Info, true, payload.MaxText)
 		}, func(d *Data, in *SupplyInfoInput) error {
 			if n := len(d.InfoRequests); n > 0 {
 				now := t.Now
@@ -260,7 +260,7 @@ func system(t *engine.Transition, update func(*Data)) error {
 
 func (r *rules) answer() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
-		return edit(t, &AnswerInput{}, func(c *payload.Checker, in *AnswerInput) { in.check(c) }, func(d *Data, in *AnswerInput) error {
+		return edit(t, &AnswerInput{}, func(c *payload.Checker, in *AnswerInput) { in.check(c, t.Event) }, func(d *Data, in *AnswerInput) error {
 			late, days, err := lateness(t)
 			if err != nil {
 				return err
@@ -279,7 +279,7 @@ func (r *rules) invite() applyFunc {
 	return func(ctx context.Context, t *engine.Transition) error {
 		var b *engine.Bank
 		return edit(t, &InviteInput{}, func(c *payload.Checker, in *InviteInput) {
-			c.Text("bank", "参与行", &in.Bank, true, 64)
+			c.Text("bank", lbl(t.Event, "bank"), &in.Bank, true, 64)
 			b = bankOf(ctx, t, c, in.Bank)
 		}, func(d *Data, in *InviteInput) error {
 			if b.Code == d.LeadBank {
@@ -297,7 +297,7 @@ func (r *rules) invite() applyFunc {
 
 func (r *rules) offer() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
-		return edit(t, &AnswerInput{}, func(c *payload.Checker, in *AnswerInput) { in.check(c) }, func(d *Data, in *AnswerInput) error {
+		return edit(t, &AnswerInput{}, func(c *payload.Checker, in *AnswerInput) { in.check(c, t.Event) }, func(d *Data, in *AnswerInput) error {
 			d.Offers = append(d.Offers, BankOffer{Bank: t.Actor.Org, AnswerInput: *in, At: t.Now})
 			return nil
 		})
@@ -307,8 +307,8 @@ func (r *rules) offer() applyFunc {
 func (r *rules) cannotSolve() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &CannotSolveInput{}, func(c *payload.Checker, in *CannotSolveInput) {
-			c.Text("reason", "无法解决的原因", &in.Reason, true, payload.MaxText)
-			c.Text("no_participant_reason", "未邀请参与行的原因", &in.NoParticipantReason, false, payload.MaxText)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
+			c.Text("no_participant_reason", lbl(t.Event, "no_participant_reason"), &in.NoParticipantReason, false, payload.MaxText)
 		}, func(d *Data, in *CannotSolveInput) error {
 			if len(d.Participants) == 0 && in.NoParticipantReason == "" {
 				return engine.Invalid(engine.FieldError{Field: "no_participant_reason", Code: "required",
@@ -333,8 +333,8 @@ func (r *rules) cannotSolve() applyFunc {
 func (r *rules) requestExtension() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &ExtensionInput{}, func(c *payload.Checker, in *ExtensionInput) {
-			c.IntRange("workdays", "延期工作日数", in.Workdays, 1, r.cfg.MaxExtensionWorkdays)
-			c.Text("reason", "延期理由", &in.Reason, true, payload.MaxText)
+			c.IntRange("workdays", lbl(t.Event, "workdays"), in.Workdays, 1, r.cfg.MaxExtensionWorkdays)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 		}, func(d *Data, in *ExtensionInput) error {
 			c := t.Case
 			if l := c.Limit(ClockExtension); l != nil && (l.Running || l.PastDue) {
@@ -370,7 +370,7 @@ func pendingExtension(d *Data) (*Extension, error) {
 
 func (r *rules) grantExtension() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
-		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c) }, func(d *Data, in *NoteInput) error {
+		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c, t.Event) }, func(d *Data, in *NoteInput) error {
 			x, err := pendingExtension(d)
 			if err != nil {
 				return err
@@ -386,7 +386,7 @@ func (r *rules) grantExtension() applyFunc {
 func (r *rules) refuseExtension() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &ReasonInput{}, func(c *payload.Checker, in *ReasonInput) {
-			c.Text("reason", "不同意的理由", &in.Reason, true, payload.MaxText)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 		}, func(d *Data, in *ReasonInput) error {
 			x, err := pendingExtension(d)
 			if err != nil {
@@ -403,8 +403,8 @@ func (r *rules) supervise() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		var due time.Time
 		return edit(t, &SuperviseInput{}, func(c *payload.Checker, in *SuperviseInput) {
-			c.Text("notice", "督办事项", &in.Notice, true, payload.MaxText)
-			c.Text("reply_by", "回复期限", &in.ReplyBy, true, 10)
+			c.Text("notice", lbl(t.Event, "notice"), &in.Notice, true, payload.MaxText)
+			c.Text("reply_by", lbl(t.Event, "reply_by"), &in.ReplyBy, true, 10)
 			if in.ReplyBy == "" {
 				return
 			}
@@ -432,7 +432,7 @@ func (r *rules) supervise() applyFunc {
 func (r *rules) replySupervision() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &ReplyInput{}, func(c *payload.Checker, in *ReplyInput) {
-			c.Text("reply", "回复内容", &in.Reply, true, payload.MaxText)
+			c.Text("reply", lbl(t.Event, "reply"), &in.Reply, true, payload.MaxText)
 		}, func(d *Data, in *ReplyInput) error {
 			l := t.Case.Limit(ClockSupervision)
 			n := len(d.Supervisions)
@@ -450,7 +450,7 @@ func (r *rules) replySupervision() applyFunc {
 func (r *rules) escalate() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &ReasonInput{}, func(c *payload.Checker, in *ReasonInput) {
-			c.Text("reason", "上报原因", &in.Reason, true, payload.MaxText)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 		}, func(d *Data, in *ReasonInput) error {
 			if t.From == Returned {
 				decideReturn(d, t, string(Escalate))
@@ -463,7 +463,7 @@ func (r *rules) escalate() applyFunc {
 
 func (r *rules) acknowledge() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
-		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c) }, func(d *Data, _ *NoteInput) error {
+		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c, t.Event) }, func(d *Data, _ *NoteInput) error {
 			if d.Escalation != nil {
 				now := t.Now
 				d.Escalation.AcknowledgedBy, d.Escalation.AcknowledgedAt = string(t.Actor.Role), &now
@@ -476,8 +476,8 @@ func (r *rules) acknowledge() applyFunc {
 func (r *rules) resolve() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &ResolveInput{}, func(c *payload.Checker, in *ResolveInput) {
-			c.Text("resolution", "协调意见", &in.Resolution, true, payload.MaxText)
-			in.AnswerInput.check(c)
+			c.Text("resolution", lbl(t.Event, "resolution"), &in.Resolution, true, payload.MaxText)
+			in.AnswerInput.check(c, t.Event)
 		}, func(d *Data, in *ResolveInput) error {
 			d.Resolution = in
 			return nil
@@ -489,8 +489,8 @@ func (r *rules) assign() applyFunc {
 	return func(ctx context.Context, t *engine.Transition) error {
 		var b *engine.Bank
 		return edit(t, &AssignInput{}, func(c *payload.Checker, in *AssignInput) {
-			c.Text("bank", "交办银行", &in.Bank, true, 64)
-			c.Text("instructions", "交办要求", &in.Instructions, true, payload.MaxText)
+			c.Text("bank", lbl(t.Event, "bank"), &in.Bank, true, 64)
+			c.Text("instructions", lbl(t.Event, "instructions"), &in.Instructions, true, payload.MaxText)
 			b = bankOf(ctx, t, c, in.Bank)
 		}, func(d *Data, in *AssignInput) error {
 			hand(d, t, b, Assign)
@@ -504,8 +504,8 @@ func (r *rules) transfer() applyFunc {
 	return func(ctx context.Context, t *engine.Transition) error {
 		var b *engine.Bank
 		return edit(t, &BankInput{}, func(c *payload.Checker, in *BankInput) {
-			c.Text("bank", "移交银行", &in.Bank, true, 64)
-			c.Text("reason", "移交原因", &in.Reason, true, payload.MaxText)
+			c.Text("bank", lbl(t.Event, "bank"), &in.Bank, true, 64)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 			b = bankOf(ctx, t, c, in.Bank)
 		}, func(d *Data, in *BankInput) error {
 			if b.Code == d.LeadBank {
@@ -522,9 +522,9 @@ func (r *rules) transfer() applyFunc {
 func (r *rules) feedback() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &FeedbackInput{}, func(c *payload.Checker, in *FeedbackInput) {
-			c.OneOf("outcome", "办理结果", &in.Outcome, feedbackOutcomes...)
-			c.Amount("amount_financed", "实际融资金额", &in.AmountFinanced)
-			c.Text("note", "备注", &in.Note, false, payload.MaxNote)
+			c.OneOf("outcome", lbl(t.Event, "outcome"), &in.Outcome, feedbackOutcomes...)
+			c.Amount("amount_financed", lbl(t.Event, "amount_financed"), &in.AmountFinanced)
+			c.Text("note", lbl(t.Event, "note"), &in.Note, false, payload.MaxNote)
 			switch {
 			case in.Outcome == OutcomeFinanced && in.AmountFinanced == "":
 				c.Add("amount_financed", "required", "A financed case needs the amount financed (greater than zero).",
@@ -544,7 +544,7 @@ func (r *rules) feedback() applyFunc {
 func (r *rules) withdraw() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &WithdrawInput{}, func(c *payload.Checker, in *WithdrawInput) {
-			c.Text("reason", "撤回原因", &in.Reason, false, payload.MaxText)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, false, payload.MaxText)
 		}, func(d *Data, in *WithdrawInput) error {
 			closeWith(d, t, OutcomeWithdrawn)
 			return nil
@@ -564,8 +564,8 @@ func lastFollowUp(d *Data) *FollowUpRecord {
 func (r *rules) followUp() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &FollowUpInput{}, func(c *payload.Checker, in *FollowUpInput) {
-			c.OneOf("satisfaction", "企业满意度", &in.Satisfaction, satisfactions...)
-			c.Text("comments", "企业意见", &in.Comments, false, payload.MaxText)
+			c.OneOf("satisfaction", lbl(t.Event, "satisfaction"), &in.Satisfaction, satisfactions...)
+			c.Text("comments", lbl(t.Event, "comments"), &in.Comments, false, payload.MaxText)
 		}, func(d *Data, in *FollowUpInput) error {
 			if lastFollowUp(d) != nil {
 				return refuse("该案件办结后已回访过。", "The case was followed up since it closed.")
@@ -581,7 +581,7 @@ func (r *rules) followUp() applyFunc {
 func (r *rules) reopen() applyFunc {
 	return func(ctx context.Context, t *engine.Transition) error {
 		return edit(t, &ReasonInput{}, func(c *payload.Checker, in *ReasonInput) {
-			c.Text("reason", "重办原因", &in.Reason, true, payload.MaxText)
+			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 		}, func(d *Data, _ *ReasonInput) error {
 			f := lastFollowUp(d)
 			if f == nil || f.Satisfaction != Dissatisfied {
