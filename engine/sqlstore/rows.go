@@ -12,13 +12,13 @@ import (
 // toRow/fromRow map, and every time is UTC at this boundary.
 
 type caseRow struct {
-	ID         string `gorm:"primaryKey"`
-	Number     string
-	Workflow   string
-	State      string
-	Version    int
-	Title      string
-	Data       string
+	ID          string `gorm:"primaryKey"`
+	Number      string
+	Workflow    string
+	State       string
+	Version     int
+	Title       string
+	Data        string
 	ReceivedAt  time.Time
 	RoutedAt    time.Time
 	CreatedAt   time.Time `gorm:"autoCreateTime:false"`
@@ -52,13 +52,13 @@ type markRow struct {
 func (markRow) TableName() string { return "case_marks" }
 
 type timerRow struct {
-	ID        string `gorm:"primaryKey"`
-	CaseID    string
-	Name      string
-	Event     string
-	Kind      int
-	DueAt     time.Time
-	Status    string
+	ID          string `gorm:"primaryKey"`
+	CaseID      string
+	Name        string
+	Event       string
+	Kind        int
+	DueAt       time.Time
+	Status      string
 	Remaining   int
 	BaseAt      *time.Time
 	Workdays    int
