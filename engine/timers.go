@@ -194,7 +194,11 @@ func (m *timerMove) extend(ctx context.Context, clock string, n int) error {
 		}
 		switch row.Status {
 		case TimerPaused:
+			// Workdays grows too, so that BaseAt+Workdays stays the
+			// limit's end had it run on: RecomputeProvisional derives
+			// Remaining from it and must not drop the extension.
 			row.Remaining += n
+			row.Workdays += n
 			if err := m.e.updateTimer(ctx, m.tx, row, TimerPaused, m.now); err != nil {
 				return err
 			}
