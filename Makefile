@@ -4,7 +4,7 @@ PKGS    := ./...
 # Benchmarks talk to the local PostgreSQL and Redis; see docs/benchmarks.md.
 BENCHTIME ?= 1x
 
-.PHONY: run build test vet fmt-check bench bench-api fuzz tidy
+.PHONY: run build test vet fmt-check bench bench-api fuzz tidy docs
 
 ## run: the embedded default (SQLite, in-process timers, demo data on first run)
 run:
@@ -41,3 +41,7 @@ fuzz:
 
 tidy:
 	$(GO) mod tidy
+
+## docs: redraw docs/workflows/ from the workflow definitions
+docs:
+	PARKFIN_UPDATE_DOCS=1 $(GO) test -count=1 -run TestDiagramIsCurrent ./workflows/...

@@ -335,6 +335,15 @@ func TestTransferAfterPairingChange(t *testing.T) {
 		if got := e.events(old); !slices.Equal(got, []string{"open", "accept", "transfer"}) {
 			t.Fatalf("ledger %v", got)
 		}
+		// A case not yet signed for moves with a fresh limit too.
+		e.clock.Set(at(2026, 11, 4, 10, 0))
+		waiting := e.open(time.Time{}) // BOC's now: due 11-11 00:00
+		e.clock.Set(at(2026, 11, 9, 10, 0))
+		waiting = e.run(waiting, step{"county-GX", financing.Transfer, financing.BankInput{Bank: "CCB", Reason: "中行无此类产品。"}})
+		// 11-10, 11-11, 11-12, 11-13, 11-16.
+		if waiting.State != financing.Routed || !waiting.DueAt.Equal(at(2026, 11, 17, 0, 0)) {
+			t.Fatalf("transferred while waiting: %s due %v", waiting.State, waiting.DueAt)
+		}
 	})
 }
 
