@@ -232,7 +232,15 @@ func TestRecomputeProvisional(t *testing.T) {
 				if row.Status != engine.TimerPaused || row.Remaining != tc.wantLeft || row.Provisional {
 					t.Fatalf("recomputed paused row %+v", row)
 				}
-				if got := e.mustRecomputed(c, sOnHold); len(got) != 1 || got[0].Timer != tmLimit || got[0].Remaining != tc.wantLeft || got[0].Provisional {
+				// With the extension the warning, which had fired before the
+				// hold, was moved past it and is paused too: both rows are
+				// recomputed.
+				got := e.mustRecomputed(c, sOnHold)
+				want := 1
+				if tc.extend > 0 {
+					want = 2
+				}
+				if len(got) != want || got[0].Timer != tmLimit || got[0].Remaining != tc.wantLeft || got[0].Provisional {
 					t.Fatalf("recompute entry %+v", got)
 				}
 

@@ -361,3 +361,34 @@ func TestFeedbackAmounts(t *testing.T) {
 		wantField(t, err, "amount_financed")
 	})
 }
+
+// A county granting an extension while the bank waits for materials, after
+// the bank's limit had passed: the limit moves, the case is no longer past
+// due, and it resumes with the working days the extension leaves from the
+// pause.
+func TestExtensionGrantedDuringAPause(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0)) // Monday: limit ends 11-10 00:00
+		c := e.run(e.open(time.Time{}), accept)
+		e.clock.Set(at(2026, 11, 9, 15, 0))
+		c = e.run(c, askExtension) // three more working days
+		e.clock.Set(at(2026, 11, 10, 9, 0))
+		e.drain()
+		c = e.run(c, requestInfo) // past due, paused on Tuesday 11-10
+		if !c.PastDue || c.State != financing.InfoRequested {
+			t.Fatalf("paused past due: %s past due %v", c.State, c.PastDue)
+		}
+		e.clock.Set(at(2026, 11, 12, 9, 0))
+		c = e.run(c, step{"county-GX", financing.GrantExtension, financing.NoteInput{}})
+		// 11-10 … 11-12 extended: from the pause on 11-10, 11-11 and 11-12 are left.
+		if c.PastDue || !c.Overdue || !c.Limit(financing.ClockBank).Paused || c.Limit(financing.ClockBank).Remaining != 2 {
+			t.Fatalf("granted during the pause: past due %v overdue %v bank limit %+v", c.PastDue, c.Overdue, c.Limit(financing.ClockBank))
+		}
+		e.clock.Set(at(2026, 11, 16, 9, 0))
+		c = e.run(c, supplyInfo)
+		// Two working days after Monday 11-16: 11-17, 11-18.
+		if c.PastDue || !c.DueAt.Equal(at(2026, 11, 19, 0, 0)) {
+			t.Fatalf("resumed: past due %v due %v, want 2026-11-19", c.PastDue, c.DueAt)
+		}
+	})
+}
