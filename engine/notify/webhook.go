@@ -1,0 +1,138 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+// The webhook's headers.
+const (
+	// HeaderDelivery carries the delivery's idempotency key: the same on
+	// every attempt. Receivers de-duplicate on it.
+	HeaderDelivery = "X-Parkfin-Delivery"
+	// HeaderTimestamp is the Unix time, in seconds, the request was signed.
+	HeaderTimestamp = "X-Parkfin-Timestamp"
+	// HeaderSignature is "sha256=" and the hex HMAC-SHA256, keyed with the
+	// webhook's secret, of the timestamp, a full stop, and the body.
+	HeaderSignature = "X-Parkfin-Signature"
+)
+
+// Sign returns the signature header's value for a body sent at ts.
+func Sign(secret []byte, ts int64, body []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(strconv.FormatInt(ts, 10)))
+	m.Write([]byte("."))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// Verify checks a webhook request's signature and that its timestamp lies
+// within tolerance of now; it is what a receiver runs (docs/notifications.md).
+func Verify(secret []byte, header http.Header, body []byte, now time.Time, tolerance time.Duration) error {
+	ts, err := strconv.ParseInt(header.Get(HeaderTimestamp), 10, 64)
+	if err != nil {
+		return errors.New("no timestamp")
+	}
+	if d := now.Sub(time.Unix(ts, 0)); d > tolerance || d < -tolerance {
+		return fmt.Errorf("timestamp %d is %v away from now", ts, d)
+	}
+	want := Sign(secret, ts, body)
+	if !hmac.Equal([]byte(want), []byte(header.Get(HeaderSignature))) {
+		return errors.New("signature does not match")
+	}
+	return nil
+}
+
+// HTTPSender posts webhook and WeCom robot deliveries. It is a Sender for
+// both channels; Channel picks the body.
+type HTTPSender struct {
+	Channel string
+	Client  *http.Client
+	Clock   engine.Clock
+}
+
+var _ Sender = (*HTTPSender)(nil)
+
+// NewWebhookSender returns the generic webhook's sender.
+func NewWebhookSender(clock engine.Clock) *HTTPSender {
+	return &HTTPSender{Channel: Webhook, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
+}
+
+// NewWeComSender returns the WeCom group robot's sender.
+func NewWeComSender(clock engine.Clock) *HTTPSender {
+	return &HTTPSender{Channel: WeCom, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
+}
+
+// Send posts one delivery.
+func (h *HTTPSender) Send(ctx context.Context, d *Delivery) error {
+	var body []byte
+	var err error
+	if h.Channel == WeCom {
+		// https://developer.work.weixin.qq.com/document/path/91770
+		body, err = json.Marshal(map[string]any{"msgtype": "markdown", "markdown": map[string]string{"content": d.Message.Markdown}})
+	} else {
+		ev := WebhookEvent{}
+		if d.Message.Notice != nil {
+			ev = *d.Message.Notice
+		}
+		ev.ID, ev.Subject, ev.Text = d.ID, d.Message.Subject, d.Message.Body
+		body, err = json.Marshal(ev)
+	}
+	if err != nil {
+		return Permanent(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
+	if err != nil {
+		return Permanent(err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set(HeaderDelivery, d.ID)
+	if h.Channel == Webhook {
+		ts := h.Clock.Now().Unix()
+		req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
+		req.Header.Set(HeaderSignature, Sign([]byte(d.Secret), ts, body))
+	}
+	resp, err := h.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout:
+		return fmt.Errorf("%s answered %s", h.Channel, resp.Status)
+	case resp.StatusCode >= 400:
+		return Permanent(fmt.Errorf("%s answered %s: %s", h.Channel, resp.Status, bytes.TrimSpace(reply)))
+	case resp.StatusCode >= 300:
+		return fmt.Errorf("%s answered %s", h.Channel, resp.Status)
+	}
+	if h.Channel == WeCom {
+		var r struct {
+			ErrCode int    `json:"errcode"`
+			ErrMsg  string `json:"errmsg"`
+		}
+		if err := json.Unmarshal(reply, &r); err != nil {
+			return fmt.Errorf("wecom: unreadable answer: %w", err)
+		}
+		switch r.ErrCode {
+		case 0:
+		case 45009, -1: // over the robot's rate limit; system busy
+			return fmt.Errorf("wecom: %d %s", r.ErrCode, r.ErrMsg)
+		default: // an invalid key, a malformed message
+			return Permanent(fmt.Errorf("wecom: %d %s", r.ErrCode, r.ErrMsg))
+		}
+	}
+	return nil
+}
