@@ -205,7 +205,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 				case ch == Inbox:
 					inbox = append(inbox, inboxRow{
 						ID: n.ID + "/" + u.Name, UserName: u.Name, NoticeID: n.ID, Kind: n.Kind, CaseID: n.CaseID,
-						CaseNumber: n.CaseNumber, Subject: m.Subject, Body: m.Body, Link: link, CreatedAt: now,
+						CaseNumber: n.CaseNumber, Subject: m.Subject, Body: m.Body, Link: link, CreatedAt: n.At.UTC(),
 					})
 				case ch == Email && u.Email != "" && s.cfg.Senders[Email] != nil:
 					em := *m

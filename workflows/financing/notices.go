@@ -93,3 +93,7 @@ var NoticeKinds = []string{
 	NoticeExtensionRequested, NoticeExtensionDecided, NoticeEscalation, NoticeSupervision, NoticeSupervisionReply,
 	NoticeInvited, NoticeOfficeDue, NoticeUndecided, NoticeFollowUpDue, NoticeClosedNoMaterials,
 }
+
+// OpenStates lists the states of a case that is not closed: what the daily
+// digest counts as open.
+var OpenStates = append([]engine.State{}, open...)
