@@ -211,4 +211,3 @@ func BuildEmail(from, to *mail.Address, d *Delivery, now time.Time) ([]byte, err
 	fmt.Fprintf(&b, "--%s--\r\n", boundary)
 	return b.Bytes(), nil
 }
-

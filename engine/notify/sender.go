@@ -66,8 +66,8 @@ func (s *Service) backoff(attempt int) time.Duration {
 }
 
 type outcome struct {
-	row   *deliveryRow
-	err   error
+	row    *deliveryRow
+	err    error
 	defer_ time.Time
 }
 
