@@ -66,9 +66,9 @@ func (s *Service) backoff(attempt int) time.Duration {
 }
 
 type outcome struct {
-	row    *deliveryRow
-	err    error
-	defer_ time.Time
+	row   *deliveryRow
+	err   error
+	later time.Time
 }
 
 // SendDue claims due deliveries of the channel, up to a batch, sends them
@@ -103,7 +103,7 @@ func (s *Service) SendDue(ctx context.Context, ch string) (int, error) {
 	for i := range rows {
 		r := &rows[i]
 		if ok, at := s.limits.take(ch, r.Destination, s.now()); !ok {
-			outcomes = append(outcomes, outcome{row: r, defer_: at})
+			outcomes = append(outcomes, outcome{row: r, later: at})
 			continue
 		}
 		d := &Delivery{ID: r.ID, NoticeID: r.NoticeID, Channel: ch, Recipient: r.Recipient, Kind: r.Kind, Attempt: r.Attempts}
@@ -169,8 +169,8 @@ func (s *Service) record(ctx context.Context, claim string, outs []outcome) erro
 		q := s.db.WithContext(ctx).Model(&deliveryRow{}).Where("id = ? AND claim = ?", r.ID, claim)
 		var upd map[string]any
 		switch {
-		case !o.defer_.IsZero():
-			upd = map[string]any{"next_at": o.defer_, "claim": "", "attempts": gorm.Expr("attempts - 1"), "updated_at": now}
+		case !o.later.IsZero():
+			upd = map[string]any{"next_at": o.later, "claim": "", "attempts": gorm.Expr("attempts - 1"), "updated_at": now}
 		case o.err == nil:
 			sent = append(sent, r.ID)
 			continue

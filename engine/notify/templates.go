@@ -112,14 +112,16 @@ func (t *Templates) Reload() error {
 func (t *Templates) text(lang, key string, fallbacks ...string) string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
+	// The reader's language first (its override, then its catalogue),
+	// then Chinese.
 	for _, k := range append([]string{key}, fallbacks...) {
 		for _, l := range []string{locale.Lang(lang), locale.ZH} {
 			if v, ok := t.overrides[l][k]; ok {
 				return v
 			}
-		}
-		if locale.Has(lang, k) || locale.Has(locale.ZH, k) {
-			return locale.T(lang, k)
+			if locale.Has(l, k) {
+				return locale.T(l, k)
+			}
 		}
 	}
 	return locale.T(lang, key, fallbacks...)
