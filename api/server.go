@@ -17,6 +17,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/notify"
 )
 
 // Check is one dependency that must answer for the service to be ready.
@@ -48,6 +49,11 @@ type Config struct {
 	SessionTTL time.Duration
 	// SignInLimits bound password attempts; zero fields take defaults.
 	SignInLimits SignInLimits
+	// Notify keeps the in-app inbox, the users' channel choices and the
+	// dead-letter list; nil serves no notification routes' data (404).
+	Notify *notify.Service
+	// NoticeKinds lists the kinds of notice users choose channels for.
+	NoticeKinds []string
 	// BehindProxy takes the client address for the per-address sign-in
 	// limit from X-Forwarded-For, as set by a reverse proxy on a loopback
 	// or private address. Off, the TCP peer's address counts.
@@ -148,6 +154,16 @@ func (s *Server) routes() {
 	a.DELETE("/calendar/overrides/:year", s.deleteCalendarOverride)
 	a.GET("/calendar/:year", s.calendarYear)
 	a.GET("/ledger/verify", s.verifyLedger)
+
+	a.GET("/notifications", s.listNotifications)
+	a.GET("/notifications/unread", s.unreadNotifications)
+	a.POST("/notifications/read", s.readAllNotifications)
+	a.POST("/notifications/:id/read", s.readNotification)
+	a.GET("/notification-settings", s.getNotificationSettings)
+	a.PUT("/notification-settings", s.putNotificationSettings)
+	a.GET("/dead-letters", s.listDeadLetters)
+	a.POST("/dead-letters/:id/retry", s.retryDeadLetter)
+	a.DELETE("/dead-letters/:id", s.discardDeadLetter)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.

@@ -24,6 +24,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/memtimer"
+	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/workflows/financing"
@@ -50,6 +51,8 @@ type Main struct {
 	Calendar *calendar.Overrides
 	Index    engine.TimerIndex
 	Engine   *engine.Engine
+	// Notify delivers the engine's outbox: inbox, e-mail, robots, webhooks.
+	Notify *notify.Service
 
 	redis redis.UniversalClient
 
@@ -126,7 +129,7 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		MaxInfoRequests:        f.MaxInfoRequests,
 		FollowUpWorkdays:       f.FollowUpWorkdays,
 	}))
-	return nil
+	return m.openNotify()
 }
 
 // loadCalendar loads the built-in calendar with the configured override
@@ -203,6 +206,13 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 				m.Logger.Error("timer worker stopped", "err", err)
 			}
 		}()
+		// The outbox is drained wherever timers fire: every worker process
+		// dispatches and sends, safely side by side.
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			m.Notify.Run(ctx)
+		}()
 	}
 	if opts.HTTP {
 		ln, err := net.Listen("tcp", m.Config.HTTPAddr)
@@ -211,7 +221,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		}
 		m.listener = ln
 		srv := api.New(api.Config{
-			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger,
+			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Notify: m.Notify, NoticeKinds: financing.NoticeKinds, Ready: m.readyChecks(), Logger: m.Logger,
 			SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
 		})
 		m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -175,7 +175,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 			return err
 		}
 		deliveries = append(deliveries, deliveryRow{
-			ID: n.ID + "/" + ch + "/" + dest, NoticeID: n.ID, Channel: ch, Destination: dest, Recipient: recipient,
+			ID: n.ID + ":" + ch + ":" + dest, NoticeID: n.ID, Channel: ch, Destination: dest, Recipient: recipient,
 			Kind: n.Kind, CaseID: n.CaseID, Message: string(raw), Status: statusPending, NextAt: now,
 			CreatedAt: now, UpdatedAt: now,
 		})
@@ -204,7 +204,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 				switch {
 				case ch == Inbox:
 					inbox = append(inbox, inboxRow{
-						ID: n.ID + "/" + u.Name, UserName: u.Name, NoticeID: n.ID, Kind: n.Kind, CaseID: n.CaseID,
+						ID: n.ID + ":" + u.Name, UserName: u.Name, NoticeID: n.ID, Kind: n.Kind, CaseID: n.CaseID,
 						CaseNumber: n.CaseNumber, Subject: m.Subject, Body: m.Body, Link: link, CreatedAt: n.At.UTC(),
 					})
 				case ch == Email && u.Email != "" && s.cfg.Senders[Email] != nil:
