@@ -17,6 +17,8 @@ import (
 type Request struct {
 	Delivery string
 	Body     []byte
+	// At is when it arrived, by the wall clock.
+	At time.Time
 	// Status is what the receiver answered.
 	Status int
 }
@@ -102,6 +104,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		r.inFlight++
 	}
 	r.mu.Unlock()
+	r.signal()
 	if hold != nil {
 		select {
 		case <-hold:
@@ -131,17 +134,14 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 			status = s
 		}
 	}
-	rq := Request{Delivery: id, Body: body, Status: status}
+	rq := Request{Delivery: id, Body: body, Status: status, At: time.Now()}
 	r.requests = append(r.requests, rq)
 	if status == http.StatusOK && !r.effectiveIDs[id] {
 		r.effectiveIDs[id] = true
 		r.effective = append(r.effective, rq)
 	}
 	r.mu.Unlock()
-	select {
-	case r.notify <- struct{}{}:
-	default:
-	}
+	r.signal()
 	if status != http.StatusOK {
 		http.Error(w, http.StatusText(status), status)
 		return
@@ -151,6 +151,27 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+func (r *Receiver) signal() {
+	select {
+	case r.notify <- struct{}{}:
+	default:
+	}
+}
+
+// WaitUntil waits, on the receiver's own signals, until cond holds.
+func (r *Receiver) WaitUntil(t testing.TB, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case <-r.notify:
+		case <-deadline.C:
+			t.Fatalf("receiver: timed out after %v waiting for %s", timeout, what)
+		}
+	}
 }
 
 // Requests returns every request, failed ones included.
