@@ -169,6 +169,17 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 		seenOrg    = map[string]bool{}
 	)
 	link := s.Link(n.CaseNumber)
+	// One rendering per notice for those asked to act and one for those
+	// copied: the words do not depend on the user (all read zh-CN).
+	rendered := map[bool]*Message{}
+	render := func(cp bool) (*Message, error) {
+		if m := rendered[cp]; m != nil {
+			return m, nil
+		}
+		m, err := s.tpl.Render(locale.ZH, n, cp, link)
+		rendered[cp] = m
+		return m, err
+	}
 	addDelivery := func(ch, dest, recipient string, m *Message) error {
 		raw, err := json.Marshal(m)
 		if err != nil {
@@ -196,7 +207,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 				continue
 			}
 			seenUser[u.Name] = true
-			m, err := s.tpl.Render(locale.ZH, n, r.Copy, link)
+			m, err := render(r.Copy)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -234,12 +245,13 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 				if s.cfg.Senders[rb.Channel] == nil || (rb.Kinds != "" && !containsStr(splitList(rb.Kinds), n.Kind)) {
 					continue
 				}
-				m, err := s.tpl.Render(locale.ZH, n, r.Copy, link)
+				m, err := render(r.Copy)
 				if err != nil {
 					return nil, nil, err
 				}
-				m.Notice = noticeJSON(n, org, r.Copy, link)
-				if err := addDelivery(rb.Channel, rb.ID, org, m); err != nil {
+				rm := *m
+				rm.Notice = noticeJSON(n, org, r.Copy, link)
+				if err := addDelivery(rb.Channel, rb.ID, org, &rm); err != nil {
 					return nil, nil, err
 				}
 			}

@@ -207,8 +207,11 @@ func (r *Receiver) WaitFor(t testing.TB, n int, timeout time.Duration) []Request
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
-		if e := r.Effective(); len(e) >= n {
-			return e
+		r.mu.Lock()
+		got := len(r.effective)
+		r.mu.Unlock()
+		if got >= n {
+			return r.Effective()
 		}
 		select {
 		case <-r.notify:
