@@ -17,6 +17,7 @@ import (
 // each at its lead bank's webhook; no bank hears of another's case, and the
 // two banks that lead no park hear nothing.
 func TestThousandBreaches(t *testing.T) {
+	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[1])
 	parks := map[string]string{"GXQ": "ICBC", "LLGY": "ABC", "CCJK": "BOC", "YJGX": "CCB", "TJJK": "BOCOM",
 		"NXJK": "PSBC", "AHJK": "ADBC", "DTHGY": "HNB", "HSGGY": "CSB", "YJCB": "YYRCB"}

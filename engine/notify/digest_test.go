@@ -23,6 +23,7 @@ func shanghaiAt(y int, m time.Month, d, h, min int) time.Time {
 // however often it runs. Each bank gets its open cases by colour, each
 // county office its overdue list.
 func TestDigest(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
 		e.open("GXQ", 1) // ICBC, county GX
@@ -68,6 +69,7 @@ func TestDigest(t *testing.T) {
 // An administrator's template file overrides the catalogue without a
 // rebuild.
 func TestTemplateOverride(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tpl := notify.NewTemplates(dir)
 	n := &engine.Notice{ID: "n1", Kind: financing.NoticeBreach, Workflow: financing.Name, Event: financing.Breach,

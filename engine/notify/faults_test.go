@@ -25,6 +25,7 @@ func (e *env) advanceDraining(step, until time.Duration) {
 // The SMTP server refuses every message for 2 minutes of fake time, then
 // accepts: every message arrives, once.
 func TestSMTPRefusesTwoMinutes(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
 		until := e.clock.Now().Add(2 * time.Minute)
@@ -66,6 +67,7 @@ func TestSMTPRefusesTwoMinutes(t *testing.T) {
 // The webhook answers 500 three times, then 200: one effective delivery,
 // four attempts, every attempt signed.
 func TestWebhookFailsThreeTimes(t *testing.T) {
+	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[0])
 	e.webhook.Fail(func(_ string, attempt int) int {
 		if attempt <= 3 {
@@ -90,6 +92,7 @@ func TestWebhookFailsThreeTimes(t *testing.T) {
 // WeCom robots take 20 messages a minute: 30 notices at once go out 20 in
 // the first minute and 10 in the next; none is dropped.
 func TestWeComRateLimit(t *testing.T) {
+	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[0])
 	for i := 0; i < 30; i++ {
 		e.open("GXQ", i)
@@ -116,6 +119,7 @@ func TestWeComRateLimit(t *testing.T) {
 // A delivery that fails for a day lands in the dead-letter list; an
 // administrator retries it (and it goes) or discards it.
 func TestDeadLetters(t *testing.T) {
+	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[0])
 	e.webhook.Fail(func(string, int) int { return http.StatusServiceUnavailable })
 	e.open("GXQ", 1)
@@ -153,6 +157,7 @@ func TestDeadLetters(t *testing.T) {
 
 // A refused recipient (5xx) dies at once, without a day of retries.
 func TestPermanentFailure(t *testing.T) {
+	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[0])
 	e.webhook.Fail(func(string, int) int { return http.StatusGone })
 	e.open("GXQ", 1)
@@ -165,6 +170,7 @@ func TestPermanentFailure(t *testing.T) {
 
 // The mail server is gone altogether: the inbox and the robots go on.
 func TestMailServerGone(t *testing.T) {
+	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[0])
 	mailer, err := notify.NewSMTPSender(notify.SMTPConfig{URL: "smtp://u:p@127.0.0.1:1", From: "noreply@parkfin.example.cn", Timeout: time.Second})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // their inboxes and by e-mail, read back from a real SMTP server) and the
 // bank's WeCom robot and webhook; nobody else hears of it.
 func TestRoutedReachesBankAndCounty(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
 		c := e.open("GXQ", 1)
@@ -75,6 +76,7 @@ func TestRoutedReachesBankAndCounty(t *testing.T) {
 // Breach: the bank and the county office, nobody else; the warning before
 // it the bank alone.
 func TestWarningAndBreach(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
 		c := e.open("GXQ", 1)
@@ -105,6 +107,7 @@ func TestWarningAndBreach(t *testing.T) {
 // Who must act next hears of each step: the window of a request for
 // materials, the bank of the materials, the county of a return.
 func TestNextActor(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
 		c := e.open("GXQ", 1)
@@ -134,6 +137,7 @@ func TestNextActor(t *testing.T) {
 // The in-app inbox: newest first, unread count, mark read, mark all read;
 // rows older than 180 days go.
 func TestInbox(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
 		for i := 0; i < 3; i++ {
@@ -170,6 +174,7 @@ func TestInbox(t *testing.T) {
 
 // A user who chose the inbox alone for new cases gets no e-mail for them.
 func TestChannelChoices(t *testing.T) {
+	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[0])
 	err := e.svc.PutSettings(e.ctx, "bank-ICBC", notify.Settings{financing.NoticeRouted: {notify.Inbox}}, financing.NoticeKinds)
 	if err != nil {
@@ -192,6 +197,7 @@ func TestChannelChoices(t *testing.T) {
 // Several dispatchers racing over the same notices write each inbox row
 // once.
 func TestInboxExactlyOnce(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
 		for i := 0; i < 40; i++ {
