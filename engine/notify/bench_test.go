@@ -170,7 +170,7 @@ func BenchmarkBreachToInbox(b *testing.B) {
 		}
 		clock := &shiftClock{}
 		routed := time.Date(2026, 11, 17, 9, 0, 0, 0, calendar.Location()) // a Tuesday
-		due := time.Date(2026, 11, 25, 0, 0, 0, 0, calendar.Location())   // 5 working days later, 24:00
+		due := time.Date(2026, 11, 25, 0, 0, 0, 0, calendar.Location())    // 5 working days later, 24:00
 		clock.standAt(routed)
 		eng := engine.New(engine.Config{Store: store, Clock: clock, Calendar: cal, Index: index, Logger: quiet})
 		eng.Register(financing.Definition(financing.Config{}))
