@@ -99,34 +99,45 @@ func (s *Service) SendDue(ctx context.Context, ch string) (int, error) {
 		outcomes []outcome
 		wg       sync.WaitGroup
 		sem      = make(chan struct{}, s.cfg.Concurrency)
+		// A delivery not started within three quarters of the lease (a
+		// slow server ahead of it in the batch) is put back rather than
+		// sent after another sender may have claimed it.
+		started = time.Now()
 	)
+	add := func(o outcome) {
+		mu.Lock()
+		outcomes = append(outcomes, o)
+		mu.Unlock()
+	}
 	for i := range rows {
 		r := &rows[i]
 		if ok, at := s.limits.take(ch, r.Destination, s.now()); !ok {
-			outcomes = append(outcomes, outcome{row: r, later: at})
+			add(outcome{row: r, later: at})
 			continue
 		}
 		d := &Delivery{ID: r.ID, NoticeID: r.NoticeID, Channel: ch, Recipient: r.Recipient, Kind: r.Kind, Attempt: r.Attempts}
 		if err := json.Unmarshal([]byte(r.Message), &d.Message); err != nil {
-			outcomes = append(outcomes, outcome{row: r, err: Permanent(err)})
+			add(outcome{row: r, err: Permanent(err)})
 			continue
 		}
 		if ch == WeCom || ch == Webhook {
 			rb, ok := robots[r.Destination]
 			if !ok {
-				outcomes = append(outcomes, outcome{row: r, err: Permanent(errors.New("the robot or webhook was removed"))})
+				add(outcome{row: r, err: Permanent(errors.New("the robot or webhook was removed"))})
 				continue
 			}
 			d.URL, d.Secret = rb.URL, rb.Secret
 		}
 		sem <- struct{}{}
+		if time.Since(started) > s.cfg.Lease*3/4 || ctx.Err() != nil {
+			<-sem
+			add(outcome{row: r, later: s.now()})
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			err := sender.Send(ctx, d)
-			mu.Lock()
-			outcomes = append(outcomes, outcome{row: r, err: err})
-			mu.Unlock()
+			add(outcome{row: r, err: sender.Send(ctx, d)})
 		}()
 	}
 	wg.Wait()
