@@ -85,11 +85,11 @@ func compileNotices(w *workflow) error {
 			return fmt.Errorf("notice of %q is for nobody", nd.Event)
 		}
 		for _, a := range append(append([]Audience{}, nd.To...), nd.Copy...) {
-			if a.Relation == "" && !a.Role.Valid() {
-				return fmt.Errorf("notice of %q: an audience needs a relation or a role", nd.Event)
-			}
 			if a.Role != "" && !a.Role.Valid() {
 				return fmt.Errorf("notice of %q: unknown role %q", nd.Event, a.Role)
+			}
+			if a.Relation == "" && a.Role == "" {
+				return fmt.Errorf("notice of %q: an audience needs a relation or a role", nd.Event)
 			}
 		}
 		if nd.Kind == "" {
