@@ -86,7 +86,7 @@ func (c *cli) notifyRobotCmd() *cobra.Command {
 		org, channel, url, secret, kinds string
 	)
 	add := &cobra.Command{
-		Use:   "add --org CODE --channel wecom|webhook --url URL [--secret S] [--kinds breach,warning]",
+		Use:   "add --org CODE --channel wecom|dingtalk|webhook --url URL [--secret S] [--kinds breach,warning]",
 		Short: "add a robot or webhook to an organisation (a bank, a county office, city, pboc)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -106,9 +106,9 @@ func (c *cli) notifyRobotCmd() *cobra.Command {
 		},
 	}
 	add.Flags().StringVar(&org, "org", "", "the organisation's code")
-	add.Flags().StringVar(&channel, "channel", notify.WeCom, "wecom or webhook")
+	add.Flags().StringVar(&channel, "channel", notify.WeCom, "wecom, dingtalk or webhook")
 	add.Flags().StringVar(&url, "url", "", "the robot's webhook address (with its key), or the webhook's")
-	add.Flags().StringVar(&secret, "secret", "", "the webhook's signing secret (at least 16 characters)")
+	add.Flags().StringVar(&secret, "secret", "", "the webhook's signing secret (at least 16 characters), or the DingTalk robot's (加签)")
 	add.Flags().StringVar(&kinds, "kinds", "", "only these kinds of notice, comma-separated (default: all)")
 	_ = add.MarkFlagRequired("org")
 	_ = add.MarkFlagRequired("url")

@@ -59,8 +59,9 @@ func (w workdays) IsWorkday(d calendar.Date) (bool, error) { return w.o.Live().C
 func (m *Main) openNotify() error {
 	cfg := m.Config.Notify
 	senders := map[string]notify.Sender{
-		notify.WeCom:   notify.NewWeComSender(m.Clock),
-		notify.Webhook: notify.NewWebhookSender(m.Clock),
+		notify.WeCom:    notify.NewWeComSender(m.Clock),
+		notify.Webhook:  notify.NewWebhookSender(m.Clock),
+		notify.DingTalk: notify.NewDingTalkSender(m.Clock),
 	}
 	if cfg.SMTPURL != "" {
 		mailer, err := notify.NewSMTPSender(notify.SMTPConfig{URL: cfg.SMTPURL, From: cfg.SMTPFrom, Clock: m.Clock})
@@ -73,7 +74,7 @@ func (m *Main) openNotify() error {
 		Store: m.Store, Clock: m.Clock, Logger: m.Logger,
 		Templates: notify.NewTemplates(filepath.Join(m.Config.DataDir, "templates")),
 		Senders:   senders, BaseURL: cfg.BaseURL, Lease: cfg.Lease, Poll: cfg.Poll, MaxAge: cfg.MaxAge,
-		RateLimits:     map[string]int{notify.WeCom: cfg.WeComPerMinute},
+		RateLimits:     map[string]int{notify.WeCom: cfg.WeComPerMinute, notify.DingTalk: cfg.WeComPerMinute},
 		InboxRetention: time.Duration(cfg.InboxDays) * 24 * time.Hour,
 		Calendar:       workdays{m.Calendar}, DigestAt: cfg.DigestAt,
 		Digest: notify.DigestConfig{Workflow: financing.Name, OpenStates: financing.OpenStates,

@@ -44,7 +44,13 @@ const (
 	WeCom = "wecom"
 	// Webhook is a generic signed webhook.
 	Webhook = "webhook"
+	// DingTalk is a DingTalk (钉钉) group robot with signed requests.
+	DingTalk = "dingtalk"
 )
+
+// isRobot reports whether a channel's destinations are organisations'
+// robots and webhooks (rather than users).
+func isRobot(ch string) bool { return ch == WeCom || ch == Webhook || ch == DingTalk }
 
 // UserChannels lists the channels a user may choose; robots and webhooks
 // belong to organisations.
@@ -84,7 +90,8 @@ type Config struct {
 	// InboxRetention is how long inbox rows are kept. Default 180 days.
 	InboxRetention time.Duration
 	// RateLimits caps messages per destination of a channel, per minute
-	// (WeCom robots: 20). Messages over the limit wait; none is dropped.
+	// (WeCom and DingTalk robots: 20). Messages over the limit wait; none
+	// is dropped.
 	RateLimits map[string]int
 	// Calendar decides the digest's working days; nil means no digest.
 	Calendar Workdays
@@ -140,7 +147,7 @@ func New(cfg Config) *Service {
 		cfg.Concurrency = 16
 	}
 	if cfg.RateLimits == nil {
-		cfg.RateLimits = map[string]int{WeCom: 20}
+		cfg.RateLimits = map[string]int{WeCom: 20, DingTalk: 20}
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	return &Service{

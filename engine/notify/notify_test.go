@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine/notify"
+	"github.com/parkfin/parkfin/internal/notifytest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
@@ -219,4 +220,35 @@ func TestInboxExactlyOnce(t *testing.T) {
 			t.Fatalf("%d e-mail deliveries, want 80", got)
 		}
 	})
+}
+
+// A DingTalk group robot with signing (加签) gets the markdown message with
+// a valid timestamp and sign; a robot configured with the wrong secret is
+// refused by DingTalk and its delivery dies at once.
+func TestDingTalkRobot(t *testing.T) {
+	t.Parallel()
+	e := MustEnv(t, testsvc.Databases()[0])
+	ding := notifytest.StartReceiver(t, "SECdingtalk-secret", e.clock)
+	ding.DingTalk = true
+	svc := notify.New(notify.Config{Store: e.x.Store, Clock: e.clock, Senders: map[string]notify.Sender{
+		notify.DingTalk: notify.NewDingTalkSender(e.clock)}})
+	if _, err := svc.AddRobot(e.ctx, notify.Robot{Org: "ICBC", Channel: notify.DingTalk, URL: ding.URL + "/robot/send?access_token=t",
+		Secret: "SECdingtalk-secret"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddRobot(e.ctx, notify.Robot{Org: "ICBC", Channel: notify.DingTalk, URL: ding.URL + "/robot/send?access_token=u",
+		Secret: "SECwrong"}); err != nil {
+		t.Fatal(err)
+	}
+	e.open("GXQ", 1)
+	if _, err := svc.Drain(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := ding.Effective()
+	if len(got) != 1 || !strings.Contains(string(got[0].Body), `"title":"新案件待签收`) || ding.BadSignatures != 1 {
+		t.Fatalf("DingTalk got %d (bad signatures %d): %v", len(got), ding.BadSignatures, got)
+	}
+	if dead, _ := svc.DeadLetters(e.ctx, 0); len(dead) != 1 || !strings.Contains(dead[0].LastError, "310000") {
+		t.Fatalf("dead letters %+v", dead)
+	}
 }

@@ -85,7 +85,7 @@ func (s *Service) SendDue(ctx context.Context, ch string) (int, error) {
 		return 0, err
 	}
 	robots := map[string]robotRow{}
-	if ch == WeCom || ch == Webhook {
+	if isRobot(ch) {
 		var rs []robotRow
 		if err := s.db.WithContext(ctx).Where("channel = ?", ch).Find(&rs).Error; err != nil {
 			return len(rows), err
@@ -120,7 +120,7 @@ func (s *Service) SendDue(ctx context.Context, ch string) (int, error) {
 			add(outcome{row: r, err: Permanent(err)})
 			continue
 		}
-		if ch == WeCom || ch == Webhook {
+		if isRobot(ch) {
 			rb, ok := robots[r.Destination]
 			if !ok {
 				add(outcome{row: r, err: Permanent(errors.New("the robot or webhook was removed"))})

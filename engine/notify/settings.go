@@ -82,7 +82,8 @@ type Robot struct {
 	Org     string
 	Channel string
 	URL     string
-	// Secret signs webhook requests; WeCom robots carry their key in URL.
+	// Secret signs webhook and DingTalk requests; WeCom robots carry their
+	// key in URL.
 	Secret string
 	// Kinds limits the robot to some kinds of notice; empty means all.
 	Kinds []string
@@ -91,9 +92,9 @@ type Robot struct {
 // AddRobot adds a robot or webhook to an organisation and returns it with
 // its ID. Errors: validation_failed for an unknown channel or a bad URL.
 func (s *Service) AddRobot(ctx context.Context, r Robot) (Robot, error) {
-	if r.Channel != WeCom && r.Channel != Webhook {
+	if !isRobot(r.Channel) {
 		return r, engine.Invalid(engine.FieldError{Field: "channel", Code: "unknown_channel",
-			Message: "The channel is wecom or webhook.", MessageZH: "渠道只能是 wecom（企业微信群机器人）或 webhook。"})
+			Message: "The channel is wecom, dingtalk or webhook.", MessageZH: "渠道只能是 wecom（企业微信群机器人）、dingtalk（钉钉群机器人）或 webhook。"})
 	}
 	if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return r, engine.Invalid(engine.FieldError{Field: "url", Code: "malformed",

@@ -5,12 +5,14 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -55,8 +57,8 @@ func Verify(secret []byte, header http.Header, body []byte, now time.Time, toler
 	return nil
 }
 
-// HTTPSender posts webhook and WeCom robot deliveries. It is a Sender for
-// both channels; Channel picks the body.
+// HTTPSender posts webhook, WeCom and DingTalk robot deliveries. It is a
+// Sender for each of these channels; Channel picks the body.
 type HTTPSender struct {
 	Channel string
 	Client  *http.Client
@@ -70,6 +72,20 @@ func NewWebhookSender(clock engine.Clock) *HTTPSender {
 	return &HTTPSender{Channel: Webhook, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
 }
 
+// NewDingTalkSender returns the DingTalk group robot's sender.
+func NewDingTalkSender(clock engine.Clock) *HTTPSender {
+	return &HTTPSender{Channel: DingTalk, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
+}
+
+// DingTalkSign returns the sign parameter of a DingTalk robot request at
+// timestamp ms (milliseconds): base64 of HMAC-SHA256, keyed with the
+// secret, of the timestamp, a newline and the secret.
+func DingTalkSign(secret string, ms int64) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(strconv.FormatInt(ms, 10) + "\n" + secret))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
 // NewWeComSender returns the WeCom group robot's sender.
 func NewWeComSender(clock engine.Clock) *HTTPSender {
 	return &HTTPSender{Channel: WeCom, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
@@ -79,10 +95,28 @@ func NewWeComSender(clock engine.Clock) *HTTPSender {
 func (h *HTTPSender) Send(ctx context.Context, d *Delivery) error {
 	var body []byte
 	var err error
-	if h.Channel == WeCom {
+	target := d.URL
+	switch h.Channel {
+	case WeCom:
 		// https://developer.work.weixin.qq.com/document/path/91770
 		body, err = json.Marshal(map[string]any{"msgtype": "markdown", "markdown": map[string]string{"content": d.Message.Markdown}})
-	} else {
+	case DingTalk:
+		// https://open.dingtalk.com/document/robots/custom-robot-access
+		body, err = json.Marshal(map[string]any{"msgtype": "markdown",
+			"markdown": map[string]string{"title": d.Message.Subject, "text": d.Message.Markdown}})
+		if d.Secret != "" {
+			ms := h.Clock.Now().UnixMilli()
+			u, perr := url.Parse(d.URL)
+			if perr != nil {
+				return Permanent(perr)
+			}
+			q := u.Query()
+			q.Set("timestamp", strconv.FormatInt(ms, 10))
+			q.Set("sign", DingTalkSign(d.Secret, ms))
+			u.RawQuery = q.Encode()
+			target = u.String()
+		}
+	default:
 		ev := WebhookEvent{}
 		if d.Message.Notice != nil {
 			ev = *d.Message.Notice
@@ -93,7 +127,7 @@ func (h *HTTPSender) Send(ctx context.Context, d *Delivery) error {
 	if err != nil {
 		return Permanent(err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return Permanent(err)
 	}
@@ -118,7 +152,7 @@ func (h *HTTPSender) Send(ctx context.Context, d *Delivery) error {
 	case resp.StatusCode >= 300:
 		return fmt.Errorf("%s answered %s", h.Channel, resp.Status)
 	}
-	if h.Channel == WeCom {
+	if h.Channel == WeCom || h.Channel == DingTalk {
 		var r struct {
 			ErrCode int    `json:"errcode"`
 			ErrMsg  string `json:"errmsg"`
@@ -128,10 +162,10 @@ func (h *HTTPSender) Send(ctx context.Context, d *Delivery) error {
 		}
 		switch r.ErrCode {
 		case 0:
-		case 45009, -1: // over the robot's rate limit; system busy
-			return fmt.Errorf("wecom: %d %s", r.ErrCode, r.ErrMsg)
-		default: // an invalid key, a malformed message
-			return Permanent(fmt.Errorf("wecom: %d %s", r.ErrCode, r.ErrMsg))
+		case 45009, 130101, -1: // over the robot's rate limit (WeCom, DingTalk); busy
+			return fmt.Errorf("%s: %d %s", h.Channel, r.ErrCode, r.ErrMsg)
+		default: // an invalid key or signature, a malformed message
+			return Permanent(fmt.Errorf("%s: %d %s", h.Channel, r.ErrCode, r.ErrMsg))
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -33,6 +34,9 @@ type Receiver struct {
 	Secret []byte
 	// WeCom makes it answer as a WeCom robot ({"errcode":0}).
 	WeCom bool
+	// DingTalk makes it answer as a DingTalk robot, checking the
+	// timestamp and sign parameters against Secret.
+	DingTalk bool
 
 	clock engine.Clock
 	srv   *httptest.Server
@@ -118,7 +122,16 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	status := http.StatusOK
-	if !r.WeCom {
+	if r.DingTalk {
+		ms, _ := strconv.ParseInt(req.URL.Query().Get("timestamp"), 10, 64)
+		if req.URL.Query().Get("sign") != notify.DingTalkSign(string(r.Secret), ms) {
+			r.mu.Lock()
+			r.BadSignatures++
+			r.mu.Unlock()
+			_ = json.NewEncoder(w).Encode(map[string]any{"errcode": 310000, "errmsg": "sign not match"})
+			return
+		}
+	} else if !r.WeCom {
 		if err := notify.Verify(r.Secret, req.Header, body, r.clock.Now(), 5*time.Minute); err != nil {
 			r.mu.Lock()
 			r.BadSignatures++
@@ -146,7 +159,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	if r.WeCom {
+	if r.WeCom || r.DingTalk {
 		_ = json.NewEncoder(w).Encode(map[string]any{"errcode": 0, "errmsg": "ok"})
 		return
 	}
