@@ -81,7 +81,20 @@ func TestProofThreeWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("5,000 cases: not in -short")
 	}
-	p := MustProof(t)
+	proofThreeWorkers(t, MustProof(t))
+}
+
+// Proof 3 again with the index on a real Redis Cluster of three primaries
+// (redis-server in cluster mode on loopback ports): the claim scripts keep
+// to one hash tag, so three workers on a cluster still fire each timer once.
+func TestProofThreeWorkersOnCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5,000 cases: not in -short")
+	}
+	proofThreeWorkers(t, MustProofOnCluster(t))
+}
+
+func proofThreeWorkers(t *testing.T, p *proof) {
 	received := backdated()
 	p.openCases(p.engine, 5000, received)
 	if got := p.count("SELECT count(DISTINCT due_at) FROM timers WHERE name = ?", financing.TimerLimit); got != 1 {
