@@ -96,6 +96,24 @@ func (w *Worker) Wake() {
 // Run reconciles the index, then fires due timers until ctx is done. On
 // return, timers it had claimed but not fired are released to other workers.
 func (w *Worker) Run(ctx context.Context) error {
+	if wk, ok := w.index.(Waker); ok {
+		// Hear other processes arm timers; the listener stops with Run.
+		ctx, stop := context.WithCancel(ctx)
+		ch, err := wk.Wakeups(ctx)
+		if err != nil {
+			w.log.Warn("timer index: no wake-ups from other processes; timers they arm wait for the next poll", "err", err)
+		} else {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for range ch {
+					w.Wake()
+				}
+			}()
+			defer func() { stop(); <-done }()
+		}
+		defer stop()
+	}
 	w.reconcile(ctx)
 	lastReconcile := time.Now()
 	for {
