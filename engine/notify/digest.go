@@ -90,6 +90,12 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	date := local.Format("2006-01-02")
+	s.mu.Lock()
+	done := s.digested == date
+	s.mu.Unlock()
+	if done {
+		return 0, nil
+	}
 	var notices []engine.Notice
 	for _, part := range []struct {
 		rel     engine.Relation
@@ -139,6 +145,11 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 		}
 		written += int(res.RowsAffected)
 	}
+	// This process need not look again today; another process that did
+	// not write the digest finds its notices there and writes none.
+	s.mu.Lock()
+	s.digested = date
+	s.mu.Unlock()
 	if written > 0 {
 		s.Wake()
 	}

@@ -26,6 +26,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -112,6 +113,10 @@ type Service struct {
 	tpl     *Templates
 	limits  *limiter
 	wake    chan struct{}
+	mu sync.Mutex
+	// digested is the date (Beijing) of the last digest this process
+	// wrote or found written.
+	digested string
 	// onInbox, when set, is called with the notice IDs whose inbox rows
 	// were committed (benchmarks measure the latency with it).
 	onInbox func(ids []string)
