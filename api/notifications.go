@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -258,4 +259,119 @@ func (s *Server) discardDeadLetter(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// robotView is a group robot or webhook; its secret is never shown.
+type robotView struct {
+	ID        string   `json:"id"`
+	Org       string   `json:"org"`
+	Channel   string   `json:"channel"`
+	URL       string   `json:"url"`
+	HasSecret bool     `json:"has_secret"`
+	Kinds     []string `json:"kinds"`
+}
+
+func viewRobot(r notify.Robot) robotView {
+	kinds := r.Kinds
+	if kinds == nil {
+		kinds = []string{}
+	}
+	return robotView{ID: r.ID, Org: r.Org, Channel: r.Channel, URL: r.URL, HasSecret: r.Secret != "", Kinds: kinds}
+}
+
+// robotOrg is the organisation whose robots the caller manages: the
+// caller's own; the administrator names any with org.
+func robotOrg(a engine.Actor, org string) (string, error) {
+	if a.Role == engine.RoleAdmin {
+		return org, nil
+	}
+	if org != "" && org != a.Org {
+		return "", engine.Errorf(engine.EFORBIDDEN, "只能管理本机构的群机器人。", "You may manage your own organisation's robots only.")
+	}
+	return a.Org, nil
+}
+
+// listRobots lists the caller's organisation's robots (administrator: all,
+// or org's).
+func (s *Server) listRobots(c echo.Context) error {
+	n, err := s.notifier()
+	if err != nil {
+		return err
+	}
+	org, err := robotOrg(actorOf(c), c.QueryParam("org"))
+	if err != nil {
+		return err
+	}
+	rs, err := n.Robots(c.Request().Context(), org)
+	if err != nil {
+		return err
+	}
+	out := make([]robotView, len(rs))
+	for i, r := range rs {
+		out[i] = viewRobot(r)
+	}
+	return items(c, out)
+}
+
+// addRobot adds a WeCom or DingTalk group robot or a webhook to the caller's
+// organisation (administrator: to org).
+func (s *Server) addRobot(c echo.Context) error {
+	n, err := s.notifier()
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Org     string   `json:"org"`
+		Channel string   `json:"channel"`
+		URL     string   `json:"url"`
+		Secret  string   `json:"secret"`
+		Kinds   []string `json:"kinds"`
+	}
+	if err := decodeStrict(bodyOf(c), &in); err != nil {
+		return err
+	}
+	a := actorOf(c)
+	org, err := robotOrg(a, in.Org)
+	if err != nil {
+		return err
+	}
+	if org == "" {
+		return engine.Invalid(engine.FieldError{Field: "org", Code: "required", Message: "Name the organisation.", MessageZH: "请指定机构。"})
+	}
+	kinds := append(append([]string{}, s.cfg.NoticeKinds...), notify.KindDigest)
+	for _, k := range in.Kinds {
+		if !slices.Contains(kinds, k) {
+			return engine.Invalid(engine.FieldError{Field: "kinds", Code: "unknown_kind",
+				Message: "Unknown kind of notification " + k + ".", MessageZH: "未知的通知类别“" + k + "”。"})
+		}
+	}
+	r, err := n.AddRobot(c.Request().Context(), notify.Robot{Org: org, Channel: in.Channel, URL: in.URL, Secret: in.Secret, Kinds: in.Kinds})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, viewRobot(r))
+}
+
+// removeRobot removes one of the caller's organisation's robots
+// (administrator: any). Another organisation's is not_found.
+func (s *Server) removeRobot(c echo.Context) error {
+	n, err := s.notifier()
+	if err != nil {
+		return err
+	}
+	a := actorOf(c)
+	ctx := c.Request().Context()
+	rs, err := n.Robots(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.ID == c.Param("id") && (a.Role == engine.RoleAdmin || r.Org == a.Org) {
+			if err := n.RemoveRobot(ctx, r.ID); err != nil {
+				return err
+			}
+			return c.NoContent(http.StatusNoContent)
+		}
+	}
+	return engine.Errorf(engine.ENOTFOUND, "找不到该群机器人。", "No such robot.")
 }

@@ -87,3 +87,26 @@ func TestDeadLettersAPI(t *testing.T) {
 	e.do("admin", "POST", "/api/v1/dead-letters/nothing/retry", nil).want(t, http.StatusNotFound)
 	e.do("admin", "DELETE", "/api/v1/dead-letters/nothing", nil).want(t, http.StatusNotFound)
 }
+
+// An organisation manages its own group robots; the administrator any.
+func TestRobotsAPI(t *testing.T) {
+	e := MustEnv(t, testsvc.Databases()[0], api.Config{})
+	got := e.do("bank-ICBC", "POST", "/api/v1/robots", map[string]any{"channel": "wecom",
+		"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", "kinds": []string{"breach", "warning"}}).want(t, http.StatusCreated)
+	if got.Body["org"] != "ICBC" || got.Body["has_secret"] != false {
+		t.Fatalf("robot %v", got.Body)
+	}
+	id := got.Body["id"].(string)
+	e.do("bank-ICBC", "POST", "/api/v1/robots", map[string]any{"channel": "webhook", "url": "https://x.example/hook", "secret": "short"}).
+		want(t, http.StatusUnprocessableEntity)
+	e.do("bank-ICBC", "POST", "/api/v1/robots", map[string]any{"org": "ABC", "channel": "wecom", "url": "https://x.example/"}).
+		want(t, http.StatusForbidden)
+	if list := e.do("bank-ABC", "GET", "/api/v1/robots", nil).want(t, http.StatusOK); len(list.Body["items"].([]any)) != 0 {
+		t.Fatal("another bank sees ICBC's robot")
+	}
+	e.do("bank-ABC", "DELETE", "/api/v1/robots/"+id, nil).want(t, http.StatusNotFound)
+	if list := e.do("admin", "GET", "/api/v1/robots", nil).want(t, http.StatusOK); len(list.Body["items"].([]any)) != 1 {
+		t.Fatal("the administrator does not see every robot")
+	}
+	e.do("bank-ICBC", "DELETE", "/api/v1/robots/"+id, nil).want(t, http.StatusNoContent)
+}

@@ -164,6 +164,9 @@ func (s *Server) routes() {
 	a.GET("/dead-letters", s.listDeadLetters)
 	a.POST("/dead-letters/:id/retry", s.retryDeadLetter)
 	a.DELETE("/dead-letters/:id", s.discardDeadLetter)
+	a.GET("/robots", s.listRobots)
+	a.POST("/robots", s.addRobot)
+	a.DELETE("/robots/:id", s.removeRobot)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.
