@@ -113,7 +113,7 @@ type Service struct {
 	tpl     *Templates
 	limits  *limiter
 	wake    chan struct{}
-	mu sync.Mutex
+	mu      sync.Mutex
 	// digested is the date (Beijing) of the last digest this process
 	// wrote or found written.
 	digested string
