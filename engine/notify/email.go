@@ -24,8 +24,8 @@ import (
 
 // SMTPConfig says how to reach the mail server.
 type SMTPConfig struct {
-	// URL is smtp://user:pass@host:587 (STARTTLS, required unless the
-	// server is on this machine's loopback) or smtps://user:pass@host:465 (implicit TLS).
+	// URL is smtp://user:pass@host:587 (STARTTLS; required unless the
+	// server is on this machine's loopback, where it is used when offered) or smtps://user:pass@host:465 (implicit TLS).
 	URL string
 	// From is the sender's address, e.g. "园区融资服务 <noreply@example.cn>".
 	From string
@@ -131,16 +131,8 @@ func (s *SMTPSender) Send(ctx context.Context, d *Delivery) error {
 			return err
 		}
 		c = smtp.NewClient(tc)
-	} else if isLoopback(s.host) {
-		// A relay on this machine: nothing crosses a network.
-		c = smtp.NewClient(conn)
-		if err := c.Hello("parkfin"); err != nil {
-			return err
-		}
 	} else {
-		// Anywhere else STARTTLS is required, so that neither the password
-		// nor the message crosses the network in clear.
-		if c, err = smtp.NewClientStartTLS(conn, s.cfg.TLS); err != nil {
+		if c, err = s.startTLS(ctx, conn); err != nil {
 			return err
 		}
 	}
@@ -155,6 +147,39 @@ func (s *SMTPSender) Send(ctx context.Context, d *Delivery) error {
 	}
 	_ = c.Quit()
 	return nil
+}
+
+// startTLS greets the server on conn and upgrades the conversation with
+// STARTTLS. Only to a server on this machine's loopback may it go on in
+// clear when STARTTLS is not offered: anywhere else neither the password
+// nor the message crosses the network in clear.
+func (s *SMTPSender) startTLS(ctx context.Context, conn net.Conn) (*smtp.Client, error) {
+	if !isLoopback(s.host) {
+		return smtp.NewClientStartTLS(conn, s.cfg.TLS)
+	}
+	probe := smtp.NewClient(conn)
+	if err := probe.Hello("parkfin"); err != nil {
+		return nil, err
+	}
+	if ok, _ := probe.Extension("STARTTLS"); !ok {
+		return probe, nil
+	}
+	// go-smtp upgrades only a fresh conversation: start again with TLS.
+	_ = probe.Quit()
+	var dialer net.Dialer
+	again, err := dialer.DialContext(ctx, "tcp", s.addr)
+	if err != nil {
+		return nil, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		_ = again.SetDeadline(dl)
+	}
+	c, err := smtp.NewClientStartTLS(again, s.cfg.TLS)
+	if err != nil {
+		again.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // classifySMTP marks 5xx replies (a mailbox that does not exist, a

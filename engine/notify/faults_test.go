@@ -189,3 +189,32 @@ func TestMailServerGone(t *testing.T) {
 		t.Fatalf("%d e-mails waiting to be retried, want 2", got)
 	}
 }
+
+// E-mail over implicit TLS (smtps://) and over STARTTLS (smtp://), with
+// AUTH PLAIN, to servers with a certificate the sender is told to trust;
+// a sender that does not trust it sends nothing.
+func TestSMTPOverTLS(t *testing.T) {
+	t.Parallel()
+	for _, implicit := range []bool{true, false} {
+		name := map[bool]string{true: "smtps", false: "starttls"}[implicit]
+		t.Run(name, func(t *testing.T) {
+			e := MustEnv(t, testsvc.Databases()[0])
+			srv, trust := notifytest.StartSMTPTLS(t, "parkfin", "tls-pass", implicit)
+			mailer, err := notify.NewSMTPSender(notify.SMTPConfig{URL: srv.URL(), From: "noreply@parkfin.example.cn", TLS: trust, Clock: e.clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &notify.Delivery{ID: "n1:email:bank-ICBC", Message: notify.Message{Subject: "答复超期：GXQ-2026-00001", Text: "正文", HTML: "<p>正文</p>", To: "bank-ICBC@demo.invalid"}}
+			if err := mailer.Send(e.ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			if m := srv.WaitFor(t, 1, 5*time.Second); m[0].Subject != "答复超期：GXQ-2026-00001" || m[0].Text != "正文" {
+				t.Fatalf("mail %+v", m[0])
+			}
+			untrusting, _ := notify.NewSMTPSender(notify.SMTPConfig{URL: srv.URL(), From: "noreply@parkfin.example.cn", Clock: e.clock, Timeout: 2 * time.Second})
+			if err := untrusting.Send(e.ctx, d); err == nil {
+				t.Fatal("sent to a server whose certificate it does not trust")
+			}
+		})
+	}
+}

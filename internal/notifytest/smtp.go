@@ -44,6 +44,7 @@ type SMTPServer struct {
 	Pass string
 
 	srv    *smtp.Server
+	scheme string
 	mu     sync.Mutex
 	mails  []Mail
 	refuse func() error
@@ -53,24 +54,33 @@ type SMTPServer struct {
 // StartSMTP starts a server with the credentials, stopped when the test ends.
 func StartSMTP(t testing.TB, user, pass string) *SMTPServer {
 	t.Helper()
-	s := &SMTPServer{User: user, Pass: pass, notify: make(chan struct{}, 1)}
+	s := newSMTP(user, pass)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.start(t, ln)
+	return s
+}
+
+func newSMTP(user, pass string) *SMTPServer {
+	s := &SMTPServer{User: user, Pass: pass, scheme: "smtp", notify: make(chan struct{}, 1)}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
 	s.srv.ReadTimeout = 10 * time.Second
 	s.srv.WriteTimeout = 10 * time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Addr = ln.Addr().String()
-	go func() { _ = s.srv.Serve(ln) }()
-	t.Cleanup(func() { s.srv.Close() })
 	return s
 }
 
-// URL returns the smtp:// URL to reach the server.
-func (s *SMTPServer) URL() string { return "smtp://" + s.User + ":" + s.Pass + "@" + s.Addr }
+func (s *SMTPServer) start(t testing.TB, ln net.Listener) {
+	s.Addr = ln.Addr().String()
+	go func() { _ = s.srv.Serve(ln) }()
+	t.Cleanup(func() { s.srv.Close() })
+}
+
+// URL returns the smtp:// (or smtps://) URL to reach the server.
+func (s *SMTPServer) URL() string { return s.scheme + "://" + s.User + ":" + s.Pass + "@" + s.Addr }
 
 // Refuse makes the server answer MAIL FROM with the error fn returns while
 // it returns one (a 421 "try again later", say); nil accepts again.
