@@ -181,7 +181,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 		return m, err
 	}
 	addDelivery := func(ch, dest, recipient string, m *Message) error {
-		raw, err := json.Marshal(m)
+		raw, err := json.Marshal(m.forChannel(ch))
 		if err != nil {
 			return err
 		}

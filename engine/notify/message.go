@@ -55,6 +55,21 @@ type WebhookCase struct {
 	State  string `json:"state"`
 }
 
+// forChannel keeps what the channel sends: a delivery row holds no HTML it
+// will never send.
+func (m *Message) forChannel(ch string) *Message {
+	out := &Message{Subject: m.Subject, Link: m.Link}
+	switch ch {
+	case Email:
+		out.Text, out.HTML, out.To = m.Text, m.HTML, m.To
+	case Webhook:
+		out.Body, out.Notice = m.Body, m.Notice
+	default: // the robots
+		out.Markdown = m.Markdown
+	}
+	return out
+}
+
 func noticeJSON(n *engine.Notice, org string, cp bool, link string) *WebhookEvent {
 	ev := &WebhookEvent{NoticeID: n.ID, Kind: n.Kind, Workflow: n.Workflow, Event: string(n.Event), Org: org,
 		Copy: cp, At: n.At.UTC(), DueAt: n.DueAt, Link: link}
