@@ -67,14 +67,23 @@ type HTTPSender struct {
 
 var _ Sender = (*HTTPSender)(nil)
 
+// newClient returns an HTTP client that keeps a connection per concurrent
+// sender to each destination: the default keeps two, and a channel sending
+// 16 at a time to one robot would open and close connections all along.
+func newClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: 10 * time.Second, Transport: t}
+}
+
 // NewWebhookSender returns the generic webhook's sender.
 func NewWebhookSender(clock engine.Clock) *HTTPSender {
-	return &HTTPSender{Channel: Webhook, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
+	return &HTTPSender{Channel: Webhook, Client: newClient(), Clock: clock}
 }
 
 // NewDingTalkSender returns the DingTalk group robot's sender.
 func NewDingTalkSender(clock engine.Clock) *HTTPSender {
-	return &HTTPSender{Channel: DingTalk, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
+	return &HTTPSender{Channel: DingTalk, Client: newClient(), Clock: clock}
 }
 
 // DingTalkSign returns the sign parameter of a DingTalk robot request at
@@ -88,7 +97,7 @@ func DingTalkSign(secret string, ms int64) string {
 
 // NewWeComSender returns the WeCom group robot's sender.
 func NewWeComSender(clock engine.Clock) *HTTPSender {
-	return &HTTPSender{Channel: WeCom, Client: &http.Client{Timeout: 10 * time.Second}, Clock: clock}
+	return &HTTPSender{Channel: WeCom, Client: newClient(), Clock: clock}
 }
 
 // Send posts one delivery.
