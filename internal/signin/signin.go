@@ -134,8 +134,11 @@ func CheckCSRF(sess *auth.Session, token string) error {
 }
 
 // Cookie is the session cookie carrying secret until the session expires.
+// Its life is given as Max-Age, relative, as well as Expires, so that a
+// browser whose clock differs from the server's keeps it as long.
 func (s *Service) Cookie(r *http.Request, secret string, sess *auth.Session) *http.Cookie {
 	return &http.Cookie{Name: CookieName, Value: secret, Path: "/", Expires: sess.ExpiresAt,
+		MaxAge:   int(sess.ExpiresAt.Sub(sess.CreatedAt).Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies || r.TLS != nil}
 }
 
