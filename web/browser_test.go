@@ -138,6 +138,7 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 	if l := county.text(".board-lists"); !strings.Contains(l, paper) {
 		t.Errorf("the overdue list lacks the back-dated case %s: %q", paper, l)
 	}
+	county.do("wait for the trend chart", waitFor(`document.querySelector('#trend[data-ready] canvas') !== null`))
 	shoot(county, "board")
 	county.open("/cases?past_due=1")
 	if l := county.text("#list"); !strings.Contains(l, paper) || !strings.Contains(l, "超期") {

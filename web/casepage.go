@@ -52,8 +52,9 @@ type feedbackView struct {
 // partyView is an organisation's relation to the case.
 type partyView struct{ RelKey, Org string }
 
-// keptView is a typed value kept for the user after the form went away.
-type keptView struct{ LabelKey, LabelFall, Value string }
+// keptView is a typed value kept for the user after the form went away;
+// a choice shows its word (ValueKey).
+type keptView struct{ LabelKey, LabelFall, Value, ValueKey string }
 
 // loadCase finds a case the user may see by its ID or its number.
 func (s *Server) loadCase(c echo.Context, ref string) (*engine.Case, error) {
@@ -227,10 +228,18 @@ func (s *Server) fire(c echo.Context) error {
 		offered = offered || f.Event == ev
 	}
 	if !offered {
-		for _, fv := range s.formOf(ed, cs.Version, nil, form, nil).Fields {
-			if fv.Value != "" {
-				v.Kept = append(v.Kept, keptView{LabelKey: fv.LabelKey, LabelFall: fv.LabelFall, Value: fv.Value})
+		_, banks, _ := s.orgs(c.Request().Context())
+		for _, fv := range s.formOf(ed, cs.Version, banks, form, nil).Fields {
+			if fv.Value == "" {
+				continue
 			}
+			k := keptView{LabelKey: fv.LabelKey, LabelFall: fv.LabelFall, Value: fv.Value}
+			for _, ch := range fv.Choices {
+				if ch.Value == fv.Value {
+					k.Value, k.ValueKey = ch.Label, ch.Key
+				}
+			}
+			v.Kept = append(v.Kept, k)
 		}
 	}
 	return s.render(c, status, "case", v)

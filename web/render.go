@@ -80,7 +80,14 @@ func (p *page) T(key string, fallbacks ...string) string {
 }
 
 // Tf formats the catalogue's text for key with args.
-func (p *page) Tf(key string, args ...any) string { return fmt.Sprintf(p.T(key), args...) }
+// A text without a verb takes no argument.
+func (p *page) Tf(key string, args ...any) string {
+	format := p.T(key)
+	if !strings.Contains(format, "%") {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
+}
 
 // render writes the page name with its view data inside the layout.
 func (s *Server) render(c echo.Context, status int, name string, view any) error {

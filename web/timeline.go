@@ -74,7 +74,7 @@ func details(event, prefix string, m map[string]any, names map[string]string) []
 			if ck := financing.Key("choice", k+"."+val); locale.Has(locale.ZH, ck) {
 				d.Value, d.ValueKey = "", ck
 			} else if strings.HasPrefix(k, "amount") {
-				d.Value = yuan(val)
+				d.Value = yuan(val) // the label says 元
 			} else if k == "bank" || k == "park" {
 				if n, ok := names[val]; ok {
 					d.Value = n

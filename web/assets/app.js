@@ -59,5 +59,7 @@
     window.addEventListener("resize", function () { c.resize(); });
     el.setAttribute("data-ready", "1");
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", chart); else chart();
+  // Deferred scripts run in order before DOMContentLoaded: ECharts, loaded
+  // after this file, is there by then.
+  if (document.readyState === "complete") chart(); else document.addEventListener("DOMContentLoaded", chart);
 })();
