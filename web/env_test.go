@@ -60,9 +60,15 @@ var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // MustSignIn signs the demo user in through the sign-in form.
 func (e *env) MustSignIn(user string) *client {
 	e.t.Helper()
+	return e.MustSignInWith(user, "parkfin-demo")
+}
+
+// MustSignInWith signs a user in with the password.
+func (e *env) MustSignInWith(user, pw string) *client {
+	e.t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &client{e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	status, _, _ := c.post("/signin", url.Values{"user": {user}, "password": {"parkfin-demo"}}, false)
+	status, _, _ := c.post("/signin", url.Values{"user": {user}, "password": {pw}}, false)
 	if status != http.StatusSeeOther {
 		e.t.Fatalf("sign in %s: status %d", user, status)
 	}

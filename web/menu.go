@@ -26,9 +26,12 @@ func menuFor(r engine.Role) []menuGroup {
 	case engine.RoleBank:
 		out = append(out, menuGroup{"web.nav.group.bank", []menuItem{
 			{"web.nav.inbox", "/inbox"}, search}})
-	case engine.RoleCounty, engine.RoleCity, engine.RolePBoC:
+	case engine.RoleCounty:
 		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
 			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search}})
+	case engine.RoleCity, engine.RolePBoC:
+		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
+			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, {"web.nav.ledger", "/admin/ledger"}}})
 	case engine.RoleAdmin:
 		out = append(out, menuGroup{"web.nav.group.admin", []menuItem{
 			{"web.nav.users", "/admin/users"}, {"web.nav.orgs", "/admin/orgs"},

@@ -38,7 +38,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	win := e.MustSignIn("window-GXQ")
 	casePath := MustRegister(t, win, "益阳市示范机械制造有限公司", nil)
 	pages := map[string][]string{
-		"window-GXQ":  {"/park", "/park?tab=answered", "/park?tab=follow_up", "/park?tab=closed", "/register", casePath, casePath + "/receipt", "/search?q=示范", "/password"},
+		"window-GXQ":  {"/park", "/park?tab=answered", "/park?tab=follow_up", "/park?tab=closed", "/register", casePath, casePath + "/receipt", "/search?q=示范", "/password", "/tokens", "/admin/users"},
 		"bank-ICBC":   {"/inbox", "/inbox?tab=working", "/inbox?tab=due_soon", "/inbox?tab=past_due", "/inbox?tab=supervised", casePath, "/search?q=" + validUSCC},
 		"county-GX":   {"/board", "/cases", "/cases?past_due=1&park=GXQ&from=2026-01-01&to=2026-12-31", casePath},
 		"city":        {"/board", casePath, "/nowhere"},
@@ -54,6 +54,9 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 				want := http.StatusOK
 				if p == "/nowhere" || user == "window-LLGY" {
 					want = http.StatusNotFound // another park's case is as absent as a missing page
+				}
+				if strings.HasPrefix(p, "/admin/users") && user != "admin" {
+					want = http.StatusForbidden
 				}
 				if status != want {
 					t.Fatalf("%s %s %s: status %d, want %d\n%s", lang, user, p, status, want, body)
