@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -41,6 +43,7 @@ const hscrollJS = `document.documentElement.scrollWidth - document.documentEleme
 // elements at either width.
 func (p *person) shoot(dir, name string) {
 	p.t.Helper()
+	began := time.Now()
 	for _, width := range []int64{1280, 375} {
 		p.do("viewport", chromedp.EmulateViewport(width, 800),
 			chromedp.Sleep(150)) // let the layout and the chart settle
@@ -59,6 +62,9 @@ func (p *person) shoot(dir, name string) {
 		}
 	}
 	p.do("reset viewport", chromedp.EmulateViewport(1280, 900))
+	if testing.Verbose() {
+		p.t.Logf("screenshots of %s took %v", name, time.Since(began).Round(time.Millisecond))
+	}
 }
 
 func itoa(n int64) string {

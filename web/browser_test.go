@@ -212,5 +212,15 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		shoot(window, "search")
 		window.open("/password")
 		shoot(window, "password")
+		admin := e.MustPerson(t, browser, "admin")
+		for _, page := range []string{"users", "orgs", "pairings", "calendar"} {
+			admin.open("/admin/" + page)
+			shoot(admin, "admin-"+page)
+		}
+		admin.open("/admin/ledger?run=1")
+		if r := admin.text("#ledger-result"); !strings.Contains(r, "校验通过") {
+			t.Errorf("the ledger check says %q", r)
+		}
+		shoot(admin, "admin-ledger")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
@@ -84,6 +85,9 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // routes registers every page, top to bottom.
 func (s *Server) routes() {
 	e := s.echo
+	// Pages and assets are compressed: the inbox with htmx weighs about
+	// 30 KB on the wire.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(s.secureHeaders, s.session)
 	e.GET("/assets/*", s.asset)
 	e.GET("/", s.root)

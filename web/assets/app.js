@@ -56,7 +56,9 @@
         {name: el.getAttribute("data-label-overdue"), type: "line", data: JSON.parse(el.getAttribute("data-overdue") || "[]"), itemStyle: {color: "#d03030"}}
       ]
     });
-    window.addEventListener("resize", function () { c.resize(); });
+    // Follow the box, not the window: a phone turned, a narrower frame.
+    if (window.ResizeObserver) new ResizeObserver(function () { c.resize(); }).observe(el);
+    else window.addEventListener("resize", function () { c.resize(); });
     el.setAttribute("data-ready", "1");
   }
   // Deferred scripts run in order before DOMContentLoaded: ECharts, loaded
