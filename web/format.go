@@ -12,10 +12,16 @@ import (
 
 // funcs are the template functions that need no language.
 var funcs = template.FuncMap{
-	"time":   fmtTime,
-	"date":   fmtDate,
-	"yuan":   yuan,
-	"wan":    wan,
+	"time": fmtTime,
+	"date": fmtDate,
+	"yuan": yuan,
+	"wan":  wan,
+	"wanHint": func(s string) string {
+		if _, err := decimal.NewFromString(strings.ReplaceAll(strings.TrimSpace(s), ",", "")); err != nil {
+			return ""
+		}
+		return wan(strings.ReplaceAll(s, ",", ""))
+	},
 	"uscc":   groupUSCC,
 	"add":    func(a, b int) int { return a + b },
 	"hasKey": func(m map[string]string, k string) bool { _, ok := m[k]; return ok },
