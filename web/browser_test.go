@@ -90,6 +90,9 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 	// The bank signs for it and asks for materials; the window supplies
 	// them; the bank answers; the window feeds back and closes.
 	bank.open(casePath)
+	if eval[int](bank, `document.querySelectorAll('input[name=_event][value=reply_supervision]').length`) != 0 {
+		t.Errorf("the bank is offered a reply to a supervision notice nobody issued")
+	}
 	shoot(bank, "case-bank")
 	bank.fire("accept", nil)
 	bank.fire("request_info", map[string]string{"question": "请提供近两年财务报表。"})
