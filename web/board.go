@@ -58,27 +58,43 @@ type trendView struct {
 // boardScan bounds the cases read for the period's tables.
 const boardScan = 10000
 
+// boardTTL is how old the board's figures may be: offices watch trends,
+// and the page refreshes itself at about that pace.
+const boardTTL = 5 * time.Second
+
 func (s *Server) board(c echo.Context) error {
-	ctx := c.Request().Context()
 	a := actorOf(c)
+	key := "board|" + string(a.Role) + "|" + a.Org + "|" + c.QueryParam("from") + "|" + c.QueryParam("to")
+	v, err := s.memo.get(key, boardTTL, func() (any, error) {
+		// The figures outlive the request that computed them.
+		return s.boardView(context.WithoutCancel(c.Request().Context()), a, c.QueryParam("from"), c.QueryParam("to"))
+	})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "board", v)
+}
+
+// boardView computes the board's figures for the actor.
+func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ string) (*boardView, error) {
 	now := s.clock.Now()
 	today := calendar.DateOf(now)
-	from, err := calendar.ParseDate(c.QueryParam("from"))
+	from, err := calendar.ParseDate(fromQ)
 	if err != nil {
 		from = today.AddDays(-89)
 	}
-	to, err := calendar.ParseDate(c.QueryParam("to"))
+	to, err := calendar.ParseDate(toQ)
 	if err != nil {
 		to = today
 	}
-	v := boardView{From: from.String(), To: to.String()}
+	v := &boardView{From: from.String(), To: to.String()}
 	count := func(f engine.CaseFilter) (engine.CaseCounts, error) {
 		f.Workflow = financing.Name
 		return s.engine.CaseCounts(ctx, a, f)
 	}
 	all, err := count(engine.CaseFilter{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, st := range listStates {
 		v.States = append(v.States, countView{Tag: stateTag(st), Count: all.ByState[st], Href: "/cases?state=" + string(st)})
@@ -97,7 +113,7 @@ func (s *Server) board(c echo.Context) error {
 	for _, col := range colours {
 		n, err := count(col.f)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		v.Colours = append(v.Colours, countView{Tag: col.tag, Count: n.Total, Href: col.href})
 	}
@@ -115,11 +131,11 @@ func (s *Server) board(c echo.Context) error {
 		l.f.Workflow, l.f.Limit = financing.Name, 5
 		cases, err := s.engine.Cases(ctx, a, l.f)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		n, err := count(l.f)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		bl := boardList{Key: l.key, Count: n.Total, More: l.href}
 		for _, cs := range cases {
@@ -127,13 +143,13 @@ func (s *Server) board(c echo.Context) error {
 		}
 		v.Lists = append(v.Lists, bl)
 	}
-	if err := s.periodTables(ctx, a, from, to, &v); err != nil {
-		return err
+	if err := s.periodTables(ctx, a, from, to, v); err != nil {
+		return nil, err
 	}
 	if v.Trend, err = s.trend(ctx, a, today); err != nil {
-		return err
+		return nil, err
 	}
-	return s.render(c, http.StatusOK, "board", v)
+	return v, nil
 }
 
 // periodTables computes the per-park and per-bank figures of the cases
@@ -236,5 +252,3 @@ func (s *Server) trend(ctx context.Context, a engine.Actor, today calendar.Date)
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
 	return trendView{Weeks: js(weeks), Received: js(received), Overdue: js(overdue)}, nil
 }
-
-var _ = time.Now

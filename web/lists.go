@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -112,26 +113,22 @@ func (s *Server) inbox(c echo.Context) error {
 // tabbedList shows a list with tabs and their counts; q narrows by number
 // or enterprise.
 func (s *Server) tabbedList(c echo.Context, base, title string, tabs []tabDef) error {
-	ctx := c.Request().Context()
-	a := actorOf(c)
 	q := c.QueryParams()
 	cur := q.Get("tab")
 	v := listView{TitleKey: title, Query: q}
 	var active tabDef
+	counts, err := s.tabCounts(c, base, tabs)
+	if err != nil {
+		return err
+	}
 	for i, t := range tabs {
 		if cur == "" && i == 0 {
 			cur = t.Name
 		}
-		f := engine.CaseFilter{Workflow: financing.Name, Text: strings.TrimSpace(q.Get("q"))}
-		t.Filter(&f)
-		n, err := s.engine.CaseCounts(ctx, a, f)
-		if err != nil {
-			return err
-		}
-		v.Tabs = append(v.Tabs, tabView{Key: t.Key, Href: base + "?tab=" + t.Name, Count: n.Total, Active: t.Name == cur})
+		v.Tabs = append(v.Tabs, tabView{Key: t.Key, Href: base + "?tab=" + t.Name, Count: counts[i], Active: t.Name == cur})
 		if t.Name == cur {
 			active = t
-			v.Total = n.Total
+			v.Total = counts[i]
 		}
 	}
 	if active.Filter == nil {
@@ -143,6 +140,48 @@ func (s *Server) tabbedList(c echo.Context, base, title string, tabs []tabDef) e
 		return err
 	}
 	return s.render(c, http.StatusOK, "list", v)
+}
+
+// countTTL is how old a list's counts may be; the rows themselves are
+// always read afresh, so a new case shows at once.
+const countTTL = 2 * time.Second
+
+// tabCounts counts the cases of each tab, within the actor's scope.
+func (s *Server) tabCounts(c echo.Context, base string, tabs []tabDef) ([]int, error) {
+	a := actorOf(c)
+	q := strings.TrimSpace(c.QueryParam("q"))
+	v, err := s.memo.get("tabs|"+string(a.Role)+"|"+a.Org+"|"+base+"|"+q, countTTL, func() (any, error) {
+		ctx := context.WithoutCancel(c.Request().Context())
+		out := make([]int, len(tabs))
+		for i, t := range tabs {
+			f := engine.CaseFilter{Workflow: financing.Name, Text: q}
+			t.Filter(&f)
+			n, err := s.engine.CaseCounts(ctx, a, f)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = n.Total
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]int), nil
+}
+
+// total counts the cases of a filter within the actor's scope; key names
+// the filter.
+func (s *Server) total(c echo.Context, key string, f engine.CaseFilter) (int, error) {
+	a := actorOf(c)
+	v, err := s.memo.get("total|"+string(a.Role)+"|"+a.Org+"|"+key, countTTL, func() (any, error) {
+		n, err := s.engine.CaseCounts(context.WithoutCancel(c.Request().Context()), a, f)
+		return n.Total, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return v.(int), nil
 }
 
 // fillRows reads one page of f after the cursor in the query, and the pager
@@ -193,11 +232,11 @@ func (s *Server) caseList(c echo.Context) error {
 	}
 	v := listView{TitleKey: "web.nav.cases", Query: q, Filters: true, States: listStates}
 	_, v.Banks, v.Parks = s.orgs(c.Request().Context())
-	n, err := s.engine.CaseCounts(c.Request().Context(), actorOf(c), f)
-	if err != nil {
+	q2 := cloneQuery(q)
+	q2.Del("after")
+	if v.Total, err = s.total(c, "cases?"+q2.Encode(), f); err != nil {
 		return err
 	}
-	v.Total = n.Total
 	if err := s.fillRows(c, &v, f); err != nil {
 		return err
 	}
@@ -252,5 +291,3 @@ func (v listView) Selected(k, val string) bool {
 	}
 	return false
 }
-
-var _ = time.Now

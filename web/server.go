@@ -52,6 +52,7 @@ type Server struct {
 	signin *signin.Service
 	clock  engine.Clock
 	views  *views
+	memo   memo
 }
 
 // New builds the web application and registers its routes.
