@@ -4,7 +4,7 @@ PKGS    := ./...
 # Benchmarks talk to the local PostgreSQL and Redis; see docs/benchmarks.md.
 BENCHTIME ?= 1x
 
-.PHONY: run build test vet fmt-check bench bench-api bench-web fuzz tidy
+.PHONY: run build test vet fmt-check bench bench-api bench-web fuzz tidy docs
 
 ## run: the embedded default (SQLite, in-process timers, demo data on first run)
 run:
@@ -45,3 +45,7 @@ fuzz:
 
 tidy:
 	$(GO) mod tidy
+
+## docs: redraw docs/workflows/ from the workflow definitions
+docs:
+	PARKFIN_UPDATE_DOCS=1 $(GO) test -count=1 -run TestDiagramIsCurrent ./workflows/...

@@ -47,9 +47,14 @@ func TestAuthorisationMatrix(t *testing.T) {
 	casePath := func(id string) string { return "/api/v1/cases/" + id }
 	eventsPath := func(id string) string { return "/api/v1/cases/" + id + "/events" }
 	fixed := func(p string) func(string) string { return func(string) string { return p } }
-	invited := func(e *env, id string) { e.fireAs("bank-ICBC", id, "invite", 1, map[string]any{"bank": "BOC"}) }
+	accepted := func(e *env, id string) { e.fireAs("bank-ICBC", id, "accept", 1, map[string]any{}) }
+	invited := func(e *env, id string) {
+		accepted(e, id)
+		e.fireAs("bank-ICBC", id, "invite", 2, map[string]any{"bank": "BOC"})
+	}
 	escalated := func(e *env, id string) {
-		e.fireAs("bank-ICBC", id, "cannot_solve", 1, map[string]any{"reason": "抵押物不足，银行无法解决。"})
+		accepted(e, id)
+		e.fireAs("bank-ICBC", id, "cannot_solve", 2, map[string]any{"reason": "抵押物不足，银行无法解决。", "no_participant_reason": "园区其他银行均无此类产品。"})
 	}
 	readers := map[string]int{"window-GXQ": ok, "bank-ICBC": ok, "county-GX": ok, "city": ok, "pboc": ok, "admin": ok}
 	rows := []row{
@@ -61,17 +66,17 @@ func TestAuthorisationMatrix(t *testing.T) {
 			want: map[string]int{"window-GXQ": created}, other: forbidden},
 		{name: "Accept", method: "POST", path: eventsPath, body: eventBody("accept", nil),
 			want: map[string]int{"bank-ICBC": ok, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
-		{name: "RequestInfo", method: "POST", path: eventsPath, body: eventBody("request_info", map[string]any{"question": "请提供近三年财务报表。"}),
+		{name: "RequestInfo", method: "POST", path: eventsPath, setup: accepted, body: eventBody("request_info", map[string]any{"question": "请提供近三年财务报表。"}),
 			want: map[string]int{"bank-ICBC": ok, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
-		{name: "Answer", method: "POST", path: eventsPath, body: eventBody("answer", answerYes),
+		{name: "Answer", method: "POST", path: eventsPath, setup: accepted, body: eventBody("answer", answerYes),
 			want: map[string]int{"bank-ICBC": ok, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
 		{name: "AnswerByParticipant", method: "POST", path: eventsPath, setup: invited, body: eventBody("answer", answerYes),
 			want: map[string]int{"bank-ICBC": ok, "bank-BOC": forbidden, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
 		{name: "Offer", method: "POST", path: eventsPath, setup: invited, body: eventBody("offer", answerYes),
 			want: map[string]int{"bank-BOC": ok, "bank-ICBC": forbidden, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
-		{name: "Invite", method: "POST", path: eventsPath, body: eventBody("invite", map[string]any{"bank": "CCB"}),
+		{name: "Invite", method: "POST", path: eventsPath, setup: accepted, body: eventBody("invite", map[string]any{"bank": "CCB"}),
 			want: map[string]int{"bank-ICBC": ok, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
-		{name: "CannotSolve", method: "POST", path: eventsPath, body: eventBody("cannot_solve", map[string]any{"reason": "无法解决。"}),
+		{name: "CannotSolve", method: "POST", path: eventsPath, setup: accepted, body: eventBody("cannot_solve", map[string]any{"reason": "无法解决。", "no_participant_reason": "无参与行可解决。"}),
 			want: map[string]int{"bank-ICBC": ok, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
 		{name: "Urge", method: "POST", path: eventsPath, body: eventBody("urge", map[string]any{"note": "请抓紧答复。"}),
 			want: map[string]int{"county-GX": ok, "city": ok, "pboc": ok, "window-GXQ": forbidden, "bank-ICBC": forbidden, "admin": forbidden}, other: hidden},
@@ -80,6 +85,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{name: "Resolve", method: "POST", path: eventsPath, setup: escalated,
 			body: eventBody("resolve", merge2(answerYes, map[string]any{"resolution": "会诊后由担保公司提供担保。"})),
 			want: map[string]int{"city": ok, "pboc": ok, "window-GXQ": forbidden, "bank-ICBC": forbidden, "county-GX": forbidden, "admin": forbidden}, other: hidden},
+		{name: "GetCaseByNumber", method: "GET", path: func(string) string { return "/api/v1/cases/GXQ-2026-00001" }, want: readers, other: hidden},
+		{name: "Return", method: "POST", path: eventsPath, body: eventBody("return", map[string]any{"category": "wrong_bank", "reason": "应由中行办理。"}),
+			want: map[string]int{"bank-ICBC": ok, "window-GXQ": forbidden, "county-GX": forbidden, "city": forbidden, "pboc": forbidden, "admin": forbidden}, other: hidden},
+		{name: "Supervise", method: "POST", path: eventsPath, body: eventBody("supervise", map[string]any{"notice": "请按期答复。", "reply_by": "2026-03-06"}),
+			want: map[string]int{"county-GX": ok, "city": ok, "pboc": ok, "window-GXQ": forbidden, "bank-ICBC": forbidden, "admin": forbidden}, other: hidden},
+		{name: "Transfer", method: "POST", path: eventsPath, body: eventBody("transfer", map[string]any{"bank": "CCB", "reason": "结对调整。"}),
+			want: map[string]int{"county-GX": ok, "admin": ok, "window-GXQ": forbidden, "bank-ICBC": forbidden, "city": forbidden, "pboc": forbidden}, other: hidden},
 		{name: "CountCases", method: "GET", path: fixed("/api/v1/cases/counts?overdue=false"), other: ok},
 		{name: "ListParks", method: "GET", path: fixed("/api/v1/parks"), other: ok},
 		{name: "ListBanks", method: "GET", path: fixed("/api/v1/banks"), other: ok},
@@ -189,7 +201,8 @@ func TestListsDoNotLeak(t *testing.T) {
 		body := newCase(t, "LLGY")
 		body["enterprise"] = map[string]any{"name": "龙岭秘密科技有限公司", "uscc": validUSCC(t, "91430900MA4L00002")}
 		llgy := e.do("window-LLGY", "POST", "/api/v1/cases", body).want(t, http.StatusCreated)
-		e.fireAs("bank-ICBC", gxq.str("id"), "invite", 1, map[string]any{"bank": "BOC"})
+		e.fireAs("bank-ICBC", gxq.str("id"), "accept", 1, map[string]any{})
+		e.fireAs("bank-ICBC", gxq.str("id"), "invite", 2, map[string]any{"bank": "BOC"})
 		sees := map[string][]string{
 			"window-GXQ": {gxq.str("id")}, "window-LLGY": {llgy.str("id")},
 			"bank-ICBC": {gxq.str("id")}, "bank-ABC": {llgy.str("id")}, "bank-BOC": {gxq.str("id")},

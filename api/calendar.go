@@ -53,14 +53,21 @@ func (s *Server) putCalendarOverride(c echo.Context) error {
 		return engine.Invalid(engine.FieldError{Field: "body", Code: "malformed", Message: "The body is not valid JSON.", MessageZH: "提交的内容格式有误。"})
 	}
 	o := calendar.Override{Year: year, Data: compact.Bytes(), UpdatedAt: s.engine.Clock().Now(), UpdatedBy: a.User}
-	if err := s.cfg.Calendar.Put(c.Request().Context(), o); err != nil {
+	ctx := c.Request().Context()
+	if err := s.cfg.Calendar.Put(ctx, o); err != nil {
+		return err
+	}
+	// Deadlines counted provisionally for want of this year's notice are
+	// recomputed at once, each case in its own transaction.
+	n, err := s.engine.RecomputeProvisional(ctx)
+	if err != nil {
 		return err
 	}
 	info, err := s.cfg.Calendar.Live().Current().Year(year)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"override": viewOverride(o), "year": info})
+	return c.JSON(http.StatusOK, map[string]any{"override": viewOverride(o), "year": info, "recomputed_cases": n})
 }
 
 // deleteCalendarOverride removes a year's local entry.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // CreateCaseInput is the body of POST /api/v1/cases.
@@ -18,46 +19,80 @@ type CreateCaseInput struct {
 	Amount     string               `json:"amount,omitempty"`
 	Contact    string               `json:"contact,omitempty"`
 	ReceivedAt string               `json:"received_at,omitempty"`
+	RoutedAt   string               `json:"routed_at,omitempty"`
+}
+
+// Opening is a decoded case creation: the workflow's opening input and the
+// paper record's times (zero: now).
+type Opening struct {
+	Input      financing.OpenInput
+	ReceivedAt time.Time
+	RoutedAt   time.Time
 }
 
 // DecodeCreateCase decodes and checks the body of POST /api/v1/cases
-// without touching a database: strict JSON without NUL, every field
-// normalised (NFC, trimmed) and checked (sizes, the credit code's check
-// character, the amount as exact yuan), received_at an RFC 3339 time. It returns the
-// workflow's opening input and the received time (zero: now). Its errors
-// are validation_failed, never anything else; the engine checks the
-// received time against its clock and the park against the directory.
-func DecodeCreateCase(body []byte) (financing.OpenInput, time.Time, error) {
+// without touching a database, reporting every problem at once: strict JSON
+// without NUL, no unknown field, text that is UTF-8, every field normalised
+// (NFC, trimmed) and checked (sizes, the credit code's check character, the
+// amount as exact yuan), received_at and routed_at RFC 3339 times. Its
+// errors are validation_failed, never anything else; the engine checks the
+// times against its clock and the park against the directory.
+func DecodeCreateCase(body []byte) (Opening, error) {
 	if hasJSONNul(body) || bytes.IndexByte(body, 0) >= 0 {
-		return financing.OpenInput{}, time.Time{}, engine.Invalid(engine.FieldError{Field: "body", Code: "encoding",
+		return Opening{}, engine.Invalid(engine.FieldError{Field: "body", Code: "encoding",
 			Message: "The body contains a NUL character.", MessageZH: "提交的内容含有无法识别的字符。"})
 	}
-	var in CreateCaseInput
-	if err := decodeStrict(body, &in); err != nil {
-		return financing.OpenInput{}, time.Time{}, err
+	if len(bytes.TrimSpace(body)) == 0 {
+		return Opening{}, engine.Invalid(engine.FieldError{Field: "body", Code: "required",
+			Message: "A JSON body is required.", MessageZH: "请提交 JSON 内容。"})
 	}
-	open := financing.OpenInput{Park: in.Park, Enterprise: in.Enterprise, Need: in.Need,
-		Amount: in.Amount, Contact: in.Contact}
-	verr := open.Validate()
-	var received time.Time
-	if s := strings.TrimSpace(in.ReceivedAt); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil || t.Year() < 1900 || t.Year() > 9999 {
-			f := engine.FieldError{Field: "received_at", Code: "time",
-				Message:   "received_at must be an RFC 3339 time such as 2026-09-30T15:00:00+08:00.",
-				MessageZH: "受理时间应为 RFC 3339 格式，例如 2026-09-30T15:00:00+08:00。"}
-			if e, ok := verr.(*engine.Error); ok {
-				e.Fields = append(e.Fields, f)
-			} else {
-				verr = engine.Invalid(f)
-			}
+	var (
+		in CreateCaseInput
+		c  payload.Checker
+	)
+	if err := payload.Decode(body, &in); err != nil {
+		c.AddError("body", err)
+	}
+	var o Opening
+	o.Input = financing.OpenInput{Park: in.Park, Enterprise: in.Enterprise, Need: in.Need, Amount: in.Amount, Contact: in.Contact}
+	if err := o.Input.Validate(); err != nil {
+		c.AddError("body", err)
+	}
+	o.ReceivedAt = timeField(&c, "received_at", "受理时间", in.ReceivedAt)
+	o.RoutedAt = timeField(&c, "routed_at", "转办时间", in.RoutedAt)
+	if err := c.Err(); err != nil {
+		return Opening{}, onePerField(err)
+	}
+	return o, nil
+}
+
+// timeField parses an optional RFC 3339 time.
+func timeField(c *payload.Checker, field, label, s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil || t.Year() < 1900 || t.Year() > 9999 {
+		c.Add(field, "time", field+" must be an RFC 3339 time such as 2026-09-30T15:00:00+08:00.",
+			label+"应为 RFC 3339 格式，例如 2026-09-30T15:00:00+08:00。")
+		return time.Time{}
+	}
+	return t
+}
+
+// onePerField keeps the first error of each field: a field that failed to
+// decode is also empty, and "wrong type" says more than "required".
+func onePerField(err error) error {
+	seen := map[string]bool{}
+	var out []engine.FieldError
+	for _, f := range payload.Errors(err) {
+		if !seen[f.Field] {
+			seen[f.Field] = true
+			out = append(out, f)
 		}
-		received = t
 	}
-	if verr != nil {
-		return financing.OpenInput{}, time.Time{}, verr
-	}
-	return open, received, nil
+	return engine.Invalid(out...)
 }
 
 // fireInput is the body of POST /api/v1/cases/{id}/events.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
@@ -12,31 +13,42 @@ import (
 
 // caseView is a case as the API shows it. Times are in Asia/Shanghai.
 type caseView struct {
-	ID            string               `json:"id"`
-	Number        string               `json:"number"`
-	Workflow      string               `json:"workflow"`
-	State         engine.State         `json:"state"`
-	Version       int                  `json:"version"`
-	Park          string               `json:"park"`
-	ParkName      string               `json:"park_name"`
-	County        string               `json:"county"`
-	LeadBank      string               `json:"lead_bank"`
-	LeadBankName  string               `json:"lead_bank_name"`
-	Participants  []string             `json:"participants"`
-	Enterprise    financing.Enterprise `json:"enterprise"`
-	Need          string               `json:"need"`
-	Amount        string               `json:"amount,omitempty"`
-	ReceivedAt    time.Time            `json:"received_at"`
-	CreatedAt     time.Time            `json:"created_at"`
-	UpdatedAt     time.Time            `json:"updated_at"`
-	WarnAt        *time.Time           `json:"warn_at"`
-	DueAt         *time.Time           `json:"due_at"`
-	DueSoon       bool                 `json:"due_soon"`
-	Overdue       bool                 `json:"overdue"`
-	Escalated     bool                 `json:"escalated"`
-	Events        []engine.EventName   `json:"events"`
-	LedgerEntries int                  `json:"ledger_entries"`
-	Data          json.RawMessage      `json:"data,omitempty"`
+	ID           string               `json:"id"`
+	Number       string               `json:"number"`
+	Workflow     string               `json:"workflow"`
+	State        engine.State         `json:"state"`
+	Version      int                  `json:"version"`
+	Park         string               `json:"park"`
+	ParkName     string               `json:"park_name"`
+	County       string               `json:"county"`
+	LeadBank     string               `json:"lead_bank"`
+	LeadBankName string               `json:"lead_bank_name"`
+	Participants []string             `json:"participants"`
+	Enterprise   financing.Enterprise `json:"enterprise"`
+	Need         string               `json:"need"`
+	Amount       string               `json:"amount,omitempty"`
+	ReceivedAt   time.Time            `json:"received_at"`
+	RoutedAt     time.Time            `json:"routed_at"`
+	CreatedAt    time.Time            `json:"created_at"`
+	UpdatedAt    time.Time            `json:"updated_at"`
+	WarnAt       *time.Time           `json:"warn_at"`
+	DueAt        *time.Time           `json:"due_at"`
+	// DeadlineProvisional: due_at counts days of a year whose holiday
+	// arrangement is not yet published (Monday to Friday).
+	DeadlineProvisional bool `json:"deadline_provisional"`
+	DueSoon             bool `json:"due_soon"`
+	PastDue             bool `json:"past_due"`
+	Overdue             bool `json:"overdue"`
+	AnsweredLate        bool `json:"answered_late"`
+	Escalated           bool `json:"escalated"`
+	// WindowDelayWorkdays is the window's own delay from receipt to
+	// routing, not charged to the bank.
+	WindowDelayWorkdays int                `json:"window_delay_workdays"`
+	Limits              []limitView        `json:"limits"`
+	OpenLimits          []string           `json:"open_limits"`
+	Events              []engine.EventName `json:"events"`
+	LedgerEntries       int                `json:"ledger_entries"`
+	Data                json.RawMessage    `json:"data,omitempty"`
 }
 
 func local(t time.Time) time.Time { return t.In(calendar.Location()) }
@@ -54,10 +66,22 @@ func localPtr(t *time.Time) *time.Time {
 func (s *Server) viewCase(a engine.Actor, c *engine.Case, full bool) caseView {
 	v := caseView{
 		ID: c.ID, Number: c.Number, Workflow: c.Workflow, State: c.State, Version: c.Version,
-		ReceivedAt: local(c.ReceivedAt), CreatedAt: local(c.CreatedAt), UpdatedAt: local(c.UpdatedAt),
-		WarnAt: localPtr(c.WarnAt), DueAt: localPtr(c.DueAt), DueSoon: c.DueSoon, Overdue: c.Overdue,
-		Escalated: c.State == financing.Escalated, Events: s.engine.Events(a, c),
-		LedgerEntries: c.LedgerLen, Participants: []string{},
+		ReceivedAt: local(c.ReceivedAt), RoutedAt: local(c.RoutedAt), CreatedAt: local(c.CreatedAt), UpdatedAt: local(c.UpdatedAt),
+		WarnAt: localPtr(c.WarnAt), DueAt: localPtr(c.DueAt), DeadlineProvisional: c.Provisional,
+		DueSoon: c.DueSoon, PastDue: c.PastDue, Overdue: c.Overdue, AnsweredLate: c.Overdue && !c.PastDue,
+		Escalated: slices.Contains(withOffices, c.State), Events: s.engine.Events(a, c),
+		LedgerEntries: c.LedgerLen, Participants: []string{}, Limits: []limitView{}, OpenLimits: []string{},
+	}
+	for _, l := range c.Limits {
+		if !l.Running && !l.Paused && l.DueAt == nil && !l.Overdue {
+			continue // never armed
+		}
+		v.Limits = append(v.Limits, limitView{Clock: l.Clock, WarnAt: localPtr(l.WarnAt), DueAt: localPtr(l.DueAt),
+			Running: l.Running, Paused: l.Paused, RemainingWorkdays: l.Remaining, DueSoon: l.DueSoon, PastDue: l.PastDue,
+			Overdue: l.Overdue, Provisional: l.Provisional})
+		if l.Running || l.Paused || l.PastDue {
+			v.OpenLimits = append(v.OpenLimits, l.Clock)
+		}
 	}
 	if v.Events == nil {
 		v.Events = []engine.EventName{}
@@ -66,6 +90,7 @@ func (s *Server) viewCase(a engine.Actor, c *engine.Case, full bool) caseView {
 		v.Park, v.ParkName, v.County = d.Park, d.ParkName, d.County
 		v.LeadBank, v.LeadBankName = d.LeadBank, d.LeadBankName
 		v.Enterprise, v.Need, v.Amount = d.Enterprise, d.Need, d.Amount
+		v.WindowDelayWorkdays = d.WindowDelayWorkdays
 		if d.Participants != nil {
 			v.Participants = d.Participants
 		}
@@ -74,6 +99,22 @@ func (s *Server) viewCase(a engine.Actor, c *engine.Case, full bool) caseView {
 		v.Data = c.Data
 	}
 	return v
+}
+
+// limitView is one time limit of a case: the bank's, the offices', the
+// window's (materials, follow-up), a supervision reply, an extension
+// decision.
+type limitView struct {
+	Clock             string     `json:"clock"`
+	WarnAt            *time.Time `json:"warn_at"`
+	DueAt             *time.Time `json:"due_at"`
+	Running           bool       `json:"running"`
+	Paused            bool       `json:"paused"`
+	RemainingWorkdays int        `json:"remaining_workdays,omitempty"`
+	DueSoon           bool       `json:"due_soon"`
+	PastDue           bool       `json:"past_due"`
+	Overdue           bool       `json:"overdue"`
+	Provisional       bool       `json:"provisional"`
 }
 
 // entryView is one ledger entry of a case's timeline.

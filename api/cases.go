@@ -1,7 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,16 +20,16 @@ import (
 func (s *Server) createCase(c echo.Context) error {
 	a := actorOf(c)
 	body := bodyOf(c)
-	open, received, err := DecodeCreateCase(body)
+	o, err := DecodeCreateCase(body)
 	if err != nil {
 		return err
 	}
-	payload, err := jsonOf(open)
+	payload, err := jsonOf(o.Input)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	req := engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: received}
+	req := engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: o.ReceivedAt, RoutedAt: o.RoutedAt}
 	key := c.Request().Header.Get("Idempotency-Key")
 	var cs *engine.Case
 	if key == "" {
@@ -45,10 +48,24 @@ func (s *Server) createCase(c echo.Context) error {
 	return c.JSON(http.StatusCreated, s.viewCase(a, cs, true))
 }
 
+// findCase returns the case the path names by its ID or by the number an
+// enterprise quotes (GXQ-2026-00042), if the actor may see it.
+func (s *Server) findCase(c echo.Context, a engine.Actor) (*engine.Case, error) {
+	ctx, ref := c.Request().Context(), c.Param("id")
+	cs, err := s.engine.Case(ctx, a, ref)
+	if engine.ErrorCode(err) == engine.ENOTFOUND && caseNumber.MatchString(ref) {
+		return s.engine.CaseByNumber(ctx, a, ref)
+	}
+	return cs, err
+}
+
+// caseNumber matches the human case numbers: park code, year, sequence.
+var caseNumber = regexp.MustCompile(`^[A-Za-z0-9]+-[0-9]{4}-[0-9]{5,}$`)
+
 // getCase shows one case the actor may see; any other is not_found.
 func (s *Server) getCase(c echo.Context) error {
 	a := actorOf(c)
-	cs, err := s.engine.Case(c.Request().Context(), a, c.Param("id"))
+	cs, err := s.findCase(c, a)
 	if err != nil {
 		return err
 	}
@@ -66,7 +83,11 @@ func (s *Server) fireEvent(c echo.Context) error {
 		return engine.Invalid(engine.FieldError{Field: "version", Code: "required",
 			Message: "version must be the case version you saw (1 or more).", MessageZH: "请提供您看到的案件版本号（从 1 开始）。"})
 	}
-	cs, err := s.engine.Fire(c.Request().Context(), engine.FireRequest{CaseID: c.Param("id"),
+	target, err := s.findCase(c, a)
+	if err != nil {
+		return err
+	}
+	cs, err := s.engine.Fire(c.Request().Context(), engine.FireRequest{CaseID: target.ID,
 		Event: engine.EventName(in.Event), Actor: a, Version: in.Version, Payload: in.Payload})
 	if err != nil {
 		return err
@@ -76,7 +97,12 @@ func (s *Server) fireEvent(c echo.Context) error {
 
 // caseLedger shows the case's timeline: its ledger entries, oldest first.
 func (s *Server) caseLedger(c echo.Context) error {
-	entries, err := s.engine.Ledger(c.Request().Context(), actorOf(c), c.Param("id"))
+	a := actorOf(c)
+	id := c.Param("id")
+	if cs, err := s.findCase(c, a); err == nil {
+		id = cs.ID
+	}
+	entries, err := s.engine.Ledger(c.Request().Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -97,7 +123,7 @@ type casePage struct {
 // narrowed by the query, a page at a time.
 func (s *Server) listCases(c echo.Context) error {
 	a := actorOf(c)
-	f, err := caseFilterOf(c)
+	f, err := s.caseFilterOf(c)
 	if err != nil {
 		return err
 	}
@@ -119,18 +145,38 @@ func (s *Server) listCases(c echo.Context) error {
 }
 
 // caseFilterOf reads the list filters; the contract has checked their
-// shapes already.
-func caseFilterOf(c echo.Context) (engine.CaseFilter, error) {
+// shapes already. A value the workflow does not know (a state, a limit) is
+// refused naming its parameter, never answered with an empty list.
+func (s *Server) caseFilterOf(c echo.Context) (engine.CaseFilter, error) {
 	q := c.QueryParams()
 	f := engine.CaseFilter{Workflow: financing.Name, Limit: 50, After: q.Get("after"), Text: strings.TrimSpace(q.Get("q"))}
-	if s := q.Get("limit"); s != "" {
-		f.Limit, _ = strconv.Atoi(s)
-	}
+	def, _ := s.engine.Workflow(financing.Name)
 	var fields []engine.FieldError
-	if s := q.Get("state"); s != "" {
-		for _, st := range strings.Split(s, ",") {
-			f.States = append(f.States, engine.State(strings.TrimSpace(st)))
+	bad := func(param, en, zh string) {
+		fields = append(fields, engine.FieldError{Field: param, Code: "invalid", Message: en, MessageZH: zh})
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			bad("limit", "limit must be a number from 1 to 200.", "每页条数 limit 应为 1 到 200 之间的整数。")
 		}
+		f.Limit = n
+	}
+	if v := q.Get("state"); v != "" {
+		for _, st := range strings.Split(v, ",") {
+			st = strings.TrimSpace(st)
+			if !slices.ContainsFunc(def.States, func(d engine.StateDef) bool { return string(d.Name) == st }) || st == string(def.Initial) {
+				bad("state", fmt.Sprintf("Unknown state %q.", st), fmt.Sprintf("参数 state 中的“%s”不是案件状态。", st))
+				continue
+			}
+			f.States = append(f.States, engine.State(st))
+		}
+	}
+	if v := q.Get("open_limit"); v != "" {
+		if !slices.ContainsFunc(def.Clocks, func(d engine.ClockDef) bool { return d.Name == v && d.Name != def.MainClock }) {
+			bad("open_limit", fmt.Sprintf("Unknown limit %q.", v), fmt.Sprintf("参数 open_limit 中的“%s”不是可筛选的期限。", v))
+		}
+		f.Mark = v
 	}
 	if p := q.Get("park"); p != "" {
 		f.Party = &engine.Party{Org: p, Relation: financing.RelPark}
@@ -138,26 +184,39 @@ func caseFilterOf(c echo.Context) (engine.CaseFilter, error) {
 	if b := q.Get("bank"); b != "" {
 		if f.Party != nil {
 			// The store narrows by one party at a time.
-			fields = append(fields, engine.FieldError{Field: "bank", Code: "combination",
-				Message: "Filter by park or by bank, not both.", MessageZH: "园区和银行只能按其一筛选。"})
+			bad("bank", "Filter by park or by bank, not both.", "园区和银行只能按其一筛选。")
 		}
 		f.Party = &engine.Party{Org: b, Relation: financing.RelLeadBank}
 	}
-	for name, dst := range map[string]**bool{"due_soon": &f.DueSoon, "overdue": &f.Overdue} {
-		if s := q.Get(name); s != "" {
-			v := s == "true"
-			*dst = &v
+	flags := map[string]**bool{"due_soon": &f.DueSoon, "overdue": &f.Overdue, "past_due": &f.PastDue}
+	for _, name := range []string{"due_soon", "overdue", "past_due", "answered_late", "escalated"} {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
+		if v != "true" && v != "false" {
+			bad(name, name+" must be true or false.", "参数 "+name+" 只能是 true 或 false。")
+			continue
+		}
+		yes := v == "true"
+		switch name {
+		case "answered_late":
+			// Overdue once, and no longer open past its limit.
+			if yes {
+				t, f2 := true, false
+				f.Overdue, f.PastDue = &t, &f2
+			}
+		case "escalated":
+			f.States = escalatedStates(def, f.States, yes)
+		default:
+			*flags[name] = &yes
 		}
 	}
-	if s := q.Get("escalated"); s != "" {
-		f.States = escalatedStates(f.States, s == "true")
-	}
 	for name, dst := range map[string]*time.Time{"received_from": &f.ReceivedFrom, "received_to": &f.ReceivedTo} {
-		if s := q.Get(name); s != "" {
-			t, err := time.Parse(time.RFC3339, s)
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				fields = append(fields, engine.FieldError{Field: name, Code: "time",
-					Message: name + " must be an RFC 3339 time.", MessageZH: name + " 应为 RFC 3339 时间。"})
+				bad(name, name+" must be an RFC 3339 time.", "参数 "+name+" 应为 RFC 3339 时间，例如 2026-10-01T00:00:00+08:00。")
 			}
 			*dst = t
 		}
@@ -168,19 +227,23 @@ func caseFilterOf(c echo.Context) (engine.CaseFilter, error) {
 	return f, nil
 }
 
-// allStates are the states a listed financing case can be in.
-var allStates = []engine.State{financing.Routed, financing.Accepted, financing.InfoRequested,
-	financing.Answered, financing.Escalated, financing.Closed}
+// withOffices are the states in which the city office and the central bank
+// have the case.
+var withOffices = []engine.State{financing.Escalated, financing.Coordinating}
 
 // escalatedStates narrows the state filter to escalated cases, or to all
 // but them.
-func escalatedStates(states []engine.State, escalated bool) []engine.State {
+func escalatedStates(def engine.Definition, states []engine.State, escalated bool) []engine.State {
 	if len(states) == 0 {
-		states = allStates
+		for _, d := range def.States {
+			if d.Name != def.Initial {
+				states = append(states, d.Name)
+			}
+		}
 	}
 	var out []engine.State
 	for _, st := range states {
-		if (st == financing.Escalated) == escalated {
+		if slices.Contains(withOffices, st) == escalated {
 			out = append(out, st)
 		}
 	}

@@ -145,7 +145,7 @@ func TestFireEvent(t *testing.T) {
 			if r.str("state") != "answered" {
 				t.Fatalf("%s", r.Raw)
 			}
-			fb := map[string]any{"outcome": "financed", "satisfaction": "satisfied", "amount_financed": "2500000"}
+			fb := map[string]any{"outcome": "financed", "amount_financed": "2500000"}
 			e.do("window-GXQ", "POST", path, map[string]any{"event": "feedback", "version": 3, "payload": fb}).want(t, http.StatusOK)
 		})
 		t.Run("Ledger", func(t *testing.T) {
@@ -236,9 +236,17 @@ func TestListCases(t *testing.T) {
 			if _, err := e.worker.Drain(e.ctx); err != nil {
 				t.Fatal(err)
 			}
-			r := e.do("city", "GET", "/api/v1/cases?overdue=true&escalated=true", nil).want(t, http.StatusOK)
-			if n := len(r.Body["items"].([]any)); n != 6 {
-				t.Fatalf("%d overdue escalated cases, want 6", n)
+			// Lateness is supervised, not escalated: red on the boards,
+			// still with the banks.
+			for q, want := range map[string]int{"past_due=true": 6, "overdue=true&escalated=true": 0, "answered_late=true": 0, "due_soon=true": 0} {
+				r := e.do("city", "GET", "/api/v1/cases?"+q, nil).want(t, http.StatusOK)
+				if n := len(r.Body["items"].([]any)); n != want {
+					t.Errorf("?%s: %d cases, want %d", q, n, want)
+				}
+			}
+			n := e.do("county-GX", "GET", "/api/v1/cases/counts", nil).want(t, http.StatusOK)
+			if n.num("past_due") != 5 || n.num("overdue") != 5 || n.num("answered_late") != 0 {
+				t.Fatalf("county counts %s", n.Raw)
 			}
 		})
 	})

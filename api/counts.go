@@ -12,12 +12,16 @@ type caseCounts struct {
 	ByState map[string]int `json:"by_state"`
 	Overdue int            `json:"overdue"`
 	DueSoon int            `json:"due_soon"`
+	// PastDue are overdue and still open; AnsweredLate were overdue and
+	// have moved on (answered late, or escalated, returned, closed).
+	PastDue      int `json:"past_due"`
+	AnsweredLate int `json:"answered_late"`
 }
 
 // countCases counts the cases the actor may see, with the list's filters:
 // the figures of the overdue and escalated boards.
 func (s *Server) countCases(c echo.Context) error {
-	f, err := caseFilterOf(c)
+	f, err := s.caseFilterOf(c)
 	if err != nil {
 		return err
 	}
@@ -25,7 +29,8 @@ func (s *Server) countCases(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := caseCounts{Total: n.Total, ByState: map[string]int{}, Overdue: n.Overdue, DueSoon: n.DueSoon}
+	out := caseCounts{Total: n.Total, ByState: map[string]int{}, Overdue: n.Overdue, DueSoon: n.DueSoon,
+		PastDue: n.PastDue, AnsweredLate: n.Overdue - n.PastDue}
 	for st, k := range n.ByState {
 		out.ByState[string(st)] = k
 	}

@@ -25,7 +25,7 @@ func FuzzDecodeCreateCase(f *testing.F) {
 	f.Add([]byte(`{"park":"GXQ"} {}`))
 	f.Add([]byte("{\"park\":\"\xff\"}"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		in, received, err := api.DecodeCreateCase(body)
+		o, err := api.DecodeCreateCase(body)
 		if err != nil {
 			var de *engine.Error
 			if !errors.As(err, &de) || de.Code != engine.EINVALID {
@@ -36,6 +36,7 @@ func FuzzDecodeCreateCase(f *testing.F) {
 			}
 			return
 		}
+		in, received, routed := o.Input, o.ReceivedAt, o.RoutedAt
 		for _, s := range []string{in.Park, in.Enterprise.Name, in.Enterprise.USCC, in.Need, in.Amount, in.Contact} {
 			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
 				t.Fatalf("accepted invalid UTF-8 or NUL %q", s)
@@ -46,16 +47,19 @@ func FuzzDecodeCreateCase(f *testing.F) {
 		if !received.IsZero() {
 			again["received_at"] = received.Format("2006-01-02T15:04:05.999999999Z07:00")
 		}
+		if !routed.IsZero() {
+			again["routed_at"] = routed.Format("2006-01-02T15:04:05.999999999Z07:00")
+		}
 		raw, err := json.Marshal(again)
 		if err != nil {
 			t.Fatal(err)
 		}
-		in2, received2, err := api.DecodeCreateCase(raw)
+		o2, err := api.DecodeCreateCase(raw)
 		if err != nil {
 			t.Fatalf("accepted %q, but not its own normal form %s: %v", body, raw, err)
 		}
-		if in2 != in || !received2.Equal(received) {
-			t.Fatalf("normal form is not stable: %+v then %+v", in, in2)
+		if o2.Input != in || !o2.ReceivedAt.Equal(received) || !o2.RoutedAt.Equal(routed) {
+			t.Fatalf("normal form is not stable: %+v then %+v", o, o2)
 		}
 	})
 }

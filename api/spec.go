@@ -79,10 +79,42 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 			Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
 		}
 		if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
-			return specInvalid(err)
+			return withBodyProblems(specInvalid(err), r.Method+" "+path, bodyOf(c))
 		}
 		return next(c)
 	}
+}
+
+// bodyCheckers check a route's body beyond the contract, without a
+// database: the workflow's own rules.
+var bodyCheckers = map[string]func(body []byte) error{
+	"POST /api/v1/cases": func(body []byte) error { _, err := DecodeCreateCase(body); return err },
+}
+
+// withBodyProblems adds to the contract's violations what the route's own
+// checks find in the body, so that a clerk sees every problem at once
+// rather than one round at a time.
+func withBodyProblems(err error, route string, body []byte) error {
+	check := bodyCheckers[route]
+	var se *engine.Error
+	if check == nil || !errors.As(err, &se) {
+		return err
+	}
+	var more *engine.Error
+	if !errors.As(check(body), &more) {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, f := range se.Fields {
+		seen[f.Field] = true
+	}
+	for _, f := range more.Fields {
+		if !seen[f.Field] && f.Field != "body" {
+			seen[f.Field] = true
+			se.Fields = append(se.Fields, f)
+		}
+	}
+	return se
 }
 
 // specInvalid turns the validator's errors into a validation_failed error
@@ -91,15 +123,21 @@ func specInvalid(err error) error {
 	var fields []engine.FieldError
 	var walk func(err error, where string)
 	walk = func(err error, where string) {
+		// A request error names its parameter: look at it before the
+		// errors it wraps (errors.As would dig through it to a MultiError
+		// inside and lose the name).
+		var re *openapi3filter.RequestError
+		if e, ok := err.(*openapi3filter.RequestError); ok {
+			re = e
+		}
 		var multi openapi3.MultiError
-		if errors.As(err, &multi) {
+		if re == nil && errors.As(err, &multi) {
 			for _, e := range multi {
 				walk(e, where)
 			}
 			return
 		}
-		var re *openapi3filter.RequestError
-		if errors.As(err, &re) {
+		if re != nil || errors.As(err, &re) {
 			w := where
 			if re.Parameter != nil {
 				w = re.Parameter.Name

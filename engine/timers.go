@@ -68,6 +68,15 @@ func (e *Engine) moveTimers(ctx context.Context, tx Tx, w *workflow, c *Case, t 
 			if err := m.cancel(ctx, row); err != nil {
 				return err
 			}
+		case !live && row != nil && row.Status == TimerFired && contains(td.Pauses, to) && !contains(td.Pauses, from):
+			// A limit already past due pauses too: remember when, so that
+			// an extension granted during the pause can give back the
+			// working days left at that instant.
+			now := m.now
+			row.PausedAt = &now
+			if err := m.e.updateTimer(ctx, m.tx, row, TimerFired, m.now); err != nil {
+				return err
+			}
 		case !live:
 			// Fired or cancelled before, or never armed.
 		case row.Status == TimerPending && contains(td.Runs, to):
@@ -182,9 +191,10 @@ func (m *timerMove) resume(ctx context.Context, row *Timer) error {
 }
 
 // extend moves the clock's limit by n working days: a running timer falls
-// due n working days later, a paused one has n more left, and a warning
-// that already fired is armed again at its new instant if that is still
-// ahead, so that the case is no longer due soon.
+// due n working days later, a paused one has n more left, and a timer that
+// already fired is armed again at its new instant if that is still ahead
+// (paused, with the days left from when the pause began, if the case is
+// paused), so that the case is no longer due soon or past due.
 func (m *timerMove) extend(ctx context.Context, clock string, n int) error {
 	for i := range m.w.def.Timers {
 		td := &m.w.def.Timers[i]
@@ -194,7 +204,11 @@ func (m *timerMove) extend(ctx context.Context, clock string, n int) error {
 		}
 		switch row.Status {
 		case TimerPaused:
+			// Workdays grows too, so that BaseAt+Workdays stays the
+			// limit's end had it run on: RecomputeProvisional derives
+			// Remaining from it and must not drop the extension.
 			row.Remaining += n
+			row.Workdays += n
 			if err := m.e.updateTimer(ctx, m.tx, row, TimerPaused, m.now); err != nil {
 				return err
 			}
@@ -213,22 +227,40 @@ func (m *timerMove) extend(ctx context.Context, clock string, n int) error {
 			if err != nil {
 				return err
 			}
-			if !at.After(m.now) || !contains(td.Runs, m.c.State) {
+			base := *row.BaseAt
+			tm := Timer{CaseID: m.c.ID, Name: td.Name, Event: td.Event, Kind: td.Kind, BaseAt: &base,
+				Workdays: row.Workdays + n, Provisional: prov, CreatedAt: m.now, UpdatedAt: m.now}
+			switch {
+			case contains(td.Runs, m.c.State) && at.After(m.now):
+				// Armed again at its new instant.
+				tm.Status, tm.DueAt = TimerPending, at
+			case contains(td.Pauses, m.c.State) && row.PausedAt != nil:
+				// Paused with what the extension leaves of it from the
+				// instant the pause began.
+				left, lprov, err := m.e.cal.ProvisionalRemaining(*row.PausedAt, at)
+				if err != nil {
+					return err
+				}
+				if left == 0 {
+					continue
+				}
+				paused := *row.PausedAt
+				tm.Status, tm.DueAt, tm.Remaining, tm.Provisional, tm.PausedAt = TimerPaused, at, left, prov || lprov, &paused
+			default:
 				continue
 			}
 			id, err := uuid.NewV7()
 			if err != nil {
 				return err
 			}
-			base := *row.BaseAt
-			tm := Timer{ID: id.String(), CaseID: m.c.ID, Name: td.Name, Event: td.Event, Kind: td.Kind,
-				DueAt: at, Status: TimerPending, BaseAt: &base, Workdays: row.Workdays + n, Provisional: prov,
-				CreatedAt: m.now, UpdatedAt: m.now}
+			tm.ID = id.String()
 			if err := m.tx.InsertTimer(ctx, &tm); err != nil {
 				return err
 			}
 			m.rows = append(m.rows, tm)
-			m.fx.schedule = append(m.fx.schedule, TimerRef{ID: tm.ID, DueAt: at})
+			if tm.Status == TimerPending {
+				m.fx.schedule = append(m.fx.schedule, TimerRef{ID: tm.ID, DueAt: at})
+			}
 		}
 	}
 	return nil

@@ -136,11 +136,11 @@ func mustProbe(b *testing.B, index engine.TimerIndex, l *lateness, id string) {
 	}
 }
 
-// BenchmarkWorkerDrainEscalation fires the limit timers of 20,000 financing
+// BenchmarkWorkerDrainBreach fires the limit timers of 20,000 financing
 // cases that fall due at one instant, through Worker.Drain and the real
-// engine on PostgreSQL: each is the escalation transition (routed →
-// escalated, a ledger entry, the timer row marked fired) in one
-// transaction. The cases are opened beforehand by concurrent engine.Open
+// engine on PostgreSQL: each is the breach transition (the case turns red,
+// past due and supervised, with a ledger entry and the timer row marked
+// fired) in one transaction. The cases are opened beforehand by concurrent engine.Open
 // calls and their reminders fired (neither is measured). The clock is a
 // FakeClock, so lateness means nothing here: BenchmarkWorkerDrainNoop and
 // BenchmarkIsolatedLateness measure it. Floor: 1,000 cases/s.
@@ -151,7 +151,7 @@ func mustProbe(b *testing.B, index engine.TimerIndex, l *lateness, id string) {
 // splits the CPU time between this process, the PostgreSQL server and the
 // Redis server, and other-cores says how busy other programs kept the
 // machine meanwhile (noise).
-func BenchmarkWorkerDrainEscalation(b *testing.B) {
+func BenchmarkWorkerDrainBreach(b *testing.B) {
 	mustBench(b)
 	n := benchCount(b, "PARKFIN_BENCH_CASES", 20000)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.Location())
@@ -211,8 +211,8 @@ func BenchmarkWorkerDrainEscalation(b *testing.B) {
 				if err != nil || fired != n {
 					b.Fatalf("breaches: %d of %d fired, err %v", fired, n, err)
 				}
-				if got := env.count(b, "cases", "state = ?", string(financing.Escalated)); got != int64(n) {
-					b.Fatalf("%d cases escalated, want %d", got, n)
+				if got := env.count(b, "cases", "past_due AND state = ?", string(financing.Routed)); got != int64(n) {
+					b.Fatalf("%d cases past due, want %d", got, n)
 				}
 				if got := env.count(b, "ledger", "event = ?", string(financing.Breach)); got != int64(n) {
 					b.Fatalf("%d breach ledger entries, want %d", got, n)

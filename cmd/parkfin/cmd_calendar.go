@@ -14,8 +14,30 @@ import (
 
 func (c *cli) calendarCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "calendar", Short: "the working-day calendar (工作日): statutory holidays and make-up working days"}
-	cmd.AddCommand(c.calendarAddCmd(), c.calendarShowCmd())
+	cmd.AddCommand(c.calendarAddCmd(), c.calendarShowCmd(), c.calendarRecomputeCmd())
 	return cmd
+}
+
+func (c *cli) calendarRecomputeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "recompute",
+		Short: "recompute the deadlines counted provisionally (Monday to Friday) for want of a year's holiday notice, with the calendar now in force",
+		Long: "After a year's notice was added as a file in <data_dir>/calendar/ or under calendar.overrides, recompute at once the\n" +
+			"deadlines that reached into it (serve and worker also do it at start and every reconcile interval). Each case changed\n" +
+			"gets a deadline_recomputed ledger entry.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.withMain(OpenOptions{Index: true}, func(m *Main) error {
+				n, err := m.Engine.RecomputeProvisional(c.ctx)
+				if err != nil {
+					return err
+				}
+				return c.emit(map[string]int{"recomputed_cases": n}, func(w io.Writer) {
+					fmt.Fprintf(w, "已按现行工作日历重算 %d 件案件的暂定期限。\n", n)
+				})
+			})
+		},
+	}
 }
 
 // loadCalendar loads the calendar as serve would: built-in data, files and

@@ -8,32 +8,39 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/ledger"
+	"github.com/parkfin/parkfin/locale"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
 // caseView is how the CLI prints a case.
 type caseView struct {
-	ID         string          `json:"id"`
-	Number     string          `json:"number"`
-	Workflow   string          `json:"workflow"`
-	State      engine.State    `json:"state"`
-	Version    int             `json:"version"`
-	Title      string          `json:"title"`
-	Park       string          `json:"park"`
-	LeadBank   string          `json:"lead_bank"`
-	County     string          `json:"county"`
-	ReceivedAt string          `json:"received_at"`
-	WarnAt     string          `json:"warn_at,omitempty"`
-	DueAt      string          `json:"due_at,omitempty"`
-	DueSoon    bool            `json:"due_soon"`
-	Overdue    bool            `json:"overdue"`
-	Data       json.RawMessage `json:"data"`
-	Ledger     []entryView     `json:"ledger,omitempty"`
+	ID          string          `json:"id"`
+	Number      string          `json:"number"`
+	Workflow    string          `json:"workflow"`
+	State       engine.State    `json:"state"`
+	Version     int             `json:"version"`
+	Title       string          `json:"title"`
+	Park        string          `json:"park"`
+	LeadBank    string          `json:"lead_bank"`
+	County      string          `json:"county"`
+	ReceivedAt  string          `json:"received_at"`
+	RoutedAt    string          `json:"routed_at"`
+	WarnAt      string          `json:"warn_at,omitempty"`
+	DueAt       string          `json:"due_at,omitempty"`
+	Provisional bool            `json:"deadline_provisional"`
+	DueSoon     bool            `json:"due_soon"`
+	PastDue     bool            `json:"past_due"`
+	Overdue     bool            `json:"overdue"`
+	Limits      []engine.Limit  `json:"limits,omitempty"`
+	Events      []string        `json:"events,omitempty"`
+	Data        json.RawMessage `json:"data"`
+	Ledger      []entryView     `json:"ledger,omitempty"`
 }
 
 type entryView struct {
@@ -61,8 +68,13 @@ func viewCase(c *engine.Case, entries []ledger.Entry) caseView {
 	v := caseView{
 		ID: c.ID, Number: c.Number, Workflow: c.Workflow, State: c.State, Version: c.Version, Title: c.Title,
 		Park: c.PartyOf(financing.RelPark), LeadBank: c.PartyOf(financing.RelLeadBank), County: c.PartyOf(financing.RelCounty),
-		ReceivedAt: shanghai(c.ReceivedAt), WarnAt: optTime(c.WarnAt), DueAt: optTime(c.DueAt),
-		DueSoon: c.DueSoon, Overdue: c.Overdue, Data: c.Data,
+		ReceivedAt: shanghai(c.ReceivedAt), RoutedAt: shanghai(c.RoutedAt), WarnAt: optTime(c.WarnAt), DueAt: optTime(c.DueAt),
+		Provisional: c.Provisional, DueSoon: c.DueSoon, PastDue: c.PastDue, Overdue: c.Overdue, Data: c.Data,
+	}
+	for _, l := range c.Limits {
+		if l.Running || l.Paused || l.DueAt != nil || l.Overdue {
+			v.Limits = append(v.Limits, l)
+		}
 	}
 	for _, e := range entries {
 		v.Ledger = append(v.Ledger, entryView{Seq: e.Seq, Event: e.Event, From: e.From, To: e.To,
@@ -71,23 +83,103 @@ func viewCase(c *engine.Case, entries []ledger.Entry) caseView {
 	return v
 }
 
+// zh looks a word of the financing workflow up in the catalogue.
+func zh(kind, name string) string { return locale.T(locale.ZH, financing.Key(kind, name)) }
+
+// wan shows an amount in yuan as 万元 with two decimals.
+func wan(yuan string) string {
+	d, err := decimal.NewFromString(yuan)
+	if err != nil {
+		return yuan
+	}
+	return d.Shift(-4).StringFixed(2) + " 万元"
+}
+
+// minute shows an instant as people read it: 2026-10-13 09:30.
+func minute(rfc string) string {
+	t, err := time.Parse(time.RFC3339, rfc)
+	if err != nil {
+		return rfc
+	}
+	return t.In(calendar.Location()).Format("2006-01-02 15:04")
+}
+
 func (c *cli) printCase(v caseView) error {
 	return c.emit(v, func(w io.Writer) {
+		d := &financing.Data{}
+		_ = json.Unmarshal(v.Data, d)
 		fmt.Fprintf(w, "案件编号\t%s\t(%s)\n", v.Number, v.ID)
-		fmt.Fprintf(w, "企业\t%s\n", v.Title)
-		fmt.Fprintf(w, "状态\t%s\tversion %d\n", v.State, v.Version)
-		fmt.Fprintf(w, "园区 / 主联系行 / 区县\t%s / %s / %s\n", v.Park, v.LeadBank, v.County)
-		fmt.Fprintf(w, "受理时间\t%s\n", v.ReceivedAt)
-		if v.WarnAt != "" || v.DueAt != "" {
-			fmt.Fprintf(w, "临期提醒 / 答复期限\t%s / %s\n", v.WarnAt, v.DueAt)
+		fmt.Fprintf(w, "企业\t%s\t统一社会信用代码 %s\n", v.Title, d.Enterprise.USCC)
+		fmt.Fprintf(w, "状态\t%s\t第 %d 版\n", zh("state", string(v.State)), v.Version)
+		fmt.Fprintf(w, "园区 / 主联系行 / 区县\t%s / %s / %s\n", orCode(d.ParkName, v.Park), orCode(d.LeadBankName, v.LeadBank), v.County)
+		fmt.Fprintf(w, "融资需求\t%s\n", d.Need)
+		if d.Amount != "" {
+			fmt.Fprintf(w, "拟融资金额\t%s\n", wan(d.Amount))
 		}
-		if v.Overdue {
-			fmt.Fprintln(w, "超期\t是")
+		fmt.Fprintf(w, "受理 / 转办\t%s / %s\n", minute(v.ReceivedAt), minute(v.RoutedAt))
+		for _, l := range v.Limits {
+			fmt.Fprintf(w, "%s\t%s\n", zh("clock", l.Clock), limitText(l))
+		}
+		if a := d.Answer; a != nil {
+			fmt.Fprintf(w, "银行答复\t%s", locale.T(locale.ZH, financing.Key("choice", "can_handle."+a.CanHandle)))
+			if a.Late {
+				fmt.Fprintf(w, "（超期 %d 个工作日）", a.WorkdaysLate)
+			}
+			fmt.Fprintln(w)
+			for _, kv := range [][2]string{{"conditions", a.Conditions}, {"procedure", a.Procedure}, {"product", a.Product}, {"reason", a.Reason}} {
+				if kv[1] != "" {
+					fmt.Fprintf(w, "  %s\t%s\n", locale.T(locale.ZH, financing.Key("field", "answer."+kv[0]), financing.Key("field", kv[0])), kv[1])
+				}
+			}
+			if a.AmountOffered != "" {
+				fmt.Fprintf(w, "  可提供金额\t%s\n", wan(a.AmountOffered))
+			}
+		}
+		if len(v.Events) > 0 {
+			labels := make([]string, len(v.Events))
+			for i, ev := range v.Events {
+				labels[i] = zh("event", ev) + "（" + ev + "）"
+			}
+			fmt.Fprintf(w, "可执行操作\t%s\n", strings.Join(labels, "、"))
 		}
 		for _, e := range v.Ledger {
-			fmt.Fprintf(w, "  #%d\t%s\t%s\t%s → %s\t%s\n", e.Seq, e.At, e.Event, e.From, e.To, e.Actor)
+			label := zh("event", e.Event)
+			if e.Event == string(engine.EventRecompute) {
+				label = locale.T(locale.ZH, "engine.event."+e.Event)
+			}
+			fmt.Fprintf(w, "  #%d\t%s\t%s\t%s → %s\t%s\n", e.Seq, minute(e.At), label, zh("state", e.From), zh("state", e.To), e.Actor)
 		}
 	})
+}
+
+func orCode(name, code string) string {
+	if name == "" {
+		return code
+	}
+	return name
+}
+
+// limitText describes a limit for people: its deadline and where it stands.
+func limitText(l engine.Limit) string {
+	var parts []string
+	switch {
+	case l.Paused:
+		parts = append(parts, fmt.Sprintf("暂停计时，剩余 %d 个工作日", l.Remaining))
+	case l.DueAt != nil:
+		parts = append(parts, l.DueAt.In(calendar.Location()).Add(-time.Minute).Format("2006-01-02")+" 24:00 前")
+	}
+	switch {
+	case l.PastDue:
+		parts = append(parts, locale.T(locale.ZH, "time.past_due"))
+	case l.DueSoon:
+		parts = append(parts, locale.T(locale.ZH, "time.due_soon"))
+	case !l.Running && !l.Paused:
+		parts = append(parts, "已结束")
+	}
+	if l.Provisional {
+		parts = append(parts, locale.T(locale.ZH, "time.provisional"))
+	}
+	return strings.Join(parts, "，")
 }
 
 // showCase prints the case with its ledger entries, as a sees them.
@@ -96,7 +188,11 @@ func (c *cli) showCase(m *Main, a engine.Actor, cs *engine.Case) error {
 	if err != nil {
 		return err
 	}
-	return c.printCase(viewCase(cs, entries))
+	v := viewCase(cs, entries)
+	for _, ev := range m.Engine.Events(a, cs) {
+		v.Events = append(v.Events, string(ev))
+	}
+	return c.printCase(v)
 }
 
 // viewer is the actor a read-only command sees cases as: the named user, or
@@ -125,8 +221,8 @@ func (c *cli) caseCmd() *cobra.Command {
 
 func (c *cli) caseOpenCmd() *cobra.Command {
 	var (
-		as, receivedAt string
-		in             financing.OpenInput
+		as, receivedAt, routedAt string
+		in                       financing.OpenInput
 	)
 	cmd := &cobra.Command{
 		Use:   "open",
@@ -138,18 +234,19 @@ func (c *cli) caseOpenCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var received time.Time
-				if receivedAt != "" {
-					if received, err = time.Parse(time.RFC3339, receivedAt); err != nil {
-						return engine.Invalid(engine.FieldError{Field: "received_at", Code: "format",
-							Message: "--received-at must be RFC 3339, e.g. 2026-09-30T15:00:00+08:00.", MessageZH: "受理时间格式应为 2026-09-30T15:00:00+08:00。"})
-					}
+				received, err := timeFlag("received_at", "--received-at", "受理时间", receivedAt)
+				if err != nil {
+					return err
+				}
+				routed, err := timeFlag("routed_at", "--routed-at", "转办时间", routedAt)
+				if err != nil {
+					return err
 				}
 				payload, err := json.Marshal(in)
 				if err != nil {
 					return err
 				}
-				cs, err := m.Engine.Open(c.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: received})
+				cs, err := m.Engine.Open(c.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: received, RoutedAt: routed})
 				if err != nil {
 					return err
 				}
@@ -166,7 +263,21 @@ func (c *cli) caseOpenCmd() *cobra.Command {
 	f.StringVar(&in.Amount, "amount", "", "amount sought, in yuan (decimal)")
 	f.StringVar(&in.Contact, "contact", "", "how to reach the enterprise")
 	f.StringVar(&receivedAt, "received-at", "", "when the need reached the window (RFC 3339; default now; at most 30 days back)")
+	f.StringVar(&routedAt, "routed-at", "", "when the paper form reached the lead bank, if earlier (RFC 3339; default now); the bank's limit counts from it")
 	return cmd
+}
+
+// timeFlag parses an optional RFC 3339 flag.
+func timeFlag(field, flag, label, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, engine.Invalid(engine.FieldError{Field: field, Code: "format",
+			Message: flag + " must be RFC 3339, e.g. 2026-09-30T15:00:00+08:00.", MessageZH: label + "格式应为 2026-09-30T15:00:00+08:00。"})
+	}
+	return t, nil
 }
 
 func (c *cli) caseFireCmd() *cobra.Command {
@@ -178,15 +289,12 @@ func (c *cli) caseFireCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fire CASE EVENT",
 		Short: "fire an event on a case (accept, answer, feedback, ...) as a user",
+		Long:  "Fire an event on a case (by id or number) as a user; the payload's fields are given with --set field=value.\n\n" + eventHelp(),
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			payload := map[string]string{}
-			for _, kv := range sets {
-				k, v, ok := strings.Cut(kv, "=")
-				if !ok || k == "" {
-					return engine.Errorf(engine.EINVALID, "--set 应写作 字段=值，而不是“%s”。", "--set takes key=value, not %q.", kv)
-				}
-				payload[k] = v
+			payload, err := setPayload(engine.EventName(args[1]), sets)
+			if err != nil {
+				return err
 			}
 			return c.withMain(OpenOptions{Index: true}, func(m *Main) error {
 				a, err := actor(c.ctx, m, as)
@@ -197,11 +305,7 @@ func (c *cli) caseFireCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				raw, err := json.Marshal(payload)
-				if err != nil {
-					return err
-				}
-				cs, err = m.Engine.Fire(c.ctx, engine.FireRequest{CaseID: cs.ID, Event: engine.EventName(args[1]), Actor: a, Version: version, Payload: raw})
+				cs, err = m.Engine.Fire(c.ctx, engine.FireRequest{CaseID: cs.ID, Event: engine.EventName(args[1]), Actor: a, Version: version, Payload: payload})
 				if err != nil {
 					return err
 				}

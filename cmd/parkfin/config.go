@@ -43,9 +43,17 @@ type Config struct {
 	} `yaml:"calendar"`
 
 	Financing struct {
-		ReminderWorkdays int `yaml:"reminder_workdays" env:"PARKFIN_REMINDER_WORKDAYS"`
-		LimitWorkdays    int `yaml:"limit_workdays" env:"PARKFIN_LIMIT_WORKDAYS"`
-		MaxBackdateDays  int `yaml:"max_backdate_days" env:"PARKFIN_MAX_BACKDATE_DAYS"`
+		ReminderWorkdays       int `yaml:"reminder_workdays" env:"PARKFIN_REMINDER_WORKDAYS"`
+		LimitWorkdays          int `yaml:"limit_workdays" env:"PARKFIN_LIMIT_WORKDAYS"`
+		MaxBackdateDays        int `yaml:"max_backdate_days" env:"PARKFIN_MAX_BACKDATE_DAYS"`
+		ReturnWorkdays         int `yaml:"return_workdays" env:"PARKFIN_RETURN_WORKDAYS"`
+		MaxExtensions          int `yaml:"max_extensions" env:"PARKFIN_MAX_EXTENSIONS"`
+		MaxExtensionWorkdays   int `yaml:"max_extension_workdays" env:"PARKFIN_MAX_EXTENSION_WORKDAYS"`
+		OfficeReminderWorkdays int `yaml:"office_reminder_workdays" env:"PARKFIN_OFFICE_REMINDER_WORKDAYS"`
+		OfficeLimitWorkdays    int `yaml:"office_limit_workdays" env:"PARKFIN_OFFICE_LIMIT_WORKDAYS"`
+		SupplyWorkdays         int `yaml:"supply_workdays" env:"PARKFIN_SUPPLY_WORKDAYS"`
+		MaxInfoRequests        int `yaml:"max_info_requests" env:"PARKFIN_MAX_INFO_REQUESTS"`
+		FollowUpWorkdays       int `yaml:"follow_up_workdays" env:"PARKFIN_FOLLOW_UP_WORKDAYS"`
 	} `yaml:"financing"`
 
 	Worker struct {
@@ -101,6 +109,18 @@ func (c *Config) validate() error {
 	}
 	if c.Financing.MaxBackdateDays < 0 {
 		errs = append(errs, errors.New("financing.max_backdate_days is negative"))
+	}
+	f := c.Financing
+	if f.OfficeReminderWorkdays < 1 || f.OfficeLimitWorkdays < 1 || f.OfficeReminderWorkdays >= f.OfficeLimitWorkdays {
+		errs = append(errs, fmt.Errorf("financing: the offices' reminder (%d) must come before their limit (%d), both at least 1 working day",
+			f.OfficeReminderWorkdays, f.OfficeLimitWorkdays))
+	}
+	for name, n := range map[string]int{"return_workdays": f.ReturnWorkdays, "max_extensions": f.MaxExtensions,
+		"max_extension_workdays": f.MaxExtensionWorkdays, "supply_workdays": f.SupplyWorkdays,
+		"max_info_requests": f.MaxInfoRequests, "follow_up_workdays": f.FollowUpWorkdays} {
+		if n < 1 || n > 60 {
+			errs = append(errs, fmt.Errorf("financing.%s is %d: it must be from 1 to 60", name, n))
+		}
 	}
 	if c.Worker.Poll <= 0 || c.Worker.Poll > 10*time.Second {
 		errs = append(errs, fmt.Errorf("worker.poll %v must be in (0, 10s]", c.Worker.Poll))

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -113,10 +114,19 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		}
 	}
 	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: m.Calendar.Live(), Index: m.Index, Logger: m.Logger})
+	f := m.Config.Financing
 	m.Engine.Register(financing.Definition(financing.Config{
-		ReminderWorkdays: m.Config.Financing.ReminderWorkdays,
-		LimitWorkdays:    m.Config.Financing.LimitWorkdays,
-		MaxBackdate:      time.Duration(m.Config.Financing.MaxBackdateDays) * 24 * time.Hour,
+		ReminderWorkdays:       f.ReminderWorkdays,
+		LimitWorkdays:          f.LimitWorkdays,
+		MaxBackdate:            time.Duration(f.MaxBackdateDays) * 24 * time.Hour,
+		ReturnWorkdays:         f.ReturnWorkdays,
+		MaxExtensions:          f.MaxExtensions,
+		MaxExtensionWorkdays:   f.MaxExtensionWorkdays,
+		OfficeReminderWorkdays: f.OfficeReminderWorkdays,
+		OfficeLimitWorkdays:    f.OfficeLimitWorkdays,
+		SupplyWorkdays:         f.SupplyWorkdays,
+		MaxInfoRequests:        f.MaxInfoRequests,
+		FollowUpWorkdays:       f.FollowUpWorkdays,
 	}))
 	return nil
 }
@@ -237,11 +247,17 @@ func (m *Main) handler() http.Handler {
 }
 
 // reloadCalendar picks up calendar overrides that an administrator entered
-// through another process, every ReconcileEvery, until ctx is done.
+// through another process, every ReconcileEvery, until ctx is done, and
+// recomputes the deadlines that were provisional for want of a year's
+// notice. It does so once at once: a year's file may have been added to
+// <data_dir>/calendar since the last run.
 func (m *Main) reloadCalendar(ctx context.Context) {
 	t := time.NewTicker(m.Config.Worker.ReconcileEvery)
 	defer t.Stop()
+	watch := &yearWatch{log: m.Logger}
 	for {
+		m.recompute(ctx)
+		watch.check(m.Calendar.Live().Current(), m.Clock.Now())
 		select {
 		case <-ctx.Done():
 			return
@@ -251,6 +267,39 @@ func (m *Main) reloadCalendar(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// recompute recomputes provisional deadlines with the calendar in force.
+func (m *Main) recompute(ctx context.Context) {
+	n, err := m.Engine.RecomputeProvisional(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		m.Logger.Warn("provisional deadlines not recomputed", "err", err)
+	case n > 0:
+		m.Logger.Info("provisional deadlines recomputed with the calendar in force", "cases", n)
+	}
+}
+
+// yearWatch logs, once a day from 1 November, that next year's holiday
+// arrangement has not been entered: deadlines reaching into it are
+// provisional until it is.
+type yearWatch struct {
+	log    *slog.Logger
+	logged calendar.Date
+}
+
+// check logs the missing year at most once per Shanghai day; it reports
+// whether it logged.
+func (w *yearWatch) check(cal *calendar.Calendar, now time.Time) bool {
+	year, missing := cal.MissingNextYear(now)
+	today := calendar.DateOf(now)
+	if !missing || w.logged == today {
+		return false
+	}
+	w.logged = today
+	w.log.Warn("next year's holiday arrangement is not entered: deadlines reaching into it are provisional (Monday to Friday) until an administrator enters the State Council notice",
+		"year", year, "how", "PUT /api/v1/calendar/overrides/"+strconv.Itoa(year)+" or a file in <data_dir>/calendar/")
+	return true
 }
 
 // Addr returns the address the HTTP server listens on.

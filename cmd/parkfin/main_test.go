@@ -222,6 +222,16 @@ func TestConfigRejectsIncoherent(t *testing.T) {
 		t.Fatalf("limit before reminder: %v", err)
 	}
 	t.Setenv("PARKFIN_LIMIT_WORKDAYS", "")
+	t.Setenv("PARKFIN_OFFICE_LIMIT_WORKDAYS", "7")
+	if _, err := LoadConfig(""); err == nil || !strings.Contains(err.Error(), "offices' reminder") {
+		t.Fatalf("offices' limit at their reminder: %v", err)
+	}
+	t.Setenv("PARKFIN_OFFICE_LIMIT_WORKDAYS", "")
+	t.Setenv("PARKFIN_SUPPLY_WORKDAYS", "0")
+	if _, err := LoadConfig(""); err == nil || !strings.Contains(err.Error(), "supply_workdays") {
+		t.Fatalf("no time to supply materials: %v", err)
+	}
+	t.Setenv("PARKFIN_SUPPLY_WORKDAYS", "")
 	t.Setenv("PARKFIN_DATABASE_URL", "postgres://u:secret@127.0.0.1/x")
 	cfg, err := LoadConfig("")
 	if err != nil {

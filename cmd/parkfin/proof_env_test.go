@@ -93,8 +93,8 @@ func (p *proof) newEngine(clock engine.Clock, index engine.TimerIndex) *engine.E
 // whatever the holidays: three weeks ago.
 func backdated() time.Time { return time.Now().Add(-21 * 24 * time.Hour) }
 
-// openCases opens n cases at the GXQ window through e, received at the
-// given instant, eight at a time.
+// openCases opens n cases at the GXQ window through e, received and handed
+// to the bank at the given instant (paper records), eight at a time.
 func (p *proof) openCases(e *engine.Engine, n int, received time.Time) []*engine.Case {
 	p.t.Helper()
 	check, _ := uscc.CheckChar("91430900MA4L00009")
@@ -110,7 +110,7 @@ func (p *proof) openCases(e *engine.Engine, n int, received time.Time) []*engine
 		sem <- struct{}{}
 		go func(i int) {
 			defer func() { <-sem; wg.Done() }()
-			c, err := e.Open(p.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: actor, Payload: raw, ReceivedAt: received})
+			c, err := e.Open(p.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: actor, Payload: raw, ReceivedAt: received, RoutedAt: received})
 			if err != nil {
 				errs <- err
 				return
@@ -154,7 +154,9 @@ func (p *proof) pending() int {
 }
 
 // mustFireOnce checks every case's ledger holds exactly one remind and one
-// breach entry, in that order, and that no timer is left pending.
+// breach entry, in that order, that every case is red (past due, still with
+// its bank: lateness is supervised, not escalated), and that no timer is
+// left pending.
 func (p *proof) mustFireOnce(n int) {
 	p.t.Helper()
 	for _, ev := range []string{"remind", "breach"} {
@@ -164,13 +166,13 @@ func (p *proof) mustFireOnce(n int) {
 	}
 	if bad := p.count(`SELECT count(*) FROM ledger b JOIN ledger r ON r.case_id = b.case_id
 		WHERE b.event = 'breach' AND r.event = 'remind' AND r.seq > b.seq`); bad != 0 {
-		p.t.Fatalf("%d cases escalated before their reminder", bad)
+		p.t.Fatalf("%d cases breached before their reminder", bad)
 	}
 	if dup := p.count("SELECT count(*) FROM (SELECT case_id FROM ledger WHERE event IN ('breach', 'remind') GROUP BY case_id, event HAVING count(*) > 1) d"); dup != 0 {
 		p.t.Fatalf("%d cases have a timer event twice", dup)
 	}
-	if got := p.count("SELECT count(*) FROM cases WHERE state = 'escalated' AND overdue"); got != n {
-		p.t.Fatalf("%d cases escalated and overdue, want %d", got, n)
+	if got := p.count("SELECT count(*) FROM cases WHERE state = 'routed' AND past_due AND overdue"); got != n {
+		p.t.Fatalf("%d cases past due with their bank, want %d", got, n)
 	}
 	if left := p.pending(); left != 0 {
 		p.t.Fatalf("%d timers still pending", left)

@@ -94,13 +94,15 @@ func TestProofThreeWorkers(t *testing.T) {
 	p.mustFireOnce(5000)
 }
 
-// Proof 4: the bank's answer and the breach race on the same case, 1,000
-// times: each case ends answered or escalated, never both, and its ledger
-// says which.
-func TestProofAnswerRacesBreach(t *testing.T) {
+// Proof 4: the bank's signing and the breach race on the same case, 1,000
+// times, with two workers firing the breaches: each case has exactly one
+// breach and one signing, the breach always first (a bank acting past its
+// limit lets the limit have its say first), and every case ends red with
+// its bank.
+func TestProofSigningRacesBreach(t *testing.T) {
 	p := MustProof(t)
 	cases := p.openCases(p.engine, 1000, backdated())
-	// Fire the reminders first, so that the workers race the answers with
+	// Fire the reminders first, so that the workers race the signings with
 	// the breaches alone.
 	var reminders []string
 	if err := p.store.DB().Raw("SELECT id FROM timers WHERE name = ?", financing.TimerReminder).Scan(&reminders).Error; err != nil {
@@ -119,40 +121,43 @@ func TestProofAnswerRacesBreach(t *testing.T) {
 		go func() { defer wg.Done(); _ = w.Run(ctx) }()
 	}
 	bank := engine.Actor{User: "bank-ICBC", Role: engine.RoleBank, Org: "ICBC"}
-	payload := []byte(`{"can_handle":"yes","conditions":"抵押","procedure":"申请-审批-放款"}`)
 	sem := make(chan struct{}, 16)
-	var answerWG sync.WaitGroup
+	var signWG sync.WaitGroup
 	for _, c := range cases {
-		answerWG.Add(1)
+		signWG.Add(1)
 		sem <- struct{}{}
 		go func(id string) {
-			defer func() { <-sem; answerWG.Done() }()
-			_, err := p.engine.Fire(p.ctx, engine.FireRequest{CaseID: id, Event: financing.Answer, Actor: bank, Payload: payload})
-			if err != nil && engine.ErrorCode(err) != engine.ETRANSITION && engine.ErrorCode(err) != engine.ECONFLICT {
-				t.Errorf("answer: %v", err)
+			defer func() { <-sem; signWG.Done() }()
+			for {
+				_, err := p.engine.Fire(p.ctx, engine.FireRequest{CaseID: id, Event: financing.Accept, Actor: bank})
+				if engine.ErrorCode(err) == engine.ECONFLICT {
+					continue // a worker's breach won this round; sign again
+				}
+				if err != nil {
+					t.Errorf("accept: %v", err)
+				}
+				return
 			}
 		}(c.ID)
 	}
-	answerWG.Wait()
+	signWG.Wait()
 	p.waitUntil("the timers to settle", 60*time.Second, func() bool { return p.pending() == 0 })
 	cancel()
 	wg.Wait()
-	answered := p.count("SELECT count(*) FROM cases WHERE state = 'answered'")
-	escalated := p.count("SELECT count(*) FROM cases WHERE state = 'escalated'")
-	if answered+escalated != 1000 {
-		t.Fatalf("%d answered + %d escalated != 1000", answered, escalated)
+	if got := p.count("SELECT count(*) FROM cases WHERE state = 'accepted' AND past_due AND overdue"); got != 1000 {
+		t.Fatalf("%d of 1000 cases signed for and red", got)
 	}
-	both := p.count(`SELECT count(*) FROM cases c WHERE EXISTS (SELECT 1 FROM ledger l WHERE l.case_id = c.id AND l.event = 'answer')
-		AND EXISTS (SELECT 1 FROM ledger l WHERE l.case_id = c.id AND l.event = 'breach')`)
-	if both != 0 {
-		t.Fatalf("%d cases were both answered and escalated", both)
+	for _, ev := range []string{"breach", "accept"} {
+		if dup := p.count("SELECT count(*) FROM (SELECT case_id FROM ledger WHERE event = ? GROUP BY case_id HAVING count(*) <> 1) d", ev); dup != 0 {
+			t.Fatalf("%d cases without exactly one %s", dup, ev)
+		}
 	}
-	says := p.count(`SELECT count(*) FROM cases c WHERE (c.state = 'answered') = EXISTS (SELECT 1 FROM ledger l WHERE l.case_id = c.id AND l.event = 'answer')
-		AND (c.state = 'escalated') = EXISTS (SELECT 1 FROM ledger l WHERE l.case_id = c.id AND l.event = 'breach')`)
-	if says != 1000 {
-		t.Fatalf("the ledger agrees with the state for %d of 1000 cases", says)
+	if bad := p.count(`SELECT count(*) FROM ledger b JOIN ledger a ON a.case_id = b.case_id
+		WHERE b.event = 'breach' AND a.event = 'accept' AND a.seq < b.seq`); bad != 0 {
+		t.Fatalf("%d cases signed for before the breach their signing came after", bad)
 	}
-	t.Logf("1,000 races: %d answered first, %d escalated first", answered, escalated)
+	byWorker := p.count("SELECT count(*) FROM ledger b WHERE b.event = 'breach' AND NOT EXISTS (SELECT 1 FROM ledger a WHERE a.case_id = b.case_id AND a.event = 'accept' AND a.seq = b.seq + 1)")
+	t.Logf("1,000 races: %d breaches fired by a worker first, %d by the signing's own transaction", byWorker, 1000-byWorker)
 }
 
 // Proof 5: cases back-dated so that their limit has passed fire at once when
@@ -166,8 +171,8 @@ func TestProofBackdatedFireOnStart(t *testing.T) {
 	}
 	start := time.Now()
 	p.startWorker()
-	p.waitUntil("back-dated cases to escalate", 30*time.Second, func() bool { return p.pending() == 0 })
-	t.Logf("50 back-dated cases escalated %v after the worker started", time.Since(start).Round(time.Millisecond))
+	p.waitUntil("back-dated cases to turn overdue", 30*time.Second, func() bool { return p.pending() == 0 })
+	t.Logf("50 back-dated cases overdue %v after the worker started", time.Since(start).Round(time.Millisecond))
 	p.mustFireOnce(50)
 }
 
@@ -194,6 +199,9 @@ func TestProofRedisOutage(t *testing.T) {
 	opened := p.openCases(e, 20, backdated())
 	bank := engine.Actor{User: "bank-ICBC", Role: engine.RoleBank, Org: "ICBC"}
 	for _, c := range opened[:5] {
+		if _, err := e.Fire(p.ctx, engine.FireRequest{CaseID: c.ID, Event: financing.Accept, Actor: bank}); err != nil {
+			t.Fatalf("accept during the outage: %v", err)
+		}
 		if _, err := e.Fire(p.ctx, engine.FireRequest{CaseID: c.ID, Event: financing.Answer, Actor: bank,
 			Payload: []byte(`{"can_handle":"no","reason":"不符合授信政策"}`)}); err != nil {
 			t.Fatalf("answer during the outage: %v", err)
@@ -210,17 +218,19 @@ func TestProofRedisOutage(t *testing.T) {
 	if n := strings.Count(logs.String(), "timer index unreachable"); n != 1 {
 		t.Fatalf("the outage was logged %d times, want once:\n%s", n, logs.String())
 	}
-	if got := p.count("SELECT count(*) FROM cases WHERE state = 'escalated' AND overdue"); got != 15 {
-		t.Fatalf("%d cases escalated, want the 15 unanswered", got)
+	if got := p.count("SELECT count(*) FROM cases WHERE state = 'routed' AND past_due"); got != 15 {
+		t.Fatalf("%d cases past due, want the 15 unanswered", got)
 	}
-	if got := p.count("SELECT count(*) FROM cases WHERE state = 'answered' AND NOT overdue"); got != 5 {
-		t.Fatalf("%d answered cases, want 5", got)
+	// The five answered during the outage were late (back-dated three
+	// weeks): their breach fired in the answering transactions.
+	if got := p.count("SELECT count(*) FROM cases WHERE state = 'answered' AND overdue AND NOT past_due"); got != 5 {
+		t.Fatalf("%d cases answered late, want 5", got)
 	}
 }
 
 // Proof 7: no timer fires before its due instant, at millisecond (and
 // microsecond) resolution: a bank answering at 23:59:59.999 on its last day
-// is not yet escalated.
+// is not yet overdue.
 func TestProofNeverEarly(t *testing.T) {
 	p := MustProof(t)
 	received := time.Date(2026, 11, 2, 10, 0, 0, 0, time.Local)

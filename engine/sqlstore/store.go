@@ -116,7 +116,9 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 
 // sqliteDSN turns a path into a DSN for the pure-Go driver: WAL, a busy
 // timeout, foreign keys, immediate write transactions, times stored in a
-// sortable text form.
+// sortable text form. synchronous=FULL syncs the WAL at every commit: an
+// acknowledged transition (and its ledger entry) survives a power loss,
+// which NORMAL does not promise in WAL mode.
 func sqliteDSN(path string) (string, error) {
 	if path == "" {
 		return "", fmt.Errorf("sqlstore: sqlite:// needs a path")
@@ -130,7 +132,7 @@ func sqliteDSN(path string) (string, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")
 	q.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode(), nil

@@ -45,6 +45,8 @@ type Data struct {
 	Outcome   string           `json:"outcome,omitempty"`
 	ClosedAt  *time.Time       `json:"closed_at,omitempty"`
 	FollowUps []FollowUpRecord `json:"follow_ups,omitempty"`
+	// FollowedUp is set once the case was followed up since it last closed.
+	FollowedUp bool `json:"followed_up,omitempty"`
 	// Redone counts the reopenings after an unsatisfied follow-up (重办).
 	Redone int `json:"redone,omitempty"`
 }

@@ -131,6 +131,9 @@ func Definition(cfg Config) engine.Definition {
 		ev(OfficeRemind, withOffices, "", nil, nil),
 		ev(OfficeBreach, withOffices, "", nil, nil),
 	}
+	// A transfer gives the new bank a fresh limit even when the case was
+	// still waiting to be signed for (routed → routed).
+	rearm := []engine.EventName{Transfer}
 	// Extending moves the bank's limit; the extension's own clock stops.
 	for i := range events {
 		if events[i].Name == GrantExtension {
@@ -168,11 +171,11 @@ func Definition(cfg Config) engine.Definition {
 		MainClock: ClockBank,
 		Timers: []engine.TimerDef{
 			{Name: TimerReminder, Doc: "答复期限临近", Kind: engine.TimerWarning, Clock: ClockBank,
-				Workdays: cfg.ReminderWorkdays, Event: Remind,
-				Start: Routed, Runs: bankRuns, Pauses: []engine.State{InfoRequested}},
+				Workdays: cfg.ReminderWorkdays, Event: Remind, Start: Routed, StartOn: rearm,
+				Runs: bankRuns, Pauses: []engine.State{InfoRequested}},
 			{Name: TimerLimit, Doc: "答复期限届满", Kind: engine.TimerDeadline, Clock: ClockBank,
-				Workdays: cfg.LimitWorkdays, Event: Breach,
-				Start: Routed, Runs: bankRuns, Pauses: []engine.State{InfoRequested}},
+				Workdays: cfg.LimitWorkdays, Event: Breach, Start: Routed, StartOn: rearm,
+				Runs: bankRuns, Pauses: []engine.State{InfoRequested}},
 			{Name: TimerOfficeReminder, Doc: "协调期限临近", Kind: engine.TimerWarning, Clock: ClockOffice,
 				Workdays: cfg.OfficeReminderWorkdays, Event: OfficeRemind, Start: Escalated, Runs: withOffices},
 			{Name: TimerOfficeLimit, Doc: "协调期限届满", Kind: engine.TimerDeadline, Clock: ClockOffice,

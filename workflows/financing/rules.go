@@ -196,7 +196,7 @@ func (r *rules) dismiss() applyFunc {
 // closeWith records how and when the case closed.
 func closeWith(d *Data, t *engine.Transition, outcome string) {
 	now := t.Now
-	d.Outcome, d.ClosedAt = outcome, &now
+	d.Outcome, d.ClosedAt, d.FollowedUp = outcome, &now, false
 }
 
 func (r *rules) requestInfo() applyFunc {
@@ -555,7 +555,7 @@ func (r *rules) withdraw() applyFunc {
 // lastFollowUp returns the follow-up made since the case last closed, or
 // nil.
 func lastFollowUp(d *Data) *FollowUpRecord {
-	if n := len(d.FollowUps); n > 0 && d.ClosedAt != nil && !d.FollowUps[n-1].At.Before(*d.ClosedAt) {
+	if n := len(d.FollowUps); n > 0 && d.FollowedUp {
 		return &d.FollowUps[n-1]
 	}
 	return nil
@@ -573,6 +573,7 @@ func (r *rules) followUp() applyFunc {
 			l := t.Case.Limit(ClockFollowUp)
 			d.FollowUps = append(d.FollowUps, FollowUpRecord{Satisfaction: in.Satisfaction, Comments: in.Comments, At: t.Now,
 				Late: l != nil && l.PastDue})
+			d.FollowedUp = true
 			return nil
 		})
 	}

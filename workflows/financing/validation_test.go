@@ -133,3 +133,50 @@ func TestOpenInTxIsAtomic(t *testing.T) {
 		}
 	})
 }
+
+// Every problem of a request is reported at once, field by field, in
+// Chinese and English; text that is not UTF-8 is refused naming its field;
+// nothing is half-written.
+func TestAllProblemsAtOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		t.Run("Open", func(t *testing.T) {
+			raw := `{"park":"NOPE","enterprise":{"name":"","uscc":"91430900MA4L000010"},"need":"","amount":"三百万","contcat":"x"}`
+			_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor("window-GXQ"), Payload: json.RawMessage(raw)})
+			for _, f := range []string{"contcat", "enterprise.name", "enterprise.uscc", "need", "amount", "park"} {
+				wantField(t, err, f)
+			}
+		})
+		t.Run("GBK", func(t *testing.T) {
+			raw := "{\"park\":\"GXQ\",\"enterprise\":{\"name\":\"\xd2\xe6\xd1\xf4\",\"uscc\":\"" + validUSCC(t, "91430900MA4L00001") + "\"},\"need\":\"\xc1\xf7\xb6\xaf\xd7\xca\xbd\xf0\"}"
+			_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor("window-GXQ"), Payload: json.RawMessage(raw)})
+			wantField(t, err, "enterprise.name")
+			wantField(t, err, "need")
+			if msg := engine.ErrorMessage(err, "zh"); msg == "" {
+				t.Fatal("no message")
+			}
+		})
+		t.Run("Answer", func(t *testing.T) {
+			c := e.run(e.open(time.Time{}), accept)
+			raw := `{"can_handle":"maybe","amount_offered":"-5","note":"\ud800"}`
+			_, err := e.engine.Fire(e.ctx, engine.FireRequest{CaseID: c.ID, Event: financing.Answer, Actor: e.actor("bank-ICBC"), Payload: json.RawMessage(raw)})
+			for _, f := range []string{"can_handle", "amount_offered", "note"} {
+				wantField(t, err, f)
+			}
+			if got := e.reload(c); got.Version != c.Version || got.State != financing.Accepted {
+				t.Fatalf("a refused answer changed the case: %s v%d", got.State, got.Version)
+			}
+		})
+		t.Run("Conditions", func(t *testing.T) {
+			c := e.run(e.open(time.Time{}), accept)
+			_, err := e.fire(c, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: financing.CanYes})
+			wantField(t, err, "conditions")
+			wantField(t, err, "procedure")
+			var de *engine.Error
+			errors.As(err, &de)
+			if de.Fields[0].MessageZH != "请填写办理条件。" {
+				t.Fatalf("message %q", de.Fields[0].MessageZH)
+			}
+		})
+	})
+}

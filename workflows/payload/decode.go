@@ -96,20 +96,22 @@ func fieldsOf(v reflect.Value) map[string]reflect.Value {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
-		if !sf.IsExported() {
-			continue
-		}
 		tag := sf.Tag.Get("json")
 		if tag == "-" {
 			continue
 		}
 		name, _, _ := strings.Cut(tag, ",")
 		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
+			// An embedded struct's exported fields are promoted, even
+			// when its type is not exported (as encoding/json does).
 			for k, f := range fieldsOf(v.Field(i)) {
 				if _, shadowed := out[k]; !shadowed {
 					out[k] = f
 				}
 			}
+			continue
+		}
+		if !sf.IsExported() {
 			continue
 		}
 		if name == "" {

@@ -57,15 +57,15 @@ func fieldsOfType(t reflect.Type, prefix string) []Field {
 	var out []Field
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
-		if !sf.IsExported() {
-			continue
-		}
 		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
 		if name == "-" {
 			continue
 		}
 		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
 			out = append(out, fieldsOfType(sf.Type, prefix)...)
+			continue
+		}
+		if !sf.IsExported() {
 			continue
 		}
 		if name == "" {
