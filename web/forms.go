@@ -77,12 +77,10 @@ func payloadOf(input any, form url.Values) (json.RawMessage, []engine.FieldError
 	var errs []engine.FieldError
 	for _, fd := range payload.Fields(input) {
 		raw := strings.TrimSpace(form.Get(fd.Name))
-		if fd.Kind != payload.KindTextarea {
-			raw = strings.TrimSpace(raw)
-		}
 		if raw == "" && !fd.Required {
 			continue
 		}
+		// The workflow normalises text itself (NFC, trimmed): send it as typed.
 		var v any = form.Get(fd.Name)
 		if fd.Kind == payload.KindInt {
 			n, err := strconv.Atoi(raw)
