@@ -124,6 +124,7 @@ func (s *Server) userPost(c echo.Context) error {
 	if err != nil {
 		return s.adminFailed(c, "users", v, err)
 	}
+	forgetOrgs()
 	return c.Redirect(http.StatusSeeOther, "/admin/users?done="+op)
 }
 

@@ -33,8 +33,16 @@ func (s *Server) orgs(ctx context.Context) (map[string]string, []engine.Bank, []
 	parks, err1 := dir.Parks(ctx)
 	banks, err2 := dir.Banks(ctx)
 	counties, err3 := dir.Counties(ctx)
-	if err1 != nil || err2 != nil || err3 != nil {
+	users, err4 := dir.Users(ctx)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 		return names, nil, nil
+	}
+	// People are named by their display names; "user:" keeps them apart
+	// from organisation codes.
+	for _, u := range users {
+		if u.DisplayName != "" {
+			names["user:"+u.Name] = u.DisplayName
+		}
 	}
 	for _, p := range parks {
 		names[p.Code] = p.Name

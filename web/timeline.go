@@ -34,7 +34,11 @@ type detailView struct {
 func timelineOf(entries []ledger.Entry, names map[string]string) []entryView {
 	out := make([]entryView, 0, len(entries))
 	for _, e := range entries {
-		v := entryView{At: fmtTime(e.At), User: e.ActorUser, RoleKey: "role." + e.ActorRole, Org: names[e.ActorOrg],
+		user := e.ActorUser
+		if n, ok := names["user:"+user]; ok {
+			user = n
+		}
+		v := entryView{At: fmtTime(e.At), User: user, RoleKey: "role." + e.ActorRole, Org: names[e.ActorOrg],
 			EventKey: financing.Key("event", e.Event), EventFallbackKey: "engine.event." + e.Event,
 			FromKey: financing.Key("state", e.From), ToKey: financing.Key("state", e.To),
 			System: e.ActorRole == "system", Moved: e.From != e.To}
