@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -58,14 +57,12 @@ type trendView struct {
 // boardScan bounds the cases read for the period's tables.
 const boardScan = 10000
 
-// boardTTL is how old the board's figures may be: offices watch trends,
-// and the page refreshes itself at about that pace.
-const boardTTL = 5 * time.Second
-
 func (s *Server) board(c echo.Context) error {
 	a := actorOf(c)
 	key := "board|" + string(a.Role) + "|" + a.Org + "|" + c.QueryParam("from") + "|" + c.QueryParam("to")
-	v, err := s.memo.get(key, boardTTL, func() (any, error) {
+	// Offices watch trends, and the page refreshes itself at about the
+	// pace the figures may age.
+	v, err := s.memo.get(key, s.cfg.BoardTTL, func() (any, error) {
 		// The figures outlive the request that computed them.
 		return s.boardView(context.WithoutCancel(c.Request().Context()), a, c.QueryParam("from"), c.QueryParam("to"))
 	})

@@ -88,7 +88,7 @@ func (e *env) MustPerson(t *testing.T, browser context.Context, user string) *pe
 // do runs the actions, failing the test with what was being done.
 func (p *person) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, 40*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		url, _ := chromedp.Run(p.ctx, chromedp.Location())
@@ -99,7 +99,7 @@ func (p *person) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 // get runs one action that returns a value.
 func get[T any](p *person, what string, a chromedp.Action[T]) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(p.ctx, 40*time.Second)
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {

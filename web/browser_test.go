@@ -134,9 +134,16 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		chromedp.WaitVisible(chromedp.CSS(".case-head")))
 	paper := caseNumberRE.FindString(window.text(".case-head h1"))
 	e.drain()
-	county.open("/board")
-	if red := county.text(".figure.fig-red .n"); red == "0" {
-		t.Errorf("the board shows no overdue case")
+	// The board's figures may be a moment old; it shows the case red
+	// within a few seconds.
+	for tries := 0; ; tries++ {
+		county.open("/board")
+		if red := county.text(".figure.fig-red .n"); red != "0" {
+			break
+		} else if tries == 20 {
+			t.Fatalf("the board shows no overdue case")
+		}
+		county.do("wait", chromedp.Sleep(250*time.Millisecond))
 	}
 	if l := county.text(".board-lists"); !strings.Contains(l, paper) {
 		t.Errorf("the overdue list lacks the back-dated case %s: %q", paper, l)

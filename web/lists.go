@@ -144,13 +144,13 @@ func (s *Server) tabbedList(c echo.Context, base, title string, tabs []tabDef) e
 
 // countTTL is how old a list's counts may be; the rows themselves are
 // always read afresh, so a new case shows at once.
-const countTTL = 2 * time.Second
+func (s *Server) countTTL() time.Duration { return s.cfg.BoardTTL * 2 / 5 }
 
 // tabCounts counts the cases of each tab, within the actor's scope.
 func (s *Server) tabCounts(c echo.Context, base string, tabs []tabDef) ([]int, error) {
 	a := actorOf(c)
 	q := strings.TrimSpace(c.QueryParam("q"))
-	v, err := s.memo.get("tabs|"+string(a.Role)+"|"+a.Org+"|"+base+"|"+q, countTTL, func() (any, error) {
+	v, err := s.memo.get("tabs|"+string(a.Role)+"|"+a.Org+"|"+base+"|"+q, s.countTTL(), func() (any, error) {
 		ctx := context.WithoutCancel(c.Request().Context())
 		out := make([]int, len(tabs))
 		for i, t := range tabs {
@@ -174,7 +174,7 @@ func (s *Server) tabCounts(c echo.Context, base string, tabs []tabDef) ([]int, e
 // the filter.
 func (s *Server) total(c echo.Context, key string, f engine.CaseFilter) (int, error) {
 	a := actorOf(c)
-	v, err := s.memo.get("total|"+string(a.Role)+"|"+a.Org+"|"+key, countTTL, func() (any, error) {
+	v, err := s.memo.get("total|"+string(a.Role)+"|"+a.Org+"|"+key, s.countTTL(), func() (any, error) {
 		n, err := s.engine.CaseCounts(context.WithoutCancel(c.Request().Context()), a, f)
 		return n.Total, err
 	})

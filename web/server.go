@@ -40,8 +40,11 @@ type Config struct {
 	// Demo lists the demonstration accounts on the sign-in page.
 	Demo bool
 	// Poll is how often lists refresh themselves; default 5 seconds.
-	Poll   time.Duration
-	Logger *slog.Logger
+	Poll time.Duration
+	// BoardTTL is how old the board's figures may be (default 5 seconds);
+	// list counts may be 2/5 of it.
+	BoardTTL time.Duration
+	Logger   *slog.Logger
 }
 
 // Server is the web application.
@@ -65,6 +68,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 5 * time.Second
+	}
+	if cfg.BoardTTL <= 0 {
+		cfg.BoardTTL = 5 * time.Second
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
