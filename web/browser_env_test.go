@@ -137,9 +137,10 @@ func (p *person) fire(event string, values map[string]string) {
 	for name, v := range values {
 		actions = append(actions, chromedp.SetValue(chromedp.CSS(fmt.Sprintf("%s [name=%q]", form, name)), v))
 	}
-	// The answer is a new page: wait until the old one is gone.
+	// The answer is a new page: wait until the old one is gone. A
+	// confirmation is answered yes.
 	actions = append(actions, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`)(ctx, t)
+		_, err := chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"; window.__asked = ""; window.confirm = m => { window.__asked = m; return true; }`)(ctx, t)
 		return err
 	}), chromedp.Click(chromedp.CSS(form+" button[type=submit]")),
 		waitFor(`document.readyState === "complete" && document.body && !document.body.dataset.old`))

@@ -104,6 +104,9 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		t.Fatalf("after the answer the case is %q", s)
 	}
 	window.open(casePath)
+	if ask := eval[string](window, `document.querySelector('details:has(input[name=_event][value=feedback]) form').dataset.confirm`); !strings.Contains(ask, "不可撤销") {
+		t.Errorf("closing the case does not ask first: %q", ask)
+	}
 	window.fire("feedback", map[string]string{"outcome": "financed", "amount_financed": "1200000"})
 	if s := window.text(".case-head .tags"); !strings.Contains(s, "已办结") {
 		t.Fatalf("after the feedback the case is %q", s)
@@ -222,6 +225,11 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		shoot(window, "search")
 		window.open("/password")
 		shoot(window, "password")
+		window.open("/lang/en?back=/park")
+		shoot(window, "park-en")
+		window.open(casePath)
+		shoot(window, "case-en")
+		window.open("/lang/zh-CN?back=/park")
 		admin := e.MustPerson(t, browser, "admin")
 		for _, page := range []string{"users", "orgs", "pairings", "calendar"} {
 			admin.open("/admin/" + page)

@@ -20,6 +20,9 @@ type formView struct {
 	// Open unfolds the form: it has errors, or it is the only one.
 	Open  bool
 	Error string
+	// Confirm asks before submitting (where JavaScript runs): the event
+	// closes the case or hands it away, and cannot be undone.
+	Confirm bool
 }
 
 // fieldView is one field of a form, with what was typed and its error.
@@ -43,7 +46,8 @@ type choiceView struct {
 // formOf draws the form of an event from its declared input type: the
 // fields, labelled from the catalogue, with the values and errors given.
 func (s *Server) formOf(def *engine.EventDef, version int, banks []engine.Bank, values url.Values, errs map[string]string) formView {
-	f := formView{Event: def.Name, LabelKey: financing.Key("event", string(def.Name)), Version: version}
+	f := formView{Event: def.Name, LabelKey: financing.Key("event", string(def.Name)), Version: version,
+		Confirm: confirmStates[def.To]}
 	for _, fd := range payload.Fields(def.Input) {
 		fv := fieldView{ID: string(def.Name) + "-" + strings.ReplaceAll(fd.Name, ".", "-"), Name: fd.Name, Kind: fd.Kind,
 			LabelKey:  financing.Key("field", string(def.Name)+"."+fd.Name),
@@ -67,6 +71,11 @@ func (s *Server) formOf(def *engine.EventDef, version int, banks []engine.Bank, 
 	}
 	return f
 }
+
+// confirmStates are the states an event cannot be taken back from: the
+// case is closed, or has left the user's hands.
+var confirmStates = map[engine.State]bool{financing.Closed: true, financing.Escalated: true,
+	financing.Returned: true, financing.WithWindow: true}
 
 // payloadOf turns a submitted form into the event's JSON payload: dotted
 // names nest, ints are numbers, empty optional fields are left out (a

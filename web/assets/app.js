@@ -18,6 +18,14 @@
     if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-wan")) wan(e.target);
   });
 
+  // Actions that cannot be undone ask first.
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (f && f.hasAttribute && f.hasAttribute("data-confirm") && !window.confirm(f.getAttribute("data-confirm"))) {
+      e.preventDefault();
+    }
+  });
+
   // Print buttons.
   document.addEventListener("click", function (e) {
     var b = e.target && e.target.closest && e.target.closest("[data-print]");
