@@ -176,3 +176,21 @@ func waitFor(cond string) chromedp.Action[chromedp.Void] {
 		}
 	})
 }
+
+// register fills the open register form (fields by their id after
+// "open-") and submits it; it returns the new case's number and path.
+func (p *person) register(fields map[string]string) (string, string) {
+	p.t.Helper()
+	var steps []chromedp.Action[chromedp.Void]
+	for id, v := range fields {
+		steps = append(steps, chromedp.SetValue(chromedp.CSS("#open-"+id), v))
+	}
+	steps = append(steps, chromedp.Click(chromedp.CSS("form.register button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".case-head")))
+	p.do("register", steps...)
+	number := caseNumberRE.FindString(p.text(".case-head h1"))
+	if number == "" {
+		p.t.Fatalf("no case number on the new case's page")
+	}
+	return number, eval[string](p, `location.pathname`)
+}

@@ -57,18 +57,8 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		t.Errorf("credit code check says %q, want the engine's message about character 18", msg)
 	}
 	shoot(window, "register")
-	window.do("register",
-		chromedp.SetValue(chromedp.CSS("#open-enterprise-name"), "益阳市示范机械制造有限公司"),
-		chromedp.SetValue(chromedp.CSS("#open-enterprise-uscc"), validUSCC),
-		chromedp.SetValue(chromedp.CSS("#open-need"), "流动资金贷款，了解抵押条件和办理流程。"),
-		chromedp.SetValue(chromedp.CSS("#open-amount"), "1500000"),
-		chromedp.Click(chromedp.CSS("form.register button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".case-head")))
-	number := caseNumberRE.FindString(window.text(".case-head h1"))
-	if number == "" {
-		t.Fatalf("no case number on the new case's page")
-	}
-	casePath := eval[string](window, `location.pathname`)
+	number, casePath := window.register(map[string]string{"enterprise-name": "益阳市示范机械制造有限公司",
+		"enterprise-uscc": validUSCC, "need": "流动资金贷款，了解抵押条件和办理流程。", "amount": "1500000"})
 	if amt := window.text(".facts"); !strings.Contains(amt, "1,500,000.00") || !strings.Contains(amt, "150.00") {
 		t.Errorf("the amount is not shown as 1,500,000.00 元 and 150.00 万元: %q", amt)
 	}
@@ -128,14 +118,8 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 
 	// A back-dated paper record turns red on the county board.
 	window.open("/register")
-	window.do("register a paper record",
-		chromedp.SetValue(chromedp.CSS("#open-enterprise-name"), "益阳市纸质补录有限公司"),
-		chromedp.SetValue(chromedp.CSS("#open-enterprise-uscc"), validUSCC),
-		chromedp.SetValue(chromedp.CSS("#open-need"), "技改贷款"),
-		chromedp.SetValue(chromedp.CSS("#open-received-at"), "2026-02-09T09:30"),
-		chromedp.Click(chromedp.CSS("form.register button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".case-head")))
-	paper := caseNumberRE.FindString(window.text(".case-head h1"))
+	paper, _ := window.register(map[string]string{"enterprise-name": "益阳市纸质补录有限公司",
+		"enterprise-uscc": validUSCC, "need": "技改贷款", "received-at": "2026-02-09T09:30"})
 	e.drain()
 	// The board's figures may be a moment old; it shows the case red
 	// within a few seconds.
@@ -193,13 +177,8 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 	// Two browsers firing on one case: the second sees the conflict and
 	// keeps its text.
 	window.open("/register")
-	window.do("register a third case",
-		chromedp.SetValue(chromedp.CSS("#open-enterprise-name"), "益阳市并发测试有限公司"),
-		chromedp.SetValue(chromedp.CSS("#open-enterprise-uscc"), validUSCC),
-		chromedp.SetValue(chromedp.CSS("#open-need"), "固定资产贷款"),
-		chromedp.Click(chromedp.CSS("form.register button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".case-head")))
-	third := eval[string](window, `location.pathname`)
+	_, third := window.register(map[string]string{"enterprise-name": "益阳市并发测试有限公司",
+		"enterprise-uscc": validUSCC, "need": "固定资产贷款"})
 	bank.open(third)
 	bank.fire("accept", nil)
 	bank2 := e.MustPerson(t, browser, "bank-ICBC")
