@@ -97,32 +97,35 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 		v.States = append(v.States, countView{Tag: stateTag(st), Count: all.ByState[st], Href: "/cases?state=" + string(st)})
 	}
 	no := false
-	colours := []struct {
-		tag  tag
-		f    engine.CaseFilter
-		href string
-	}{
-		{tag{"time.normal", "green"}, engine.CaseFilter{States: []engine.State{financing.Routed, financing.Accepted}, DueSoon: &no, PastDue: &no}, "/cases?state=routed&state=accepted"},
-		{tag{"time.due_soon", "yellow"}, engine.CaseFilter{DueSoon: yes(), PastDue: &no}, "/cases?due_soon=1"},
-		{tag{"time.past_due", "red"}, engine.CaseFilter{PastDue: yes()}, "/cases?past_due=1"},
-		{tag{"time.paused", "grey"}, engine.CaseFilter{States: []engine.State{financing.InfoRequested}}, "/cases?state=info_requested"},
+	normal, err := count(engine.CaseFilter{States: []engine.State{financing.Routed, financing.Accepted}, DueSoon: &no, PastDue: &no})
+	if err != nil {
+		return nil, err
 	}
-	for _, col := range colours {
-		n, err := count(col.f)
-		if err != nil {
-			return nil, err
-		}
-		v.Colours = append(v.Colours, countView{Tag: col.tag, Count: n.Total, Href: col.href})
+	dueSoon, err := count(engine.CaseFilter{DueSoon: yes(), PastDue: &no})
+	if err != nil {
+		return nil, err
+	}
+	supervised, err := count(engine.CaseFilter{Mark: financing.ClockSupervision})
+	if err != nil {
+		return nil, err
+	}
+	escalated := all.ByState[financing.Escalated] + all.ByState[financing.Coordinating]
+	v.Colours = []countView{
+		{tag{"time.normal", "green"}, normal.Total, "/cases?state=routed&state=accepted"},
+		{tag{"time.due_soon", "yellow"}, dueSoon.Total, "/cases?due_soon=1"},
+		{tag{"time.past_due", "red"}, all.PastDue, "/cases?past_due=1"},
+		{tag{"time.paused", "grey"}, all.ByState[financing.InfoRequested], "/cases?state=info_requested"},
 	}
 	lists := []struct {
-		key  string
-		f    engine.CaseFilter
-		href string
+		key   string
+		f     engine.CaseFilter
+		count int
+		href  string
 	}{
-		{"web.board.overdue", engine.CaseFilter{PastDue: yes()}, "/cases?past_due=1"},
-		{"web.board.escalated", engine.CaseFilter{States: []engine.State{financing.Escalated, financing.Coordinating}}, "/cases?escalated=1"},
-		{"web.board.supervised", engine.CaseFilter{Mark: financing.ClockSupervision}, "/cases?mark=supervision"},
-		{"web.board.due_soon", engine.CaseFilter{DueSoon: yes(), PastDue: &no}, "/cases?due_soon=1"},
+		{"web.board.overdue", engine.CaseFilter{PastDue: yes()}, all.PastDue, "/cases?past_due=1"},
+		{"web.board.escalated", engine.CaseFilter{States: []engine.State{financing.Escalated, financing.Coordinating}}, escalated, "/cases?escalated=1"},
+		{"web.board.supervised", engine.CaseFilter{Mark: financing.ClockSupervision}, supervised.Total, "/cases?mark=supervision"},
+		{"web.board.due_soon", engine.CaseFilter{DueSoon: yes(), PastDue: &no}, dueSoon.Total, "/cases?due_soon=1"},
 	}
 	for _, l := range lists {
 		l.f.Workflow, l.f.Limit = financing.Name, 5
@@ -130,11 +133,7 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 		if err != nil {
 			return nil, err
 		}
-		n, err := count(l.f)
-		if err != nil {
-			return nil, err
-		}
-		bl := boardList{Key: l.key, Count: n.Total, More: l.href}
+		bl := boardList{Key: l.key, Count: l.count, More: l.href}
 		for _, cs := range cases {
 			bl.Rows = append(bl.Rows, rowOf(cs))
 		}
