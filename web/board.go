@@ -161,7 +161,7 @@ func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to cale
 		}
 		return r
 	}
-	after := ""
+	var after *engine.Cursor
 	for read := 0; ; {
 		cases, err := s.engine.Cases(ctx, a, engine.CaseFilter{Workflow: financing.Name, ReceivedFrom: from.Start(),
 			ReceivedTo: to.AddDays(1).Start(), After: after, Limit: 500})
@@ -185,7 +185,8 @@ func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to cale
 			v.Capped = true
 			break
 		}
-		after = cases[len(cases)-1].ID
+		last := cases[len(cases)-1]
+		after = &engine.Cursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
 	}
 	v.ByPark, v.ByBank = sorted(parks), sorted(banks)
 	return nil

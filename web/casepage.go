@@ -122,7 +122,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 	def, _ := s.engine.Workflow(cs.Workflow)
 	for _, ev := range s.engine.Events(a, cs) {
 		ed := eventDef(def, ev)
-		if ed == nil || answersNothing(def, cs, ev) {
+		if ed == nil {
 			continue
 		}
 		vals, fe := url.Values{}, map[string]string(nil)
@@ -143,32 +143,6 @@ func answerOf(in financing.AnswerInput, bank, at string) answerView {
 		av.AmountOffered = yuan(in.AmountOffered)
 	}
 	return av
-}
-
-// answersNothing reports whether ev exists only to answer a time limit
-// that is not open on the case — a reply to a supervision notice nobody
-// issued, a decision on an extension nobody asked for: the workflow would
-// refuse it, so no form is offered. It reads the workflow's declared
-// timers: ev stops a clock, starts none, and that clock has no open limit.
-func answersNothing(def engine.Definition, cs *engine.Case, ev engine.EventName) bool {
-	stops := ""
-	for _, td := range def.Timers {
-		for _, e := range td.StartOn {
-			if e == ev {
-				return false
-			}
-		}
-		for _, e := range td.StopOn {
-			if e == ev {
-				stops = td.Clock
-			}
-		}
-	}
-	if stops == "" || ev == def.OpenEvent {
-		return false
-	}
-	l := cs.Limit(stops)
-	return l == nil || !(l.Running || l.Paused || l.PastDue)
 }
 
 // eventDef returns the definition of an event of the workflow.

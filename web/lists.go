@@ -187,7 +187,13 @@ func (s *Server) total(c echo.Context, key string, f engine.CaseFilter) (int, er
 // fillRows reads one page of f after the cursor in the query, and the pager
 // links.
 func (s *Server) fillRows(c echo.Context, v *listView, f engine.CaseFilter) error {
-	f.After = c.QueryParam("after")
+	if a := c.QueryParam("after"); a != "" {
+		cur, err := engine.ParseCursor(a)
+		if err != nil {
+			return err
+		}
+		f.After = cur
+	}
 	f.Limit = pageSize + 1
 	cases, err := s.engine.Cases(c.Request().Context(), actorOf(c), f)
 	if err != nil {
@@ -196,10 +202,10 @@ func (s *Server) fillRows(c echo.Context, v *listView, f engine.CaseFilter) erro
 	if len(cases) > pageSize {
 		cases = cases[:pageSize]
 		q := cloneQuery(c.QueryParams())
-		q.Set("after", cases[pageSize-1].ID)
+		q.Set("after", engine.CursorAfter(cases[pageSize-1]))
 		v.Next = c.Request().URL.Path + "?" + q.Encode()
 	}
-	if f.After != "" {
+	if f.After != nil {
 		q := cloneQuery(c.QueryParams())
 		q.Del("after")
 		v.First = c.Request().URL.Path + "?" + q.Encode()

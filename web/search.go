@@ -29,7 +29,7 @@ func (s *Server) search(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/cases/"+cs.ID)
 	}
 	if code, err := uscc.Validate(q); err == nil {
-		after := ""
+		var after *engine.Cursor
 		for read := 0; read < searchScan && len(v.Rows) < pageSize; {
 			cases, err := s.engine.Cases(ctx, a, engine.CaseFilter{Workflow: financing.Name, After: after, Limit: 500})
 			if err != nil {
@@ -44,7 +44,8 @@ func (s *Server) search(c echo.Context) error {
 				break
 			}
 			read += len(cases)
-			after = cases[len(cases)-1].ID
+			last := cases[len(cases)-1]
+			after = &engine.Cursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
 		}
 		v.Total = len(v.Rows)
 		return s.render(c, http.StatusOK, "list", v)

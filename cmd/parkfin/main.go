@@ -160,6 +160,7 @@ func (m *Main) SeedDemoIfEmpty(ctx context.Context) error {
 	if !m.Config.Demo {
 		return nil
 	}
+	m.Logger.Warn("demo mode: demonstration users share the password parkfin-demo; for trying parkfin only (PARKFIN_DEMO=false turns it off)")
 	parks, err := m.Store.Parks(ctx)
 	if err != nil || len(parks) > 0 {
 		return err
