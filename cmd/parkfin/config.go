@@ -39,6 +39,8 @@ type Config struct {
 		// BehindProxy takes the client address from X-Forwarded-For.
 		BehindProxy bool          `yaml:"behind_proxy" env:"PARKFIN_BEHIND_PROXY"`
 		SessionTTL  time.Duration `yaml:"session_ttl" env:"PARKFIN_SESSION_TTL"`
+		// Poll is how often the web pages' lists refresh themselves.
+		Poll time.Duration `yaml:"poll" env:"PARKFIN_WEB_POLL"`
 	} `yaml:"http"`
 
 	Calendar struct {

@@ -26,6 +26,8 @@ import (
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/web"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -211,11 +213,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			return fmt.Errorf("listen on %s: %w", m.Config.HTTPAddr, err)
 		}
 		m.listener = ln
-		srv := api.New(api.Config{
-			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger,
-			SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
-		})
-		m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		m.server = &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
@@ -226,6 +224,27 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		m.Logger.Info("parkfin serving", "addr", "http://"+ln.Addr().String())
 	}
 	return nil
+}
+
+// handler serves the JSON API under /api/ (with /healthz and /readyz) and
+// the web pages everywhere else; both sign people in through one limiter.
+func (m *Main) handler() http.Handler {
+	limiter := signin.NewLimiter(signin.Limits{})
+	apiSrv := api.New(api.Config{
+		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
+		SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
+	}).Handler()
+	webSrv := web.New(web.Config{
+		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
+		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy,
+		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger,
+	}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiSrv)
+	mux.Handle("/healthz", apiSrv)
+	mux.Handle("/readyz", apiSrv)
+	mux.Handle("/", webSrv)
+	return mux
 }
 
 // reloadCalendar picks up calendar overrides that an administrator entered
