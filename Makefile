@@ -16,7 +16,7 @@ build:
 
 ## test: format and vet checks, then every test against real PostgreSQL and Redis
 test: fmt-check vet
-	$(GO) test -count=1 -timeout 9m $(PKGS)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)
