@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/net/netutil"
 
 	"github.com/parkfin/parkfin/api"
 	"github.com/parkfin/parkfin/engine"
@@ -27,6 +28,8 @@ import (
 	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/web"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -220,22 +223,48 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", m.Config.HTTPAddr, err)
 		}
-		m.listener = ln
-		srv := api.New(api.Config{
-			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Notify: m.Notify, NoticeKinds: financing.NoticeKinds, Ready: m.readyChecks(), Logger: m.Logger,
-			SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
-		})
-		m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		// At most MaxConnections at once: a flood queues in the kernel's
+		// backlog instead of exhausting memory and file descriptors.
+		m.listener = netutil.LimitListener(ln, m.Config.HTTP.MaxConnections)
+		m.server = &http.Server{Handler: m.handler(),
+			// A slow or stalled client cannot hold a connection for ever:
+			// headers in 10 s, the whole request in 30 s, the answer (an
+			// export of a quarter's ledger included) written in 2 minutes,
+			// an idle keep-alive connection closed after 2.
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
-			if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := m.server.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				m.Logger.Error("http server stopped", "err", err)
 			}
 		}()
 		m.Logger.Info("parkfin serving", "addr", "http://"+ln.Addr().String())
 	}
 	return nil
+}
+
+// handler serves the JSON API under /api/ (with /healthz and /readyz) and
+// the web pages everywhere else; both sign people in through one limiter.
+func (m *Main) handler() http.Handler {
+	limiter := signin.NewLimiter(signin.Limits{})
+	apiSrv := api.New(api.Config{
+		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
+		Notify: m.Notify, NoticeKinds: financing.NoticeKinds,
+		SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
+	}).Handler()
+	webSrv := web.New(web.Config{
+		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
+		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy,
+		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger,
+	}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiSrv)
+	mux.Handle("/healthz", apiSrv)
+	mux.Handle("/readyz", apiSrv)
+	mux.Handle("/", webSrv)
+	return mux
 }
 
 // reloadCalendar picks up calendar overrides that an administrator entered

@@ -204,6 +204,19 @@ func TestServeEmbedded(t *testing.T) {
 	if err != nil || len(parks) != 10 {
 		t.Fatalf("demo data on first run: %d parks (%v)", len(parks), err)
 	}
+	// The first page is the web application's sign-in page, with the demo
+	// accounts; the API stays under /api/.
+	for path, want := range map[string]string{"/": "window-GXQ", "/api/v1/openapi.yaml": "openapi"} {
+		resp, err := http.Get("http://" + m.Addr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Fatalf("%s: %d, no %q", path, resp.StatusCode, want)
+		}
+	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}

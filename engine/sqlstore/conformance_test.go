@@ -28,6 +28,7 @@ func TestStoreConformance(t *testing.T) {
 			t.Run("NumberingUnderConcurrency", func(t *testing.T) { testNumbering(t, s) })
 			t.Run("Paging", func(t *testing.T) { testPaging(t, s) })
 			t.Run("PartiesAndMarks", func(t *testing.T) { testPartiesAndMarks(t, s) })
+			t.Run("RollbackLeavesNothing", func(t *testing.T) { testRollback(t, s) })
 		})
 	}
 }
@@ -297,4 +298,47 @@ func columns(t *testing.T, s *sqlstore.Store) map[string][]string {
 		t.Fatalf("only %d tables found: %v", len(out), out)
 	}
 	return out
+}
+
+// A transaction that fails, or panics, leaves nothing behind, and the store
+// goes on working.
+func testRollback(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	p := engine.Party{Org: "ROLLBACK", Relation: "park"}
+	boom := fmt.Errorf("boom")
+	err := s.InTx(ctx, func(tx engine.Tx) error {
+		c := &engine.Case{ID: "rb-1", Number: "RB-1", Workflow: "conformance", State: "open", Version: 1, Title: "t",
+			Data: []byte(`{}`), Parties: []engine.Party{p}, ReceivedAt: t0, RoutedAt: t0, CreatedAt: t0, UpdatedAt: t0}
+		if err := tx.InsertCase(ctx, c); err != nil {
+			return err
+		}
+		return boom
+	})
+	if err != boom {
+		t.Fatalf("InTx returned %v, want the function's error", err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the panic was swallowed")
+			}
+		}()
+		_ = s.InTx(ctx, func(tx engine.Tx) error {
+			if _, err := tx.NextNumber(ctx, "RB-"); err != nil {
+				return err
+			}
+			panic("in the middle of a transaction")
+		})
+	}()
+	if n, err := s.CaseCounts(ctx, engine.CaseFilter{Party: &p}); err != nil || n.Total != 0 {
+		t.Fatalf("a rolled-back case is stored: %d (%v)", n.Total, err)
+	}
+	var got int
+	if err := s.InTx(ctx, func(tx engine.Tx) error {
+		var err error
+		got, err = tx.NextNumber(ctx, "RB-")
+		return err
+	}); err != nil || got != 1 {
+		t.Fatalf("after the rollbacks: number %d (%v), want 1", got, err)
+	}
 }
