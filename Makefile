@@ -42,6 +42,7 @@ fmt-check:
 bench: bench-api bench-web
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/uscc/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./engine/
+	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./engine/notify/
 
 ## bench-api: HTTP benchmarks on PostgreSQL + Redis (loads a million cases; a few minutes)
 bench-api:

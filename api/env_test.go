@@ -15,9 +15,11 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
 )
 
@@ -37,6 +39,8 @@ type env struct {
 	worker *engine.Worker
 	srv    *httptest.Server
 	tokens map[string]string
+	// notify keeps the inbox (no sending channels).
+	notify *notify.Service
 }
 
 // forEachDB runs fn as a subtest on SQLite and on PostgreSQL.
@@ -51,10 +55,14 @@ func MustEnv(t *testing.T, db testsvc.Database, cfg api.Config) *env {
 	x := enginetest.New(t, db, start)
 	cfg.Engine, cfg.Auth, cfg.Calendar = x.Engine, x.Store, x.Overrides
 	cfg.Ready = []api.Check{{Name: "database", Ping: x.Store.Ping}}
+	if cfg.Notify == nil {
+		cfg.Notify = notify.New(notify.Config{Store: x.Store, Clock: x.Clock, BaseURL: "http://parkfin.test"})
+		cfg.NoticeKinds = financing.NoticeKinds
+	}
 	srv := httptest.NewServer(api.New(cfg).Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, ctx: context.Background(), clock: x.Clock, store: x.Store, engine: x.Engine, srv: srv,
-		worker: x.Worker, tokens: map[string]string{}}
+		worker: x.Worker, tokens: map[string]string{}, notify: cfg.Notify}
 }
 
 // token returns a personal API token of the demo user, issued on first use.

@@ -17,6 +17,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/internal/signin"
 )
 
@@ -52,6 +53,11 @@ type Config struct {
 	SessionTTL time.Duration
 	// SignInLimits bound password attempts; zero fields take defaults.
 	SignInLimits SignInLimits
+	// Notify keeps the in-app inbox, the users' channel choices and the
+	// dead-letter list; nil serves no notification routes' data (404).
+	Notify *notify.Service
+	// NoticeKinds lists the kinds of notice users choose channels for.
+	NoticeKinds []string
 	// Limiter, when set, is the sign-in limiter shared with the web pages;
 	// SignInLimits is then unused.
 	Limiter *signin.Limiter
@@ -161,6 +167,19 @@ func (s *Server) routes() {
 	a.DELETE("/calendar/overrides/:year", s.deleteCalendarOverride)
 	a.GET("/calendar/:year", s.calendarYear)
 	a.GET("/ledger/verify", s.verifyLedger)
+
+	a.GET("/notifications", s.listNotifications)
+	a.GET("/notifications/unread", s.unreadNotifications)
+	a.POST("/notifications/read", s.readAllNotifications)
+	a.POST("/notifications/:id/read", s.readNotification)
+	a.GET("/notification-settings", s.getNotificationSettings)
+	a.PUT("/notification-settings", s.putNotificationSettings)
+	a.GET("/dead-letters", s.listDeadLetters)
+	a.POST("/dead-letters/:id/retry", s.retryDeadLetter)
+	a.DELETE("/dead-letters/:id", s.discardDeadLetter)
+	a.GET("/robots", s.listRobots)
+	a.POST("/robots", s.addRobot)
+	a.DELETE("/robots/:id", s.removeRobot)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -20,11 +21,12 @@ type userView struct {
 	DisplayName string      `json:"display_name"`
 	Role        engine.Role `json:"role"`
 	Org         string      `json:"org"`
+	Email       string      `json:"email"`
 	Disabled    bool        `json:"disabled"`
 }
 
 func viewUser(u engine.User) userView {
-	return userView{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role, Org: u.Org, Disabled: u.Disabled}
+	return userView{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role, Org: u.Org, Email: u.Email, Disabled: u.Disabled}
 }
 
 // normText is text as parkfin keeps it: NFC, trimmed.
@@ -57,6 +59,8 @@ func (s *Server) putUser(c echo.Context) error {
 		Org         string      `json:"org"`
 		Password    string      `json:"password"`
 		Disabled    bool        `json:"disabled"`
+		// Email is kept as it is when absent.
+		Email *string `json:"email"`
 	}
 	if err := decodeStrict(bodyOf(c), &in); err != nil {
 		return err
@@ -70,12 +74,17 @@ func (s *Server) putUser(c echo.Context) error {
 	old, err := s.dir().User(ctx, u.Name)
 	switch {
 	case err == nil:
-		u.PasswordHash, u.CreatedAt = old.PasswordHash, old.CreatedAt
+		u.PasswordHash, u.CreatedAt, u.Email = old.PasswordHash, old.CreatedAt, old.Email
 	case engine.ErrorCode(err) != engine.ENOTFOUND:
 		return err
 	case in.Password == "":
 		return engine.Invalid(engine.FieldError{Field: "password", Code: "required",
 			Message: "A new user needs a password.", MessageZH: "新用户需要设置密码。"})
+	}
+	if in.Email != nil {
+		if u.Email, err = checkEmail(*in.Email); err != nil {
+			return err
+		}
 	}
 	if in.Password != "" {
 		if u.PasswordHash, err = password.Hash(in.Password); err != nil {
@@ -106,4 +115,18 @@ func (s *Server) checkOrg(ctx context.Context, role engine.Role, org string) err
 			MessageZH: fmt.Sprintf("角色“%s”没有编码为“%s”的机构。", role, org)})
 	}
 	return err
+}
+
+// checkEmail returns the address trimmed, or a validation error; empty is
+// allowed (no e-mail).
+func checkEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		return "", engine.Invalid(engine.FieldError{Field: "email", Code: "malformed",
+			Message: "This is not an e-mail address.", MessageZH: "电子邮箱地址格式不正确。"})
+	}
+	return s, nil
 }

@@ -47,7 +47,9 @@ type User struct {
 	// Org is the code of the user's organisation: a park for window staff,
 	// a bank for bank contacts, a county for a county office; "city",
 	// "pboc" or "admin" for the others.
-	Org          string
+	Org string
+	// Email is where e-mail notifications go; empty means none.
+	Email        string
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time

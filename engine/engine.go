@@ -40,6 +40,8 @@ type Engine struct {
 	workflows map[string]*workflow
 	// onSchedule is called after timers were put in the index.
 	onSchedule atomic.Pointer[func()]
+	// onNotice is called after notices were committed.
+	onNotice atomic.Pointer[func()]
 }
 
 // New returns an Engine with no workflows registered.
@@ -78,6 +80,7 @@ type workflow struct {
 	events    map[EventName]*EventDef
 	timers    map[string]*TimerDef
 	clocks    map[string]*ClockDef
+	notices   map[EventName]*NoticeDef
 	fsmEvents fsm.Events
 }
 
@@ -237,6 +240,9 @@ func compile(d Definition) (*workflow, error) {
 		if !k[TimerDeadline] {
 			return nil, fmt.Errorf("clock %q has no deadline timer", name)
 		}
+	}
+	if err := compileNotices(w); err != nil {
+		return nil, err
 	}
 	for _, s := range w.states {
 		if s.Name != d.Initial && !s.Final && len(w.outgoing(s.Name)) == 0 {

@@ -152,6 +152,9 @@ type Tx interface {
 	// UpdateTimer writes t if its stored status is still from; it reports
 	// whether it did.
 	UpdateTimer(ctx context.Context, t *Timer, from TimerStatus) (bool, error)
+	// InsertNotice writes a notice to the outbox. It reports false, and
+	// writes nothing, when a notice with the same DedupeKey exists.
+	InsertNotice(ctx context.Context, n *Notice) (bool, error)
 }
 
 // Calendar computes working-day time limits. engine/calendar implements it.

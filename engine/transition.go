@@ -50,6 +50,8 @@ type FireRequest struct {
 type effects struct {
 	schedule []TimerRef
 	remove   []string
+	// notices counts the outbox rows the transaction wrote.
+	notices int
 }
 
 // Open creates a case and fires its workflow's open event in one
@@ -380,9 +382,15 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	c.LedgerHead = entry.Hash
 	c.LedgerLen++
 	if opening {
-		return tx.InsertCase(ctx, c)
+		if err := tx.InsertCase(ctx, c); err != nil {
+			return err
+		}
+		return e.writeNotice(ctx, tx, w, c, name, actor, t.Payload, now, fx)
 	}
 	if err := tx.UpdateCase(ctx, c, oldVersion); err != nil {
+		return err
+	}
+	if err := e.writeNotice(ctx, tx, w, c, name, actor, t.Payload, now, fx); err != nil {
 		return err
 	}
 	if err := tx.AddParties(ctx, c.ID, gained); err != nil {
@@ -483,10 +491,27 @@ func (e *Engine) appendLedger(ctx context.Context, tx Tx, c *Case, name EventNam
 	return entry, nil
 }
 
+// writeNotice writes the outbox row of the transition, if its workflow
+// declares one, in the transition's transaction.
+func (e *Engine) writeNotice(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, now time.Time, fx *effects) error {
+	n, err := w.notice(c, name, actor, payload, now)
+	if err != nil || n == nil {
+		return err
+	}
+	if _, err := tx.InsertNotice(ctx, n); err != nil {
+		return err
+	}
+	fx.notices++
+	return nil
+}
+
 // afterCommit tells the timer index what the committed transaction armed and
 // disarmed. A failure is logged, not returned: the rows are the truth and the
 // reconciler repairs the index.
 func (e *Engine) afterCommit(ctx context.Context, fx effects) {
+	if fx.notices > 0 {
+		e.noticesWritten()
+	}
 	if e.index == nil {
 		return
 	}

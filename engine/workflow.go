@@ -72,6 +72,9 @@ type Definition struct {
 	MainClock string
 	// Timers lists the timers armed as cases move.
 	Timers []TimerDef
+	// Notices lists the events that tell people, and whom: written to the
+	// outbox in the event's transaction, delivered after the commit.
+	Notices []NoticeDef
 	// Tracers may read, of a case they may not see, the ledger entries
 	// their own organisation wrote (a bank that returned a case).
 	Tracers []Grant

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/web"
@@ -27,17 +28,20 @@ type env struct {
 	t   testing.TB
 	x   *enginetest.Env
 	srv *httptest.Server
+	// notify keeps the in-app messages behind the bell (no sending channels).
+	notify *notify.Service
 }
 
 // MustEnv starts the web application over a fresh database of the kind db.
 func MustEnv(t testing.TB, db testsvc.Database, poll time.Duration) *env {
 	t.Helper()
 	x := enginetest.New(t, db, start)
+	n := notify.New(notify.Config{Store: x.Store, Clock: x.Clock})
 	h := web.New(web.Config{Engine: x.Engine, Auth: x.Store, Calendar: x.Overrides.Live(), Overrides: x.Overrides,
-		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond})
+		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond, Notify: n})
 	srv := httptest.NewServer(h.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, x: x, srv: srv}
+	return &env{t: t, x: x, srv: srv, notify: n}
 }
 
 // drain fires the timers that are due.

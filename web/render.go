@@ -56,10 +56,12 @@ type page struct {
 	Crumbs []crumb
 	// Poll is the list refresh interval in seconds.
 	Poll int
-	View any
-	s    *Server
-	c    echo.Context
-	orgs map[string]string
+	// Unread is the signed-in user's unread messages: the bell.
+	Unread int
+	View   any
+	s      *Server
+	c      echo.Context
+	orgs   map[string]string
 }
 
 // crumb is one step of the breadcrumb, a catalogue key and a link.
@@ -115,6 +117,7 @@ func (s *Server) newPage(c echo.Context, name string, view any) *page {
 	}
 	if p.User != nil {
 		p.Menu = menuFor(p.User.Role)
+		p.Unread = s.unreadCount(c, p.User.Name)
 		p.Crumbs = crumbsFor(p.Menu, p.Path)
 	}
 	return p

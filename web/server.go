@@ -18,6 +18,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/internal/signin"
 )
 
@@ -45,6 +46,8 @@ type Config struct {
 	// list counts may be 2/5 of it.
 	BoardTTL time.Duration
 	Logger   *slog.Logger
+	// Notify keeps the in-app messages behind the bell; nil shows none.
+	Notify *notify.Service
 }
 
 // Server is the web application.
@@ -119,6 +122,9 @@ func (s *Server) routes() {
 	u.GET("/cases/:id", s.casePage)
 	u.POST("/cases/:id", s.fire)
 	u.GET("/cases/:id/receipt", s.receipt)
+	u.GET("/notifications", s.notifications)
+	u.POST("/notifications/read", s.readAllNotifications)
+	u.POST("/notifications/:id/read", s.readNotification)
 
 	s.adminRoutes(u)
 }

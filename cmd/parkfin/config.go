@@ -63,6 +63,8 @@ type Config struct {
 		FollowUpWorkdays       int `yaml:"follow_up_workdays" env:"PARKFIN_FOLLOW_UP_WORKDAYS"`
 	} `yaml:"financing"`
 
+	Notify NotifyConfig `yaml:"notify"`
+
 	Worker struct {
 		Poll           time.Duration `yaml:"poll" env:"PARKFIN_WORKER_POLL"`
 		Lease          time.Duration `yaml:"lease" env:"PARKFIN_WORKER_LEASE"`
@@ -146,6 +148,7 @@ func (c *Config) validate() error {
 	if c.Worker.Poll <= 0 || c.Worker.Poll > 10*time.Second {
 		errs = append(errs, fmt.Errorf("worker.poll %v must be in (0, 10s]", c.Worker.Poll))
 	}
+	errs = append(errs, c.Notify.validate()...)
 	if c.HTTP.MaxConnections < 1 {
 		errs = append(errs, fmt.Errorf("http.max_connections is %d: at least 1", c.HTTP.MaxConnections))
 	}
@@ -160,6 +163,7 @@ func (c Config) String() string {
 	masked := c
 	masked.DatabaseURL = redactURL(c.DatabaseURL)
 	masked.RedisURL = redactURL(c.RedisURL)
+	masked.Notify.SMTPURL = redactURL(c.Notify.SMTPURL)
 	out, _ := yaml.Marshal(masked)
 	return string(out)
 }

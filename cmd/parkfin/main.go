@@ -25,6 +25,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/memtimer"
+	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/signin"
@@ -53,6 +54,8 @@ type Main struct {
 	Calendar *calendar.Overrides
 	Index    engine.TimerIndex
 	Engine   *engine.Engine
+	// Notify delivers the engine's outbox: inbox, e-mail, robots, webhooks.
+	Notify *notify.Service
 
 	redis redis.UniversalClient
 
@@ -129,7 +132,7 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		MaxInfoRequests:        f.MaxInfoRequests,
 		FollowUpWorkdays:       f.FollowUpWorkdays,
 	}))
-	return nil
+	return m.openNotify()
 }
 
 // loadCalendar loads the built-in calendar with the configured override
@@ -207,6 +210,13 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 				m.Logger.Error("timer worker stopped", "err", err)
 			}
 		}()
+		// The outbox is drained wherever timers fire: every worker process
+		// dispatches and sends, safely side by side.
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			m.Notify.Run(ctx)
+		}()
 	}
 	if opts.HTTP {
 		ln, err := net.Listen("tcp", m.Config.HTTPAddr)
@@ -241,12 +251,13 @@ func (m *Main) handler() http.Handler {
 	limiter := signin.NewLimiter(signin.Limits{})
 	apiSrv := api.New(api.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
+		Notify: m.Notify, NoticeKinds: financing.NoticeKinds,
 		SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
 	}).Handler()
 	webSrv := web.New(web.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
 		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy,
-		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger,
+		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify,
 	}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv)

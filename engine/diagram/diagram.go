@@ -90,6 +90,18 @@ func Markdown(d engine.Definition, title string, words Words) string {
 		}
 		b.WriteString("\n")
 	}
+	if len(d.Notices) > 0 {
+		b.WriteString("## Who is told\n\nWritten to the outbox in the event's transaction and delivered after it to the in-app inbox, e-mail, WeCom group robots and webhooks (docs/notifications.md). *To* must act next; *copy* is kept informed; the user who fired the event is not told.\n\n")
+		b.WriteString("| event | | kind | to | copy |\n|---|---|---|---|---|\n")
+		for _, ev := range d.Events {
+			nd, ok := d.NoticeOf(ev.Name)
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s |\n", ev.Name, ev.Doc, nd.Kind, audiences(nd.To, words), audiences(nd.Copy, words))
+		}
+		b.WriteString("\n")
+	}
 	if len(d.Viewers) > 0 || len(d.Tracers) > 0 {
 		fmt.Fprintf(&b, "## Who sees a case\n\nEvery party to it, and: %s.", grants(d.Viewers, words))
 		if len(d.Tracers) > 0 {
@@ -123,6 +135,23 @@ func events(es []engine.EventName) string {
 		out[i] = "`" + string(e) + "`"
 	}
 	return strings.Join(out, ", ")
+}
+
+// audiences describes who a notice is for: "银行（主联系行 `lead_bank`）",
+// or a role for all its users.
+func audiences(as []engine.Audience, words Words) string {
+	var out []string
+	for _, a := range as {
+		switch {
+		case a.Relation == "":
+			out = append(out, words("role", string(a.Role)))
+		case a.Role == "":
+			out = append(out, words("relation", string(a.Relation))+" `"+string(a.Relation)+"`")
+		default:
+			out = append(out, words("role", string(a.Role))+"（"+words("relation", string(a.Relation))+" `"+string(a.Relation)+"`）")
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // grants describes who a list of grants lets in: "银行 (lead_bank)", or

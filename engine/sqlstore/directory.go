@@ -51,6 +51,7 @@ type userRow struct {
 	DisplayName  string
 	Role         string
 	OrgCode      string
+	Email        string
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
@@ -64,7 +65,7 @@ func pairingFromRow(r pairingRow) engine.Pairing {
 }
 
 func userFromRow(r userRow) engine.User {
-	return engine.User{Name: r.Name, DisplayName: r.DisplayName, Role: engine.Role(r.Role), Org: r.OrgCode,
+	return engine.User{Name: r.Name, DisplayName: r.DisplayName, Role: engine.Role(r.Role), Org: r.OrgCode, Email: r.Email,
 		PasswordHash: r.PasswordHash, Disabled: r.Disabled, CreatedAt: utc(r.CreatedAt)}
 }
 
@@ -223,7 +224,7 @@ func (s *Store) PutUser(ctx context.Context, u engine.User) error {
 	if !u.Role.Valid() {
 		return engine.Errorf(engine.EINVALID, "未知角色“%s”。", "Unknown role %q.", u.Role)
 	}
-	return s.upsert(ctx, &userRow{Name: u.Name, DisplayName: u.DisplayName, Role: string(u.Role), OrgCode: u.Org,
+	return s.upsert(ctx, &userRow{Name: u.Name, DisplayName: u.DisplayName, Role: string(u.Role), OrgCode: u.Org, Email: u.Email,
 		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt)})
 }
 

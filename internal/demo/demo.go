@@ -54,7 +54,8 @@ func Load() (*Data, error) {
 }
 
 // Users returns every demo user: the listed ones, plus one window user per
-// park, one contact per bank and one user per county office.
+// park, one contact per bank and one user per county office, each with the
+// address <name>@demo.invalid.
 func (d *Data) Users() []engine.User {
 	var out []engine.User
 	for _, p := range d.Parks {
@@ -68,6 +69,12 @@ func (d *Data) Users() []engine.User {
 	}
 	for _, u := range d.Extra {
 		out = append(out, engine.User{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role, Org: u.Org})
+	}
+	// Every demo user has an address on the reserved .invalid domain, so
+	// that the embedded default with PARKFIN_SMTP_URL set sends real mail
+	// to a local test server, and never to anyone real.
+	for i := range out {
+		out[i].Email = out[i].Name + "@demo.invalid"
 	}
 	return out
 }

@@ -165,6 +165,7 @@ func Definition(cfg Config) engine.Definition {
 		Viewers: []engine.Grant{city, pboc, admin, county},
 		Tracers: []engine.Grant{former},
 		Events:  events,
+		Notices: notices(),
 		Clocks: []engine.ClockDef{
 			{Name: ClockBank},
 			{Name: ClockOffice},

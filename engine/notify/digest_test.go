@@ -1,0 +1,104 @@
+package notify_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/notify"
+	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/workflows/financing"
+)
+
+func shanghaiAt(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, calendar.Location())
+}
+
+// The daily digest goes at 08:30 on working days of the calendar: not at
+// 08:29, not on a Saturday, but on a make-up working Saturday; once a day
+// however often it runs. Each bank gets its open cases by colour, each
+// county office its overdue list.
+func TestDigest(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db)
+		e.open("GXQ", 1) // ICBC, county GX
+		e.clock.Set(shanghaiAt(2026, 11, 25, 8, 29))
+		e.open("GXQ", 2) // opened late: yellow, not red, on the 25th
+		e.drain()        // the first case breaches
+		mustDigest := func(want int) {
+			t.Helper()
+			n, err := e.svc.Digest(e.ctx)
+			if err != nil || n != want {
+				t.Fatalf("digest wrote %d notices (%v), want %d at %s", n, err, want, e.clock.Now().In(calendar.Location()))
+			}
+		}
+		mustDigest(0) // 08:29
+		e.clock.Set(shanghaiAt(2026, 11, 25, 8, 30))
+		mustDigest(2) // ICBC's open cases, GX's overdue list
+		mustDigest(0) // once a day
+		e.drain()
+		bank := e.inbox("bank-ICBC", notify.KindDigest)
+		if len(bank) != 1 || !strings.Contains(bank[0].Subject, "2 件未办结") || !strings.Contains(bank[0].Body, "超期 1 件") ||
+			!strings.Contains(bank[0].Body, "GXQ-2026-00001") {
+			t.Fatalf("bank's digest %+v", bank)
+		}
+		county := e.inbox("county-GX", notify.KindDigest)
+		if len(county) != 1 || !strings.Contains(county[0].Body, "GXQ-2026-00001") || strings.Contains(county[0].Body, "GXQ-2026-00002") {
+			t.Fatalf("county's digest %+v", county)
+		}
+		if got := e.count("SELECT count(*) FROM inbox WHERE kind = 'digest'"); got != 2 {
+			t.Fatalf("%d digests in all, want 2", got)
+		}
+		e.clock.Set(shanghaiAt(2026, 11, 28, 9, 0)) // a Saturday
+		mustDigest(0)
+		// 2026-09-20, a Sunday, is a make-up working day (National Day).
+		if ok, _ := e.x.Calendar.IsWorkday(calendar.Date{Year: 2026, Month: 9, Day: 20}); ok {
+			e.clock.Set(shanghaiAt(2026, 9, 20, 9, 0))
+			if n, _ := e.svc.Digest(e.ctx); n == 0 {
+				t.Fatal("no digest on a make-up working day")
+			}
+		}
+	})
+}
+
+// An administrator's template file overrides the catalogue without a
+// rebuild.
+func TestTemplateOverride(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tpl := notify.NewTemplates(dir)
+	n := &engine.Notice{ID: "n1", Kind: financing.NoticeBreach, Workflow: financing.Name, Event: financing.Breach,
+		CaseNumber: "GXQ-2026-00001", CaseTitle: "某公司", State: financing.Accepted, Actor: engine.System, At: start}
+	m, err := tpl.Render("zh-CN", n, false, "https://x/cases/GXQ-2026-00001")
+	if err != nil || !strings.HasPrefix(m.Subject, "答复超期") {
+		t.Fatalf("default subject %q, %v", m.Subject, err)
+	}
+	err = os.WriteFile(filepath.Join(dir, "zh-CN.json"), []byte(`{"notify.financing.breach.subject": "【超期】{{.Number}}"}`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tpl.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ = tpl.Render("zh-CN", n, false, ""); m.Subject != "【超期】GXQ-2026-00001" {
+		t.Fatalf("overridden subject %q", m.Subject)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "zh-CN.json"), []byte(`{"notify.financing.breach.subject": "{{.Number"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(filepath.Join(dir, "zh-CN.json"), time.Now().Add(time.Hour), time.Now().Add(time.Hour))
+	if err := tpl.Reload(); err == nil {
+		t.Fatal("a broken template was accepted")
+	}
+	if m, _ = tpl.Render("zh-CN", n, false, ""); m.Subject != "【超期】GXQ-2026-00001" {
+		t.Fatalf("after a broken file the subject is %q; the previous text should stay", m.Subject)
+	}
+	if m, _ = tpl.Render("en", n, false, ""); !strings.HasPrefix(m.Subject, "Time limit passed") {
+		t.Fatalf("English subject %q", m.Subject)
+	}
+}

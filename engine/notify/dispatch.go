@@ -1,0 +1,270 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/locale"
+)
+
+// Dispatch turns pending notices into inbox rows and deliveries, a batch
+// per transaction, until none is pending; it returns how many notices it
+// handled. Each batch is claimed, expanded and marked done in one
+// transaction, so a notice is expanded once even when several dispatchers
+// race, and a dispatcher that dies leaves its batch pending.
+func (s *Service) Dispatch(ctx context.Context) (int, error) {
+	total := 0
+	for ctx.Err() == nil {
+		var inboxed []string
+		n := 0
+		err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+			var err error
+			n, inboxed, err = s.dispatchBatch(ctx, db)
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if len(inboxed) > 0 && s.onInbox != nil {
+			s.onInbox(inboxed)
+		}
+		if n < s.cfg.Batch {
+			break
+		}
+	}
+	return total, nil
+}
+
+// directory is what a batch needs of the users, their choices and the
+// organisations' robots: read once per batch (a few hundred rows).
+type directory struct {
+	byOrg  map[string][]userRow
+	byRole map[string][]userRow
+	prefs  map[string]map[string][]string
+	robots map[string][]robotRow
+}
+
+func (s *Service) loadDirectory(db *gorm.DB) (*directory, error) {
+	var users []userRow
+	if err := db.Where("NOT disabled").Order("name").Find(&users).Error; err != nil {
+		return nil, err
+	}
+	var prefs []prefRow
+	if err := db.Find(&prefs).Error; err != nil {
+		return nil, err
+	}
+	var robots []robotRow
+	if err := db.Order("id").Find(&robots).Error; err != nil {
+		return nil, err
+	}
+	d := &directory{byOrg: map[string][]userRow{}, byRole: map[string][]userRow{},
+		prefs: map[string]map[string][]string{}, robots: map[string][]robotRow{}}
+	for _, u := range users {
+		d.byOrg[u.OrgCode] = append(d.byOrg[u.OrgCode], u)
+		d.byRole[u.Role] = append(d.byRole[u.Role], u)
+	}
+	for _, p := range prefs {
+		if d.prefs[p.UserName] == nil {
+			d.prefs[p.UserName] = map[string][]string{}
+		}
+		d.prefs[p.UserName][p.Kind] = splitList(p.Channels)
+	}
+	for _, r := range robots {
+		d.robots[r.OrgCode] = append(d.robots[r.OrgCode], r)
+	}
+	return d, nil
+}
+
+// channels returns the user's channels for a kind of notice.
+func (d *directory) channels(user, kind string) []string {
+	if p := d.prefs[user]; p != nil {
+		if chs, ok := p[kind]; ok {
+			return chs
+		}
+		if chs, ok := p["*"]; ok {
+			return chs
+		}
+	}
+	return DefaultUserChannels
+}
+
+func splitList(s string) []string {
+	out := []string{}
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string, error) {
+	now := s.now()
+	var rows []sqlstore.NoticeRow
+	err := db.Raw("SELECT * FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?"+s.forUpdate(),
+		now, s.cfg.Batch).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return 0, nil, err
+	}
+	dir, err := s.loadDirectory(db)
+	if err != nil {
+		return 0, nil, err
+	}
+	var (
+		inbox      []inboxRow
+		deliveries []deliveryRow
+		ids        []string
+		inboxed    []string
+	)
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+		n, err := sqlstore.NoticeFromRow(r)
+		if err != nil {
+			s.log.Error("notify: unreadable notice; marked done", "notice", r.ID, "err", err)
+			continue
+		}
+		in, ds, err := s.expand(&n, dir, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(in) > 0 {
+			inboxed = append(inboxed, n.ID)
+		}
+		inbox = append(inbox, in...)
+		deliveries = append(deliveries, ds...)
+	}
+	// A row already there (the same notice expanded before a crash that
+	// lost only the status update) is left as it is: exactly one inbox row
+	// per notice and user, one delivery per notice and destination.
+	if len(inbox) > 0 {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(inbox, 200).Error; err != nil {
+			return 0, nil, err
+		}
+	}
+	if len(deliveries) > 0 {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(deliveries, 200).Error; err != nil {
+			return 0, nil, err
+		}
+	}
+	if err := db.Model(&sqlstore.NoticeRow{}).Where("id IN ?", ids).Update("status", "done").Error; err != nil {
+		return 0, nil, err
+	}
+	return len(rows), inboxed, nil
+}
+
+// expand returns a notice's inbox rows and deliveries.
+func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inboxRow, []deliveryRow, error) {
+	var (
+		inbox      []inboxRow
+		deliveries []deliveryRow
+		seenUser   = map[string]bool{}
+		seenOrg    = map[string]bool{}
+	)
+	link := s.Link(n.CaseNumber)
+	// One rendering per notice for those asked to act and one for those
+	// copied: the words do not depend on the user (all read zh-CN).
+	rendered := map[bool]*Message{}
+	render := func(cp bool) (*Message, error) {
+		if m := rendered[cp]; m != nil {
+			return m, nil
+		}
+		m, err := s.tpl.Render(locale.ZH, n, cp, link)
+		rendered[cp] = m
+		return m, err
+	}
+	addDelivery := func(ch, dest, recipient string, m *Message) error {
+		raw, err := json.Marshal(m.forChannel(ch))
+		if err != nil {
+			return err
+		}
+		deliveries = append(deliveries, deliveryRow{
+			ID: n.ID + ":" + ch + ":" + dest, NoticeID: n.ID, Channel: ch, Destination: dest, Recipient: recipient,
+			Kind: n.Kind, CaseID: n.CaseID, Message: string(raw), Status: statusPending, NextAt: now,
+			CreatedAt: now, UpdatedAt: now,
+		})
+		return nil
+	}
+	for _, r := range n.Recipients {
+		users := dir.byRole[string(r.Role)]
+		if r.Org != "" {
+			users = nil
+			for _, u := range dir.byOrg[r.Org] {
+				if r.Role == "" || u.Role == string(r.Role) {
+					users = append(users, u)
+				}
+			}
+		}
+		for _, u := range users {
+			if seenUser[u.Name] || u.Name == n.Actor.User {
+				continue
+			}
+			seenUser[u.Name] = true
+			m, err := render(r.Copy)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, ch := range dir.channels(u.Name, n.Kind) {
+				switch {
+				case ch == Inbox:
+					inbox = append(inbox, inboxRow{
+						ID: n.ID + ":" + u.Name, UserName: u.Name, NoticeID: n.ID, Kind: n.Kind, CaseID: n.CaseID,
+						CaseNumber: n.CaseNumber, Subject: m.Subject, Body: m.Body, Link: link, CreatedAt: n.At.UTC(),
+					})
+				case ch == Email && u.Email != "" && s.cfg.Senders[Email] != nil:
+					em := *m
+					em.To = u.Email
+					if err := addDelivery(Email, u.Name, u.Name, &em); err != nil {
+						return nil, nil, err
+					}
+				}
+			}
+		}
+		// The organisations' robots: for a role, the organisation its
+		// users act for (the city office's users act for "city").
+		orgs := []string{r.Org}
+		if r.Org == "" {
+			orgs = nil
+			for _, u := range users {
+				orgs = append(orgs, u.OrgCode)
+			}
+		}
+		for _, org := range orgs {
+			if seenOrg[org] {
+				continue
+			}
+			seenOrg[org] = true
+			for _, rb := range dir.robots[org] {
+				if s.cfg.Senders[rb.Channel] == nil || (rb.Kinds != "" && !containsStr(splitList(rb.Kinds), n.Kind)) {
+					continue
+				}
+				m, err := render(r.Copy)
+				if err != nil {
+					return nil, nil, err
+				}
+				rm := *m
+				rm.Notice = noticeJSON(n, org, r.Copy, link)
+				if err := addDelivery(rb.Channel, rb.ID, org, &rm); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+	}
+	return inbox, deliveries, nil
+}
+
+func containsStr(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

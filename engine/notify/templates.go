@@ -1,0 +1,263 @@
+package notify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	htmltemplate "html/template"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"text/template"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/locale"
+)
+
+// Templates renders notices into messages. The texts are the catalogue's
+// (locale/<lang>/notify.json, keys notify.<workflow>.<kind>.subject and
+// .body, written as Go text/template); an administrator overrides any of
+// them without a rebuild with a file <dir>/<lang>.json of the same flat
+// form, re-read when it changes (Reload, every minute while serving).
+type Templates struct {
+	dir string
+
+	mu        sync.RWMutex
+	overrides map[string]map[string]string
+	mtimes    map[string]time.Time
+	parsed    map[string]*template.Template
+}
+
+// NewTemplates returns the catalogue's templates with the overrides in dir
+// (empty: none).
+func NewTemplates(dir string) *Templates {
+	t := &Templates{dir: dir}
+	_ = t.Reload()
+	return t
+}
+
+// Reload re-reads the override files whose modification time changed. A
+// file that does not parse is reported and the previous texts are kept.
+func (t *Templates) Reload() error {
+	if t.dir == "" {
+		t.mu.Lock()
+		if t.parsed == nil {
+			t.parsed = map[string]*template.Template{}
+		}
+		t.mu.Unlock()
+		return nil
+	}
+	t.mu.RLock()
+	changed := t.parsed == nil
+	for _, lang := range locale.Langs {
+		fi, err := os.Stat(filepath.Join(t.dir, lang+".json"))
+		var mt time.Time
+		if err == nil {
+			mt = fi.ModTime()
+		}
+		if !mt.Equal(t.mtimes[lang]) {
+			changed = true
+		}
+	}
+	t.mu.RUnlock()
+	if !changed {
+		return nil
+	}
+	overrides := map[string]map[string]string{}
+	mtimes := map[string]time.Time{}
+	var errs []string
+	for _, lang := range locale.Langs {
+		path := filepath.Join(t.dir, lang+".json")
+		raw, err := os.ReadFile(path)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err == nil {
+			var m map[string]string
+			if err = json.Unmarshal(raw, &m); err == nil {
+				for k, v := range m {
+					if _, perr := template.New(k).Funcs(funcs).Parse(v); perr != nil {
+						err = perr
+						break
+					}
+				}
+				if err == nil {
+					overrides[lang] = m
+				}
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", path, err))
+			t.mu.RLock()
+			overrides[lang] = t.overrides[lang]
+			t.mu.RUnlock()
+		}
+		if fi, serr := os.Stat(path); serr == nil {
+			mtimes[lang] = fi.ModTime()
+		}
+	}
+	t.mu.Lock()
+	t.overrides, t.mtimes, t.parsed = overrides, mtimes, map[string]*template.Template{}
+	t.mu.Unlock()
+	if len(errs) > 0 {
+		return fmt.Errorf("notify templates: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// text returns the text of key in lang: an override, else the catalogue.
+func (t *Templates) text(lang, key string, fallbacks ...string) string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	// The reader's language first (its override, then its catalogue),
+	// then Chinese.
+	for _, k := range append([]string{key}, fallbacks...) {
+		for _, l := range []string{locale.Lang(lang), locale.ZH} {
+			if v, ok := t.overrides[l][k]; ok {
+				return v
+			}
+			if locale.Has(l, k) {
+				return locale.T(l, k)
+			}
+		}
+	}
+	return locale.T(lang, key, fallbacks...)
+}
+
+var funcs = template.FuncMap{}
+
+func (t *Templates) exec(lang, key string, data any, fallbacks ...string) (string, error) {
+	src := t.text(lang, key, fallbacks...)
+	cacheKey := lang + "\x00" + src
+	t.mu.RLock()
+	tp := t.parsed[cacheKey]
+	t.mu.RUnlock()
+	if tp == nil {
+		var err error
+		if tp, err = template.New(key).Funcs(funcs).Option("missingkey=zero").Parse(src); err != nil {
+			return "", fmt.Errorf("notify: template %s: %w", key, err)
+		}
+		t.mu.Lock()
+		if t.parsed == nil {
+			t.parsed = map[string]*template.Template{}
+		}
+		t.parsed[cacheKey] = tp
+		t.mu.Unlock()
+	}
+	var b bytes.Buffer
+	if err := tp.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("notify: template %s: %w", key, err)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// Data is what a notice's templates see.
+type Data struct {
+	// Number and Title are the case's number and title (the enterprise).
+	Number string
+	Title  string
+	// State and Event are the case's state and the event, in words.
+	State string
+	Event string
+	// Actor is who fired the event (a user name; "系统" for timers).
+	Actor string
+	// At is when it happened, DueAt the case's deadline ("2026-10-13
+	// 24:00"), in Beijing time.
+	At    string
+	DueAt string
+	Link  string
+	// Copy is set for those kept informed rather than asked to act.
+	Copy bool
+	// Payload holds the event's fields (question, reason, notice, ...), and
+	// a digest's content.
+	Payload map[string]any
+}
+
+// BeijingTime formats an instant as people here read it: 2026-10-13 09:30,
+// and a limit ending at midnight as 2026-10-13 24:00.
+func BeijingTime(t time.Time) string {
+	l := t.In(calendar.Location())
+	if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 {
+		return l.Add(-time.Minute).Format("2006-01-02") + " 24:00"
+	}
+	return l.Format("2006-01-02 15:04")
+}
+
+func dataOf(lang string, n *engine.Notice, cp bool, link string) Data {
+	d := Data{
+		Number: n.CaseNumber, Title: n.CaseTitle, Link: link, Copy: cp, At: BeijingTime(n.At),
+		State: locale.T(lang, n.Workflow+".state."+string(n.State)),
+		Event: locale.T(lang, n.Workflow+".event."+string(n.Event)),
+		Actor: n.Actor.User,
+	}
+	if n.Actor.Role == engine.RoleSystem {
+		d.Actor = locale.T(lang, "notify.system")
+	}
+	if n.DueAt != nil {
+		d.DueAt = BeijingTime(*n.DueAt)
+	}
+	if len(n.Payload) > 0 {
+		_ = json.Unmarshal(n.Payload, &d.Payload)
+	}
+	return d
+}
+
+// Render renders a notice for one recipient.
+func (t *Templates) Render(lang string, n *engine.Notice, cp bool, link string) (*Message, error) {
+	d := dataOf(lang, n, cp, link)
+	base := "notify." + n.Workflow + "." + n.Kind
+	if n.Kind == KindDigest {
+		base = "notify.digest." + string(n.Event)
+	}
+	subject, err := t.exec(lang, base+".subject", d, "notify.default.subject")
+	if err != nil {
+		return nil, err
+	}
+	body, err := t.exec(lang, base+".body", d, "notify.default.body")
+	if err != nil {
+		return nil, err
+	}
+	if cp {
+		subject = t.text(lang, "notify.copy_prefix") + subject
+	}
+	return t.compose(lang, subject, body, link)
+}
+
+var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family:-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;font-size:14px;line-height:1.6;color:#222">
+<h2 style="font-size:16px">{{.Subject}}</h2>
+{{range .Paragraphs}}<p>{{.}}</p>
+{{end}}<p><a href="{{.Link}}">{{.Open}}</a></p>
+<p style="color:#666;font-size:12px">{{.Footer}}</p>
+</body></html>
+`))
+
+// compose lays a subject and body out for every channel.
+func (t *Templates) compose(lang, subject, body, link string) (*Message, error) {
+	open := t.text(lang, "notify.open_case")
+	footer := t.text(lang, "notify.footer")
+	var paras []string
+	for _, p := range strings.Split(body, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	var h bytes.Buffer
+	err := htmlLayout.Execute(&h, map[string]any{"Lang": locale.Lang(lang), "Subject": subject, "Paragraphs": paras,
+		"Link": link, "Open": open, "Footer": footer})
+	if err != nil {
+		return nil, err
+	}
+	return &Message{
+		Subject:  subject,
+		Body:     body,
+		Text:     body + "\n\n" + open + "：" + link + "\n\n" + footer,
+		HTML:     h.String(),
+		Markdown: "### " + subject + "\n" + body + "\n[" + open + "](" + link + ")",
+		Link:     link,
+	}, nil
+}

@@ -1,0 +1,95 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+// NoticeRow is an outbox row. It is exported for engine/notify, which
+// drains the outbox from the same database; it is not a domain type.
+type NoticeRow struct {
+	ID         string `gorm:"primaryKey"`
+	Kind       string
+	Workflow   string
+	Event      string
+	CaseID     string
+	CaseNumber string
+	CaseTitle  string
+	State      string
+	ActorUser  string
+	ActorRole  string
+	ActorOrg   string
+	At         time.Time
+	DueAt      *time.Time
+	Recipients string
+	Payload    string
+	// DedupeKey is NULL unless set, so that the unique index ignores it.
+	DedupeKey *string
+	// Status is "pending" until the notice was turned into deliveries,
+	// then "done".
+	Status string
+	// NextAt is when the notice may be claimed: at once when written, the
+	// end of its lease while a dispatcher holds it.
+	NextAt time.Time
+	Claim  string
+}
+
+// TableName is the outbox table.
+func (NoticeRow) TableName() string { return "outbox" }
+
+// NoticeToRow maps a notice to its row.
+func NoticeToRow(n *engine.Notice) (NoticeRow, error) {
+	rs, err := json.Marshal(n.Recipients)
+	if err != nil {
+		return NoticeRow{}, err
+	}
+	payload := string(n.Payload)
+	if payload == "" {
+		payload = "null"
+	}
+	r := NoticeRow{
+		ID: n.ID, Kind: n.Kind, Workflow: n.Workflow, Event: string(n.Event),
+		CaseID: n.CaseID, CaseNumber: n.CaseNumber, CaseTitle: n.CaseTitle, State: string(n.State),
+		ActorUser: n.Actor.User, ActorRole: string(n.Actor.Role), ActorOrg: n.Actor.Org,
+		At: n.At.UTC(), DueAt: utcPtr(n.DueAt), Recipients: string(rs), Payload: payload,
+		Status: "pending", NextAt: n.At.UTC(),
+	}
+	if n.DedupeKey != "" {
+		k := n.DedupeKey
+		r.DedupeKey = &k
+	}
+	return r, nil
+}
+
+// NoticeFromRow maps an outbox row to its notice.
+func NoticeFromRow(r NoticeRow) (engine.Notice, error) {
+	n := engine.Notice{
+		ID: r.ID, Kind: r.Kind, Workflow: r.Workflow, Event: engine.EventName(r.Event),
+		CaseID: r.CaseID, CaseNumber: r.CaseNumber, CaseTitle: r.CaseTitle, State: engine.State(r.State),
+		Actor: engine.Actor{User: r.ActorUser, Role: engine.Role(r.ActorRole), Org: r.ActorOrg},
+		At:    utc(r.At), DueAt: utcPtr(r.DueAt), Payload: json.RawMessage(r.Payload),
+	}
+	if r.DedupeKey != nil {
+		n.DedupeKey = *r.DedupeKey
+	}
+	return n, json.Unmarshal([]byte(r.Recipients), &n.Recipients)
+}
+
+// InsertNotice writes a notice to the outbox; a notice whose DedupeKey is
+// taken is skipped.
+func (t *tx) InsertNotice(ctx context.Context, n *engine.Notice) (bool, error) {
+	r, err := NoticeToRow(n)
+	if err != nil {
+		return false, err
+	}
+	res := t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
