@@ -13,24 +13,7 @@ import (
 func TestWorkedExample(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := mustEnv(t, db, at(2026, 7, 6, 9, 0))
-		clk := e.x.Clock
-		a := e.open("GXQ", "益阳甲机械有限公司", usccs[0], "1000000")
-		b := e.open("GXQ", "益阳乙电子有限公司", usccs[0], "500000")
-		c := e.open("GXQ", "益阳丙食品有限公司", usccs[0], "")
-		e.mustFire(a, "bank-ICBC", financing.Accept, nil)
-		clk.Set(at(2026, 7, 8, 10, 0))
-		e.mustFire(a, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: "yes", Conditions: "厂房抵押", Procedure: "申请-审批-放款"})
-		e.mustFire(b, "bank-ICBC", financing.Accept, nil)
-		clk.Set(at(2026, 7, 10, 10, 0))
-		e.mustFire(a, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed", AmountFinanced: "800000"})
-		clk.Set(at(2026, 7, 13, 10, 0))
-		e.mustFire(a, "window-GXQ", financing.FollowUp, financing.FollowUpInput{Satisfaction: "satisfied"})
-		clk.Set(at(2026, 7, 15, 10, 0))
-		e.mustFire(b, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: "no", Reason: "无抵押物"})
-		clk.Set(at(2026, 7, 16, 10, 0))
-		e.mustFire(b, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "not_financed"})
-		_ = c
-		clk.Set(at(2026, 10, 9, 10, 0))
+		playExample(e)
 
 		q3, _ := report.ParsePeriod("2026Q3")
 		st, err := e.svc.Stats(e.ctx, e.actor("city"), report.Query{Period: q3})
@@ -94,4 +77,27 @@ func TestWorkedExample(t *testing.T) {
 			t.Error("bank ABC read ICBC's figures")
 		}
 	})
+}
+
+// playExample plays the cases of docs/indicators.md's worked example.
+func playExample(e *env) {
+	clk := e.x.Clock
+	a := e.open("GXQ", "益阳甲机械有限公司", usccs[0], "1000000")
+	b := e.open("GXQ", "益阳乙电子有限公司", usccs[0], "500000")
+	c := e.open("GXQ", "益阳丙食品有限公司", usccs[0], "")
+	e.mustFire(a, "bank-ICBC", financing.Accept, nil)
+	clk.Set(at(2026, 7, 8, 10, 0))
+	e.mustFire(a, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: "yes", Conditions: "厂房抵押", Procedure: "申请-审批-放款"})
+	e.mustFire(b, "bank-ICBC", financing.Accept, nil)
+	clk.Set(at(2026, 7, 10, 10, 0))
+	e.mustFire(a, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "financed", AmountFinanced: "800000"})
+	clk.Set(at(2026, 7, 13, 10, 0))
+	e.mustFire(a, "window-GXQ", financing.FollowUp, financing.FollowUpInput{Satisfaction: "satisfied"})
+	clk.Set(at(2026, 7, 15, 10, 0))
+	e.mustFire(b, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: "no", Reason: "无抵押物"})
+	clk.Set(at(2026, 7, 16, 10, 0))
+	e.mustFire(b, "window-GXQ", financing.Feedback, financing.FeedbackInput{Outcome: "not_financed"})
+	_ = c
+	clk.Set(at(2026, 10, 9, 10, 0))
+
 }
