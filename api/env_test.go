@@ -51,6 +51,9 @@ func MustEnv(t *testing.T, db testsvc.Database, cfg api.Config) *env {
 	x := enginetest.New(t, db, start)
 	cfg.Engine, cfg.Auth, cfg.Calendar = x.Engine, x.Store, x.Overrides
 	cfg.Ready = []api.Check{{Name: "database", Ping: x.Store.Ping}}
+	if cfg.Report == nil {
+		cfg.Report = mustReport(t, x)
+	}
 	srv := httptest.NewServer(api.New(cfg).Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, ctx: context.Background(), clock: x.Clock, store: x.Store, engine: x.Engine, srv: srv,

@@ -17,6 +17,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/report"
 )
 
 // Check is one dependency that must answer for the service to be ready.
@@ -52,6 +53,9 @@ type Config struct {
 	// limit from X-Forwarded-For, as set by a reverse proxy on a loopback
 	// or private address. Off, the TCP peer's address counts.
 	BehindProxy bool
+	// Report is the supervision side (statistics, rankings, exports); nil
+	// answers its routes with not_found.
+	Report *report.Service
 }
 
 // Server is parkfin's HTTP interface.
@@ -148,6 +152,12 @@ func (s *Server) routes() {
 	a.DELETE("/calendar/overrides/:year", s.deleteCalendarOverride)
 	a.GET("/calendar/:year", s.calendarYear)
 	a.GET("/ledger/verify", s.verifyLedger)
+
+	a.GET("/stats", s.getStats)
+	a.GET("/stats/cases", s.statsCases)
+	a.GET("/rankings/:quarter", s.getRanking)
+	a.POST("/rankings/:quarter/versions", s.publishRanking)
+	a.GET("/exports/ledger", s.exportLedger)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.
