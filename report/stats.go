@@ -129,7 +129,7 @@ func (s *sel) sql(cols, group string) string {
 
 // Figure conditions, shared by the counts and the drill-down lists.
 const (
-	condLimitFell = "due_at >= ? AND due_at < ? AND NOT (answered_at IS NULL AND ended_at IS NOT NULL AND ended_at < due_at)"
+	condLimitFell = "due_at >= ? AND due_at < ? AND (due_at < ? OR answered_at IS NOT NULL) AND NOT (answered_at IS NULL AND ended_at IS NOT NULL AND ended_at < due_at)"
 	condOnTime    = "answered_at IS NOT NULL AND NOT late"
 	condOpenPast  = "due_at < ? AND routed_at < ? AND (answered_at IS NULL OR answered_at >= ?) AND (ended_at IS NULL OR ended_at >= ?)"
 	condFulfil    = "outcome IN ('financed', 'not_financed') AND sought_fen > 0"
@@ -231,7 +231,7 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		N      int64
 		OnTime int64
 	}
-	if err := run(newSel(rounds, q).and(condLimitFell, from, to),
+	if err := run(newSel(rounds, q).and(condLimitFell, from, to, at),
 		"COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condOnTime+" THEN 1 ELSE 0 END), 0) AS on_time", "", &due); err != nil {
 		return nil, err
 	}
@@ -351,9 +351,9 @@ func drill(q Query, figure string) (*sel, error) {
 	case "signed_within_1":
 		return newSel(rounds, q).and("accepted_at >= ? AND accepted_at < ? AND sign_workdays <= 1", from, to), nil
 	case "limit_due":
-		return newSel(rounds, q).and(condLimitFell, from, to), nil
+		return newSel(rounds, q).and(condLimitFell, from, to, at), nil
 	case "answered_on_time":
-		return newSel(rounds, q).and(condLimitFell+" AND "+condOnTime, from, to), nil
+		return newSel(rounds, q).and(condLimitFell+" AND "+condOnTime, from, to, at), nil
 	case "answered_late":
 		return newSel(rounds, q).and("answered_at >= ? AND answered_at < ? AND late", from, to), nil
 	case "open_past_limit":

@@ -26,6 +26,7 @@ import (
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -50,6 +51,8 @@ type Main struct {
 	Calendar *calendar.Overrides
 	Index    engine.TimerIndex
 	Engine   *engine.Engine
+	// Report is the supervision side: statistics, rankings, exports.
+	Report *report.Service
 
 	redis redis.UniversalClient
 
@@ -102,6 +105,9 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		for _, name := range applied {
 			m.Logger.Info("migration applied", "migration", name)
 		}
+		if err := report.Migrate(ctx, store.DB(), store.Dialect() == sqlstore.Postgres); err != nil {
+			return err
+		}
 	}
 	if m.Calendar, err = calendar.NewOverrides(ctx, base, store); err != nil {
 		return fmt.Errorf("calendar overrides (has `parkfin migrate` run?): %w", err)
@@ -126,6 +132,10 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		MaxInfoRequests:        f.MaxInfoRequests,
 		FollowUpWorkdays:       f.FollowUpWorkdays,
 	}))
+	pg := store.Dialect() == sqlstore.Postgres
+	m.Report = report.New(report.Config{DB: store.DB(), Engine: m.Engine,
+		Projector: report.NewProjector(store.DB(), store, m.Calendar.Live(), m.Clock, pg),
+		Weights:   m.Config.Report.Weights, Interview: m.Config.Report.Interview})
 	return nil
 }
 
@@ -211,7 +221,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		}
 		m.listener = ln
 		srv := api.New(api.Config{
-			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger,
+			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Report: m.Report,
 			SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
 		})
 		m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
