@@ -101,3 +101,5 @@ func (e *env) mustFire(c *engine.Case, user string, ev engine.EventName, payload
 
 // usccs are valid credit codes for test enterprises.
 var usccs = []string{"91430900MA4L000032"}
+
+func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
