@@ -2,9 +2,11 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -166,8 +168,79 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		V int
 		N int64
 	}
-	if err := run(newSel(casesReceived, q).and("received_at >= ? AND received_at < ?", from, to),
-		"window_delay AS v, COUNT(*) AS n", "window_delay", &recv); err != nil {
+	var closed []struct {
+		K        string
+		Outcome  string
+		N        int64
+		Sought   int64
+		Financed int64
+	}
+	var signed []struct {
+		K string
+		V *int
+		N int64
+	}
+	var due []struct {
+		K      string
+		N      int64
+		OnTime int64
+	}
+	var answered []struct {
+		K    string
+		V    *int
+		Late bool
+		N    int64
+	}
+	var open []struct {
+		K string
+		N int64
+	}
+	var evs []struct {
+		K     string
+		Kind  string
+		Value string
+		N     int64
+	}
+	// The aggregates run at once, each on its own connection (PostgreSQL);
+	// SQLite takes them in turn.
+	queries := []func() error{
+		func() error {
+			return run(newSel(casesReceived, q).and("received_at >= ? AND received_at < ?", from, to),
+				"window_delay AS v, COUNT(*) AS n", "window_delay", &recv)
+		},
+		func() error {
+			return run(newSel(casesClosed, q).and("closed_at >= ? AND closed_at < ?", from, to),
+				"outcome, COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condFulfil+" THEN sought_fen ELSE 0 END), 0) AS sought, "+
+					"COALESCE(SUM(CASE WHEN "+condFulfil+" THEN COALESCE(financed_fen, 0) ELSE 0 END), 0) AS financed",
+				"outcome", &closed)
+		},
+		func() error {
+			return run(newSel(rounds, q).and("accepted_at >= ? AND accepted_at < ?", from, to),
+				"sign_workdays AS v, COUNT(*) AS n", "sign_workdays", &signed)
+		},
+		func() error {
+			return run(newSel(rounds, q).and(condLimitFell, from, to, at),
+				"COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condOnTime+" THEN 1 ELSE 0 END), 0) AS on_time", "", &due)
+		},
+		func() error {
+			return run(newSel(rounds, q).and("answered_at >= ? AND answered_at < ?", from, to),
+				"answer_workdays AS v, late, COUNT(*) AS n", "answer_workdays, late", &answered)
+		},
+		func() error {
+			return run(newSel(rounds, q).and(condOpenPast, at, at, at, at), "COUNT(*) AS n", "", &open)
+		},
+		func() error {
+			return run(newSel(events, q).and("at >= ? AND at < ?", from, to), "kind, value, COUNT(*) AS n", "kind, value", &evs)
+		},
+	}
+	errs := make([]error, len(queries))
+	var wg sync.WaitGroup
+	for i, fn := range queries {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = fn() }()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	for _, r := range recv {
@@ -176,19 +249,6 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		f.WindowDelay.add(r.V, r.N)
 	}
 
-	var closed []struct {
-		K        string
-		Outcome  string
-		N        int64
-		Sought   int64
-		Financed int64
-	}
-	if err := run(newSel(casesClosed, q).and("closed_at >= ? AND closed_at < ?", from, to),
-		"outcome, COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condFulfil+" THEN sought_fen ELSE 0 END), 0) AS sought, "+
-			"COALESCE(SUM(CASE WHEN "+condFulfil+" THEN COALESCE(financed_fen, 0) ELSE 0 END), 0) AS financed",
-		"outcome", &closed); err != nil {
-		return nil, err
-	}
 	for _, r := range closed {
 		f := g(r.K)
 		f.Closed += r.N
@@ -206,15 +266,6 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		f.FinancedFen += r.Financed
 	}
 
-	var signed []struct {
-		K string
-		V *int
-		N int64
-	}
-	if err := run(newSel(rounds, q).and("accepted_at >= ? AND accepted_at < ?", from, to),
-		"sign_workdays AS v, COUNT(*) AS n", "sign_workdays", &signed); err != nil {
-		return nil, err
-	}
 	for _, r := range signed {
 		f := g(r.K)
 		f.Signed += r.N
@@ -226,31 +277,12 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		}
 	}
 
-	var due []struct {
-		K      string
-		N      int64
-		OnTime int64
-	}
-	if err := run(newSel(rounds, q).and(condLimitFell, from, to, at),
-		"COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condOnTime+" THEN 1 ELSE 0 END), 0) AS on_time", "", &due); err != nil {
-		return nil, err
-	}
 	for _, r := range due {
 		f := g(r.K)
 		f.LimitDue += r.N
 		f.AnsweredOnTime += r.OnTime
 	}
 
-	var answered []struct {
-		K    string
-		V    *int
-		Late bool
-		N    int64
-	}
-	if err := run(newSel(rounds, q).and("answered_at >= ? AND answered_at < ?", from, to),
-		"answer_workdays AS v, late, COUNT(*) AS n", "answer_workdays, late", &answered); err != nil {
-		return nil, err
-	}
 	for _, r := range answered {
 		f := g(r.K)
 		if r.V != nil {
@@ -261,26 +293,10 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		}
 	}
 
-	var open []struct {
-		K string
-		N int64
-	}
-	if err := run(newSel(rounds, q).and(condOpenPast, at, at, at, at), "COUNT(*) AS n", "", &open); err != nil {
-		return nil, err
-	}
 	for _, r := range open {
 		g(r.K).OpenPastLimit += r.N
 	}
 
-	var evs []struct {
-		K     string
-		Kind  string
-		Value string
-		N     int64
-	}
-	if err := run(newSel(events, q).and("at >= ? AND at < ?", from, to), "kind, value, COUNT(*) AS n", "kind, value", &evs); err != nil {
-		return nil, err
-	}
 	for _, r := range evs {
 		f := g(r.K)
 		switch r.Kind {
