@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"testing"
 	"time"
@@ -103,3 +104,5 @@ func (e *env) mustFire(c *engine.Case, user string, ev engine.EventName, payload
 var usccs = []string{"91430900MA4L000032"}
 
 func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+func asErr(err error, target **engine.Error) bool { return errors.As(err, target) }

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -185,21 +186,36 @@ func sortRows(rows []RankRow) {
 // past its limit at the query's as-of instant.
 func (s *Service) overdueDays(ctx context.Context, q Query) (map[string]int, error) {
 	sl, _ := drill(q, "open_past_limit")
-	var rows []struct {
-		K   string
-		Due time.Time
-	}
-	if err := s.db.WithContext(ctx).Raw(sl.sql("MIN(due_at) AS due", ""), sl.args...).Scan(&rows).Error; err != nil {
+	rows, err := s.db.WithContext(ctx).Raw(sl.sql("MIN(due_at) AS due", ""), sl.args...).Rows()
+	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	out := map[string]int{}
 	at := q.asOf()
-	for _, r := range rows {
-		n, _, err := s.projector.cal.ProvisionalRemaining(r.Due, calendar.DateOf(at).Start())
+	for rows.Next() {
+		var (
+			k   string
+			raw any
+		)
+		if err := rows.Scan(&k, &raw); err != nil {
+			return nil, err
+		}
+		if raw == nil {
+			continue
+		}
+		due, err := timeOf(raw)
 		if err != nil {
 			return nil, err
 		}
-		out[r.K] = n
+		n, _, err := s.projector.cal.ProvisionalRemaining(due, calendar.DateOf(at).Start())
+		if err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -291,4 +307,22 @@ func (s *Service) Publish(ctx context.Context, a engine.Actor, p Period, note st
 		return nil, err
 	}
 	return r, nil
+}
+
+// timeOf reads an aggregate's instant: a time from PostgreSQL, the text
+// SQLite keeps (MIN over a DATETIME column loses its type).
+func timeOf(v any) (time.Time, error) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, nil
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05"} {
+			if t, err := time.Parse(layout, x); err == nil {
+				return t, nil
+			}
+		}
+	case []byte:
+		return timeOf(string(x))
+	}
+	return time.Time{}, fmt.Errorf("report: not an instant: %v", v)
 }

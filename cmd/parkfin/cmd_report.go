@@ -51,7 +51,8 @@ func (c *cli) reportCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "report", Short: "统计 — indicators, rankings and the 解决台账 / 问题清单 exports (docs/indicators.md)"}
 	cmd.AddCommand(c.reportExportCmd("ledger", report.KindLedger, "the 解决台账 of a period as .xlsx or CSV"),
 		c.reportExportCmd("problems", report.KindProblems, "the 问题清单 of a period as .xlsx or CSV"),
-		c.reportStatsCmd(), c.reportRankingCmd(), c.reportPublishCmd(), c.reportRebuildCmd())
+		c.reportStatsCmd(), c.reportRankingCmd(), c.reportPublishCmd(), c.reportRebuildCmd(),
+		c.reportFilingsCmd(), c.reportYearlyCmd(), c.reportEvaluateCmd())
 	return cmd
 }
 
@@ -117,7 +118,11 @@ func (c *cli) reportStatsCmd() *cobra.Command {
 				}
 				return c.emit(st, func(w io.Writer) {
 					fmt.Fprintf(w, "%s\t%s 至 %s\n", st.Period, st.From, st.To)
-					fmt.Fprintln(w, "\t受理\t签收\t期限届满\t按期答复\t咨询答复率\t超期答复\t超期未答复\t办结\t融资满足率\t窗口申请融资成功率\t满意率")
+					for _, k := range []string{"received", "signed", "limit_due", "answered_on_time", "answer_rate", "answered_late",
+						"open_past_limit", "closed", "fulfilment", "success_rate", "satisfied_share"} {
+						fmt.Fprint(w, "\t"+locale.T(locale.ZH, "report.fig."+k))
+					}
+					fmt.Fprintln(w)
 					row := func(k string, x *report.Figures) {
 						fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", k, x.Received, x.Signed, x.LimitDue,
 							x.AnsweredOnTime, pct(x.AnswerRate), x.AnsweredLate, x.OpenPastLimit, x.Closed, pct(x.Fulfilment),
@@ -232,4 +237,112 @@ func (c *cli) reportRebuildCmd() *cobra.Command {
 			})
 		},
 	}
+}
+
+// operatorOr returns the named user's actor, or the operator's.
+func operatorOr(c *cli, m *Main, as string) (engine.Actor, error) {
+	if as == "" {
+		return engine.Actor{User: "operator", Role: engine.RoleSystem}, nil
+	}
+	return actor(c.ctx, m, as)
+}
+
+func (c *cli) reportFilingsCmd() *cobra.Command {
+	var as string
+	cmd := &cobra.Command{
+		Use: "filings FILE.csv", Short: "import the banks' yearly loan figures (年度,银行,园区,贷款增量（万元）,增速（%）,户数)", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				a, err := operatorOr(c, m, as)
+				if err != nil {
+					return err
+				}
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				n, err := m.Report.ImportFilingsCSV(c.ctx, a, f)
+				if err != nil {
+					return err
+				}
+				return c.emit(map[string]any{"filed": n}, func(w io.Writer) { fmt.Fprintf(w, "ok: %d filings recorded\n", n) })
+			})
+		},
+	}
+	cmd.Flags().StringVar(&as, "as", "", "act as this user (a bank files its own)")
+	return cmd
+}
+
+func (c *cli) reportYearlyCmd() *cobra.Command {
+	var as string
+	var year int
+	cmd := &cobra.Command{
+		Use: "yearly", Short: "the year's assessment of the lead banks, filed loan figures beside, the bottom five flagged", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				a, err := operatorOr(c, m, as)
+				if err != nil {
+					return err
+				}
+				rows, err := m.Report.Yearly(c.ctx, a, year)
+				if err != nil {
+					return err
+				}
+				return c.emit(rows, func(w io.Writer) {
+					T := func(k string) string { return locale.T(locale.ZH, k) }
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", T("report.rank.col.rank"), T("report.rank.col.bank"),
+						T("report.rank.col.score"), T("report.rank.col.answer_rate"), T("report.rank.col.fulfilment"),
+						T("report.year.col.loan_increment"), T("report.year.col.borrowers"))
+					for _, r := range rows {
+						score, flag := "—", ""
+						if r.Score != nil {
+							score = fmt.Sprintf("%.2f", *r.Score)
+						}
+						if r.BottomFive {
+							flag = T("report.rank.bottom_five")
+						}
+						fen, _ := report.Fen(r.LoanIncrement)
+						fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.Rank, or(r.BankName, r.Bank), score, pct(r.Figures.AnswerRate),
+							pct(r.Figures.Fulfilment), report.Wan(*fen), r.Borrowers, flag)
+					}
+				})
+			})
+		},
+	}
+	cmd.Flags().StringVar(&as, "as", "", "act as this user")
+	cmd.Flags().IntVar(&year, "year", 0, "the year, e.g. 2026")
+	_ = cmd.MarkFlagRequired("year")
+	return cmd
+}
+
+func (c *cli) reportEvaluateCmd() *cobra.Command {
+	var as, half, bank, assessment, measures string
+	cmd := &cobra.Command{
+		Use: "evaluate", Short: "record a half-year evaluation of a lead bank (半年一评估) or the bank's 整改措施", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.withMain(OpenOptions{}, func(m *Main) error {
+				a, err := operatorOr(c, m, as)
+				if err != nil {
+					return err
+				}
+				ev, err := m.Report.Evaluate(c.ctx, a, half, bank, assessment, measures)
+				if err != nil {
+					return err
+				}
+				return c.emit(ev, func(w io.Writer) {
+					T := func(k string) string { return locale.T(locale.ZH, k) }
+					fmt.Fprintf(w, "%s\t%s\n%s\t%s\n%s\t%s\n%s\t%s\n%s\t%s\n", ev.Half, ev.Bank, T("report.eval.assessment"), ev.Assessment,
+						T("report.eval.measures"), ev.Measures, T("report.fig.answer_rate"), pct(ev.Figures.AnswerRate),
+						T("report.fig.fulfilment"), pct(ev.Figures.Fulfilment))
+				})
+			})
+		},
+	}
+	cmd.Flags().StringVar(&as, "as", "", "act as this user (city or pboc for the assessment, the bank for its measures)")
+	cmd.Flags().StringVar(&half, "half", "", "the half-year, e.g. 2026H1")
+	cmd.Flags().StringVar(&bank, "bank", "", "the bank")
+	cmd.Flags().StringVar(&assessment, "assessment", "", "the offices' assessment")
+	cmd.Flags().StringVar(&measures, "measures", "", "the bank's rectification measures")
+	return cmd
 }
