@@ -66,6 +66,9 @@ type roundFact struct {
 	// transferred, escalated by the county, withdrawn, closed); nil when
 	// answered or still with the bank.
 	EndedAt *time.Time
+	// SettledAt is AnsweredAt or EndedAt: when the round stopped waiting
+	// on the bank.
+	SettledAt *time.Time
 }
 
 func (roundFact) TableName() string { return "report_rounds" }
@@ -172,6 +175,10 @@ func derive(c *engine.Case, timers []engine.Timer, entries []ledger.Entry, cal e
 		rf.DueAt = roundDue(limits, next)
 		if r.AnsweredAt == nil {
 			rf.EndedAt = roundEnd(c, d, r, next)
+		}
+		rf.SettledAt = rf.AnsweredAt
+		if rf.SettledAt == nil {
+			rf.SettledAt = rf.EndedAt
 		}
 		f.rounds = append(f.rounds, rf)
 	}

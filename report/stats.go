@@ -133,7 +133,7 @@ func (s *sel) sql(cols, group string) string {
 const (
 	condLimitFell = "due_at >= ? AND due_at < ? AND (due_at < ? OR answered_at IS NOT NULL) AND NOT (answered_at IS NULL AND ended_at IS NOT NULL AND ended_at < due_at)"
 	condOnTime    = "answered_at IS NOT NULL AND NOT late"
-	condOpenPast  = "due_at < ? AND routed_at < ? AND (answered_at IS NULL OR answered_at >= ?) AND (ended_at IS NULL OR ended_at >= ?)"
+	condOpenPast  = "due_at < ? AND routed_at < ? AND (settled_at IS NULL OR settled_at >= ?)"
 	condFulfil    = "outcome IN ('financed', 'not_financed') AND sought_fen > 0"
 )
 
@@ -227,7 +227,7 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 				"answer_workdays AS v, late, COUNT(*) AS n", "answer_workdays, late", &answered)
 		},
 		func() error {
-			return run(newSel(rounds, q).and(condOpenPast, at, at, at, at), "COUNT(*) AS n", "", &open)
+			return run(newSel(rounds, q).and(condOpenPast, at, at, at), "COUNT(*) AS n", "", &open)
 		},
 		func() error {
 			return run(newSel(events, q).and("at >= ? AND at < ?", from, to), "kind, value, COUNT(*) AS n", "kind, value", &evs)
@@ -373,7 +373,7 @@ func drill(q Query, figure string) (*sel, error) {
 	case "answered_late":
 		return newSel(rounds, q).and("answered_at >= ? AND answered_at < ? AND late", from, to), nil
 	case "open_past_limit":
-		return newSel(rounds, q).and(condOpenPast, at, at, at, at), nil
+		return newSel(rounds, q).and(condOpenPast, at, at, at), nil
 	case "returned":
 		return ev(KindReturn), nil
 	case "extended":

@@ -21,10 +21,12 @@ CREATE TABLE report_cases (
     escalated     boolean NOT NULL,
     seq           bigint NOT NULL
 );
-CREATE INDEX report_cases_received ON report_cases (received_at);
-CREATE INDEX report_cases_closed ON report_cases (closed_at);
-CREATE INDEX report_cases_bank_received ON report_cases (bank_first, received_at);
-CREATE INDEX report_cases_bank_closed ON report_cases (bank_last, closed_at);
+-- Covering indexes: each aggregate reads its index alone (the period's
+-- range, and the bank's within it), never the table.
+CREATE INDEX report_cases_received ON report_cases (received_at, bank_first, park, county, window_delay);
+CREATE INDEX report_cases_closed ON report_cases (closed_at, bank_last, park, county, outcome, sought_fen, financed_fen);
+CREATE INDEX report_cases_bank_received ON report_cases (bank_first, received_at, park, county, window_delay);
+CREATE INDEX report_cases_bank_closed ON report_cases (bank_last, closed_at, park, county, outcome, sought_fen, financed_fen);
 
 CREATE TABLE report_rounds (
     case_id         text NOT NULL,
@@ -42,15 +44,19 @@ CREATE TABLE report_rounds (
     workdays_late   integer NOT NULL,
     due_at          DATETIME,
     ended_at        DATETIME,
+    -- settled_at is when the round stopped waiting on the bank: answered,
+    -- or ended without an answer; NULL while it still waits.
+    settled_at      DATETIME,
     PRIMARY KEY (case_id, idx)
 );
-CREATE INDEX report_rounds_due ON report_rounds (due_at);
-CREATE INDEX report_rounds_accepted ON report_rounds (accepted_at);
-CREATE INDEX report_rounds_answered ON report_rounds (answered_at);
-CREATE INDEX report_rounds_bank_due ON report_rounds (bank, due_at);
-CREATE INDEX report_rounds_bank_accepted ON report_rounds (bank, accepted_at);
-CREATE INDEX report_rounds_bank_answered ON report_rounds (bank, answered_at);
-CREATE INDEX report_rounds_unanswered ON report_rounds (due_at) WHERE answered_at IS NULL OR late;
+CREATE INDEX report_rounds_accepted ON report_rounds (accepted_at, bank, park, county, sign_workdays);
+CREATE INDEX report_rounds_answered ON report_rounds (answered_at, bank, park, county, answer_workdays, late);
+CREATE INDEX report_rounds_due ON report_rounds (due_at, bank, park, county, answered_at, ended_at, late);
+CREATE INDEX report_rounds_settled ON report_rounds (settled_at, due_at, routed_at, bank, park, county);
+CREATE INDEX report_rounds_bank_accepted ON report_rounds (bank, accepted_at, park, county, sign_workdays);
+CREATE INDEX report_rounds_bank_answered ON report_rounds (bank, answered_at, park, county, answer_workdays, late);
+CREATE INDEX report_rounds_bank_due ON report_rounds (bank, due_at, park, county, answered_at, ended_at, late);
+CREATE INDEX report_rounds_bank_settled ON report_rounds (bank, settled_at, due_at, routed_at, park, county);
 
 CREATE TABLE report_events (
     case_id text NOT NULL,
@@ -63,8 +69,8 @@ CREATE TABLE report_events (
     value   text NOT NULL,
     PRIMARY KEY (case_id, idx)
 );
-CREATE INDEX report_events_at ON report_events (kind, at);
-CREATE INDEX report_events_bank_at ON report_events (bank, kind, at);
+CREATE INDEX report_events_at ON report_events (at, kind, value, bank, park, county);
+CREATE INDEX report_events_bank_at ON report_events (bank, at, kind, value, park, county);
 
 -- Where the projector stands in the ledger, and the sequence numbers it
 -- skipped because their transactions had not committed yet.
