@@ -38,7 +38,7 @@ bench-api:
 bench-report:
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench BenchmarkReport -benchtime 1x -timeout 30m ./report/
 
-## truth: the issue-9 ground truth at full size (10,000 cases; make test runs 300)
+## truth: the issue-9 ground truth at full size (10,000 cases; make test runs 200)
 truth:
 	PARKFIN_TRUTH_CASES=10000 $(GO) test -count=1 -run TestGroundTruth -timeout 60m -v ./report/
 
