@@ -152,3 +152,22 @@ func (s *Server) exportLedger(c echo.Context) error {
 	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	return c.Blob(http.StatusOK, ct, buf.Bytes())
 }
+
+// exportRanking answers the quarter's ranking as an .xlsx download.
+func (s *Server) exportRanking(c echo.Context) error {
+	svc, err := s.reportService()
+	if err != nil {
+		return err
+	}
+	p, err := quarterOf(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name, err := svc.ExportRanking(c.Request().Context(), actorOf(c), p, c.Request().Header.Get("Accept-Language"), &buf)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}

@@ -76,6 +76,15 @@ func TestReports(t *testing.T) {
 				t.Errorf("bank's view %s", r.Raw)
 			}
 			e.do("city", "GET", "/api/v1/rankings/"+q+"?version=9", nil).want(t, http.StatusNotFound)
+			x := e.do("city", "GET", "/api/v1/exports/rankings/"+q, nil).want(t, http.StatusOK)
+			wb, err := excelize.OpenReader(bytes.NewReader(x.Raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sheet, _ := wb.GetRows("季度排名")
+			if len(sheet) < 12 || !strings.Contains(sheet[0][0], "第 2 版") || sheet[1][0] != "名次" {
+				t.Errorf("ranking workbook %v", sheet)
+			}
 		})
 
 		t.Run("export", func(t *testing.T) {

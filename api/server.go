@@ -158,6 +158,7 @@ func (s *Server) routes() {
 	a.GET("/rankings/:quarter", s.getRanking)
 	a.POST("/rankings/:quarter/versions", s.publishRanking)
 	a.GET("/exports/ledger", s.exportLedger)
+	a.GET("/exports/rankings/:quarter", s.exportRanking)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.
