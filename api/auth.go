@@ -1,7 +1,6 @@
 package api
 
 import (
-	"crypto/subtle"
 	"net/http"
 	"strings"
 
@@ -9,12 +8,14 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/internal/signin"
 )
 
-// Names of the session cookie and the CSRF header.
+// Names of the session cookie and the CSRF header, shared with the web
+// pages.
 const (
-	SessionCookie = "parkfin_session"
-	CSRFHeader    = "X-CSRF-Token"
+	SessionCookie = signin.CookieName
+	CSRFHeader    = signin.CSRFHeader
 )
 
 const (
@@ -50,26 +51,20 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		} else if ck, cerr := c.Cookie(SessionCookie); cerr == nil && ck.Value != "" {
-			sess, err := s.auth.Session(ctx, auth.Hash(ck.Value))
-			if engine.ErrorCode(err) == engine.ENOTFOUND || (err == nil && !now.Before(sess.ExpiresAt)) {
+			var sess *auth.Session
+			sess, u, err = s.signin.Resolve(ctx, ck.Value, now)
+			if engine.ErrorCode(err) == engine.EUNAUTHORIZED {
 				return unauthenticated()
 			}
 			if err != nil {
 				return err
 			}
-			if unsafeMethod(c.Request().Method) &&
-				subtle.ConstantTimeCompare([]byte(c.Request().Header.Get(CSRFHeader)), []byte(sess.CSRF)) != 1 {
-				return engine.Errorf(engine.EFORBIDDEN, "请求缺少有效的 CSRF 令牌，请刷新页面后重试。",
-					"The request lacks a valid CSRF token; reload the page and try again.")
+			if unsafeMethod(c.Request().Method) {
+				if err := signin.CheckCSRF(sess, c.Request().Header.Get(CSRFHeader)); err != nil {
+					return err
+				}
 			}
 			c.Set(sessionKey, sess)
-			u, err = s.engine.Store().Directory().User(ctx, sess.User)
-			if engine.ErrorCode(err) == engine.ENOTFOUND {
-				return unauthenticated()
-			}
-			if err != nil {
-				return err
-			}
 		} else {
 			return unauthenticated()
 		}

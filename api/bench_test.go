@@ -19,6 +19,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/redistimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/benchload"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
@@ -33,10 +34,7 @@ import (
 // PARKFIN_BENCH_SECONDS sets each load phase's length (default 10).
 
 // benchParks are the demo parks with their 2026 lead banks and counties.
-var benchParks = [][3]string{
-	{"GXQ", "ICBC", "GX"}, {"LLGY", "ABC", "HS"}, {"CCJK", "BOC", "ZY"}, {"YJGX", "CCB", "YJ"}, {"TJJK", "BOCOM", "TJ"},
-	{"NXJK", "PSBC", "NX"}, {"AHJK", "ADBC", "AH"}, {"DTHGY", "HNB", "DTH"}, {"HSGGY", "CSB", "TJ"}, {"YJCB", "YYRCB", "YJ"},
-}
+var benchParks = benchload.Parks
 
 // benchEnv is the API over PostgreSQL with the Redis timer index.
 type benchEnv struct {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // createCase registers an enterprise's need at a window. With an
@@ -136,7 +137,7 @@ func (s *Server) listCases(c echo.Context) error {
 	page := casePage{Items: []caseView{}}
 	if len(cases) > limit {
 		cases = cases[:limit]
-		page.NextCursor = cases[limit-1].ID
+		page.NextCursor = engine.CursorAfter(cases[limit-1])
 	}
 	for _, cs := range cases {
 		page.Items = append(page.Items, s.viewCase(a, cs, false))
@@ -149,11 +150,18 @@ func (s *Server) listCases(c echo.Context) error {
 // refused naming its parameter, never answered with an empty list.
 func (s *Server) caseFilterOf(c echo.Context) (engine.CaseFilter, error) {
 	q := c.QueryParams()
-	f := engine.CaseFilter{Workflow: financing.Name, Limit: 50, After: q.Get("after"), Text: strings.TrimSpace(q.Get("q"))}
+	f := engine.CaseFilter{Workflow: financing.Name, Limit: 50, Text: strings.TrimSpace(q.Get("q"))}
 	def, _ := s.engine.Workflow(financing.Name)
 	var fields []engine.FieldError
 	bad := func(param, en, zh string) {
 		fields = append(fields, engine.FieldError{Field: param, Code: "invalid", Message: en, MessageZH: zh})
+	}
+	if v := q.Get("after"); v != "" {
+		cur, err := engine.ParseCursor(v)
+		if err != nil {
+			fields = append(fields, payload.Errors(err)...)
+		}
+		f.After = cur
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)

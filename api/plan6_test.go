@@ -159,3 +159,28 @@ func TestCalendarOverrideRecomputes(t *testing.T) {
 		}
 	})
 }
+
+// The list cursor is opaque and carries its own key: a case id is not a
+// cursor, and a cursor naming a case the caller may not see tells nothing a
+// cursor naming no case would not.
+func TestCursorCannotProbe(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, api.Config{})
+		for i := 0; i < 3; i++ {
+			e.open("GXQ")
+			e.clock.Advance(time.Minute)
+		}
+		hidden := e.open("LLGY")
+		r := e.do("window-GXQ", "GET", "/api/v1/cases?after="+hidden.str("id"), nil).want(t, http.StatusUnprocessableEntity, "validation_failed")
+		wantFields(t, r, "after")
+		page := e.do("window-GXQ", "GET", "/api/v1/cases?limit=1", nil).want(t, http.StatusOK)
+		next := page.str("next_cursor")
+		if next == "" || strings.Contains(next, page.Body["items"].([]any)[0].(map[string]any)["id"].(string)) {
+			t.Fatalf("cursor %q is empty or shows the id", next)
+		}
+		rest := e.do("window-GXQ", "GET", "/api/v1/cases?after="+next, nil).want(t, http.StatusOK)
+		if n := len(rest.Body["items"].([]any)); n != 2 {
+			t.Fatalf("after the first page: %d cases, want 2", n)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/internal/signin"
 )
 
 // Codes the API adds to the engine's.
@@ -56,18 +57,6 @@ type problemField struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }
-
-// rateLimited is a rate_limited error that says when to try again.
-type rateLimited struct {
-	err        *engine.Error
-	retryAfter int
-}
-
-// Error returns the English message.
-func (r *rateLimited) Error() string { return r.err.Error() }
-
-// Unwrap returns the domain error, so that its code and messages are found.
-func (r *rateLimited) Unwrap() error { return r.err }
 
 var langMatcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
 
@@ -121,9 +110,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 			p.Type = "https://parkfin.invalid/problems/" + p.Code
 		}
 	}
-	var rl *rateLimited
+	var rl *signin.RateLimited
 	if errors.As(err, &rl) {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(rl.retryAfter))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(rl.RetryAfter))
 	}
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="parkfin"`)

@@ -17,8 +17,12 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/internal/signin"
 	"github.com/parkfin/parkfin/report"
 )
+
+// SignInLimits bound password attempts per account and per address.
+type SignInLimits = signin.Limits
 
 // Check is one dependency that must answer for the service to be ready.
 type Check struct {
@@ -49,6 +53,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// SignInLimits bound password attempts; zero fields take defaults.
 	SignInLimits SignInLimits
+	// Limiter, when set, is the sign-in limiter shared with the web pages;
+	// SignInLimits is then unused.
+	Limiter *signin.Limiter
 	// BehindProxy takes the client address for the per-address sign-in
 	// limit from X-Forwarded-For, as set by a reverse proxy on a loopback
 	// or private address. Off, the TCP peer's address counts.
@@ -60,14 +67,14 @@ type Config struct {
 
 // Server is parkfin's HTTP interface.
 type Server struct {
-	cfg     Config
-	echo    *echo.Echo
-	engine  *engine.Engine
-	auth    auth.Store
-	clock   engine.Clock
-	spec    *openapi3.T
-	docs    []byte
-	limiter *signInLimiter
+	cfg    Config
+	echo   *echo.Echo
+	engine *engine.Engine
+	auth   auth.Store
+	clock  engine.Clock
+	spec   *openapi3.T
+	docs   []byte
+	signin *signin.Service
 }
 
 // New builds the server and registers every route.
@@ -85,8 +92,14 @@ func New(cfg Config) *Server {
 	if cfg.BehindProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
-	s := &Server{cfg: cfg, echo: e, engine: cfg.Engine, auth: cfg.Auth, spec: mustSpec(),
-		limiter: newSignInLimiter(cfg.SignInLimits)}
+	if cfg.Limiter == nil {
+		cfg.Limiter = signin.NewLimiter(cfg.SignInLimits)
+	}
+	s := &Server{cfg: cfg, echo: e, engine: cfg.Engine, auth: cfg.Auth, spec: mustSpec()}
+	if cfg.Engine != nil && cfg.Auth != nil {
+		s.signin = &signin.Service{Auth: cfg.Auth, Users: cfg.Engine.Store().Directory(), Limiter: cfg.Limiter,
+			TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
+	}
 	var err error
 	if s.docs, err = renderDocs(s.spec); err != nil {
 		panic(fmt.Sprintf("api: reference page: %v", err))

@@ -6,9 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
-	"github.com/parkfin/parkfin/engine/password"
 )
 
 // signInInput is the body of POST /api/v1/session.
@@ -24,61 +22,23 @@ type sessionInfo struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
-// dummyHash is checked against when the user does not exist, so that a
-// wrong name costs as long as a wrong password.
-var dummyHash, _ = password.Hash("parkfin: no such user")
-
 // signIn checks a password and starts a browser session. Attempts are
 // rate-limited per account and per address before the password is looked
-// at.
+// at (package signin, shared with the web pages).
 func (s *Server) signIn(c echo.Context) error {
-	if s.auth == nil || s.engine == nil {
+	if s.signin == nil {
 		return unauthenticated()
 	}
 	var in signInInput
 	if err := decodeStrict(bodyOf(c), &in); err != nil {
 		return err
 	}
-	now := s.clock.Now()
-	if err := s.limiter.allow(in.User, c.RealIP(), now); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	wrong := engine.Errorf(engine.EUNAUTHORIZED, "用户名或密码错误。", "Wrong user name or password.")
-	u, err := s.engine.Store().Directory().User(ctx, in.User)
-	if engine.ErrorCode(err) == engine.ENOTFOUND {
-		_ = password.Check(dummyHash, in.Password)
-		return wrong
-	}
+	secret, sess, u, err := s.signin.SignIn(c.Request().Context(), in.User, in.Password, c.RealIP(), s.clock.Now())
 	if err != nil {
 		return err
 	}
-	if u.PasswordHash == "" || u.Disabled || password.Check(u.PasswordHash, in.Password) != nil {
-		return wrong
-	}
-	secret, err := auth.NewSecret("")
-	if err != nil {
-		return err
-	}
-	csrf, err := auth.NewSecret("")
-	if err != nil {
-		return err
-	}
-	exp := now.Add(s.cfg.SessionTTL).UTC().Truncate(time.Microsecond)
-	if err := s.auth.CreateSession(ctx, auth.Session{Hash: auth.Hash(secret), User: u.Name, CSRF: csrf,
-		CreatedAt: now.UTC().Truncate(time.Microsecond), ExpiresAt: exp}); err != nil {
-		return err
-	}
-	// Sign-ins are few (and rate-limited): a good moment to sweep.
-	if _, err := s.auth.DeleteExpiredSessions(ctx, now); err != nil {
-		s.cfg.Logger.Warn("deleting expired sessions failed", "err", err)
-	}
-	c.SetCookie(&http.Cookie{
-		Name: SessionCookie, Value: secret, Path: "/", Expires: exp,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: s.cfg.SecureCookies || c.Request().TLS != nil,
-	})
-	return c.JSON(http.StatusCreated, sessionInfo{User: viewUser(*u), CSRFToken: csrf, ExpiresAt: &exp})
+	c.SetCookie(s.signin.Cookie(c.Request(), secret, sess))
+	return c.JSON(http.StatusCreated, sessionInfo{User: viewUser(*u), CSRFToken: sess.CSRF, ExpiresAt: &sess.ExpiresAt})
 }
 
 // getSession says who the caller is; for a cookie session, with its CSRF
@@ -100,11 +60,10 @@ func (s *Server) getSession(c echo.Context) error {
 // signOut ends the cookie session (a token caller has none to end).
 func (s *Server) signOut(c echo.Context) error {
 	if sess, ok := c.Get(sessionKey).(*auth.Session); ok {
-		if err := s.auth.DeleteSession(c.Request().Context(), sess.Hash); err != nil {
+		if err := s.signin.SignOut(c.Request().Context(), sess); err != nil {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || c.Request().TLS != nil})
+	c.SetCookie(s.signin.ClearCookie(c.Request()))
 	return c.NoContent(http.StatusNoContent)
 }

@@ -182,7 +182,7 @@ func (e *Engine) Events(a Actor, c *Case) []EventName {
 	var out []EventName
 	for _, name := range w.outgoing(c.State) {
 		ev := w.events[name]
-		if name != w.def.OpenEvent && len(ev.Grants) > 0 && w.mayFire(a, ev, c) {
+		if name != w.def.OpenEvent && len(ev.Grants) > 0 && w.mayFire(a, ev, c) && (ev.While == "" || clockOpen(c, ev.While)) {
 			out = append(out, name)
 		}
 	}

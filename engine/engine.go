@@ -180,6 +180,9 @@ func compile(d Definition) (*workflow, error) {
 		if ev.Extends != "" && w.clocks[ev.Extends] == nil {
 			return nil, fmt.Errorf("event %q extends undeclared clock %q", ev.Name, ev.Extends)
 		}
+		if ev.While != "" && w.clocks[ev.While] == nil {
+			return nil, fmt.Errorf("event %q waits on undeclared clock %q", ev.Name, ev.While)
+		}
 	}
 	kinds := make(map[string]map[TimerKind]bool)
 	for i := range d.Timers {
@@ -262,6 +265,21 @@ func (w *workflow) stateLabel(s State) string {
 		return d.Doc
 	}
 	return string(s)
+}
+
+// clockOpen reports whether the case's limit on the clock is open: running,
+// paused or past due.
+func clockOpen(c *Case, clock string) bool {
+	l := c.Limit(clock)
+	return l != nil && (l.Running || l.Paused || l.PastDue)
+}
+
+// clockLabel returns the clock's description for people, or its name.
+func (w *workflow) clockLabel(name string) string {
+	if d := w.clocks[name]; d != nil && d.Doc != "" {
+		return d.Doc
+	}
+	return name
 }
 
 // eventLabel returns the event's description for people (its Doc), or its

@@ -56,9 +56,9 @@ type CaseFilter struct {
 	// ReceivedFrom and ReceivedTo bound ReceivedAt: [from, to).
 	ReceivedFrom time.Time
 	ReceivedTo   time.Time
-	// After is a cursor: cases ordered by (ReceivedAt desc, ID desc) after
-	// the one with this ID.
-	After string
+	// After continues a list: cases ordered by (ReceivedAt desc, ID desc)
+	// after the cursor's key (see CursorAfter).
+	After *Cursor
 	// Limit caps the result; zero means 100.
 	Limit int
 }

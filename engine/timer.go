@@ -65,3 +65,12 @@ type TimerIndex interface {
 	// reconciler.
 	IDs(ctx context.Context) ([]string, error)
 }
+
+// Waker is implemented by a TimerIndex whose other processes' Schedule calls
+// can be heard (engine/redistimer: Redis pub/sub): a worker wakes at once
+// when any process arms a timer, rather than at its next poll.
+type Waker interface {
+	// Wakeups returns a channel that receives when timers were scheduled,
+	// subscribed by the time it returns, closed when ctx is done.
+	Wakeups(ctx context.Context) (<-chan struct{}, error)
+}

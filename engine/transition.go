@@ -299,6 +299,10 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	if !opening && !w.mayFire(actor, ev, c) {
 		return Errorf(EFORBIDDEN, "您无权对该案件执行“%[1]s”操作。", "You may not %[2]s this case.", w.eventLabel(name), name)
 	}
+	if ev.While != "" && !clockOpen(c, ev.While) && contains(ev.From, c.State) {
+		return Errorf(ETRANSITION, "该案件当前没有进行中的“%[1]s”，不能执行“%[2]s”操作。",
+			"The case has no open %[3]s limit; %[4]s is not possible now.", w.clockLabel(ev.While), w.eventLabel(name), ev.While, name)
+	}
 	from := c.State
 	partiesBefore := append([]Party{}, c.Parties...)
 	marksBefore := append([]string{}, c.Marks...)

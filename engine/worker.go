@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,8 +47,12 @@ type Worker struct {
 
 	mu          sync.Mutex
 	indexDown   bool
+	storeDown   bool
 	firingFails bool
 	wake        chan struct{}
+	// reconcileSoon asks Run to reconcile at its next turn (the index came
+	// back): Run owns every reconcile, and none outlives it.
+	reconcileSoon atomic.Bool
 }
 
 // NewWorker returns a worker firing the timers of e from index.
@@ -91,13 +96,31 @@ func (w *Worker) Wake() {
 // Run reconciles the index, then fires due timers until ctx is done. On
 // return, timers it had claimed but not fired are released to other workers.
 func (w *Worker) Run(ctx context.Context) error {
+	if wk, ok := w.index.(Waker); ok {
+		// Hear other processes arm timers; the listener stops with Run.
+		ctx, stop := context.WithCancel(ctx)
+		ch, err := wk.Wakeups(ctx)
+		if err != nil {
+			w.log.Warn("timer index: no wake-ups from other processes; timers they arm wait for the next poll", "err", err)
+		} else {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for range ch {
+					w.Wake()
+				}
+			}()
+			defer func() { stop(); <-done }()
+		}
+		defer stop()
+	}
 	w.reconcile(ctx)
 	lastReconcile := time.Now()
 	for {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if time.Since(lastReconcile) >= w.cfg.ReconcileEvery {
+		if w.reconcileSoon.Swap(false) || time.Since(lastReconcile) >= w.cfg.ReconcileEvery {
 			w.reconcile(ctx)
 			lastReconcile = time.Now()
 		}
@@ -267,31 +290,67 @@ func (w *Worker) setIndexDown(err error) {
 	case err == nil && w.indexDown:
 		w.indexDown = false
 		w.log.Info("timer index reachable again; reconciling")
-		go w.reconcile(context.Background())
+		w.reconcileSoon.Store(true)
+		w.Wake()
 	}
 }
 
+// setStoreDown logs once when the reconciler cannot read the timer rows
+// (the database unreachable) and once when it can again.
+func (w *Worker) setStoreDown(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case err != nil && !w.storeDown:
+		w.storeDown = true
+		w.log.Error("timer reconcile: the database is unreachable; the index is repaired once it is back", "err", err)
+	case err == nil && w.storeDown:
+		w.storeDown = false
+		w.log.Info("timer reconcile: the database is reachable again")
+	}
+}
+
+// reconcile repairs the index, telling an unreachable index from an
+// unreachable database in its logs.
 func (w *Worker) reconcile(ctx context.Context) {
 	added, dropped, err := w.engine.Reconcile(ctx, w.index)
-	if err != nil {
-		if ctx.Err() == nil {
-			w.setIndexDown(err)
-		}
+	if ctx.Err() != nil {
 		return
 	}
+	var ie *IndexError
+	switch {
+	case errors.As(err, &ie):
+		w.setIndexDown(err)
+		return
+	case err != nil:
+		w.setStoreDown(err)
+		return
+	}
+	w.setStoreDown(nil)
+	w.setIndexDown(nil)
 	if added > 0 || dropped > 0 {
 		w.log.Info("timer index reconciled", "added", added, "dropped", dropped)
 	}
 }
 
+// IndexError is a failure of the timer index (Redis unreachable, say), as
+// opposed to one of the database.
+type IndexError struct{ Err error }
+
+func (e *IndexError) Error() string { return "timer index: " + e.Err.Error() }
+
+// Unwrap returns the index's own error.
+func (e *IndexError) Unwrap() error { return e.Err }
+
 // Reconcile repairs the index from the timer rows: every pending row missing
 // from the index is put back, and every index entry whose row is no longer
-// pending is dropped. It reads the index before the rows, so a timer armed
+// pending is dropped. A failure of the index is an *IndexError; any other
+// is the database's. It reads the index before the rows, so a timer armed
 // meanwhile is never taken for stale.
 func (e *Engine) Reconcile(ctx context.Context, index TimerIndex) (added, dropped int, err error) {
 	ids, err := index.IDs(ctx)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, &IndexError{err}
 	}
 	pending, err := e.store.PendingTimers(ctx)
 	if err != nil {
@@ -318,7 +377,7 @@ func (e *Engine) Reconcile(ctx context.Context, index TimerIndex) (added, droppe
 	for len(missing) > 0 {
 		n := min(len(missing), 1000)
 		if err := index.Schedule(ctx, missing[:n]...); err != nil {
-			return added, dropped, err
+			return added, dropped, &IndexError{err}
 		}
 		added += n
 		missing = missing[n:]
@@ -338,7 +397,7 @@ func (e *Engine) Reconcile(ctx context.Context, index TimerIndex) (added, droppe
 		for len(drop) > 0 {
 			n := min(len(drop), 1000)
 			if err := index.Remove(ctx, drop[:n]...); err != nil {
-				return added, dropped, err
+				return added, dropped, &IndexError{err}
 			}
 			dropped += n
 			drop = drop[n:]

@@ -108,6 +108,10 @@ type EventDef struct {
 	// them (see workflows/payload). Nil when the event takes no payload.
 	// Forms, documentation and the API contract are drawn from it.
 	Input any
+	// While names a clock whose limit the event answers: it can fire only
+	// while that limit is open (running, paused or past due) — a reply to
+	// a supervision notice, a decision on an extension request.
+	While string
 	// Extends names a clock whose running or paused limit (warning and
 	// deadline alike) the event moves by Transition.ExtendBy working days,
 	// which its Apply sets (a granted extension).

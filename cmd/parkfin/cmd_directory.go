@@ -115,6 +115,7 @@ func (c *cli) userCmd() *cobra.Command {
 				table[i] = []string{u.Name, string(u.Role), u.Org, u.DisplayName}
 			}
 			return rows, table, err
-		}))
+		}),
+		c.userCreateCmd(), c.userPasswdCmd(), c.userDisableCmd(true), c.userDisableCmd(false))
 	return cmd
 }

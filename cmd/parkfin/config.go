@@ -26,7 +26,12 @@ type Config struct {
 	RedisPrefix string `yaml:"redis_prefix" env:"PARKFIN_REDIS_PREFIX"`
 	HTTPAddr    string `yaml:"http_addr" env:"PARKFIN_HTTP_ADDR"`
 	LogLevel    string `yaml:"log_level" env:"PARKFIN_LOG_LEVEL"`
-	Demo        bool   `yaml:"demo" env:"PARKFIN_DEMO"`
+	// DemoSetting is auto, true or false: whether serve loads the
+	// demonstration data (users with one shared password) into an empty
+	// database. auto means only for the embedded SQLite database.
+	DemoSetting string `yaml:"demo" env:"PARKFIN_DEMO"`
+	// Demo is DemoSetting resolved against the database.
+	Demo bool `yaml:"-"`
 
 	HTTP struct {
 		// SecureCookies marks session cookies Secure although TLS ends at
@@ -35,6 +40,8 @@ type Config struct {
 		// BehindProxy takes the client address from X-Forwarded-For.
 		BehindProxy bool          `yaml:"behind_proxy" env:"PARKFIN_BEHIND_PROXY"`
 		SessionTTL  time.Duration `yaml:"session_ttl" env:"PARKFIN_SESSION_TTL"`
+		// Poll is how often the web pages' lists refresh themselves.
+		Poll time.Duration `yaml:"poll" env:"PARKFIN_WEB_POLL"`
 	} `yaml:"http"`
 
 	Calendar struct {
@@ -105,6 +112,20 @@ func (c *Config) validate() error {
 	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("database_url must start with postgres:// or sqlite://"))
+	}
+	sqlite := strings.HasPrefix(c.DatabaseURL, "sqlite://")
+	switch strings.ToLower(strings.TrimSpace(c.DemoSetting)) {
+	case "", "auto":
+		c.Demo = sqlite
+	case "true", "on", "yes", "1":
+		c.Demo = true
+		if !sqlite {
+			errs = append(errs, errors.New("demo is on but the database is PostgreSQL: demonstration users share one published password and are for the embedded SQLite database only; unset PARKFIN_DEMO and create users with `parkfin user create`"))
+		}
+	case "false", "off", "no", "0":
+		c.Demo = false
+	default:
+		errs = append(errs, fmt.Errorf("demo is %q: it must be auto, true or false", c.DemoSetting))
 	}
 	if c.RedisURL != "" && strings.HasPrefix(c.DatabaseURL, "sqlite://") {
 		errs = append(errs, errors.New("redis_url is set but the database is SQLite: several workers need a shared PostgreSQL database; unset PARKFIN_REDIS_URL for the embedded mode"))

@@ -26,7 +26,9 @@ import (
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/signin"
 	"github.com/parkfin/parkfin/report"
+	"github.com/parkfin/parkfin/web"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -168,6 +170,7 @@ func (m *Main) SeedDemoIfEmpty(ctx context.Context) error {
 	if !m.Config.Demo {
 		return nil
 	}
+	m.Logger.Warn("demo mode: demonstration users share the password parkfin-demo; for trying parkfin only (PARKFIN_DEMO=false turns it off)")
 	parks, err := m.Store.Parks(ctx)
 	if err != nil || len(parks) > 0 {
 		return err
@@ -220,11 +223,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			return fmt.Errorf("listen on %s: %w", m.Config.HTTPAddr, err)
 		}
 		m.listener = ln
-		srv := api.New(api.Config{
-			Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Report: m.Report,
-			SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
-		})
-		m.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		m.server = &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
@@ -235,6 +234,27 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		m.Logger.Info("parkfin serving", "addr", "http://"+ln.Addr().String())
 	}
 	return nil
+}
+
+// handler serves the JSON API under /api/ (with /healthz and /readyz) and
+// the web pages everywhere else; both sign people in through one limiter.
+func (m *Main) handler() http.Handler {
+	limiter := signin.NewLimiter(signin.Limits{})
+	apiSrv := api.New(api.Config{
+		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter, Report: m.Report,
+		SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
+	}).Handler()
+	webSrv := web.New(web.Config{
+		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
+		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy,
+		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger,
+	}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiSrv)
+	mux.Handle("/healthz", apiSrv)
+	mux.Handle("/readyz", apiSrv)
+	mux.Handle("/", webSrv)
+	return mux
 }
 
 // reloadCalendar picks up calendar overrides that an administrator entered

@@ -204,6 +204,19 @@ func TestServeEmbedded(t *testing.T) {
 	if err != nil || len(parks) != 10 {
 		t.Fatalf("demo data on first run: %d parks (%v)", len(parks), err)
 	}
+	// The first page is the web application's sign-in page, with the demo
+	// accounts; the API stays under /api/.
+	for path, want := range map[string]string{"/": "window-GXQ", "/api/v1/openapi.yaml": "openapi"} {
+		resp, err := http.Get("http://" + m.Addr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Fatalf("%s: %d, no %q", path, resp.StatusCode, want)
+		}
+	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -313,4 +326,73 @@ func TestTokenIssue(t *testing.T) {
 			t.Fatalf("GET /api/v1/cases with token: %d, want %d", resp.StatusCode, tc.want)
 		}
 	}
+}
+
+// Demo data only on the embedded database: auto resolves by the database,
+// and PostgreSQL refuses it outright.
+func TestDemoOnlyEmbedded(t *testing.T) {
+	t.Setenv("PARKFIN_DATA_DIR", t.TempDir())
+	t.Setenv("PARKFIN_REDIS_URL", "")
+	for _, tc := range []struct {
+		db, demo string
+		want     bool
+		refused  bool
+	}{
+		{"", "", true, false},
+		{"", "false", false, false},
+		{"postgres://u@127.0.0.1/x", "", false, false},
+		{"postgres://u@127.0.0.1/x", "auto", false, false},
+		{"postgres://u@127.0.0.1/x", "true", false, true},
+		{"", "perhaps", false, true},
+	} {
+		t.Setenv("PARKFIN_DATABASE_URL", tc.db)
+		t.Setenv("PARKFIN_DEMO", tc.demo)
+		cfg, err := LoadConfig("")
+		if tc.refused {
+			if err == nil || !strings.Contains(err.Error(), "demo") {
+				t.Errorf("%q demo=%q: %v, want refused", tc.db, tc.demo, err)
+			}
+			continue
+		}
+		if err != nil || cfg.Demo != tc.want {
+			t.Errorf("%q demo=%q: demo %v (%v), want %v", tc.db, tc.demo, cfg.Demo, err, tc.want)
+		}
+	}
+}
+
+// The first administrator without demo data: user create with the
+// password piped on stdin, the policy enforced, passwd and disable.
+func TestUserCommands(t *testing.T) {
+	forEachDB(t, func(t *testing.T) {
+		runIn := func(stdin string, args ...string) (string, string, int) {
+			var out, errOut bytes.Buffer
+			code := Execute(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+			return out.String(), errOut.String(), code
+		}
+		if _, errOut, code := runIn("short\n", "user", "create", "--role", "admin", "--org", "ADMIN", "root-admin"); code == 0 || !strings.Contains(errOut, "至少需要 10 个字符") {
+			t.Fatalf("weak password: exit %d %s", code, errOut)
+		}
+		if _, errOut, code := runIn("Root-admin-2026\n", "user", "create", "--role", "admin", "--org", "ADMIN", "root-admin"); code == 0 || !strings.Contains(errOut, "用户名") {
+			t.Fatalf("password with the name: exit %d %s", code, errOut)
+		}
+		if out, errOut, code := runIn("Str0ng-Passw0rd\n", "user", "create", "--role", "admin", "--org", "ADMIN", "root-admin"); code != 0 || !strings.Contains(out, "root-admin") {
+			t.Fatalf("create: exit %d %s %s", code, out, errOut)
+		}
+		if _, _, code := runIn("Str0ng-Passw0rd\n", "user", "create", "--role", "admin", "--org", "ADMIN", "root-admin"); code == 0 {
+			t.Fatal("created the same user twice")
+		}
+		if _, errOut, code := runIn("", "user", "passwd", "root-admin"); code == 0 || !strings.Contains(errOut, "标准输入") {
+			t.Fatalf("passwd without a password: exit %d %s", code, errOut)
+		}
+		mustRun(t, "user", "disable", "root-admin")
+		var users []struct {
+			Name     string
+			Role     string
+			Disabled bool
+		}
+		mustJSONOut(t, &users, "user", "list")
+		if len(users) != 1 || users[0].Name != "root-admin" || users[0].Role != "admin" || !users[0].Disabled {
+			t.Fatalf("users %+v", users)
+		}
+	})
 }

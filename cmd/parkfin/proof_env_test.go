@@ -36,7 +36,9 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	testsvc.StopRedisCluster()
+	os.Exit(code)
 }
 
 // proofRedisDB is this package's own Redis database (see testsvc.RedisDB).
@@ -59,11 +61,24 @@ type proof struct {
 
 func MustProof(t *testing.T) *proof {
 	t.Helper()
+	client := testsvc.RedisDB(t, proofRedisDB)
+	url := fmt.Sprintf("%s/%d", strings.TrimSuffix(testsvc.Env("PARKFIN_TEST_REDIS_URL", "redis://127.0.0.1:6379"), "/"), proofRedisDB)
+	return mustProofOn(t, client, url)
+}
+
+// MustProofOnCluster is MustProof with the timer index on a real Redis
+// Cluster of three primaries.
+func MustProofOnCluster(t *testing.T) *proof {
+	t.Helper()
+	rc := testsvc.StartRedisCluster(t)
+	return mustProofOn(t, rc.Client(t), rc.URL)
+}
+
+func mustProofOn(t *testing.T, client redis.UniversalClient, redisURL string) *proof {
+	t.Helper()
 	ctx := context.Background()
-	p := &proof{t: t, ctx: ctx, dbURL: testsvc.PostgresURL(t)}
-	p.client = testsvc.RedisDB(t, proofRedisDB)
+	p := &proof{t: t, ctx: ctx, dbURL: testsvc.PostgresURL(t), client: client, redisURL: redisURL}
 	p.prefix = testsvc.RedisPrefix(t, p.client)
-	p.redisURL = fmt.Sprintf("%s/%d", strings.TrimSuffix(testsvc.Env("PARKFIN_TEST_REDIS_URL", "redis://127.0.0.1:6379"), "/"), proofRedisDB)
 	var err error
 	if p.store, err = sqlstore.Open(ctx, p.dbURL, sqlstore.Options{MaxOpenConns: 32}); err != nil {
 		t.Fatal(err)

@@ -81,7 +81,20 @@ func TestProofThreeWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("5,000 cases: not in -short")
 	}
-	p := MustProof(t)
+	proofThreeWorkers(t, MustProof(t))
+}
+
+// Proof 3 again with the index on a real Redis Cluster of three primaries
+// (redis-server in cluster mode on loopback ports): the claim scripts keep
+// to one hash tag, so three workers on a cluster still fire each timer once.
+func TestProofThreeWorkersOnCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5,000 cases: not in -short")
+	}
+	proofThreeWorkers(t, MustProofOnCluster(t))
+}
+
+func proofThreeWorkers(t *testing.T, p *proof) {
 	received := backdated()
 	p.openCases(p.engine, 5000, received)
 	if got := p.count("SELECT count(DISTINCT due_at) FROM timers WHERE name = ?", financing.TimerLimit); got != 1 {
@@ -344,4 +357,19 @@ func (r *privateRedis) stop(t *testing.T) {
 	_ = r.cmd.Process.Kill()
 	_ = r.cmd.Wait()
 	r.cmd = nil
+}
+
+// A timer armed by another process (a CLI command, serve --no-worker) is
+// heard by a worker process at once over Redis pub/sub, not at its next
+// poll: with a 10 s poll, it fires well before the poll would have looked.
+func TestProofLoneTimerAcrossProcesses(t *testing.T) {
+	p := MustProof(t)
+	p.openCases(p.engine, 1, backdated()) // fired by the worker's first reconcile
+	p.startWorker("PARKFIN_WORKER_POLL=10s", "PARKFIN_WORKER_RECONCILE_EVERY=1h")
+	p.waitUntil("the first case's timers to fire", 30*time.Second, func() bool { return p.pending() == 0 })
+	time.Sleep(200 * time.Millisecond) // let the worker settle into its 10 s sleep
+	start := time.Now()
+	p.openCases(p.engine, 1, backdated())
+	p.waitUntil("the lone timer to fire", 5*time.Second, func() bool { return p.pending() == 0 })
+	t.Logf("a timer armed by another process fired %v after it was armed (worker poll: 10 s)", time.Since(start).Round(time.Millisecond))
 }

@@ -3,6 +3,9 @@ package calendar_test
 import (
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine/calendar"
 )
 
 func BenchmarkAddWorkdays(b *testing.B) {
@@ -47,5 +50,26 @@ func BenchmarkWorkdaysBetween(b *testing.B) {
 func BenchmarkLoadDefault(b *testing.B) {
 	for b.Loop() {
 		MustLoadDefault(b)
+	}
+}
+
+// BenchmarkLastWorkday: the last working day of a period is a table lookup,
+// whatever the period's length.
+func BenchmarkLastWorkday(b *testing.B) {
+	c, err := calendar.LoadDefault()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range []struct {
+		name string
+		p    calendar.Period
+	}{{"month", calendar.MonthOf(2027, time.February)}, {"year", calendar.YearOf(2026)}, {"four-years", calendar.Period{From: calendar.YearOf(2024).From, To: calendar.YearOf(2027).To}}} {
+		b.Run(p.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := c.LastWorkday(p.p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -42,14 +42,18 @@ func Markdown(d engine.Definition, title string, words Words) string {
 	}
 	b.WriteString("```\n\n")
 
-	b.WriteString("## Events\n\n| event | | from | to | who may fire it |\n|---|---|---|---|---|\n")
+	b.WriteString("## Events\n\n| event | | from | to | who may fire it | only while open |\n|---|---|---|---|---|---|\n")
 	for _, ev := range d.Events {
 		to := "(stays)"
 		if ev.To != "" {
 			to = string(ev.To)
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", ev.Name, words("event", string(ev.Name)),
-			states(ev.From), to, grants(ev.Grants, words))
+		while := ""
+		if ev.While != "" {
+			while = words("clock", ev.While)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", ev.Name, words("event", string(ev.Name)),
+			states(ev.From), to, grants(ev.Grants, words), while)
 	}
 	b.WriteString("\n")
 

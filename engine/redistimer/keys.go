@@ -8,6 +8,7 @@ type keys struct {
 	waiting string // sorted set: ID by due time (unix µs)
 	claimed string // sorted set: ID by lease expiry (unix µs)
 	due     string // hash: ID -> due value (see encodeDue)
+	wake    string // pub/sub channel: a timer was scheduled
 }
 
 func newKeys(prefix string) keys {
@@ -16,6 +17,7 @@ func newKeys(prefix string) keys {
 		waiting: tag + "waiting",
 		claimed: tag + "claimed",
 		due:     tag + "due",
+		wake:    tag + "wake",
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 
 // Schedule adds timers, or moves them to their new due time, in one
 // MULTI/EXEC round trip whatever their number (one ZADD, one ZREM, one
-// HSET). A timer that is claimed goes back to waiting with the new due
+// HSET, and a PUBLISH that wakes the workers of every process). A timer that is claimed goes back to waiting with the new due
 // time: its lease no longer holds it, and the worker holding it finds its
 // Ack ignored, so a re-armed timer is not lost. When an ID appears more than
 // once, the last ref wins. Refs are checked before anything is written: an
@@ -41,6 +41,10 @@ func (x *Index) Schedule(ctx context.Context, refs ...engine.TimerRef) error {
 		p.ZAdd(ctx, x.keys.waiting, members...)
 		p.ZRem(ctx, x.keys.claimed, ids...)
 		p.HSet(ctx, x.keys.due, dues...)
+		// Workers of every process wake at once rather than at their next
+		// poll: a timer armed by a CLI command or a serve without a worker
+		// is looked at within milliseconds.
+		p.Publish(ctx, x.keys.wake, "")
 		return nil
 	})
 	return wrap("schedule", err)

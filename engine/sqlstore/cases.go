@@ -152,8 +152,12 @@ func (t *tx) NextNumber(ctx context.Context, prefix string) (int, error) {
 // Cases lists cases newest received first, narrowed by f.
 func (q queries) Cases(ctx context.Context, f engine.CaseFilter) ([]*engine.Case, error) {
 	db := q.filtered(ctx, f)
-	if f.After != "" {
-		db = db.Where("(received_at, id) < (SELECT c2.received_at, c2.id FROM cases c2 WHERE c2.id = ?)", f.After)
+	if f.After != nil {
+		// The cursor's own key, never looked up: no probing of cases the
+		// caller may not see. Written out rather than as a row comparison,
+		// which SQLite compares by type affinity differently.
+		at := f.After.ReceivedAt.UTC()
+		db = db.Where("(received_at < ? OR (received_at = ? AND id < ?))", at, at, f.After.ID)
 	}
 	limit := f.Limit
 	if limit <= 0 {

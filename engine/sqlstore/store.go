@@ -115,8 +115,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 }
 
 // sqliteDSN turns a path into a DSN for the pure-Go driver: WAL, a busy
-// timeout, foreign keys, immediate write transactions, times stored in a
-// sortable text form.
+// timeout, foreign keys, times stored in a sortable text form (write
+// transactions begin IMMEDIATE: see inImmediateTx). synchronous=FULL syncs the WAL at every commit: an
+// acknowledged transition (and its ledger entry) survives a power loss,
+// which NORMAL does not promise in WAL mode.
 func sqliteDSN(path string) (string, error) {
 	if path == "" {
 		return "", fmt.Errorf("sqlstore: sqlite:// needs a path")
@@ -130,8 +132,7 @@ func sqliteDSN(path string) (string, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Set("_txlock", "immediate")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode(), nil
 }
@@ -202,10 +203,45 @@ func (s *Store) Directory() engine.DirectoryAdmin { return s }
 
 // InTx runs fn in one transaction.
 func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.dialect == SQLite {
+		return translate(s.inImmediateTx(ctx, fn))
+	}
 	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(&tx{queries: queries{db: db, dialect: s.dialect}})
 	})
 	return translate(err)
+}
+
+// inImmediateTx runs fn in a BEGIN IMMEDIATE transaction on one connection.
+// A transition reads before it writes; in a deferred transaction, SQLite
+// answers the first write with SQLITE_BUSY at once — without waiting out
+// the busy timeout — when another process (a CLI command beside serve)
+// committed since the read began. Taking the write lock up front makes such
+// writers wait for one another instead. The driver's _txlock=immediate
+// would do it, but github.com/glebarez/go-sqlite v1.21.2 skips that option
+// whenever _time_format is set too.
+func (s *Store) inImmediateTx(ctx context.Context, fn func(engine.Tx) error) error {
+	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) (err error) {
+		if err := conn.Exec("BEGIN IMMEDIATE").Error; err != nil {
+			return err
+		}
+		// Finish on a context of its own: a cancelled request must not
+		// leave the connection inside a transaction.
+		end := conn.WithContext(context.WithoutCancel(ctx))
+		defer func() {
+			if p := recover(); p != nil {
+				end.Exec("ROLLBACK")
+				panic(p)
+			}
+			if err != nil {
+				end.Exec("ROLLBACK")
+			}
+		}()
+		if err := fn(&tx{queries: queries{db: conn, dialect: s.dialect}}); err != nil {
+			return err
+		}
+		return end.Exec("COMMIT").Error
+	})
 }
 
 // queries are the reads and writes shared by a Store and its transactions.

@@ -135,10 +135,15 @@ func Definition(cfg Config) engine.Definition {
 	// still waiting to be signed for (routed → routed).
 	rearm := []engine.EventName{Transfer}
 	// Extending moves the bank's limit; the extension's own clock stops.
+	// A reply, a decision and a follow-up answer an open limit: they can
+	// be fired only while it is open.
+	while := map[engine.EventName]string{ReplySupervision: ClockSupervision, GrantExtension: ClockExtension,
+		RefuseExtension: ClockExtension, FollowUp: ClockFollowUp}
 	for i := range events {
 		if events[i].Name == GrantExtension {
 			events[i].Extends = ClockBank
 		}
+		events[i].While = while[events[i].Name]
 	}
 	return withWords(engine.Definition{
 		Name:        Name,

@@ -241,11 +241,20 @@ func TestMaterialsNotSupplied(t *testing.T) {
 func TestSupervisionNotice(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
-		c := e.run(e.open(time.Time{}), accept, superviseGX)
+		c := e.run(e.open(time.Time{}), accept)
+		if slices.Contains(e.engine.Events(e.actor("bank-ICBC"), c), financing.ReplySupervision) {
+			t.Fatal("the bank is offered a reply with no notice to reply to")
+		}
+		_, err := e.fire(c, "bank-ICBC", financing.ReplySupervision, financing.ReplyInput{Reply: "无"})
+		wantCode(t, err, engine.ETRANSITION)
+		c = e.run(c, superviseGX)
+		if !slices.Contains(e.engine.Events(e.actor("bank-ICBC"), c), financing.ReplySupervision) {
+			t.Fatal("the bank is not offered the reply to an open notice")
+		}
 		if !c.HasMark(financing.ClockSupervision) || !c.Limit(financing.ClockSupervision).DueAt.Equal(at(2026, 11, 7, 0, 0)) {
 			t.Fatalf("marks %v limits %+v", c.Marks, c.Limits)
 		}
-		_, err := e.fire(c, "city", financing.Supervise, financing.SuperviseInput{Notice: "再次督办", ReplyBy: "2026-11-20"})
+		_, err = e.fire(c, "city", financing.Supervise, financing.SuperviseInput{Notice: "再次督办", ReplyBy: "2026-11-20"})
 		wantCode(t, err, engine.ETRANSITION) // one open notice at a time
 		seen := e.walk(c, at(2026, 11, 9, 9, 0), time.Hour)
 		if got := seen[string(financing.SupervisionOverdue)]; !got.Equal(at(2026, 11, 7, 0, 0)) {

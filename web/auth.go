@@ -1,0 +1,208 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/signin"
+)
+
+// Context keys.
+const (
+	userKey    = "web.user"
+	sessionKey = "web.session"
+)
+
+// csrfField is the hidden form field that carries the session's CSRF token;
+// htmx sends it as the API's header instead.
+const csrfField = "_csrf"
+
+// session resolves the session cookie, when there is one, to its user.
+func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if ck, err := c.Cookie(signin.CookieName); err == nil && ck.Value != "" {
+			sess, u, err := s.signin.Resolve(c.Request().Context(), ck.Value, s.clock.Now())
+			switch {
+			case err == nil:
+				c.Set(sessionKey, sess)
+				c.Set(userKey, u)
+			case engine.ErrorCode(err) != engine.EUNAUTHORIZED:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// userOf returns the signed-in user, or nil.
+func userOf(c echo.Context) *engine.User {
+	u, _ := c.Get(userKey).(*engine.User)
+	return u
+}
+
+func sessionOf(c echo.Context) *auth.Session {
+	s, _ := c.Get(sessionKey).(*auth.Session)
+	return s
+}
+
+func actorOf(c echo.Context) engine.Actor {
+	if u := userOf(c); u != nil {
+		return u.Actor()
+	}
+	return engine.Actor{}
+}
+
+// requireUser sends people who are not signed in to the sign-in page, and
+// back where they wanted to go afterwards.
+func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if userOf(c) == nil {
+			if c.Request().Header.Get("HX-Request") != "" {
+				c.Response().Header().Set("HX-Redirect", "/signin")
+				return c.NoContent(http.StatusUnauthorized)
+			}
+			return c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		return next(c)
+	}
+}
+
+// checkCSRF refuses a state-changing request that does not carry the
+// session's CSRF token, in the form or in the API's header.
+func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		m := c.Request().Method
+		if m == http.MethodGet || m == http.MethodHead {
+			return next(c)
+		}
+		token := c.Request().Header.Get(signin.CSRFHeader)
+		if token == "" {
+			token = c.FormValue(csrfField)
+		}
+		if err := signin.CheckCSRF(sessionOf(c), token); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// root is the first page: the sign-in page, or one's home.
+func (s *Server) root(c echo.Context) error {
+	if userOf(c) != nil {
+		return s.home(c)
+	}
+	return s.signInPage(c)
+}
+
+// homes are where each role lands after signing in.
+var homes = map[engine.Role]string{
+	engine.RoleWindow: "/park",
+	engine.RoleBank:   "/inbox",
+	engine.RoleCounty: "/board",
+	engine.RoleCity:   "/board",
+	engine.RolePBoC:   "/board",
+	engine.RoleAdmin:  "/admin/users",
+}
+
+func (s *Server) home(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, homes[userOf(c).Role])
+}
+
+// demoAccount is one line of the demo accounts table.
+type demoAccount struct {
+	Name, DisplayName string
+	Role              engine.Role
+}
+
+type signInView struct {
+	User, Next string
+	Error      string
+	Demo       []demoAccount
+	Password   string
+}
+
+func (s *Server) signInView(c echo.Context) signInView {
+	v := signInView{Next: safeNext(c.QueryParam("next"))}
+	if s.cfg.Demo {
+		if d, err := demo.Load(); err == nil {
+			v.Password = d.Password
+			for _, u := range d.Users() {
+				v.Demo = append(v.Demo, demoAccount{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role})
+			}
+		}
+	}
+	return v
+}
+
+func (s *Server) signInPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "signin", s.signInView(c))
+}
+
+// signInPost checks the password through the shared sign-in service.
+func (s *Server) signInPost(c echo.Context) error {
+	v := s.signInView(c)
+	v.User = strings.TrimSpace(c.FormValue("user"))
+	v.Next = safeNext(c.FormValue("next"))
+	secret, sess, u, err := s.signin.SignIn(c.Request().Context(), v.User, c.FormValue("password"), c.RealIP(), s.clock.Now())
+	if err != nil {
+		code := engine.ErrorCode(err)
+		if code != engine.EUNAUTHORIZED && code != engine.ERATELIMITED {
+			return err
+		}
+		v.Error = errText(err, langOf(c))
+		status := http.StatusUnauthorized
+		if code == engine.ERATELIMITED {
+			status = http.StatusTooManyRequests
+		}
+		return s.render(c, status, "signin", v)
+	}
+	c.SetCookie(s.signin.Cookie(c.Request(), secret, sess))
+	next := v.Next
+	if next == "" {
+		next = homes[u.Role]
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// safeNext keeps a redirect target only when it is a path on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) signOut(c echo.Context) error {
+	if err := s.signin.SignOut(c.Request().Context(), sessionOf(c)); err != nil {
+		return err
+	}
+	c.SetCookie(s.signin.ClearCookie(c.Request()))
+	return c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+type passwordView struct {
+	Errors map[string]string
+	Done   bool
+}
+
+func (s *Server) passwordPage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "password", passwordView{Done: c.QueryParam("done") != ""})
+}
+
+func (s *Server) passwordPost(c echo.Context) error {
+	err := signin.ChangePassword(c.Request().Context(), s.engine.Store().Directory(), userOf(c).Name,
+		c.FormValue("current"), c.FormValue("new"))
+	if engine.ErrorCode(err) == engine.EINVALID {
+		return s.render(c, http.StatusUnprocessableEntity, "password", passwordView{Errors: fieldErrors(err, langOf(c))})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/password?done=1")
+}

@@ -1,0 +1,251 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/workflows/financing"
+)
+
+// boardView is the offices' monitoring board.
+type boardView struct {
+	From, To string
+	States   []countView
+	Colours  []countView
+	Lists    []boardList
+	ByPark   []perfRow
+	ByBank   []perfRow
+	// Capped is set when the period had more cases than the tables read.
+	Capped bool
+	Trend  trendView
+}
+
+// countView is a figure with its tag and the list it drills down to.
+type countView struct {
+	Tag   tag
+	Count int
+	Href  string
+}
+
+// boardList is one of the board's short lists.
+type boardList struct {
+	Key   string
+	Rows  []caseRow
+	Count int
+	More  string
+}
+
+// perfRow is one park's or bank's figures for the period.
+type perfRow struct {
+	Code, Href                                   string
+	Received, SignedInTime, AnsweredInTime, Late int
+	OverdueOpen, Escalated                       int
+}
+
+// trendView is the weekly chart's data, as JSON for the data attributes.
+type trendView struct {
+	Weeks, Received, Overdue string
+}
+
+// boardScan bounds the cases read for the period's tables.
+const boardScan = 10000
+
+func (s *Server) board(c echo.Context) error {
+	a := actorOf(c)
+	key := "board|" + string(a.Role) + "|" + a.Org + "|" + c.QueryParam("from") + "|" + c.QueryParam("to")
+	// Offices watch trends, and the page refreshes itself at about the
+	// pace the figures may age.
+	v, err := s.memo.get(key, s.cfg.BoardTTL, func() (any, error) {
+		// The figures outlive the request that computed them.
+		return s.boardView(context.WithoutCancel(c.Request().Context()), a, c.QueryParam("from"), c.QueryParam("to"))
+	})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "board", v)
+}
+
+// boardView computes the board's figures for the actor.
+func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ string) (*boardView, error) {
+	now := s.clock.Now()
+	today := calendar.DateOf(now)
+	from, err := calendar.ParseDate(fromQ)
+	if err != nil {
+		from = today.AddDays(-89)
+	}
+	to, err := calendar.ParseDate(toQ)
+	if err != nil {
+		to = today
+	}
+	v := &boardView{From: from.String(), To: to.String()}
+	count := func(f engine.CaseFilter) (engine.CaseCounts, error) {
+		f.Workflow = financing.Name
+		return s.engine.CaseCounts(ctx, a, f)
+	}
+	all, err := count(engine.CaseFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range listStates {
+		v.States = append(v.States, countView{Tag: stateTag(st), Count: all.ByState[st], Href: "/cases?state=" + string(st)})
+	}
+	no := false
+	normal, err := count(engine.CaseFilter{States: []engine.State{financing.Routed, financing.Accepted}, DueSoon: &no, PastDue: &no})
+	if err != nil {
+		return nil, err
+	}
+	dueSoon, err := count(engine.CaseFilter{DueSoon: yes(), PastDue: &no})
+	if err != nil {
+		return nil, err
+	}
+	supervised, err := count(engine.CaseFilter{Mark: financing.ClockSupervision})
+	if err != nil {
+		return nil, err
+	}
+	escalated := all.ByState[financing.Escalated] + all.ByState[financing.Coordinating]
+	v.Colours = []countView{
+		{tag{"time.normal", "green"}, normal.Total, "/cases?state=routed&state=accepted"},
+		{tag{"time.due_soon", "yellow"}, dueSoon.Total, "/cases?due_soon=1"},
+		{tag{"time.past_due", "red"}, all.PastDue, "/cases?past_due=1"},
+		{tag{"time.paused", "grey"}, all.ByState[financing.InfoRequested], "/cases?state=info_requested"},
+	}
+	lists := []struct {
+		key   string
+		f     engine.CaseFilter
+		count int
+		href  string
+	}{
+		{"web.board.overdue", engine.CaseFilter{PastDue: yes()}, all.PastDue, "/cases?past_due=1"},
+		{"web.board.escalated", engine.CaseFilter{States: []engine.State{financing.Escalated, financing.Coordinating}}, escalated, "/cases?escalated=1"},
+		{"web.board.supervised", engine.CaseFilter{Mark: financing.ClockSupervision}, supervised.Total, "/cases?mark=supervision"},
+		{"web.board.due_soon", engine.CaseFilter{DueSoon: yes(), PastDue: &no}, dueSoon.Total, "/cases?due_soon=1"},
+	}
+	for _, l := range lists {
+		l.f.Workflow, l.f.Limit = financing.Name, 5
+		cases, err := s.engine.Cases(ctx, a, l.f)
+		if err != nil {
+			return nil, err
+		}
+		bl := boardList{Key: l.key, Count: l.count, More: l.href}
+		for _, cs := range cases {
+			bl.Rows = append(bl.Rows, rowOf(cs))
+		}
+		v.Lists = append(v.Lists, bl)
+	}
+	if err := s.periodTables(ctx, a, from, to, v); err != nil {
+		return nil, err
+	}
+	if v.Trend, err = s.trend(ctx, a, today); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// periodTables computes the per-park and per-bank figures of the cases
+// received in [from, to].
+func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to calendar.Date, v *boardView) error {
+	parks, banks := map[string]*perfRow{}, map[string]*perfRow{}
+	row := func(m map[string]*perfRow, code, key string) *perfRow {
+		r := m[code]
+		if r == nil {
+			q := url.Values{key: {code}, "from": {from.String()}, "to": {to.String()}}
+			r = &perfRow{Code: code, Href: "/cases?" + q.Encode()}
+			m[code] = r
+		}
+		return r
+	}
+	var after *engine.Cursor
+	for read := 0; ; {
+		cases, err := s.engine.Cases(ctx, a, engine.CaseFilter{Workflow: financing.Name, ReceivedFrom: from.Start(),
+			ReceivedTo: to.AddDays(1).Start(), After: after, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, cs := range cases {
+			d, err := financing.DataOf(cs)
+			if err != nil {
+				continue
+			}
+			for _, r := range []*perfRow{row(parks, d.Park, "park"), row(banks, d.LeadBank, "bank")} {
+				count(r, cs, d)
+			}
+		}
+		read += len(cases)
+		if len(cases) < 500 {
+			break
+		}
+		if read >= boardScan {
+			v.Capped = true
+			break
+		}
+		last := cases[len(cases)-1]
+		after = &engine.Cursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
+	}
+	v.ByPark, v.ByBank = sorted(parks), sorted(banks)
+	return nil
+}
+
+// count adds one case to a row: signed in time is signed within a working
+// day of routing; answered in time is an answer before the limit.
+func count(r *perfRow, cs *engine.Case, d *financing.Data) {
+	r.Received++
+	if len(d.Rounds) > 0 {
+		if w := d.Rounds[0].SignWorkdays; w != nil && *w <= 1 {
+			r.SignedInTime++
+		}
+	}
+	if d.Answer != nil && !d.Answer.Late {
+		r.AnsweredInTime++
+	}
+	if (d.Answer != nil && d.Answer.Late) || cs.Overdue {
+		r.Late++
+	}
+	if cs.PastDue {
+		r.OverdueOpen++
+	}
+	if d.Escalation != nil {
+		r.Escalated++
+	}
+}
+
+func sorted(m map[string]*perfRow) []perfRow {
+	out := make([]perfRow, 0, len(m))
+	for _, r := range m {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Received != out[j].Received {
+			return out[i].Received > out[j].Received
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// trend counts the cases received each week, and of them the overdue
+// ones, for the last twelve weeks (Monday to Sunday, Beijing time).
+func (s *Server) trend(ctx context.Context, a engine.Actor, today calendar.Date) (trendView, error) {
+	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+	var weeks []string
+	var received, overdue []int
+	for i := 11; i >= 0; i-- {
+		start := monday.AddDays(-7 * i)
+		n, err := s.engine.CaseCounts(ctx, a, engine.CaseFilter{Workflow: financing.Name,
+			ReceivedFrom: start.Start(), ReceivedTo: start.AddDays(7).Start()})
+		if err != nil {
+			return trendView{}, err
+		}
+		weeks = append(weeks, start.Start().In(calendar.Location()).Format("01-02"))
+		received = append(received, n.Total)
+		overdue = append(overdue, n.Overdue)
+	}
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	return trendView{Weeks: js(weeks), Received: js(received), Overdue: js(overdue)}, nil
+}

@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/internal/enginetest"
+	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/web"
+)
+
+// start is a Monday morning with published calendar data around it.
+var start = time.Date(2026, time.March, 2, 10, 0, 0, 0, calendar.Location())
+
+// env is the web application on the real engine over a fresh database with
+// the demo data and a fake clock, served on loopback.
+type env struct {
+	t   testing.TB
+	x   *enginetest.Env
+	srv *httptest.Server
+}
+
+// MustEnv starts the web application over a fresh database of the kind db.
+func MustEnv(t testing.TB, db testsvc.Database, poll time.Duration) *env {
+	t.Helper()
+	x := enginetest.New(t, db, start)
+	h := web.New(web.Config{Engine: x.Engine, Auth: x.Store, Calendar: x.Overrides.Live(), Overrides: x.Overrides,
+		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond})
+	srv := httptest.NewServer(h.Handler())
+	t.Cleanup(srv.Close)
+	return &env{t: t, x: x, srv: srv}
+}
+
+// drain fires the timers that are due.
+func (e *env) drain() {
+	e.t.Helper()
+	if _, err := e.x.Worker.Drain(context.Background()); err != nil {
+		e.t.Fatalf("drain: %v", err)
+	}
+}
+
+// client is one signed-in person's HTTP client.
+type client struct {
+	e    *env
+	http *http.Client
+	csrf string
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// MustSignIn signs the demo user in through the sign-in form.
+func (e *env) MustSignIn(user string) *client {
+	e.t.Helper()
+	return e.MustSignInWith(user, "parkfin-demo")
+}
+
+// MustSignInWith signs a user in with the password.
+func (e *env) MustSignInWith(user, pw string) *client {
+	e.t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &client{e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	status, _, _ := c.post("/signin", url.Values{"user": {user}, "password": {pw}}, false)
+	if status != http.StatusSeeOther {
+		e.t.Fatalf("sign in %s: status %d", user, status)
+	}
+	_, body := c.get("/password")
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		e.t.Fatalf("no CSRF token on the page for %s:\n%s", user, body)
+	}
+	c.csrf = m[1]
+	return c
+}
+
+func (c *client) get(path string) (int, string) {
+	c.e.t.Helper()
+	res, err := c.http.Get(c.e.srv.URL + path)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// post submits a form, with the CSRF token when withCSRF; it returns the
+// status, the body and the redirect target.
+func (c *client) post(path string, form url.Values, withCSRF bool) (int, string, string) {
+	c.e.t.Helper()
+	if withCSRF {
+		form.Set("_csrf", c.csrf)
+	}
+	res, err := c.http.Post(c.e.srv.URL+path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header.Get("Location")
+}
+
+// validUSCC is a credit code that passes its check.
+const validUSCC = "91430900MA4L00010R"

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+// menuGroup is one task group of the left menu.
+type menuGroup struct {
+	Key   string
+	Items []menuItem
+}
+
+// menuItem is a link of the menu: a catalogue key and a path.
+type menuItem struct{ Key, Href string }
+
+// menuFor returns the menu of a role, grouped by task.
+func menuFor(r engine.Role) []menuGroup {
+	search := menuItem{"web.nav.search", "/search"}
+	var out []menuGroup
+	switch r {
+	case engine.RoleWindow:
+		out = append(out, menuGroup{"web.nav.group.window", []menuItem{
+			{"web.nav.register", "/register"}, {"web.nav.park", "/park"}, search}})
+	case engine.RoleBank:
+		out = append(out, menuGroup{"web.nav.group.bank", []menuItem{
+			{"web.nav.inbox", "/inbox"}, search}})
+	case engine.RoleCounty:
+		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
+			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search}})
+	case engine.RoleCity, engine.RolePBoC:
+		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
+			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, {"web.nav.ledger", "/admin/ledger"}}})
+	case engine.RoleAdmin:
+		out = append(out, menuGroup{"web.nav.group.admin", []menuItem{
+			{"web.nav.users", "/admin/users"}, {"web.nav.orgs", "/admin/orgs"},
+			{"web.nav.pairings", "/admin/pairings"}, {"web.nav.calendar", "/admin/calendar"},
+			{"web.nav.ledger", "/admin/ledger"}}},
+			menuGroup{"web.nav.group.monitor", []menuItem{{"web.nav.cases", "/cases"}, search}})
+	}
+	return append(out, menuGroup{"web.nav.group.account", []menuItem{
+		{"web.nav.password", "/password"}, {"web.nav.tokens", "/tokens"}}})
+}
+
+// crumbsFor is the breadcrumb of a path: the menu group and item it is
+// under.
+func crumbsFor(menu []menuGroup, p string) []crumb {
+	for _, g := range menu {
+		for _, it := range g.Items {
+			if p == it.Href || strings.HasPrefix(p, it.Href+"/") {
+				return []crumb{{Key: g.Key}, {Key: it.Key, Href: it.Href}}
+			}
+		}
+	}
+	if strings.HasPrefix(p, "/cases/") {
+		return []crumb{{Key: "web.nav.cases", Href: "/cases"}, {Key: "web.case.title"}}
+	}
+	return nil
+}
+
+// Active reports whether the menu item is the current page.
+func (p *page) Active(href string) bool {
+	return p.Path == href || strings.HasPrefix(p.Path, href+"/")
+}

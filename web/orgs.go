@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+// orgNames caches the names of parks, banks and counties for a little
+// while: every list shows them, and they change rarely.
+type orgNames struct {
+	mu    sync.Mutex
+	at    time.Time
+	names map[string]string
+	banks []engine.Bank
+	parks []engine.Park
+}
+
+var orgCache orgNames
+
+// orgs returns the names by code, and the banks and parks, at most ten
+// seconds old.
+func (s *Server) orgs(ctx context.Context) (map[string]string, []engine.Bank, []engine.Park) {
+	orgCache.mu.Lock()
+	defer orgCache.mu.Unlock()
+	if orgCache.names != nil && time.Since(orgCache.at) < 10*time.Second {
+		return orgCache.names, orgCache.banks, orgCache.parks
+	}
+	dir := s.engine.Store().Directory()
+	names := map[string]string{}
+	parks, err1 := dir.Parks(ctx)
+	banks, err2 := dir.Banks(ctx)
+	counties, err3 := dir.Counties(ctx)
+	users, err4 := dir.Users(ctx)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+		return names, nil, nil
+	}
+	// People are named by their display names; "user:" keeps them apart
+	// from organisation codes.
+	for _, u := range users {
+		if u.DisplayName != "" {
+			names["user:"+u.Name] = u.DisplayName
+		}
+	}
+	for _, p := range parks {
+		names[p.Code] = p.Name
+	}
+	for _, b := range banks {
+		names[b.Code] = b.Name
+	}
+	for _, c := range counties {
+		names[c.Code] = c.Name
+	}
+	orgCache.names, orgCache.banks, orgCache.parks, orgCache.at = names, banks, parks, time.Now()
+	return names, banks, parks
+}
+
+// forgetOrgs drops the cache after an administrator changed a name.
+func forgetOrgs() {
+	orgCache.mu.Lock()
+	orgCache.names = nil
+	orgCache.mu.Unlock()
+}
+
+// Org returns the name of an organisation, or its code.
+func (p *page) Org(code string) string {
+	if p.orgs == nil {
+		p.orgs, _, _ = p.s.orgs(p.c.Request().Context())
+	}
+	if n, ok := p.orgs[code]; ok {
+		return n
+	}
+	return code
+}

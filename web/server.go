@@ -1,0 +1,124 @@
+// Package web is parkfin's web application in Simplified Chinese (and
+// English): server-rendered html/template pages with htmx and ECharts,
+// vendored and embedded, for the park windows, the banks and the financial
+// offices. It talks to the engine through the same calls as the JSON API,
+// with the same permission and version checks, and signs people in with
+// the API's session cookie, CSRF token and rate limits (package signin).
+// Every form works without JavaScript; htmx only makes pages nicer.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/internal/signin"
+)
+
+// Config holds what the web application is built from.
+type Config struct {
+	Engine *engine.Engine
+	// Auth keeps sessions and tokens; the SQL store implements it.
+	Auth auth.Store
+	// Calendar counts the working days left on a limit.
+	Calendar engine.Calendar
+	// Overrides, when set, lets the administrator upload a year's holiday
+	// notice.
+	Overrides *calendar.Overrides
+	// Limiter is the sign-in limiter shared with the API.
+	Limiter *signin.Limiter
+	// SessionTTL is how long a session lasts; default 12 hours.
+	SessionTTL    time.Duration
+	SecureCookies bool
+	BehindProxy   bool
+	// Demo lists the demonstration accounts on the sign-in page.
+	Demo bool
+	// Poll is how often lists refresh themselves; default 5 seconds.
+	Poll time.Duration
+	// BoardTTL is how old the board's figures may be (default 5 seconds);
+	// list counts may be 2/5 of it.
+	BoardTTL time.Duration
+	Logger   *slog.Logger
+}
+
+// Server is the web application.
+type Server struct {
+	cfg    Config
+	echo   *echo.Echo
+	engine *engine.Engine
+	signin *signin.Service
+	clock  engine.Clock
+	views  *views
+	memo   memo
+}
+
+// New builds the web application and registers its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = signin.NewLimiter(signin.Limits{})
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 5 * time.Second
+	}
+	if cfg.BoardTTL <= 0 {
+		cfg.BoardTTL = 5 * time.Second
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.BehindProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	s := &Server{cfg: cfg, echo: e, engine: cfg.Engine, clock: cfg.Engine.Clock(), views: mustViews()}
+	s.signin = &signin.Service{Auth: cfg.Auth, Users: cfg.Engine.Store().Directory(), Limiter: cfg.Limiter,
+		TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
+	e.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s
+}
+
+// Handler returns the application as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// routes registers every page, top to bottom.
+func (s *Server) routes() {
+	e := s.echo
+	// Pages and assets are compressed: the inbox with htmx weighs about
+	// 30 KB on the wire.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	e.Use(s.secureHeaders, s.session)
+	e.GET("/assets/*", s.asset)
+	e.GET("/", s.root)
+	e.GET("/signin", s.signInPage)
+	e.POST("/signin", s.signInPost)
+	e.GET("/lang/:lang", s.switchLang)
+
+	u := e.Group("", s.requireUser, s.checkCSRF)
+	u.POST("/signout", s.signOut)
+	u.GET("/password", s.passwordPage)
+	u.POST("/password", s.passwordPost)
+	u.GET("/home", s.home)
+
+	u.GET("/register", s.registerPage)
+	u.POST("/register", s.registerPost)
+	u.GET("/register/uscc", s.checkUSCC)
+	u.GET("/park", s.parkCases)
+	u.GET("/inbox", s.inbox)
+	u.GET("/board", s.board)
+	u.GET("/cases", s.caseList)
+	u.GET("/search", s.search)
+	u.GET("/cases/:id", s.casePage)
+	u.POST("/cases/:id", s.fire)
+	u.GET("/cases/:id/receipt", s.receipt)
+
+	s.adminRoutes(u)
+}

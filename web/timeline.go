@@ -1,0 +1,95 @@
+package web
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/parkfin/parkfin/engine/ledger"
+	"github.com/parkfin/parkfin/locale"
+	"github.com/parkfin/parkfin/workflows/financing"
+)
+
+// entryView is one line of the timeline: who did what when, in words.
+type entryView struct {
+	At               string
+	User, RoleKey    string
+	Org              string
+	EventKey         string
+	FromKey, ToKey   string
+	Details          []detailView
+	System, Moved    bool
+	EventFallbackKey string
+}
+
+// detailView is one field of an event's input.
+type detailView struct {
+	LabelKey, LabelFall string
+	Value, ValueKey     string
+}
+
+// timelineOf turns ledger entries into words, newest last. Fields the
+// catalogue has no label for (internal bookkeeping) are not shown.
+func timelineOf(entries []ledger.Entry, names map[string]string) []entryView {
+	out := make([]entryView, 0, len(entries))
+	for _, e := range entries {
+		user := e.ActorUser
+		if n, ok := names["user:"+user]; ok {
+			user = n
+		}
+		v := entryView{At: fmtTime(e.At), User: user, RoleKey: "role." + e.ActorRole, Org: names[e.ActorOrg],
+			EventKey: financing.Key("event", e.Event), EventFallbackKey: "engine.event." + e.Event,
+			FromKey: financing.Key("state", e.From), ToKey: financing.Key("state", e.To),
+			System: e.ActorRole == "system", Moved: e.From != e.To}
+		var m map[string]any
+		if len(e.Payload) > 0 && json.Unmarshal(e.Payload, &m) == nil {
+			v.Details = details(e.Event, "", m, names)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func details(event, prefix string, m map[string]any, names map[string]string) []detailView {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []detailView
+	for _, k := range keys {
+		name := prefix + k
+		if sub, ok := m[k].(map[string]any); ok {
+			out = append(out, details(event, name+".", sub, names)...)
+			continue
+		}
+		key, fall := financing.Key("field", event+"."+name), financing.Key("field", name)
+		if !locale.Has(locale.ZH, key) && !locale.Has(locale.ZH, fall) {
+			continue
+		}
+		d := detailView{LabelKey: key, LabelFall: fall}
+		switch val := m[k].(type) {
+		case string:
+			if val == "" {
+				continue
+			}
+			d.Value = val
+			if ck := financing.Key("choice", k+"."+val); locale.Has(locale.ZH, ck) {
+				d.Value, d.ValueKey = "", ck
+			} else if strings.HasPrefix(k, "amount") {
+				d.Value = yuan(val) // the label says 元
+			} else if k == "bank" || k == "park" {
+				if n, ok := names[val]; ok {
+					d.Value = n
+				}
+			}
+		case float64:
+			d.Value = strconv.FormatFloat(val, 'f', -1, 64)
+		default:
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
