@@ -34,7 +34,7 @@ func MustEnv(t testing.TB, db testsvc.Database, poll time.Duration) *env {
 	t.Helper()
 	x := enginetest.New(t, db, start)
 	h := web.New(web.Config{Engine: x.Engine, Auth: x.Store, Calendar: x.Overrides.Live(), Overrides: x.Overrides,
-		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond})
+		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond, Report: mustReport(t, x)})
 	srv := httptest.NewServer(h.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, x: x, srv: srv}

@@ -19,6 +19,7 @@ import (
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/report"
 )
 
 // Config holds what the web application is built from.
@@ -45,6 +46,9 @@ type Config struct {
 	// list counts may be 2/5 of it.
 	BoardTTL time.Duration
 	Logger   *slog.Logger
+	// Report is the supervision side (统计, 季度排名, downloads); nil
+	// answers its pages with not_found.
+	Report *report.Service
 }
 
 // Server is the web application.
@@ -119,6 +123,10 @@ func (s *Server) routes() {
 	u.GET("/cases/:id", s.casePage)
 	u.POST("/cases/:id", s.fire)
 	u.GET("/cases/:id/receipt", s.receipt)
+	u.GET("/stats", s.statsPage)
+	u.GET("/stats/export", s.statsExport)
+	u.GET("/ranking", s.rankingPage)
+	u.GET("/ranking/export", s.rankingExport)
 
 	s.adminRoutes(u)
 }

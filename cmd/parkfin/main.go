@@ -247,7 +247,7 @@ func (m *Main) handler() http.Handler {
 	webSrv := web.New(web.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
 		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy,
-		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger,
+		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Report: m.Report,
 	}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv)
