@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -54,5 +58,43 @@ func TestStatsAndRankingPages(t *testing.T) {
 				t.Errorf("a county office sees the banks' ranking")
 			}
 		})
+	}
+}
+
+func TestFilingsPage(t *testing.T) {
+	e := MustEnv(t, testsvc.Databases()[0], 0)
+	bank := e.MustSignIn("bank-ICBC")
+	status, body, to := bank.post("/filings", url.Values{"year": {"2026"}, "park": {"GXQ"}, "loan_increment": {"1200.5"},
+		"growth_rate": {"12.5"}, "borrowers": {"30"}}, true)
+	if status != http.StatusSeeOther || !strings.Contains(to, "done=1") {
+		t.Fatalf("filing %d %s\n%s", status, to, body)
+	}
+	status, body = bank.get("/filings?year=2026")
+	if status != http.StatusOK || !strings.Contains(body, "1200.50") || !strings.Contains(body, "益阳高新区") {
+		t.Fatalf("filings page %d\n%s", status, body)
+	}
+	status, body, _ = bank.post("/filings", url.Values{"year": {"2026"}, "park": {"GXQ"}, "loan_increment": {"x"},
+		"growth_rate": {"-300"}, "borrowers": {"3"}}, true)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "增速应为不低于 -100 的百分数") || !strings.Contains(body, `value="-300"`) {
+		t.Fatalf("bad filing %d\n%s", status, body)
+	}
+
+	// The CSV upload: a bad row refuses the file and names the row.
+	city := e.MustSignIn("city")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("_csrf", city.csrf)
+	_ = mw.WriteField("year", "2026")
+	fw, _ := mw.CreateFormFile("file", "filings.csv")
+	_, _ = fw.Write([]byte("年度,银行,园区,贷款增量（万元）,增速（%）,户数\n2026,ABC,LLGY,10,1,2\n2026,NOPE,LLGY,10,1,2\n"))
+	mw.Close()
+	res, err := city.http.Post(e.srv.URL+"/filings/import", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(raw), "第 3 行") {
+		t.Fatalf("bad upload %d\n%s", res.StatusCode, raw)
 	}
 }

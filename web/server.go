@@ -127,6 +127,9 @@ func (s *Server) routes() {
 	u.GET("/stats/export", s.statsExport)
 	u.GET("/ranking", s.rankingPage)
 	u.GET("/ranking/export", s.rankingExport)
+	u.GET("/filings", s.filingsPage)
+	u.POST("/filings", s.filingsPost)
+	u.POST("/filings/import", s.filingsImport)
 
 	s.adminRoutes(u)
 }
