@@ -21,6 +21,9 @@ type Case struct {
 	Version int
 	// Title is a short searchable text (the enterprise's name).
 	Title string
+	// Ref is a further key the case is found by, exactly (the enterprise's
+	// unified social credit code); lists filter on it with an index.
+	Ref string
 	// Data is the workflow's own record of the case, as JSON.
 	Data json.RawMessage
 	// Parties are the organisations that stand in a relation to the case.

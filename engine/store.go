@@ -51,8 +51,10 @@ type CaseFilter struct {
 	PastDue *bool
 	// Mark restricts to cases carrying the workflow's mark.
 	Mark string
-	// Text matches the number or title, case-insensitively.
+	// Text matches the number, the title or the ref, case-insensitively.
 	Text string
+	// Ref selects the cases with exactly this ref.
+	Ref string
 	// ReceivedFrom and ReceivedTo bound ReceivedAt: [from, to).
 	ReceivedFrom time.Time
 	ReceivedTo   time.Time

@@ -52,7 +52,11 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 	window.open("/register")
 	window.do("type a wrong credit code",
 		chromedp.SendKeys(chromedp.CSS("#open-enterprise-uscc"), "91430900MA4L00010X"),
-		chromedp.WaitVisible(chromedp.CSS("#open-enterprise-uscc-err .field-error")))
+		chromedp.WaitVisible(chromedp.CSS("#open-enterprise-uscc-err .field-error")),
+		// Each keystroke may ask again: wait for the answer about the
+		// whole code, not one about the first characters typed.
+		chromedp.Poll[chromedp.Void](`(document.querySelector("#open-enterprise-uscc-err")||{}).textContent.includes("第18位")`,
+			chromedp.WithPollingTimeout(30*time.Second)))
 	if msg := window.text("#open-enterprise-uscc-err"); !strings.Contains(msg, "第18位") {
 		t.Errorf("credit code check says %q, want the engine's message about character 18", msg)
 	}

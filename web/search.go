@@ -11,10 +11,6 @@ import (
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
 )
 
-// searchScan bounds the cases read to find a credit code, which the case
-// lists cannot filter by.
-const searchScan = 5000
-
 // search finds cases by number, enterprise name or credit code within what
 // the user may see; a case number opens the case.
 func (s *Server) search(c echo.Context) error {
@@ -28,29 +24,10 @@ func (s *Server) search(c echo.Context) error {
 	if cs, err := s.engine.CaseByNumber(ctx, a, strings.ToUpper(q)); err == nil {
 		return c.Redirect(http.StatusSeeOther, "/cases/"+cs.ID)
 	}
-	if code, err := uscc.Validate(q); err == nil {
-		var after *engine.Cursor
-		for read := 0; read < searchScan && len(v.Rows) < pageSize; {
-			cases, err := s.engine.Cases(ctx, a, engine.CaseFilter{Workflow: financing.Name, After: after, Limit: 500})
-			if err != nil {
-				return err
-			}
-			for _, cs := range cases {
-				if d, err := financing.DataOf(cs); err == nil && d.Enterprise.USCC == code {
-					v.Rows = append(v.Rows, rowOf(cs))
-				}
-			}
-			if len(cases) < 500 {
-				break
-			}
-			read += len(cases)
-			last := cases[len(cases)-1]
-			after = &engine.Cursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
-		}
-		v.Total = len(v.Rows)
-		return s.render(c, http.StatusOK, "list", v)
-	}
 	f := engine.CaseFilter{Workflow: financing.Name, Text: q}
+	if code, err := uscc.Validate(q); err == nil {
+		f = engine.CaseFilter{Workflow: financing.Name, Ref: code}
+	}
 	n, err := s.engine.CaseCounts(ctx, a, f)
 	if err != nil {
 		return err

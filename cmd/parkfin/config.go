@@ -40,6 +40,8 @@ type Config struct {
 		// BehindProxy takes the client address from X-Forwarded-For.
 		BehindProxy bool          `yaml:"behind_proxy" env:"PARKFIN_BEHIND_PROXY"`
 		SessionTTL  time.Duration `yaml:"session_ttl" env:"PARKFIN_SESSION_TTL"`
+		// MaxConnections caps the connections served at once.
+		MaxConnections int `yaml:"max_connections" env:"PARKFIN_HTTP_MAX_CONNECTIONS"`
 		// Poll is how often the web pages' lists refresh themselves.
 		Poll time.Duration `yaml:"poll" env:"PARKFIN_WEB_POLL"`
 	} `yaml:"http"`
@@ -151,6 +153,9 @@ func (c *Config) validate() error {
 	}
 	if c.Worker.Poll <= 0 || c.Worker.Poll > 10*time.Second {
 		errs = append(errs, fmt.Errorf("worker.poll %v must be in (0, 10s]", c.Worker.Poll))
+	}
+	if c.HTTP.MaxConnections < 1 {
+		errs = append(errs, fmt.Errorf("http.max_connections is %d: at least 1", c.HTTP.MaxConnections))
 	}
 	if c.Worker.Lease < time.Second {
 		errs = append(errs, fmt.Errorf("worker.lease %v is shorter than a second", c.Worker.Lease))

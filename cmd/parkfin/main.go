@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/net/netutil"
 
 	"github.com/parkfin/parkfin/api"
 	"github.com/parkfin/parkfin/engine"
@@ -222,12 +223,20 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", m.Config.HTTPAddr, err)
 		}
-		m.listener = ln
-		m.server = &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
+		// At most MaxConnections at once: a flood queues in the kernel's
+		// backlog instead of exhausting memory and file descriptors.
+		m.listener = netutil.LimitListener(ln, m.Config.HTTP.MaxConnections)
+		m.server = &http.Server{Handler: m.handler(),
+			// A slow or stalled client cannot hold a connection for ever:
+			// headers in 10 s, the whole request in 30 s, the answer (an
+			// export of a quarter's ledger included) written in 2 minutes,
+			// an idle keep-alive connection closed after 2.
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
-			if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := m.server.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				m.Logger.Error("http server stopped", "err", err)
 			}
 		}()

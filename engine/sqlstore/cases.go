@@ -123,7 +123,7 @@ func (t *tx) UpdateCase(ctx context.Context, c *engine.Case, oldVersion int) err
 	res := t.db.WithContext(ctx).Model(&caseRow{}).
 		Where("id = ? AND version = ?", c.ID, oldVersion).
 		Updates(map[string]any{
-			"state": r.State, "version": r.Version, "title": r.Title, "data": r.Data,
+			"state": r.State, "version": r.Version, "title": r.Title, "ref": r.Ref, "data": r.Data,
 			"updated_at": r.UpdatedAt, "warn_at": r.WarnAt, "due_at": r.DueAt,
 			"due_soon": r.DueSoon, "overdue": r.Overdue, "past_due": r.PastDue,
 			"provisional": r.Provisional, "limits": r.Limits,
@@ -238,7 +238,10 @@ func (q queries) filtered(ctx context.Context, f engine.CaseFilter) *gorm.DB {
 	}
 	if f.Text != "" {
 		pattern := "%" + escapeLike(strings.ToLower(f.Text)) + "%"
-		db = db.Where(`(LOWER(number) LIKE ? ESCAPE '\' OR LOWER(title) LIKE ? ESCAPE '\')`, pattern, pattern)
+		db = db.Where(`(LOWER(number) LIKE ? ESCAPE '\' OR LOWER(title) LIKE ? ESCAPE '\' OR LOWER(ref) LIKE ? ESCAPE '\')`, pattern, pattern, pattern)
+	}
+	if f.Ref != "" {
+		db = db.Where("ref = ?", f.Ref)
 	}
 	if !f.ReceivedFrom.IsZero() {
 		db = db.Where("received_at >= ?", f.ReceivedFrom.UTC())

@@ -18,6 +18,7 @@ type caseRow struct {
 	State       string
 	Version     int
 	Title       string
+	Ref         string
 	Data        string
 	ReceivedAt  time.Time
 	RoutedAt    time.Time
@@ -106,7 +107,7 @@ func caseToRow(c *engine.Case) caseRow {
 	}
 	return caseRow{
 		ID: c.ID, Number: c.Number, Workflow: c.Workflow, State: string(c.State), Version: c.Version,
-		Title: c.Title, Data: string(c.Data),
+		Title: c.Title, Ref: c.Ref, Data: string(c.Data),
 		ReceivedAt: utc(c.ReceivedAt), RoutedAt: utc(c.RoutedAt), CreatedAt: utc(c.CreatedAt), UpdatedAt: utc(c.UpdatedAt),
 		WarnAt: utcPtr(c.WarnAt), DueAt: utcPtr(c.DueAt), DueSoon: c.DueSoon, PastDue: c.PastDue, Overdue: c.Overdue,
 		Provisional: c.Provisional, Limits: limits,
@@ -126,7 +127,7 @@ func utcLimits(ls []engine.Limit) []engine.Limit {
 func caseFromRow(r caseRow, parties []partyRow, marks []markRow) *engine.Case {
 	c := &engine.Case{
 		ID: r.ID, Number: r.Number, Workflow: r.Workflow, State: engine.State(r.State), Version: r.Version,
-		Title: r.Title, Data: json.RawMessage(r.Data),
+		Title: r.Title, Ref: r.Ref, Data: json.RawMessage(r.Data),
 		ReceivedAt: utc(r.ReceivedAt), RoutedAt: utc(r.RoutedAt), CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
 		WarnAt: utcPtr(r.WarnAt), DueAt: utcPtr(r.DueAt), DueSoon: r.DueSoon, PastDue: r.PastDue, Overdue: r.Overdue,
 		Provisional: r.Provisional,

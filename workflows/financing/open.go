@@ -97,7 +97,7 @@ func (r *rules) open() applyFunc {
 			WindowDelayWorkdays: delay,
 			Rounds:              []Round{{Bank: bank.Code, BankName: bank.Name, Cause: Open, RoutedAt: cs.RoutedAt}},
 		}
-		cs.Title = in.Enterprise.Name
+		cs.Title, cs.Ref = in.Enterprise.Name, in.Enterprise.USCC
 		cs.Number = park.Code + "-" + strconv.Itoa(year) + "-"
 		cs.AddParty(park.Code, RelPark)
 		cs.AddParty(bank.Code, RelLeadBank)

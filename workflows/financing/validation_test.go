@@ -180,3 +180,22 @@ func TestAllProblemsAtOnce(t *testing.T) {
 		})
 	})
 }
+
+// An enterprise's credit code finds its cases, exactly (indexed) or as text,
+// within what the user may see.
+func TestFoundByCreditCode(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		c := e.open(time.Time{})
+		code := validUSCC(t, "91430900MA4L00001")
+		for _, f := range []engine.CaseFilter{{Workflow: financing.Name, Ref: code}, {Workflow: financing.Name, Text: code[8:]}} {
+			got, err := e.engine.Cases(e.ctx, e.actor("bank-ICBC"), f)
+			if err != nil || len(got) != 1 || got[0].ID != c.ID {
+				t.Fatalf("%+v: %d cases (%v)", f, len(got), err)
+			}
+			if got, _ := e.engine.Cases(e.ctx, e.actor("bank-CCB"), f); len(got) != 0 {
+				t.Fatalf("another bank finds the case by its credit code")
+			}
+		}
+	})
+}
