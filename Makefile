@@ -4,7 +4,7 @@ PKGS    := ./...
 # Benchmarks talk to the local PostgreSQL and Redis; see docs/benchmarks.md.
 BENCHTIME ?= 1x
 
-.PHONY: run build test vet fmt-check check vulncheck bench bench-api bench-web fuzz tidy docs
+.PHONY: run build test vet fmt-check check vulncheck bench bench-api bench-web bench-report truth fuzz tidy docs
 
 ## run: the embedded default (SQLite, in-process timers, demo data on first run)
 run:
@@ -38,8 +38,8 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "not gofmt-clean:"; echo "$$out"; exit 1; fi
 
-## bench: the benchmarks recorded in docs/benchmarks.md (bench-api and bench-web too)
-bench: bench-api bench-web
+## bench: the benchmarks recorded in docs/benchmarks.md (bench-api, bench-web and bench-report too)
+bench: bench-api bench-web bench-report
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/uscc/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./engine/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./engine/notify/
@@ -51,6 +51,14 @@ bench-api:
 ## bench-web: server time of the web pages over a million cases in PostgreSQL at 200 requests/s
 bench-web:
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench Pages -benchtime 1x -timeout 30m ./web/
+
+## bench-report: statistics and exports over a million cases on PostgreSQL (issue 9; a few minutes)
+bench-report:
+	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench BenchmarkReport -benchtime 1x -timeout 30m ./report/
+
+## truth: the issue-9 ground truth at full size (10,000 cases; make test runs 200)
+truth:
+	PARKFIN_TRUTH_CASES=10000 $(GO) test -count=1 -run TestGroundTruth -timeout 60m -v ./report/
 
 ## fuzz: run each fuzz target for a while (the seed corpora run in make test)
 fuzz:

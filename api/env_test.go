@@ -59,6 +59,9 @@ func MustEnv(t *testing.T, db testsvc.Database, cfg api.Config) *env {
 		cfg.Notify = notify.New(notify.Config{Store: x.Store, Clock: x.Clock, BaseURL: "http://parkfin.test"})
 		cfg.NoticeKinds = financing.NoticeKinds
 	}
+	if cfg.Report == nil {
+		cfg.Report = mustReport(t, x)
+	}
 	srv := httptest.NewServer(api.New(cfg).Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, ctx: context.Background(), clock: x.Clock, store: x.Store, engine: x.Engine, srv: srv,

@@ -19,6 +19,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/report"
 )
 
 // SignInLimits bound password attempts per account and per address.
@@ -65,6 +66,9 @@ type Config struct {
 	// limit from X-Forwarded-For, as set by a reverse proxy on a loopback
 	// or private address. Off, the TCP peer's address counts.
 	BehindProxy bool
+	// Report is the supervision side (statistics, rankings, exports); nil
+	// answers its routes with not_found.
+	Report *report.Service
 }
 
 // Server is parkfin's HTTP interface.
@@ -180,6 +184,12 @@ func (s *Server) routes() {
 	a.GET("/robots", s.listRobots)
 	a.POST("/robots", s.addRobot)
 	a.DELETE("/robots/:id", s.removeRobot)
+	a.GET("/stats", s.getStats)
+	a.GET("/stats/cases", s.statsCases)
+	a.GET("/rankings/:quarter", s.getRanking)
+	a.POST("/rankings/:quarter/versions", s.publishRanking)
+	a.GET("/exports/ledger", s.exportLedger)
+	a.GET("/exports/rankings/:quarter", s.exportRanking)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.

@@ -188,3 +188,18 @@ func (e *Engine) Events(a Actor, c *Case) []EventName {
 	}
 	return out
 }
+
+// Scope returns the part of a workflow's cases the actor may see, for the
+// readers that keep projections of cases of their own (the supervision
+// reports): nil for all of them, or the actor's organisation and the
+// relations through which it sees cases. ok is false when the actor sees
+// none. The answer is the one Cases applies, so that a figure never counts
+// a case its reader could not list.
+func (e *Engine) Scope(a Actor, workflow string) (s *Scope, ok bool, err error) {
+	w, err := e.workflowOf(workflow)
+	if err != nil {
+		return nil, false, err
+	}
+	s, ok = w.scope(a)
+	return s, ok, nil
+}

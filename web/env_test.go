@@ -38,7 +38,7 @@ func MustEnv(t testing.TB, db testsvc.Database, poll time.Duration) *env {
 	x := enginetest.New(t, db, start)
 	n := notify.New(notify.Config{Store: x.Store, Clock: x.Clock})
 	h := web.New(web.Config{Engine: x.Engine, Auth: x.Store, Calendar: x.Overrides.Live(), Overrides: x.Overrides,
-		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond, Notify: n})
+		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond, Notify: n, Report: mustReport(t, x)})
 	srv := httptest.NewServer(h.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, x: x, srv: srv, notify: n}

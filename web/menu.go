@@ -18,20 +18,22 @@ type menuItem struct{ Key, Href string }
 // menuFor returns the menu of a role, grouped by task.
 func menuFor(r engine.Role) []menuGroup {
 	search := menuItem{"web.nav.search", "/search"}
+	stats, ranking := menuItem{"report.web.nav.stats", "/stats"}, menuItem{"report.web.nav.ranking", "/ranking"}
+	filings := menuItem{"report.web.nav.filings", "/filings"}
 	var out []menuGroup
 	switch r {
 	case engine.RoleWindow:
 		out = append(out, menuGroup{"web.nav.group.window", []menuItem{
-			{"web.nav.register", "/register"}, {"web.nav.park", "/park"}, search}})
+			{"web.nav.register", "/register"}, {"web.nav.park", "/park"}, search, stats}})
 	case engine.RoleBank:
 		out = append(out, menuGroup{"web.nav.group.bank", []menuItem{
-			{"web.nav.inbox", "/inbox"}, search}})
+			{"web.nav.inbox", "/inbox"}, search, stats, ranking, filings}})
 	case engine.RoleCounty:
 		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
-			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search}})
+			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, stats}})
 	case engine.RoleCity, engine.RolePBoC:
 		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
-			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, {"web.nav.ledger", "/admin/ledger"}}})
+			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, stats, ranking, filings, {"web.nav.ledger", "/admin/ledger"}}})
 	case engine.RoleAdmin:
 		out = append(out, menuGroup{"web.nav.group.admin", []menuItem{
 			{"web.nav.users", "/admin/users"}, {"web.nav.orgs", "/admin/orgs"},

@@ -20,6 +20,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/report"
 )
 
 // Config holds what the web application is built from.
@@ -48,6 +49,9 @@ type Config struct {
 	Logger   *slog.Logger
 	// Notify keeps the in-app messages behind the bell; nil shows none.
 	Notify *notify.Service
+	// Report is the supervision side (统计, 季度排名, downloads); nil
+	// answers its pages with not_found.
+	Report *report.Service
 }
 
 // Server is the web application.
@@ -125,6 +129,13 @@ func (s *Server) routes() {
 	u.GET("/notifications", s.notifications)
 	u.POST("/notifications/read", s.readAllNotifications)
 	u.POST("/notifications/:id/read", s.readNotification)
+	u.GET("/stats", s.statsPage)
+	u.GET("/stats/export", s.statsExport)
+	u.GET("/ranking", s.rankingPage)
+	u.GET("/ranking/export", s.rankingExport)
+	u.GET("/filings", s.filingsPage)
+	u.POST("/filings", s.filingsPost)
+	u.POST("/filings/import", s.filingsImport)
 
 	s.adminRoutes(u)
 }

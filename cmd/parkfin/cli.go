@@ -50,7 +50,7 @@ func (c *cli) root() *cobra.Command {
 	root.AddCommand(
 		c.serveCmd(), c.workerCmd(), c.migrateCmd(),
 		c.calendarCmd(), c.ledgerCmd(), c.demoCmd(),
-		c.parkCmd(), c.bankCmd(), c.userCmd(), c.caseCmd(), c.tokenCmd(), c.notifyCmd(),
+		c.parkCmd(), c.bankCmd(), c.userCmd(), c.caseCmd(), c.tokenCmd(), c.notifyCmd(), c.reportCmd(),
 	)
 	return root
 }

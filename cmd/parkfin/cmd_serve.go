@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/report"
 )
 
 func (c *cli) serveCmd() *cobra.Command {
@@ -81,6 +82,9 @@ func (c *cli) migrateCmd() *cobra.Command {
 			defer store.Close()
 			applied, err := store.Migrate(c.ctx)
 			if err != nil {
+				return err
+			}
+			if err := report.Migrate(c.ctx, store.DB(), store.Dialect() == sqlstore.Postgres); err != nil {
 				return err
 			}
 			return c.emit(map[string]any{"applied": applied}, func(w io.Writer) {

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/parkfin/parkfin/configs"
+	"github.com/parkfin/parkfin/report"
 )
 
 // Config is parkfin's whole configuration: the defaults of
@@ -64,6 +65,12 @@ type Config struct {
 	} `yaml:"financing"`
 
 	Notify NotifyConfig `yaml:"notify"`
+	// Report weighs the quarterly ranking and says who is a 约谈
+	// candidate (docs/indicators.md); zero values take the defaults.
+	Report struct {
+		Weights   report.Weights       `yaml:"weights"`
+		Interview report.InterviewRule `yaml:"interview"`
+	} `yaml:"report"`
 
 	Worker struct {
 		Poll           time.Duration `yaml:"poll" env:"PARKFIN_WORKER_POLL"`

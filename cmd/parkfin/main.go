@@ -29,6 +29,7 @@ import (
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/web"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
@@ -56,6 +57,8 @@ type Main struct {
 	Engine   *engine.Engine
 	// Notify delivers the engine's outbox: inbox, e-mail, robots, webhooks.
 	Notify *notify.Service
+	// Report is the supervision side: statistics, rankings, exports.
+	Report *report.Service
 
 	redis redis.UniversalClient
 
@@ -108,6 +111,9 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		for _, name := range applied {
 			m.Logger.Info("migration applied", "migration", name)
 		}
+		if err := report.Migrate(ctx, store.DB(), store.Dialect() == sqlstore.Postgres); err != nil {
+			return err
+		}
 	}
 	if m.Calendar, err = calendar.NewOverrides(ctx, base, store); err != nil {
 		return fmt.Errorf("calendar overrides (has `parkfin migrate` run?): %w", err)
@@ -132,6 +138,10 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		MaxInfoRequests:        f.MaxInfoRequests,
 		FollowUpWorkdays:       f.FollowUpWorkdays,
 	}))
+	pg := store.Dialect() == sqlstore.Postgres
+	m.Report = report.New(report.Config{DB: store.DB(), Engine: m.Engine,
+		Projector: report.NewProjector(store.DB(), store, m.Calendar.Live(), m.Clock, pg),
+		Weights:   m.Config.Report.Weights, Interview: m.Config.Report.Interview})
 	return m.openNotify()
 }
 
@@ -251,13 +261,13 @@ func (m *Main) handler() http.Handler {
 	limiter := signin.NewLimiter(signin.Limits{})
 	apiSrv := api.New(api.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
-		Notify: m.Notify, NoticeKinds: financing.NoticeKinds,
+		Notify: m.Notify, NoticeKinds: financing.NoticeKinds, Report: m.Report,
 		SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
 	}).Handler()
 	webSrv := web.New(web.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
 		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy,
-		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify,
+		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify, Report: m.Report,
 	}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv)
