@@ -223,5 +223,15 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 			t.Errorf("the ledger check says %q", r)
 		}
 		shoot(admin, "admin-ledger")
+		// The supervision pages and the bell.
+		city := e.MustPerson(t, browser, "city")
+		for _, page := range []string{"stats", "ranking"} {
+			city.open("/" + page)
+			shoot(city, page)
+		}
+		bank.open("/filings")
+		shoot(bank, "filings")
+		bank.open("/notifications")
+		shoot(bank, "notifications")
 	}
 }

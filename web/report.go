@@ -83,9 +83,16 @@ func (s *Server) statsPage(c echo.Context) error {
 	}
 	v := &statsView{Period: p.Label, By: by, Stats: st, Total: groupOf("", st.Total)}
 	keys, answer, fulfil := []string{}, []*float64{}, []*float64{}
+	// The chart names banks, parks and counties as people know them, not
+	// by their codes.
+	names, _, _ := s.orgs(c.Request().Context())
 	for _, k := range st.GroupKeys() {
 		v.Groups = append(v.Groups, groupOf(k, st.Groups[k]))
-		keys = append(keys, k)
+		label := k
+		if n := names[k]; n != "" {
+			label = n
+		}
+		keys = append(keys, label)
 		answer = append(answer, percent(st.Groups[k].AnswerRate))
 		fulfil = append(fulfil, percent(st.Groups[k].Fulfilment))
 	}
