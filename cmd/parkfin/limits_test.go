@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"net"
 	"net/http"
 	"testing"
@@ -17,22 +15,10 @@ func TestConnectionCap(t *testing.T) {
 	t.Setenv("PARKFIN_REDIS_URL", "")
 	t.Setenv("PARKFIN_HTTP_ADDR", "127.0.0.1:0")
 	t.Setenv("PARKFIN_HTTP_MAX_CONNECTIONS", "2")
-	cfg, err := LoadConfig("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := NewMain(cfg, io.Discard); m.Config.HTTP.MaxConnections != 2 {
+	m := mustServe(t, ServeOptions{HTTP: true})
+	if m.Config.HTTP.MaxConnections != 2 {
 		t.Fatalf("max connections %d", m.Config.HTTP.MaxConnections)
 	}
-	m := NewMain(cfg, io.Discard)
-	ctx := context.Background()
-	if err := m.Open(ctx, OpenOptions{Migrate: true, Index: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Serve(ctx, ServeOptions{HTTP: true}); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
 	var held []net.Conn
 	for i := 0; i < 2; i++ {
 		c, err := net.Dial("tcp", m.Addr())

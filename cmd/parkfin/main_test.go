@@ -173,22 +173,8 @@ func TestServeEmbedded(t *testing.T) {
 	t.Setenv("PARKFIN_DATA_DIR", t.TempDir())
 	t.Setenv("PARKFIN_DATABASE_URL", "")
 	t.Setenv("PARKFIN_HTTP_ADDR", "127.0.0.1:0")
-	cfg, err := LoadConfig("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := NewMain(cfg, io.Discard)
+	m := mustServe(t, ServeOptions{HTTP: true, Worker: true})
 	ctx := context.Background()
-	if err := m.Open(ctx, OpenOptions{Migrate: true, Index: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.SeedDemoIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Serve(ctx, ServeOptions{HTTP: true, Worker: true}); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get("http://" + m.Addr() + path)
 		if err != nil {
@@ -395,4 +381,29 @@ func TestUserCommands(t *testing.T) {
 			t.Fatalf("users %+v", users)
 		}
 	})
+}
+
+// mustServe starts a Main with the configuration the environment gives
+// (defaults, then the test's t.Setenv), migrated, demo data loaded where the
+// configuration asks for it, serving what opts say; it is closed when the
+// test ends.
+func mustServe(t *testing.T, opts ServeOptions) *Main {
+	t.Helper()
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg, io.Discard)
+	ctx := context.Background()
+	if err := m.Open(ctx, OpenOptions{Migrate: true, Index: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SeedDemoIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Serve(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
 }

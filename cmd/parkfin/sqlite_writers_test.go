@@ -32,22 +32,8 @@ func TestSQLiteServeAndCLIWriteTogether(t *testing.T) {
 	t.Setenv("PARKFIN_DATABASE_URL", "")
 	t.Setenv("PARKFIN_REDIS_URL", "")
 	t.Setenv("PARKFIN_HTTP_ADDR", "127.0.0.1:0")
-	cfg, err := LoadConfig("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := NewMain(cfg, io.Discard)
+	m := mustServe(t, ServeOptions{HTTP: true, Worker: true})
 	ctx := context.Background()
-	if err := m.Open(ctx, OpenOptions{Migrate: true, Index: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.SeedDemoIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Serve(ctx, ServeOptions{HTTP: true, Worker: true}); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
 	token, _, err := auth.IssueToken(ctx, m.Store, m.Store, "window-GXQ", "load", time.Now(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
