@@ -16,11 +16,9 @@ import (
 	"github.com/parkfin/parkfin/api"
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
-	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/redistimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/benchload"
-	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
@@ -53,25 +51,7 @@ func mustBenchEnv(b *testing.B) *benchEnv {
 		b.Skip("set PARKFIN_BENCH=1 to run the API benchmarks (PostgreSQL, Redis, a million cases)")
 	}
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, store, time.Now()); err != nil {
-		b.Fatal(err)
-	}
-	base, err := calendar.LoadDefault()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cal, err := calendar.NewOverrides(ctx, base, store)
-	if err != nil {
-		b.Fatal(err)
-	}
+	store, cal := benchload.Open(b)
 	rc := testsvc.RedisDB(b, 13)
 	index := redistimer.New(rc, redistimer.Options{Prefix: testsvc.RedisPrefix(b, rc)})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

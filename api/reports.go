@@ -145,12 +145,8 @@ func (s *Server) exportLedger(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ct := "text/csv; charset=utf-8"
-	if req.Format == report.FormatXLSX {
-		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
 	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	return c.Blob(http.StatusOK, ct, buf.Bytes())
+	return c.Blob(http.StatusOK, report.ContentType(req.Format), buf.Bytes())
 }
 
 // exportRanking answers the quarter's ranking as an .xlsx download.
@@ -169,5 +165,5 @@ func (s *Server) exportRanking(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return c.Blob(http.StatusOK, report.ContentType(report.FormatXLSX), buf.Bytes())
 }

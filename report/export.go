@@ -514,3 +514,12 @@ func writeXLSX(w io.Writer, lang, title string, rows func(func(exportRow) error)
 	}
 	return f.Write(w)
 }
+
+// ContentType is the media type of an export in the format: the .xlsx
+// workbook's, or UTF-8 CSV's.
+func ContentType(format string) string {
+	if format == FormatXLSX {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "text/csv; charset=utf-8"
+}

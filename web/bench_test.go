@@ -15,11 +15,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
-	"github.com/parkfin/parkfin/engine/calendar"
-	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/benchload"
-	"github.com/parkfin/parkfin/internal/demo"
-	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/web"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
@@ -38,25 +34,7 @@ func BenchmarkPages(b *testing.B) {
 		b.Skip("set PARKFIN_BENCH=1 to run the web benchmarks (PostgreSQL, a million cases)")
 	}
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, store, time.Now()); err != nil {
-		b.Fatal(err)
-	}
-	base, err := calendar.LoadDefault()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cal, err := calendar.NewOverrides(ctx, base, store)
-	if err != nil {
-		b.Fatal(err)
-	}
+	store, cal := benchload.Open(b)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	eng := engine.New(engine.Config{Store: store, Calendar: cal.Live(), Logger: log})
 	eng.Register(financing.Definition(financing.Config{}))

@@ -129,12 +129,8 @@ func (s *Server) statsExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ct := "text/csv; charset=utf-8"
-	if req.Format == report.FormatXLSX {
-		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
 	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	return c.Blob(http.StatusOK, ct, buf.Bytes())
+	return c.Blob(http.StatusOK, report.ContentType(req.Format), buf.Bytes())
 }
 
 // rankingView is the ranking page: the quarter's ranking, its chart and its
@@ -197,7 +193,7 @@ func (s *Server) rankingExport(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return c.Blob(http.StatusOK, report.ContentType(report.FormatXLSX), buf.Bytes())
 }
 
 // rankLine is one bank's row of the ranking, formatted.

@@ -360,6 +360,18 @@ func (r *rules) requestExtension() applyFunc {
 	}
 }
 
+// decideExtension records the county office's decision on the request
+// awaiting one, or refuses when there is none.
+func decideExtension(d *Data, t *engine.Transition, decision, note string) (*Extension, error) {
+	x, err := pendingExtension(d)
+	if err != nil {
+		return nil, err
+	}
+	now := t.Now
+	x.Decision, x.DecidedAt, x.DecidedBy, x.Note = decision, &now, t.Actor.Org, note
+	return x, nil
+}
+
 // pendingExtension returns the request awaiting a decision, or refuses.
 func pendingExtension(d *Data) (*Extension, error) {
 	if n := len(d.Extensions); n > 0 && d.Extensions[n-1].Decision == "" {
@@ -371,12 +383,10 @@ func pendingExtension(d *Data) (*Extension, error) {
 func (r *rules) grantExtension() applyFunc {
 	return func(_ context.Context, t *engine.Transition) error {
 		return edit(t, &NoteInput{}, func(c *payload.Checker, in *NoteInput) { in.check(c, t.Event) }, func(d *Data, in *NoteInput) error {
-			x, err := pendingExtension(d)
+			x, err := decideExtension(d, t, "granted", in.Note)
 			if err != nil {
 				return err
 			}
-			now := t.Now
-			x.Decision, x.DecidedAt, x.DecidedBy, x.Note = "granted", &now, t.Actor.Org, in.Note
 			t.ExtendBy = x.Workdays
 			return nil
 		})
@@ -388,13 +398,8 @@ func (r *rules) refuseExtension() applyFunc {
 		return edit(t, &ReasonInput{}, func(c *payload.Checker, in *ReasonInput) {
 			c.Text("reason", lbl(t.Event, "reason"), &in.Reason, true, payload.MaxText)
 		}, func(d *Data, in *ReasonInput) error {
-			x, err := pendingExtension(d)
-			if err != nil {
-				return err
-			}
-			now := t.Now
-			x.Decision, x.DecidedAt, x.DecidedBy, x.Note = "refused", &now, t.Actor.Org, in.Reason
-			return nil
+			_, err := decideExtension(d, t, "refused", in.Reason)
+			return err
 		})
 	}
 }
