@@ -61,7 +61,7 @@ func DecodeCreateCase(body []byte) (Opening, error) {
 	o.ReceivedAt = timeField(&c, "received_at", "受理时间", in.ReceivedAt)
 	o.RoutedAt = timeField(&c, "routed_at", "转办时间", in.RoutedAt)
 	if err := c.Err(); err != nil {
-		return Opening{}, onePerField(err)
+		return Opening{}, payload.OnePerField(err)
 	}
 	return o, nil
 }
@@ -79,20 +79,6 @@ func timeField(c *payload.Checker, field, label, s string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// onePerField keeps the first error of each field: a field that failed to
-// decode is also empty, and "wrong type" says more than "required".
-func onePerField(err error) error {
-	seen := map[string]bool{}
-	var out []engine.FieldError
-	for _, f := range payload.Errors(err) {
-		if !seen[f.Field] {
-			seen[f.Field] = true
-			out = append(out, f)
-		}
-	}
-	return engine.Invalid(out...)
 }
 
 // fireInput is the body of POST /api/v1/cases/{id}/events.

@@ -148,7 +148,7 @@ func Apply[T any](t *engine.Transition, in *T, check func(*Checker, *T), update 
 		check(&c, in)
 	}
 	if err := c.Err(); err != nil {
-		return dedupe(err)
+		return OnePerField(err)
 	}
 	if update != nil {
 		if err := update(in); err != nil {
@@ -158,9 +158,10 @@ func Apply[T any](t *engine.Transition, in *T, check func(*Checker, *T), update 
 	return Normalised(t, in)
 }
 
-// dedupe keeps one error per field: a field that failed to decode is also
-// empty, and "wrong type" says more than "required".
-func dedupe(err error) error {
+// OnePerField keeps the first error of each field of a validation_failed
+// error: a field that failed to decode is also empty, and "wrong type"
+// says more than "required".
+func OnePerField(err error) error {
 	fs := Errors(err)
 	seen := make(map[string]bool, len(fs))
 	out := fs[:0:0]
