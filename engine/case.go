@@ -24,6 +24,14 @@ type Case struct {
 	// Ref is a further key the case is found by, exactly (the enterprise's
 	// unified social credit code); lists filter on it with an index.
 	Ref string
+	// Period names the period a case of a recurring duty concerns
+	// (2026Q3, 2026H2, 2026-02, 2026), set by the open event's Apply; the
+	// timers whose due rule counts from a period count from it.
+	Period string
+	// ScheduledFor is the organisation a scheduled case was opened for;
+	// with Workflow and Period it is unique, so that a duty opens once per
+	// organisation and period however many schedulers run.
+	ScheduledFor string
 	// Data is the workflow's own record of the case, as JSON.
 	Data json.RawMessage
 	// Parties are the organisations that stand in a relation to the case.

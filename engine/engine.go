@@ -196,8 +196,8 @@ func compile(d Definition) (*workflow, error) {
 		if w.clocks[td.Clock] == nil {
 			return nil, fmt.Errorf("timer %q belongs to undeclared clock %q", td.Name, td.Clock)
 		}
-		if td.FromInput != (td.Workdays == 0) || td.Workdays < 0 {
-			return nil, fmt.Errorf("timer %q: %d working days (from input: %v)", td.Name, td.Workdays, td.FromInput)
+		if err := td.checkDue(); err != nil {
+			return nil, err
 		}
 		if td.Kind != TimerWarning && td.Kind != TimerDeadline {
 			return nil, fmt.Errorf("timer %q has no kind", td.Name)

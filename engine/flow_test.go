@@ -278,6 +278,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, db testsvc.Database)) {
 type flowEnv struct {
 	t         *testing.T
 	ctx       context.Context
+	url       string
 	clock     *engine.FakeClock
 	store     *sqlstore.Store
 	overrides *calendar.Overrides
@@ -291,7 +292,8 @@ type flowEnv struct {
 func MustFlowEnv(t *testing.T, db testsvc.Database, start time.Time) *flowEnv {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{})
+	url := db.URL(t)
+	store, err := sqlstore.Open(ctx, url, sqlstore.Options{})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -307,7 +309,7 @@ func MustFlowEnv(t *testing.T, db testsvc.Database, start time.Time) *flowEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &flowEnv{t: t, ctx: ctx, clock: engine.NewFakeClock(start), store: store, overrides: over, index: memtimer.New()}
+	e := &flowEnv{t: t, ctx: ctx, url: url, clock: engine.NewFakeClock(start), store: store, overrides: over, index: memtimer.New()}
 	e.engine = engine.New(engine.Config{Store: store, Clock: e.clock, Calendar: over.Live(), Index: e.index})
 	e.engine.Register(flowDefinition())
 	e.worker = engine.NewWorker(e.engine, e.index, engine.WorkerConfig{})
@@ -551,8 +553,15 @@ func TestRegisterRejectsBrokenTimerRules(t *testing.T) {
 				Workdays: 1, Event: evRemind, Start: sWaiting, Runs: []engine.State{sWaiting}})
 		}, "two timers of its kind"},
 		{"ClockWithoutDeadline", func(d *engine.Definition) { timer(d, tmFollowUp).Kind = engine.TimerWarning }, "no deadline timer"},
-		{"FromInputWithWorkdays", func(d *engine.Definition) { timer(d, tmNotice).Workdays = 3 }, "from input: true"},
-		{"WorkdaysMissing", func(d *engine.Definition) { timer(d, tmFollowUp).Workdays = 0 }, "from input: false"},
+		{"FromInputWithWorkdays", func(d *engine.Definition) { timer(d, tmNotice).Workdays = 3 }, "a due instant from input takes no other rule"},
+		{"WorkdaysMissing", func(d *engine.Definition) { timer(d, tmFollowUp).Workdays = 0 }, "no working days to count"},
+		{"MonthDayOutOfRange", func(d *engine.Definition) {
+			tm := timer(d, tmFollowUp)
+			tm.Workdays, tm.Due = 0, engine.DueRule{Kind: engine.DueMonthDay, Day: 32}
+		}, "a day of the month is 1 to 31"},
+		{"EndOfPeriodWithWorkdays", func(d *engine.Definition) {
+			timer(d, tmFollowUp).Due = engine.DueRule{Kind: engine.DueEndOfPeriod}
+		}, "the end of a period counts no working days"},
 		{"StartOnUndeclared", func(d *engine.Definition) { timer(d, tmNotice).StartOn = []engine.EventName{"ghost"} }, "undeclared event"},
 		{"StopOnUndeclared", func(d *engine.Definition) { timer(d, tmNotice).StopOn = []engine.EventName{"ghost"} }, "undeclared event"},
 		{"ExtendsUndeclared", func(d *engine.Definition) {

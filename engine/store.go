@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/ledger"
 )
 
@@ -109,6 +110,13 @@ type Store interface {
 	PendingAmong(ctx context.Context, ids []string) (map[string]bool, error)
 	// VerifyLedger checks the whole ledger in one consistent snapshot.
 	VerifyLedger(ctx context.Context) (ledger.Report, error)
+	// ScheduleSince returns when the workflow's schedule first ran,
+	// recording now if it never did: periods that opened before it are not
+	// opened late on a fresh installation.
+	ScheduleSince(ctx context.Context, workflow string, now time.Time) (time.Time, error)
+	// ScheduledOrgs lists the organisations for which a case of the
+	// workflow is open for the named period.
+	ScheduledOrgs(ctx context.Context, workflow, period string) ([]string, error)
 	// Directory returns the reference data.
 	Directory() DirectoryAdmin
 	// Close releases the database.
@@ -168,4 +176,10 @@ type Calendar interface {
 	// ProvisionalRemaining returns the working days left at pausedAt on a
 	// limit that ends at dueAt.
 	ProvisionalRemaining(pausedAt, dueAt time.Time) (left int, provisional bool, err error)
+	// AfterPeriod returns the end of the nth working day after the
+	// period's last day.
+	AfterPeriod(p calendar.Period, n int) (due time.Time, provisional bool, err error)
+	// ProvisionalEndOfLastWorkday returns the end of the period's last
+	// working day.
+	ProvisionalEndOfLastWorkday(p calendar.Period) (due time.Time, provisional bool, err error)
 }

@@ -125,11 +125,12 @@ func (m *timerMove) arm(ctx context.Context, td *TimerDef, t *Transition, openin
 		if opening {
 			base = m.c.RoutedAt
 		}
-		at, prov, err := m.e.cal.ProvisionalDeadline(base, td.Workdays)
+		byEvent := !(td.Start != "" && m.c.State == td.Start && t.From != m.c.State)
+		at, prov, from, n, err := m.e.dueOf(td, m.c, base, byEvent)
 		if err != nil {
 			return err
 		}
-		tm.DueAt, tm.Provisional, tm.BaseAt, tm.Workdays = at, prov, &base, td.Workdays
+		tm.DueAt, tm.Provisional, tm.BaseAt, tm.Workdays = at, prov, from, n
 	}
 	id, err := uuid.NewV7()
 	if err != nil {

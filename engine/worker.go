@@ -25,6 +25,9 @@ type WorkerConfig struct {
 	// ReconcileEvery is how often the index is repaired from the rows.
 	// Default 1 minute.
 	ReconcileEvery time.Duration
+	// ScheduleEvery is how often the scheduled cases that fell due are
+	// opened (Engine.OpenScheduled). Default 1 minute.
+	ScheduleEvery time.Duration
 	// ShutdownGrace bounds how long in-flight timers may take to finish
 	// once the worker is told to stop. Default 5s.
 	ShutdownGrace time.Duration
@@ -72,6 +75,9 @@ func NewWorker(e *Engine, index TimerIndex, cfg WorkerConfig) *Worker {
 	if cfg.ReconcileEvery <= 0 {
 		cfg.ReconcileEvery = time.Minute
 	}
+	if cfg.ScheduleEvery <= 0 {
+		cfg.ScheduleEvery = time.Minute
+	}
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 5 * time.Second
 	}
@@ -116,6 +122,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.reconcile(ctx)
 	lastReconcile := time.Now()
+	w.openScheduled(ctx)
+	lastSchedule := time.Now()
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -123,6 +131,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		if w.reconcileSoon.Swap(false) || time.Since(lastReconcile) >= w.cfg.ReconcileEvery {
 			w.reconcile(ctx)
 			lastReconcile = time.Now()
+		}
+		if time.Since(lastSchedule) >= w.cfg.ScheduleEvery {
+			w.openScheduled(ctx)
+			lastSchedule = time.Now()
 		}
 		_, err := w.Drain(ctx)
 		if ctx.Err() == nil {
@@ -404,4 +416,17 @@ func (e *Engine) Reconcile(ctx context.Context, index TimerIndex) (added, droppe
 		}
 	}
 	return added, dropped, nil
+}
+
+// openScheduled opens the scheduled cases that fell due; a failure is
+// logged and tried again at the next turn.
+func (w *Worker) openScheduled(ctx context.Context) {
+	n, err := w.engine.OpenScheduled(ctx)
+	if err != nil && ctx.Err() == nil {
+		w.log.Error("scheduled cases: could not open every case that fell due; trying again later", "opened", n, "err", err)
+		return
+	}
+	if n > 0 {
+		w.log.Info("scheduled cases opened", "opened", n)
+	}
 }

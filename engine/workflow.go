@@ -84,6 +84,10 @@ type Definition struct {
 	// MaxBackdate is how far into the past a case may be received (paper
 	// records entered later). Zero means received now.
 	MaxBackdate time.Duration
+	// Schedule, when set, makes the engine open a case of the workflow per
+	// period per organisation (a bank's quarterly submission) without
+	// anyone asking; see Engine.OpenScheduled.
+	Schedule *ScheduleDef
 }
 
 // StateDef declares one state.
@@ -147,6 +151,10 @@ type TimerDef struct {
 	// given by the arming event's Apply in Transition.DueAt (a reply-by
 	// date).
 	FromInput bool
+	// Due says how the due instant is reckoned when the timer is armed:
+	// the zero value counts Workdays from the arming; other rules count
+	// from the case's Period or fall on a day of the month.
+	Due DueRule
 	// Event is fired when the timer falls due.
 	Event EventName
 	// Start is the state whose entry arms the timer; empty when only

@@ -43,3 +43,13 @@ func (l *Live) ProvisionalDeadline(from time.Time, n int) (time.Time, bool, erro
 func (l *Live) ProvisionalRemaining(pausedAt, dueAt time.Time) (int, bool, error) {
 	return l.Current().ProvisionalRemaining(pausedAt, dueAt)
 }
+
+// AfterPeriod is Current().AfterPeriod.
+func (l *Live) AfterPeriod(p Period, n int) (time.Time, bool, error) {
+	return l.Current().AfterPeriod(p, n)
+}
+
+// ProvisionalEndOfLastWorkday is Current().ProvisionalEndOfLastWorkday.
+func (l *Live) ProvisionalEndOfLastWorkday(p Period) (time.Time, bool, error) {
+	return l.Current().ProvisionalEndOfLastWorkday(p)
+}

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -90,4 +91,21 @@ func (c *Calendar) EndOfLastWorkday(p Period) (time.Time, error) {
 // 28 or 29 February.
 func MonthDay(y int, m time.Month, day int) Date {
 	return Date{y, m, min(max(day, 1), daysIn(y, m))}
+}
+
+// ProvisionalEndOfLastWorkday is EndOfLastWorkday, except that a period
+// ending in a year without a published arrangement takes its last Monday
+// to Friday, and says so.
+func (c *Calendar) ProvisionalEndOfLastWorkday(p Period) (time.Time, bool, error) {
+	at, err := c.EndOfLastWorkday(p)
+	var missing *YearMissingError
+	if !errors.As(err, &missing) {
+		return at, false, err
+	}
+	for d := p.To; !d.Before(p.From); d = d.AddDays(-1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			return d.next().Start(), true, nil
+		}
+	}
+	return time.Time{}, false, fmt.Errorf("calendar: period %s has no working day", p)
 }

@@ -12,27 +12,29 @@ import (
 // toRow/fromRow map, and every time is UTC at this boundary.
 
 type caseRow struct {
-	ID          string `gorm:"primaryKey"`
-	Number      string
-	Workflow    string
-	State       string
-	Version     int
-	Title       string
-	Ref         string
-	Data        string
-	ReceivedAt  time.Time
-	RoutedAt    time.Time
-	CreatedAt   time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`
-	WarnAt      *time.Time
-	DueAt       *time.Time
-	DueSoon     bool
-	PastDue     bool
-	Overdue     bool
-	Provisional bool
-	Limits      string
-	LedgerHead  string
-	LedgerLen   int
+	ID           string `gorm:"primaryKey"`
+	Number       string
+	Workflow     string
+	State        string
+	Version      int
+	Title        string
+	Ref          string
+	Period       string
+	ScheduledFor string
+	Data         string
+	ReceivedAt   time.Time
+	RoutedAt     time.Time
+	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt    time.Time `gorm:"autoUpdateTime:false"`
+	WarnAt       *time.Time
+	DueAt        *time.Time
+	DueSoon      bool
+	PastDue      bool
+	Overdue      bool
+	Provisional  bool
+	Limits       string
+	LedgerHead   string
+	LedgerLen    int
 }
 
 func (caseRow) TableName() string { return "cases" }
@@ -107,7 +109,7 @@ func caseToRow(c *engine.Case) caseRow {
 	}
 	return caseRow{
 		ID: c.ID, Number: c.Number, Workflow: c.Workflow, State: string(c.State), Version: c.Version,
-		Title: c.Title, Ref: c.Ref, Data: string(c.Data),
+		Title: c.Title, Ref: c.Ref, Period: c.Period, ScheduledFor: c.ScheduledFor, Data: string(c.Data),
 		ReceivedAt: utc(c.ReceivedAt), RoutedAt: utc(c.RoutedAt), CreatedAt: utc(c.CreatedAt), UpdatedAt: utc(c.UpdatedAt),
 		WarnAt: utcPtr(c.WarnAt), DueAt: utcPtr(c.DueAt), DueSoon: c.DueSoon, PastDue: c.PastDue, Overdue: c.Overdue,
 		Provisional: c.Provisional, Limits: limits,
@@ -127,7 +129,7 @@ func utcLimits(ls []engine.Limit) []engine.Limit {
 func caseFromRow(r caseRow, parties []partyRow, marks []markRow) *engine.Case {
 	c := &engine.Case{
 		ID: r.ID, Number: r.Number, Workflow: r.Workflow, State: engine.State(r.State), Version: r.Version,
-		Title: r.Title, Ref: r.Ref, Data: json.RawMessage(r.Data),
+		Title: r.Title, Ref: r.Ref, Period: r.Period, ScheduledFor: r.ScheduledFor, Data: json.RawMessage(r.Data),
 		ReceivedAt: utc(r.ReceivedAt), RoutedAt: utc(r.RoutedAt), CreatedAt: utc(r.CreatedAt), UpdatedAt: utc(r.UpdatedAt),
 		WarnAt: utcPtr(r.WarnAt), DueAt: utcPtr(r.DueAt), DueSoon: r.DueSoon, PastDue: r.PastDue, Overdue: r.Overdue,
 		Provisional: r.Provisional,
