@@ -1,7 +1,10 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"sync"
 	"testing"
@@ -35,7 +38,7 @@ func dutyDefinition(name string, cadence calendar.Cadence, atEnd bool) engine.De
 		States: []engine.StateDef{{Name: dNew, Doc: "新建"}, {Name: dOpen, Doc: "待报送"}, {Name: dSubmitted, Doc: "已报送", Final: true}},
 		Events: []engine.EventDef{
 			{Name: evDutyOpen, From: []engine.State{dNew}, To: dOpen, Apply: applyDutyOpen},
-			{Name: evSubmit, From: open, To: dSubmitted, Grants: []engine.Grant{owner}},
+			{Name: evSubmit, From: open, To: dSubmitted, Grants: []engine.Grant{owner}, TakesFiles: true, NeedsFiles: true},
 			{Name: evProgress, From: open, Grants: []engine.Grant{owner}},
 			{Name: evDutyLate, From: open},
 			{Name: evProgressLate, From: open},
@@ -259,5 +262,56 @@ func TestEndOfPeriodDue(t *testing.T) {
 			t.Fatalf("2026H2: opened %d, %v", n, err)
 		}
 		wantLimit(t, e.mustScheduled("drill_visit", "2026H2")["B3"], "period", engine.Limit{Running: true, DueAt: ptr(at(2027, 1, 1, 0, 0))})
+	})
+}
+
+// A file handed in with an event is kept with the case, in its transaction,
+// and its SHA-256 is in the ledger entry; only those who see the case read
+// it back.
+func TestFilesHandedIn(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := mustDutyEnv(t, db, at(2026, 10, 9, 9, 0))
+		c, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: dutyName, Actor: engine.System,
+			Payload: MustJSON(t, engine.ScheduledOpening{Org: "B1", Period: "2026Q3"})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := engine.Actor{User: "b1", Role: engine.RoleBank, Org: "B1"}
+		fire := func(files ...engine.File) (*engine.Case, error) {
+			return e.engine.Fire(e.ctx, engine.FireRequest{CaseID: c.ID, Event: evSubmit, Actor: owner, Version: c.Version, Files: files})
+		}
+		if _, err := fire(); engine.ErrorCode(err) != engine.EINVALID {
+			t.Fatalf("a submission without its file: %v, want validation_failed", err)
+		}
+		if _, err := fire(engine.File{Name: "../etc/passwd", Content: []byte("x")}); engine.ErrorCode(err) != engine.EINVALID {
+			t.Fatalf("a file named with a path: %v, want validation_failed", err)
+		}
+		content := []byte("PK\x03\x04 the quarter's ledger")
+		sum := sha256.Sum256(content)
+		sha := hex.EncodeToString(sum[:])
+		if _, err := fire(engine.File{Name: "解决台账-2026Q3.xlsx", MediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Content: content}); err != nil {
+			t.Fatal(err)
+		}
+		entries := e.MustLedger(c)
+		var last struct {
+			Files []engine.FileRef `json:"files"`
+		}
+		if err := json.Unmarshal(entries[len(entries)-1].Payload, &last); err != nil || len(last.Files) != 1 || last.Files[0].SHA256 != sha || last.Files[0].Size != len(content) {
+			t.Fatalf("ledger names %+v (%v), want the file's SHA-256 %s", last.Files, err, sha)
+		}
+		f, err := e.engine.CaseFile(e.ctx, owner, c.ID, sha)
+		if err != nil || !bytes.Equal(f.Content, content) || f.Name != "解决台账-2026Q3.xlsx" || f.CreatedBy != "b1" {
+			t.Fatalf("read back %+v, %v", f, err)
+		}
+		other := engine.Actor{User: "b2", Role: engine.RoleBank, Org: "B2"}
+		if _, err := e.engine.CaseFile(e.ctx, other, c.ID, sha); engine.ErrorCode(err) != engine.ENOTFOUND {
+			t.Fatalf("another bank reads the file: %v", err)
+		}
+		if _, err := e.engine.CaseFile(e.ctx, owner, c.ID, "00"); engine.ErrorCode(err) != engine.ENOTFOUND {
+			t.Fatalf("an unknown file: %v", err)
+		}
+		if report, err := e.store.VerifyLedger(e.ctx); err != nil || !report.OK() {
+			t.Fatalf("ledger: %+v, %v", report, err)
+		}
 	})
 }

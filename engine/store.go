@@ -110,6 +110,9 @@ type Store interface {
 	PendingAmong(ctx context.Context, ids []string) (map[string]bool, error)
 	// VerifyLedger checks the whole ledger in one consistent snapshot.
 	VerifyLedger(ctx context.Context) (ledger.Report, error)
+	// CaseFile returns the file kept with the case under the SHA-256, or
+	// not_found.
+	CaseFile(ctx context.Context, caseID, sha string) (*StoredFile, error)
 	// ScheduleSince returns when the workflow's schedule first ran,
 	// recording now if it never did: periods that opened before it are not
 	// opened late on a fresh installation.
@@ -160,6 +163,9 @@ type Tx interface {
 	// UpdateTimer writes t if its stored status is still from; it reports
 	// whether it did.
 	UpdateTimer(ctx context.Context, t *Timer, from TimerStatus) (bool, error)
+	// InsertFile keeps a file handed in with an event. The same file
+	// handed in twice with one case is kept once.
+	InsertFile(ctx context.Context, f *StoredFile) error
 	// InsertNotice writes a notice to the outbox. It reports false, and
 	// writes nothing, when a notice with the same DedupeKey exists.
 	InsertNotice(ctx context.Context, n *Notice) (bool, error)

@@ -28,6 +28,8 @@ type OpenRequest struct {
 	// paper form handed to the bank); zero means now. It lies between
 	// ReceivedAt and now. The limits armed by the open event count from it.
 	RoutedAt time.Time
+	// Files are handed in with the open event (see EventDef.TakesFiles).
+	Files []File
 	// InTx, when set, runs inside the opening transaction once the case is
 	// written, so that what it records commits with the case or not at
 	// all (the API's Idempotency-Key record).
@@ -44,6 +46,8 @@ type FireRequest struct {
 	// the check (operator commands acting on the current state).
 	Version int
 	Payload json.RawMessage
+	// Files are handed in with the event (see EventDef.TakesFiles).
+	Files []File
 }
 
 // effects are what a committed transaction asks of the timer index.
@@ -107,7 +111,7 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 	err = e.store.InTx(ctx, func(tx Tx) error {
 		fx = effects{}
 		c.Parties = nil
-		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, now, true, &fx); err != nil {
+		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Files, now, true, &fx); err != nil {
 			return err
 		}
 		if req.InTx != nil {
@@ -156,7 +160,7 @@ func (e *Engine) Fire(ctx context.Context, req FireRequest) (*Case, error) {
 		if err := e.fireDue(ctx, tx, w, c, now, &fx); err != nil {
 			return err
 		}
-		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, now, false, &fx)
+		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, req.Files, now, false, &fx)
 	})
 	if err != nil {
 		return nil, err
@@ -285,7 +289,7 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 	if err != nil {
 		return false, err
 	}
-	if err := e.move(ctx, tx, w, c, tm.Event, System, payload, now, false, fx); err != nil {
+	if err := e.move(ctx, tx, w, c, tm.Event, System, payload, nil, now, false, fx); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -293,10 +297,14 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 
 // move runs one transition of c inside tx: authorisation, the state machine
 // with the event's Apply, timers, the ledger entry and the case write.
-func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, now time.Time, opening bool, fx *effects) error {
+func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, fx *effects) error {
 	ev := w.events[name]
 	if ev == nil {
 		return Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
+	}
+	refs, err := fileRefs(ev, files)
+	if err != nil {
+		return err
 	}
 	if !opening && !w.mayFire(actor, ev, c) {
 		return Errorf(EFORBIDDEN, "您无权对该案件执行“%[1]s”操作。", "You may not %[2]s this case.", w.eventLabel(name), name)
@@ -308,7 +316,7 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	from := c.State
 	partiesBefore := append([]Party{}, c.Parties...)
 	marksBefore := append([]string{}, c.Marks...)
-	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx, Calendar: e.cal}
+	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx, Calendar: e.cal, Files: refs}
 	machine := fsm.NewFSM(string(from), w.fsmEvents, fsm.Callbacks{
 		"before_event": func(ctx context.Context, fe *fsm.Event) {
 			t.To = State(fe.Dst)
@@ -375,6 +383,14 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		}
 		t.Payload = annotated
 	}
+	if len(refs) > 0 {
+		// The ledger names what was handed in, by its SHA-256.
+		annotated, err := withFiles(t.Payload, refs)
+		if err != nil {
+			return err
+		}
+		t.Payload = annotated
+	}
 	entry, err := e.appendLedger(ctx, tx, c, name, actor, from, t.Payload, now)
 	if err != nil {
 		return err
@@ -385,7 +401,13 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		if err := tx.InsertCase(ctx, c); err != nil {
 			return err
 		}
+		if err := e.keepFiles(ctx, tx, c, name, actor, files, refs, now); err != nil {
+			return err
+		}
 		return e.writeNotice(ctx, tx, w, c, name, actor, t.Payload, now, fx)
+	}
+	if err := e.keepFiles(ctx, tx, c, name, actor, files, refs, now); err != nil {
+		return err
 	}
 	if err := tx.UpdateCase(ctx, c, oldVersion); err != nil {
 		return err

@@ -119,6 +119,11 @@ type EventDef struct {
 	// while that limit is open (running, paused or past due) — a reply to
 	// a supervision notice, a decision on an extension request.
 	While string
+	// TakesFiles lets the event hand in files (FireRequest.Files);
+	// NeedsFiles requires at least one. The files are kept with the case
+	// and named, with their SHA-256, in the event's ledger entry.
+	TakesFiles bool
+	NeedsFiles bool
 	// Extends names a clock whose running or paused limit (warning and
 	// deadline alike) the event moves by Transition.ExtendBy working days,
 	// which its Apply sets (a granted extension).
@@ -193,6 +198,9 @@ type Transition struct {
 	// Calendar computes working days, for rules that count them (a return
 	// allowed within one working day of routing).
 	Calendar Calendar
+	// Files names the files handed in with the event, for rules that
+	// need them (a submission must carry its workbook).
+	Files []FileRef
 	// ExtendBy is set by the Apply of an event that Extends a clock: the
 	// working days the limit moves by.
 	ExtendBy int

@@ -13,7 +13,24 @@ CREATE TABLE schedule_starts (
     since    timestamptz NOT NULL
 );
 
+-- Files handed in with events (a quarter's resolution ledger as submitted),
+-- kept with their case; the ledger entry of the event names each by its
+-- SHA-256.
+CREATE TABLE case_files (
+    case_id    text NOT NULL REFERENCES cases (id),
+    sha256     text NOT NULL,
+    name       text NOT NULL,
+    media_type text NOT NULL,
+    size       bigint NOT NULL,
+    content    bytea NOT NULL,
+    event      text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (case_id, sha256)
+);
+
 -- +goose Down
+DROP TABLE case_files;
 DROP TABLE schedule_starts;
 DROP INDEX cases_scheduled;
 ALTER TABLE cases DROP COLUMN scheduled_for;

@@ -13,7 +13,24 @@ CREATE TABLE schedule_starts (
     since    DATETIME NOT NULL
 );
 
+-- Files handed in with events (a quarter's resolution ledger as submitted),
+-- kept with their case; the ledger entry of the event names each by its
+-- SHA-256.
+CREATE TABLE case_files (
+    case_id    TEXT NOT NULL REFERENCES cases (id),
+    sha256     TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    content    BLOB NOT NULL,
+    event      TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at DATETIME NOT NULL,
+    PRIMARY KEY (case_id, sha256)
+);
+
 -- +goose Down
+DROP TABLE case_files;
 DROP TABLE schedule_starts;
 DROP INDEX cases_scheduled;
 ALTER TABLE cases DROP COLUMN scheduled_for;
