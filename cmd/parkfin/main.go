@@ -32,6 +32,7 @@ import (
 	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/web"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/submission"
 )
 
 func main() {
@@ -138,6 +139,7 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		MaxInfoRequests:        f.MaxInfoRequests,
 		FollowUpWorkdays:       f.FollowUpWorkdays,
 	}))
+	m.Engine.Register(submission.Definition(submission.Config{}))
 	pg := store.Dialect() == sqlstore.Postgres
 	m.Report = report.New(report.Config{DB: store.DB(), Engine: m.Engine,
 		Projector: report.NewProjector(store.DB(), store, m.Calendar.Live(), m.Clock, pg),

@@ -1,0 +1,87 @@
+package payload
+
+import (
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/locale"
+)
+
+// Words reads one workflow's words from the catalogue (package locale): a
+// workflow's states, events, clocks, relations, fields and choices are
+// keyed "<workflow>.<kind>.<name>". Declarations take the Chinese; screens
+// look the same keys up in the reader's language.
+type Words string
+
+// Key returns the catalogue key of one of the workflow's words: kind is
+// state, event, clock, relation, field or choice.
+func (w Words) Key(kind, name string) string { return string(w) + "." + kind + "." + name }
+
+// Label is the Chinese label of a field of an event's input: the event's
+// own word for it, or the workflow's.
+func (w Words) Label(ev engine.EventName, field string) string {
+	return locale.T(locale.ZH, w.Key("field", string(ev)+"."+field), w.Key("field", field))
+}
+
+// Choices lists the allowed values of a field with their Chinese labels.
+func (w Words) Choices(field string, values ...string) []Choice {
+	out := make([]Choice, len(values))
+	for i, v := range values {
+		out[i] = Choice{Value: v, Label: locale.T(locale.ZH, w.Key("choice", field+"."+v))}
+	}
+	return out
+}
+
+// Describe sets the Doc of the definition's states, events and clocks from
+// the catalogue.
+func (w Words) Describe(d engine.Definition) engine.Definition {
+	for i := range d.States {
+		d.States[i].Doc = locale.T(locale.ZH, w.Key("state", string(d.States[i].Name)))
+	}
+	for i := range d.Events {
+		d.Events[i].Doc = locale.T(locale.ZH, w.Key("event", string(d.Events[i].Name)))
+	}
+	for i := range d.Clocks {
+		d.Clocks[i].Doc = locale.T(locale.ZH, w.Key("clock", d.Clocks[i].Name))
+	}
+	return d
+}
+
+// Missing lists the catalogue keys of the definition's words that a
+// language lacks: states, events, clocks, the given relations, and every
+// field and choice of every event's input. A workflow's test asserts it is
+// empty for every language.
+func (w Words) Missing(lang string, d engine.Definition, relations ...engine.Relation) []string {
+	var keys []string
+	for _, s := range d.States {
+		keys = append(keys, w.Key("state", string(s.Name)))
+	}
+	for _, ev := range d.Events {
+		keys = append(keys, w.Key("event", string(ev.Name)))
+	}
+	for _, c := range d.Clocks {
+		keys = append(keys, w.Key("clock", c.Name))
+	}
+	for _, r := range relations {
+		keys = append(keys, w.Key("relation", string(r)))
+	}
+	keys = append(keys, string(w)+".name")
+	var out []string
+	for _, k := range keys {
+		if !locale.Has(lang, k) {
+			out = append(out, k)
+		}
+	}
+	for _, ev := range d.Events {
+		for _, f := range Fields(ev.Input) {
+			specific, generic := w.Key("field", string(ev.Name)+"."+f.Name), w.Key("field", f.Name)
+			if !locale.Has(lang, specific) && !locale.Has(lang, generic) {
+				out = append(out, specific)
+			}
+			for _, c := range f.Choices {
+				if k := w.Key("choice", f.Name+"."+c); !locale.Has(lang, k) {
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
+}
