@@ -71,3 +71,4 @@ tidy:
 ## docs: redraw docs/workflows/ from the workflow definitions
 docs:
 	PARKFIN_UPDATE_DOCS=1 $(GO) test -count=1 -run TestDiagramIsCurrent ./workflows/...
+	PARKFIN_UPDATE_DOCS=1 $(GO) test -count=1 -run TestPayloadSchemasAreCurrent ./api/

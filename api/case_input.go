@@ -2,7 +2,9 @@ package api
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -86,4 +88,26 @@ type fireInput struct {
 	Event   string          `json:"event"`
 	Version int             `json:"version"`
 	Payload json.RawMessage `json:"payload,omitempty"`
+	Files   []fileInput     `json:"files,omitempty"`
+}
+
+// fileInput is a file handed in with an event, its bytes in base64.
+type fileInput struct {
+	Name      string `json:"name"`
+	MediaType string `json:"media_type,omitempty"`
+	Content   string `json:"content_base64"`
+}
+
+// decodeFiles reads the files' bytes; the engine checks the rest.
+func (in fireInput) decodeFiles() ([]engine.File, error) {
+	out := make([]engine.File, len(in.Files))
+	for i, f := range in.Files {
+		raw, err := base64.StdEncoding.DecodeString(f.Content)
+		if err != nil {
+			return nil, engine.Invalid(engine.FieldError{Field: fmt.Sprintf("files[%d].content_base64", i), Code: "base64",
+				Message: "The file's content must be standard base64.", MessageZH: "文件内容应为标准 Base64 编码。"})
+		}
+		out[i] = engine.File{Name: f.Name, MediaType: f.MediaType, Content: raw}
+	}
+	return out, nil
 }

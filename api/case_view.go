@@ -13,9 +13,14 @@ import (
 
 // caseView is a case as the API shows it. Times are in Asia/Shanghai.
 type caseView struct {
-	ID           string               `json:"id"`
-	Number       string               `json:"number"`
-	Workflow     string               `json:"workflow"`
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Workflow string `json:"workflow"`
+	Title    string `json:"title"`
+	// Period and ScheduledFor name the period and organisation of a case
+	// opened by a schedule (a bank's quarterly submission).
+	Period       string               `json:"period,omitempty"`
+	ScheduledFor string               `json:"scheduled_for,omitempty"`
 	State        engine.State         `json:"state"`
 	Version      int                  `json:"version"`
 	Park         string               `json:"park"`
@@ -65,7 +70,8 @@ func localPtr(t *time.Time) *time.Time {
 // and with the workflow's full record when full is set.
 func (s *Server) viewCase(a engine.Actor, c *engine.Case, full bool) caseView {
 	v := caseView{
-		ID: c.ID, Number: c.Number, Workflow: c.Workflow, State: c.State, Version: c.Version,
+		ID: c.ID, Number: c.Number, Workflow: c.Workflow, Title: c.Title, Period: c.Period, ScheduledFor: c.ScheduledFor,
+		State: c.State, Version: c.Version,
 		ReceivedAt: local(c.ReceivedAt), RoutedAt: local(c.RoutedAt), CreatedAt: local(c.CreatedAt), UpdatedAt: local(c.UpdatedAt),
 		WarnAt: localPtr(c.WarnAt), DueAt: localPtr(c.DueAt), DeadlineProvisional: c.Provisional,
 		DueSoon: c.DueSoon, PastDue: c.PastDue, Overdue: c.Overdue, AnsweredLate: c.Overdue && !c.PastDue,

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,8 +17,24 @@ import (
 	"github.com/parkfin/parkfin/workflows/payload"
 )
 
+// workflowOf returns the workflow a request names in its workflow
+// parameter; none means financing.
+func (s *Server) workflowOf(name string) (engine.Definition, error) {
+	if name == "" {
+		name = financing.Name
+	}
+	def, ok := s.engine.Workflow(name)
+	if !ok {
+		return def, engine.Invalid(engine.FieldError{Field: "workflow", Code: "one_of",
+			Message:   fmt.Sprintf("Unknown workflow %q; the workflows are %s.", name, strings.Join(s.engine.Workflows(), ", ")),
+			MessageZH: fmt.Sprintf("没有名为“%s”的业务流程，可用的有：%s。", name, strings.Join(s.engine.Workflows(), "、"))})
+	}
+	return def, nil
+}
+
 // createCase registers an enterprise's need at a window. With an
-// Idempotency-Key the same request replayed returns the same case.
+// Idempotency-Key the same request replayed returns the same case. The
+// other workflows' cases are opened by their schedules.
 func (s *Server) createCase(c echo.Context) error {
 	a := actorOf(c)
 	body := bodyOf(c)
@@ -29,8 +46,8 @@ func (s *Server) createCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
 	req := engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: o.ReceivedAt, RoutedAt: o.RoutedAt}
+	ctx := c.Request().Context()
 	key := c.Request().Header.Get("Idempotency-Key")
 	var cs *engine.Case
 	if key == "" {
@@ -61,7 +78,7 @@ func (s *Server) findCase(c echo.Context, a engine.Actor) (*engine.Case, error) 
 }
 
 // caseNumber matches the human case numbers: park code, year, sequence.
-var caseNumber = regexp.MustCompile(`^[A-Za-z0-9]+-[0-9]{4}-[0-9]{5,}$`)
+var caseNumber = regexp.MustCompile(`^[A-Za-z0-9]+-[0-9]{4}(Q[1-4]|H[12])?-[0-9]{5,}$`)
 
 // getCase shows one case the actor may see; any other is not_found.
 func (s *Server) getCase(c echo.Context) error {
@@ -88,12 +105,34 @@ func (s *Server) fireEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	files, err := in.decodeFiles()
+	if err != nil {
+		return err
+	}
 	cs, err := s.engine.Fire(c.Request().Context(), engine.FireRequest{CaseID: target.ID,
-		Event: engine.EventName(in.Event), Actor: a, Version: in.Version, Payload: in.Payload})
+		Event: engine.EventName(in.Event), Actor: a, Version: in.Version, Payload: in.Payload, Files: files})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.viewCase(a, cs, true))
+}
+
+// caseFile sends a file handed in with an event of the case, by the
+// SHA-256 its ledger entry names.
+func (s *Server) caseFile(c echo.Context) error {
+	a := actorOf(c)
+	cs, err := s.findCase(c, a)
+	if err != nil {
+		return err
+	}
+	f, err := s.engine.CaseFile(c.Request().Context(), a, cs.ID, c.Param("sha256"))
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+	h.Set("X-Content-SHA256", f.SHA256)
+	return c.Blob(http.StatusOK, f.MediaType, f.Content)
 }
 
 // caseLedger shows the case's timeline: its ledger entries, oldest first.
@@ -150,11 +189,21 @@ func (s *Server) listCases(c echo.Context) error {
 // refused naming its parameter, never answered with an empty list.
 func (s *Server) caseFilterOf(c echo.Context) (engine.CaseFilter, error) {
 	q := c.QueryParams()
-	f := engine.CaseFilter{Workflow: financing.Name, Limit: 50, Text: strings.TrimSpace(q.Get("q"))}
-	def, _ := s.engine.Workflow(financing.Name)
+	def, err := s.workflowOf(q.Get("workflow"))
+	if err != nil {
+		return engine.CaseFilter{}, err
+	}
+	f := engine.CaseFilter{Workflow: def.Name, Limit: 50, Text: strings.TrimSpace(q.Get("q"))}
 	var fields []engine.FieldError
 	bad := func(param, en, zh string) {
 		fields = append(fields, engine.FieldError{Field: param, Code: "invalid", Message: en, MessageZH: zh})
+	}
+	if def.Name != financing.Name {
+		for _, p := range []string{"park", "bank", "escalated", "answered_late"} {
+			if q.Get(p) != "" {
+				bad(p, fmt.Sprintf("%s filters financing cases only.", p), fmt.Sprintf("参数 %s 只适用于企业融资需求案件。", p))
+			}
+		}
 	}
 	if v := q.Get("after"); v != "" {
 		cur, err := engine.ParseCursor(v)

@@ -17,6 +17,18 @@ import (
 // MaxBody is the largest request body accepted: 1 MiB.
 const MaxBody = 1 << 20
 
+// MaxEventBody is the largest body of an event, which may hand in files
+// (base64, a third larger than their bytes): 28 MiB.
+const MaxEventBody = 28 << 20
+
+// bodyLimit is the largest body the route accepts.
+func bodyLimit(c echo.Context) int64 {
+	if c.Request().Method == http.MethodPost && c.Path() == "/api/v1/cases/:id/events" {
+		return MaxEventBody
+	}
+	return MaxBody
+}
+
 // bodyKey is where limitBody keeps the request body it read.
 const bodyKey = "parkfin.body"
 
@@ -41,17 +53,18 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.ContentLength > MaxBody {
-			return tooLarge()
+		limit := bodyLimit(c)
+		if r.ContentLength > limit {
+			return tooLargeThan(limit)
 		}
 		if r.Body == nil || r.Body == http.NoBody {
 			return next(c)
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, MaxBody))
+		body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, limit))
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return tooLarge()
+				return tooLargeThan(limit)
 			}
 			return engine.Invalid(engine.FieldError{Field: "body", Code: "unreadable",
 				Message: "The request body could not be read.", MessageZH: "无法读取提交的内容。"})

@@ -155,8 +155,11 @@ func fromEcho(err error) error {
 	return err
 }
 
-func tooLarge() error {
-	return engine.Errorf(codeTooLarge, "提交的内容超过 1 MiB。", "The request body is larger than 1 MiB.")
+func tooLarge() error { return tooLargeThan(MaxBody) }
+
+// tooLargeThan says the body exceeds limit bytes.
+func tooLargeThan(limit int64) error {
+	return engine.Errorf(codeTooLarge, "提交的内容超过 %d MiB。", "The request body is larger than %[1]d MiB.", limit>>20)
 }
 
 func unauthenticated() error {

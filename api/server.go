@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	a.GET("/cases/:id", s.getCase)
 	a.POST("/cases/:id/events", s.fireEvent)
 	a.GET("/cases/:id/ledger", s.caseLedger)
+	a.GET("/cases/:id/files/:sha256", s.caseFile)
 
 	a.GET("/parks", s.listParks)
 	a.PUT("/parks/:code", s.putPark)

@@ -99,6 +99,16 @@ func (e *Engine) Register(d Definition) {
 	e.workflows[d.Name] = w
 }
 
+// Workflows lists the names of the registered workflows, sorted.
+func (e *Engine) Workflows() []string {
+	out := make([]string, 0, len(e.workflows))
+	for name := range e.workflows {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Workflow returns the registered definition with the name.
 func (e *Engine) Workflow(name string) (Definition, bool) {
 	w, ok := e.workflows[name]

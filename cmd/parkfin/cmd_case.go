@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/parkfin/parkfin/engine/ledger"
 	"github.com/parkfin/parkfin/locale"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // caseView is how the CLI prints a case.
@@ -83,9 +87,6 @@ func viewCase(c *engine.Case, entries []ledger.Entry) caseView {
 	return v
 }
 
-// zh looks a word of the financing workflow up in the catalogue.
-func zh(kind, name string) string { return locale.T(locale.ZH, financing.Key(kind, name)) }
-
 // wan shows an amount in yuan as 万元 with two decimals.
 func wan(yuan string) string {
 	d, err := decimal.NewFromString(yuan)
@@ -105,18 +106,29 @@ func minute(rfc string) string {
 }
 
 func (c *cli) printCase(v caseView) error {
+	words := payload.Words(v.Workflow)
+	zh := func(kind, name string) string { return locale.T(locale.ZH, words.Key(kind, name)) }
 	return c.emit(v, func(w io.Writer) {
-		d := &financing.Data{}
-		_ = json.Unmarshal(v.Data, d)
 		fmt.Fprintf(w, "案件编号\t%s\t(%s)\n", v.Number, v.ID)
-		fmt.Fprintf(w, "企业\t%s\t统一社会信用代码 %s\n", v.Title, d.Enterprise.USCC)
-		fmt.Fprintf(w, "状态\t%s\t第 %d 版\n", zh("state", string(v.State)), v.Version)
-		fmt.Fprintf(w, "园区 / 主联系行 / 区县\t%s / %s / %s\n", orCode(d.ParkName, v.Park), orCode(d.LeadBankName, v.LeadBank), v.County)
-		fmt.Fprintf(w, "融资需求\t%s\n", d.Need)
-		if d.Amount != "" {
-			fmt.Fprintf(w, "拟融资金额\t%s\n", wan(d.Amount))
+		fmt.Fprintf(w, "业务\t%s\n", locale.T(locale.ZH, v.Workflow+".name"))
+		d := &financing.Data{}
+		if v.Workflow == financing.Name {
+			_ = json.Unmarshal(v.Data, d)
+			fmt.Fprintf(w, "企业\t%s\t统一社会信用代码 %s\n", v.Title, d.Enterprise.USCC)
+		} else {
+			fmt.Fprintf(w, "标题\t%s\n", v.Title)
 		}
-		fmt.Fprintf(w, "受理 / 转办\t%s / %s\n", minute(v.ReceivedAt), minute(v.RoutedAt))
+		fmt.Fprintf(w, "状态\t%s\t第 %d 版\n", zh("state", string(v.State)), v.Version)
+		if v.Workflow == financing.Name {
+			fmt.Fprintf(w, "园区 / 主联系行 / 区县\t%s / %s / %s\n", orCode(d.ParkName, v.Park), orCode(d.LeadBankName, v.LeadBank), v.County)
+			fmt.Fprintf(w, "融资需求\t%s\n", d.Need)
+			if d.Amount != "" {
+				fmt.Fprintf(w, "拟融资金额\t%s\n", wan(d.Amount))
+			}
+			fmt.Fprintf(w, "受理 / 转办\t%s / %s\n", minute(v.ReceivedAt), minute(v.RoutedAt))
+		} else {
+			fmt.Fprintf(w, "开启时间\t%s\n", minute(v.ReceivedAt))
+		}
 		for _, l := range v.Limits {
 			fmt.Fprintf(w, "%s\t%s\n", zh("clock", l.Clock), limitText(l))
 		}
@@ -214,8 +226,8 @@ func findCase(ctx context.Context, m *Main, a engine.Actor, ref string) (*engine
 }
 
 func (c *cli) caseCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "case", Short: "financing cases (案件)"}
-	cmd.AddCommand(c.caseOpenCmd(), c.caseFireCmd(), c.caseShowCmd(), c.caseListCmd())
+	cmd := &cobra.Command{Use: "case", Short: "cases (案件): financing needs, quarterly submissions"}
+	cmd.AddCommand(c.caseOpenCmd(), c.caseFireCmd(), c.caseShowCmd(), c.caseListCmd(), c.caseScheduleCmd())
 	return cmd
 }
 
@@ -282,9 +294,9 @@ func timeFlag(field, flag, label, s string) (time.Time, error) {
 
 func (c *cli) caseFireCmd() *cobra.Command {
 	var (
-		as      string
-		sets    []string
-		version int
+		as          string
+		sets, files []string
+		version     int
 	)
 	cmd := &cobra.Command{
 		Use:   "fire CASE EVENT",
@@ -292,7 +304,7 @@ func (c *cli) caseFireCmd() *cobra.Command {
 		Long:  "Fire an event on a case (by id or number) as a user; the payload's fields are given with --set field=value.\n\n" + eventHelp(),
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			payload, err := setPayload(engine.EventName(args[1]), sets)
+			attached, err := readFiles(files)
 			if err != nil {
 				return err
 			}
@@ -305,7 +317,13 @@ func (c *cli) caseFireCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				cs, err = m.Engine.Fire(c.ctx, engine.FireRequest{CaseID: cs.ID, Event: engine.EventName(args[1]), Actor: a, Version: version, Payload: payload})
+				def, _ := m.Engine.Workflow(cs.Workflow)
+				payload, err := setPayload(def, engine.EventName(args[1]), sets)
+				if err != nil {
+					return err
+				}
+				cs, err = m.Engine.Fire(c.ctx, engine.FireRequest{CaseID: cs.ID, Event: engine.EventName(args[1]), Actor: a,
+					Version: version, Payload: payload, Files: attached})
 				if err != nil {
 					return err
 				}
@@ -315,6 +333,7 @@ func (c *cli) caseFireCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&as, "as", "", "the acting user")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "a payload field, key=value (repeatable)")
+	cmd.Flags().StringArrayVar(&files, "file", nil, "a file the event hands in, e.g. the quarter's .xlsx ledger (repeatable)")
 	cmd.Flags().IntVar(&version, "version", 0, "the case version you saw (refused if the case moved on); 0 skips the check")
 	return cmd
 }
@@ -345,8 +364,8 @@ func (c *cli) caseShowCmd() *cobra.Command {
 
 func (c *cli) caseListCmd() *cobra.Command {
 	var (
-		as, state string
-		limit     int
+		as, state, workflow string
+		limit               int
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -358,7 +377,11 @@ func (c *cli) caseListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				f := engine.CaseFilter{Workflow: financing.Name, Limit: limit}
+				if _, ok := m.Engine.Workflow(workflow); !ok {
+					return engine.Errorf(engine.EINVALID, "没有名为“%s”的业务流程，可用的有：%s。", "No workflow %q; the workflows are %s.",
+						workflow, strings.Join(m.Engine.Workflows(), ", "))
+				}
+				f := engine.CaseFilter{Workflow: workflow, Limit: limit}
 				if state != "" {
 					f.States = []engine.State{engine.State(state)}
 				}
@@ -381,6 +404,41 @@ func (c *cli) caseListCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&as, "as", "", "list what this user sees (default: every case)")
 	cmd.Flags().StringVar(&state, "state", "", "only cases in this state")
+	cmd.Flags().StringVar(&workflow, "workflow", financing.Name, "the workflow whose cases to list (financing, submission)")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
 	return cmd
+}
+
+// readFiles reads the files an event hands in.
+func readFiles(paths []string) ([]engine.File, error) {
+	out := make([]engine.File, 0, len(paths))
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return nil, engine.Errorf(engine.EINVALID, "无法读取文件“%s”：%v", "cannot read %q: %v", p, err)
+		}
+		mt := mime.TypeByExtension(filepath.Ext(p))
+		if strings.EqualFold(filepath.Ext(p), ".xlsx") {
+			mt = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		}
+		out = append(out, engine.File{Name: filepath.Base(p), MediaType: mt, Content: raw})
+	}
+	return out, nil
+}
+
+func (c *cli) caseScheduleCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "schedule",
+		Short: "open the scheduled cases that fell due (every worker does this each minute)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.withMain(OpenOptions{Index: true}, func(m *Main) error {
+				n, err := m.Engine.OpenScheduled(c.ctx)
+				if err != nil {
+					return err
+				}
+				return c.emit(map[string]int{"opened": n}, func(w io.Writer) { fmt.Fprintf(w, "已开启 %d 件定期案件\n", n) })
+			})
+		},
+	}
 }

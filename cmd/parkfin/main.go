@@ -31,8 +31,8 @@ import (
 	"github.com/parkfin/parkfin/internal/signin"
 	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/web"
+	"github.com/parkfin/parkfin/workflows/all"
 	"github.com/parkfin/parkfin/workflows/financing"
-	"github.com/parkfin/parkfin/workflows/submission"
 )
 
 func main() {
@@ -126,7 +126,7 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 	}
 	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: m.Calendar.Live(), Index: m.Index, Logger: m.Logger})
 	f := m.Config.Financing
-	m.Engine.Register(financing.Definition(financing.Config{
+	all.Register(m.Engine, all.Config{Financing: financing.Config{
 		ReminderWorkdays:       f.ReminderWorkdays,
 		LimitWorkdays:          f.LimitWorkdays,
 		MaxBackdate:            time.Duration(f.MaxBackdateDays) * 24 * time.Hour,
@@ -138,8 +138,7 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		SupplyWorkdays:         f.SupplyWorkdays,
 		MaxInfoRequests:        f.MaxInfoRequests,
 		FollowUpWorkdays:       f.FollowUpWorkdays,
-	}))
-	m.Engine.Register(submission.Definition(submission.Config{}))
+	}})
 	pg := store.Dialect() == sqlstore.Postgres
 	m.Report = report.New(report.Config{DB: store.DB(), Engine: m.Engine,
 		Projector: report.NewProjector(store.DB(), store, m.Calendar.Live(), m.Clock, pg),

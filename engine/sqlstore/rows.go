@@ -135,6 +135,10 @@ func caseFromRow(r caseRow, parties []partyRow, marks []markRow) *engine.Case {
 		Provisional: r.Provisional,
 		LedgerHead:  r.LedgerHead, LedgerLen: r.LedgerLen,
 	}
+	if r.Data == "" {
+		// A workflow that keeps no record of its own (a scheduled duty).
+		c.Data = nil
+	}
 	if r.Limits != "" && r.Limits != "[]" {
 		var ls []engine.Limit
 		if json.Unmarshal([]byte(r.Limits), &ls) == nil {

@@ -14,8 +14,7 @@ import (
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/testsvc"
-	"github.com/parkfin/parkfin/workflows/financing"
-	"github.com/parkfin/parkfin/workflows/submission"
+	"github.com/parkfin/parkfin/workflows/all"
 )
 
 // Env is one engine over one fresh database.
@@ -58,8 +57,7 @@ func New(t testing.TB, db testsvc.Database, start time.Time) *Env {
 	}
 	env := &Env{Clock: engine.NewFakeClock(start), Store: store, Calendar: cal, Overrides: over, Index: memtimer.New()}
 	env.Engine = engine.New(engine.Config{Store: store, Clock: env.Clock, Calendar: over.Live(), Index: env.Index})
-	env.Engine.Register(financing.Definition(financing.Config{}))
-	env.Engine.Register(submission.Definition(submission.Config{}))
+	all.Register(env.Engine, all.Config{})
 	env.Worker = engine.NewWorker(env.Engine, env.Index, engine.WorkerConfig{})
 	return env
 }

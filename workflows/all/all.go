@@ -1,0 +1,32 @@
+// Package all lists parkfin's workflows: a new workflow is one package and
+// one line here. The server, the worker, the CLI, the tests' engines and
+// the generated documents (the API's payload schemas, the diagrams) all
+// register what Definitions returns.
+package all
+
+import (
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/submission"
+)
+
+// Config holds each workflow's numbers; zero values take the plans'.
+type Config struct {
+	Financing  financing.Config
+	Submission submission.Config
+}
+
+// Definitions returns every workflow's definition, financing first.
+func Definitions(cfg Config) []engine.Definition {
+	return []engine.Definition{
+		financing.Definition(cfg.Financing),
+		submission.Definition(cfg.Submission),
+	}
+}
+
+// Register registers every workflow with e.
+func Register(e *engine.Engine, cfg Config) {
+	for _, d := range Definitions(cfg) {
+		e.Register(d)
+	}
+}
