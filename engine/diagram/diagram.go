@@ -70,8 +70,15 @@ func Markdown(d engine.Definition, title string, words Words) string {
 					kind = "warning"
 				}
 				due := fmt.Sprintf("%d working days", td.Workdays)
-				if td.FromInput {
+				switch {
+				case td.FromInput:
 					due = "given by the arming event"
+				case td.Due.Kind == engine.DueAfterPeriod:
+					due = fmt.Sprintf("%d working days after the case's period ends", td.Workdays)
+				case td.Due.Kind == engine.DueEndOfPeriod:
+					due = "the end of the period's last working day"
+				case td.Due.Kind == engine.DueMonthDay:
+					due = fmt.Sprintf("day %d of the month (or its last day)", td.Due.Day)
 				}
 				var armed []string
 				if td.Start != "" {
@@ -158,7 +165,7 @@ func audiences(as []engine.Audience, words Words) string {
 // the system when it is empty.
 func grants(gs []engine.Grant, words Words) string {
 	if len(gs) == 0 {
-		return "the system (a timer)"
+		return "the system (a timer or the schedule)"
 	}
 	var out []string
 	for _, g := range gs {
