@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // caseView is the case page: the facts on top, the time limits, the
@@ -35,6 +37,12 @@ type caseView struct {
 	Error    string
 	Kept     []keptView
 	Receipt  bool
+	// Financing is set for an enterprise's financing case, whose facts
+	// (enterprise, need, answer) the page shows; other workflows show
+	// their title and period.
+	Financing bool
+	Period    string
+	Workflow  string
 }
 
 // answerView is a bank's handling opinion.
@@ -78,7 +86,7 @@ func (s *Server) casePage(c echo.Context) error {
 		return err
 	}
 	if ev := c.QueryParam("done"); ev != "" {
-		v.Done = financing.Key("event", ev)
+		v.Done = payload.Words(cs.Workflow).Key("event", ev)
 	}
 	return s.render(c, http.StatusOK, "case", v)
 }
@@ -88,14 +96,19 @@ func (s *Server) casePage(c echo.Context) error {
 func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.EventName, values url.Values, errs map[string]string) (*caseView, error) {
 	ctx := c.Request().Context()
 	a := actorOf(c)
-	d, err := financing.DataOf(cs)
-	if err != nil {
-		return nil, err
+	words := payload.Words(cs.Workflow)
+	d := &financing.Data{}
+	if cs.Workflow == financing.Name {
+		var err error
+		if d, err = financing.DataOf(cs); err != nil {
+			return nil, err
+		}
 	}
-	v := &caseView{ID: cs.ID, Number: cs.Number, Title: cs.Title, Version: cs.Version, State: stateTag(cs.State),
+	v := &caseView{ID: cs.ID, Number: cs.Number, Title: cs.Title, Version: cs.Version, State: s.caseStateTag(cs),
 		Time: timeTag(cs), Data: d, USCC: groupUSCC(d.Enterprise.USCC), Received: fmtTime(cs.ReceivedAt),
 		Routed: fmtTime(cs.RoutedAt), Limits: s.limitsOf(cs, s.clock.Now()),
-		Receipt: a.Role == engine.RoleWindow}
+		Receipt:   a.Role == engine.RoleWindow && cs.Workflow == financing.Name,
+		Financing: cs.Workflow == financing.Name, Period: cs.Period, Workflow: cs.Workflow}
 	if d.Answer != nil {
 		av := answerOf(d.Answer.AnswerInput, d.Answer.Bank, fmtTime(d.Answer.At))
 		av.Late, av.WorkdaysLate = d.Answer.Late, d.Answer.WorkdaysLate
@@ -111,14 +124,14 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		}
 	}
 	for _, p := range cs.Parties {
-		v.Parties = append(v.Parties, partyView{RelKey: financing.Key("relation", string(p.Relation)), Org: p.Org})
+		v.Parties = append(v.Parties, partyView{RelKey: words.Key("relation", string(p.Relation)), Org: p.Org})
 	}
 	entries, err := s.engine.Ledger(ctx, a, cs.ID)
 	if err != nil {
 		return nil, err
 	}
 	names, banks, _ := s.orgs(ctx)
-	v.Timeline = timelineOf(entries, names)
+	v.Timeline = timelineOf(words, entries, names)
 	def, _ := s.engine.Workflow(cs.Workflow)
 	for _, ev := range s.engine.Events(a, cs) {
 		ed := eventDef(def, ev)
@@ -129,7 +142,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		if ev == posted {
 			vals, fe = values, errs
 		}
-		f := s.formOf(ed, cs.Version, banks, vals, fe)
+		f := s.formOf(words, ed, cs.Version, banks, vals, fe)
 		f.Open = f.Open || ev == posted
 		v.Forms = append(v.Forms, f)
 	}
@@ -179,9 +192,13 @@ func (s *Server) fire(c echo.Context) error {
 	}
 	lang := langOf(c)
 	body, ferrs := payloadOf(ed.Input, form)
+	files, ferr := formFiles(c, ed)
+	if ferr != nil {
+		ferrs = append(ferrs, *ferr)
+	}
 	if len(ferrs) == 0 {
 		_, err = s.engine.Fire(c.Request().Context(), engine.FireRequest{CaseID: cs.ID, Event: ev,
-			Actor: actorOf(c), Version: version, Payload: body})
+			Actor: actorOf(c), Version: version, Payload: body, Files: files})
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/cases/"+cs.ID+"?done="+string(ev)+"#top")
 		}
@@ -229,7 +246,7 @@ func (s *Server) fire(c echo.Context) error {
 	}
 	if !offered {
 		_, banks, _ := s.orgs(c.Request().Context())
-		for _, fv := range s.formOf(ed, cs.Version, banks, form, nil).Fields {
+		for _, fv := range s.formOf(payload.Words(cs.Workflow), ed, cs.Version, banks, form, nil).Fields {
 			if fv.Value == "" {
 				continue
 			}
@@ -256,4 +273,44 @@ func (s *Server) receipt(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "receipt", v)
+}
+
+// formFiles reads the files of a multipart form for an event that takes
+// them; the engine checks names, sizes and whether one is required.
+func formFiles(c echo.Context, ed *engine.EventDef) ([]engine.File, *engine.FieldError) {
+	if !ed.TakesFiles {
+		return nil, nil
+	}
+	mf, err := c.MultipartForm()
+	if err != nil {
+		return nil, nil // no files sent: the engine says if one is needed
+	}
+	var out []engine.File
+	for _, fh := range mf.File["files"] {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, &engine.FieldError{Field: "files", Code: "unreadable", Message: "The file could not be read.", MessageZH: "无法读取上传的文件。"}
+		}
+		raw, err := io.ReadAll(io.LimitReader(f, engine.MaxFileSize+1))
+		f.Close()
+		if err != nil {
+			return nil, &engine.FieldError{Field: "files", Code: "unreadable", Message: "The file could not be read.", MessageZH: "无法读取上传的文件。"}
+		}
+		out = append(out, engine.File{Name: fh.Filename, MediaType: fh.Header.Get("Content-Type"), Content: raw})
+	}
+	return out, nil
+}
+
+// caseFile sends a file handed in with an event of a case the user sees.
+func (s *Server) caseFile(c echo.Context) error {
+	cs, err := s.loadCase(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f, err := s.engine.CaseFile(c.Request().Context(), actorOf(c), cs.ID, c.Param("sha256"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+	return c.Blob(http.StatusOK, f.MediaType, f.Content)
 }

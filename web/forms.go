@@ -23,6 +23,10 @@ type formView struct {
 	// Confirm asks before submitting (where JavaScript runs): the event
 	// closes the case or hands it away, and cannot be undone.
 	Confirm bool
+	// Files makes the form take files (a multipart form); FilesKey labels
+	// the input.
+	Files, FilesRequired bool
+	FilesKey, FilesError string
 }
 
 // fieldView is one field of a form, with what was typed and its error.
@@ -45,19 +49,23 @@ type choiceView struct {
 
 // formOf draws the form of an event from its declared input type: the
 // fields, labelled from the catalogue, with the values and errors given.
-func (s *Server) formOf(def *engine.EventDef, version int, banks []engine.Bank, values url.Values, errs map[string]string) formView {
-	f := formView{Event: def.Name, LabelKey: financing.Key("event", string(def.Name)), Version: version,
-		Confirm: confirmStates[def.To]}
+func (s *Server) formOf(words payload.Words, def *engine.EventDef, version int, banks []engine.Bank, values url.Values, errs map[string]string) formView {
+	f := formView{Event: def.Name, LabelKey: words.Key("event", string(def.Name)), Version: version,
+		Confirm: confirmStates[def.To], Files: def.TakesFiles, FilesRequired: def.NeedsFiles, FilesKey: words.Key("field", "files"),
+		FilesError: errs["files"]}
+	if f.FilesError != "" {
+		f.Open = true
+	}
 	for _, fd := range payload.Fields(def.Input) {
 		fv := fieldView{ID: string(def.Name) + "-" + strings.ReplaceAll(fd.Name, ".", "-"), Name: fd.Name, Kind: fd.Kind,
-			LabelKey:  financing.Key("field", string(def.Name)+"."+fd.Name),
-			LabelFall: financing.Key("field", fd.Name), Required: fd.Required, Min: fd.Min, Max: fd.Max,
+			LabelKey:  words.Key("field", string(def.Name)+"."+fd.Name),
+			LabelFall: words.Key("field", fd.Name), Required: fd.Required, Min: fd.Min, Max: fd.Max,
 			Value: values.Get(fd.Name), Error: errs[fd.Name]}
 		switch fd.Kind {
 		case payload.KindChoice:
 			field := fd.Name[strings.LastIndex(fd.Name, ".")+1:]
 			for _, c := range fd.Choices {
-				fv.Choices = append(fv.Choices, choiceView{Value: c, Key: financing.Key("choice", field+"."+c)})
+				fv.Choices = append(fv.Choices, choiceView{Value: c, Key: words.Key("choice", field+"."+c)})
 			}
 		case payload.KindBank:
 			for _, b := range banks {

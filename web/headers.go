@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/parkfin/parkfin/engine"
 )
 
 //go:embed assets
@@ -28,7 +30,12 @@ func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, 2<<20)
+		limit := int64(2 << 20)
+		if r := c.Request(); r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/cases/") {
+			// An event's form may hand in a file of up to 20 MiB.
+			limit = engine.MaxFileSize + 2<<20
+		}
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, limit)
 		return next(c)
 	}
 }

@@ -20,6 +20,7 @@ func menuFor(r engine.Role) []menuGroup {
 	search := menuItem{"web.nav.search", "/search"}
 	stats, ranking := menuItem{"report.web.nav.stats", "/stats"}, menuItem{"report.web.nav.ranking", "/ranking"}
 	filings := menuItem{"report.web.nav.filings", "/filings"}
+	submissions := menuItem{"web.nav.submissions", "/duties/submission"}
 	var out []menuGroup
 	switch r {
 	case engine.RoleWindow:
@@ -27,13 +28,13 @@ func menuFor(r engine.Role) []menuGroup {
 			{"web.nav.register", "/register"}, {"web.nav.park", "/park"}, search, stats}})
 	case engine.RoleBank:
 		out = append(out, menuGroup{"web.nav.group.bank", []menuItem{
-			{"web.nav.inbox", "/inbox"}, search, stats, ranking, filings}})
+			{"web.nav.inbox", "/inbox"}, submissions, search, stats, ranking, filings}})
 	case engine.RoleCounty:
 		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
 			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, stats}})
 	case engine.RoleCity, engine.RolePBoC:
 		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
-			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, stats, ranking, filings, {"web.nav.ledger", "/admin/ledger"}}})
+			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, submissions, search, stats, ranking, filings, {"web.nav.ledger", "/admin/ledger"}}})
 	case engine.RoleAdmin:
 		out = append(out, menuGroup{"web.nav.group.admin", []menuItem{
 			{"web.nav.users", "/admin/users"}, {"web.nav.orgs", "/admin/orgs"},

@@ -14,6 +14,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // registerView is the window's register form.
@@ -29,7 +30,7 @@ type registerView struct {
 // record.
 func (s *Server) registerFields(values url.Values, errs map[string]string) []fieldView {
 	def, _ := s.engine.Workflow(financing.Name)
-	f := s.formOf(eventDef(def, financing.Open), 0, nil, values, errs)
+	f := s.formOf(payload.Words(financing.Name), eventDef(def, financing.Open), 0, nil, values, errs)
 	var out []fieldView
 	for _, fv := range f.Fields {
 		if fv.Name == "park" {

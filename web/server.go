@@ -126,6 +126,8 @@ func (s *Server) routes() {
 	u.GET("/cases/:id", s.casePage)
 	u.POST("/cases/:id", s.fire)
 	u.GET("/cases/:id/receipt", s.receipt)
+	u.GET("/cases/:id/files/:sha256", s.caseFile)
+	u.GET("/duties/:workflow", s.dutyList)
 	u.GET("/notifications", s.notifications)
 	u.POST("/notifications/read", s.readAllNotifications)
 	u.POST("/notifications/:id/read", s.readNotification)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // tag is a coloured status tag: a catalogue key and a colour class. The
@@ -24,9 +25,25 @@ var stateColours = map[engine.State]string{
 	financing.Closed:        "default",
 }
 
-// stateTag is the tag of a case's state.
+// stateTag is the tag of a financing case's state.
 func stateTag(s engine.State) tag {
 	return tag{Key: financing.Key("state", string(s)), Class: stateColours[s]}
+}
+
+// caseStateTag is the tag of any case's state, in its workflow's words:
+// a final state is plain, an open one blue.
+func (s *Server) caseStateTag(c *engine.Case) tag {
+	if c.Workflow == financing.Name {
+		return stateTag(c.State)
+	}
+	t := tag{Key: payload.Words(c.Workflow).Key("state", string(c.State)), Class: "blue"}
+	def, _ := s.engine.Workflow(c.Workflow)
+	for _, st := range def.States {
+		if st.Name == c.State && st.Final {
+			t.Class = "default"
+		}
+	}
+	return t
 }
 
 // timeTag is the time-left tag of an open case: green in time, yellow past
@@ -35,7 +52,11 @@ func timeTag(c *engine.Case) tag {
 	if c.State == financing.Closed {
 		return tag{}
 	}
-	l := c.Limit(financing.ClockBank)
+	clock := financing.ClockBank
+	if c.Workflow != financing.Name && len(c.Limits) > 0 {
+		clock = c.Limits[0].Clock // the main one comes first
+	}
+	l := c.Limit(clock)
 	switch {
 	case c.PastDue:
 		return tag{"time.past_due", "red"}
@@ -71,7 +92,7 @@ func (s *Server) limitsOf(c *engine.Case, now time.Time) []limitView {
 		if l.DueAt == nil && !l.Paused {
 			continue
 		}
-		v := limitView{ClockKey: financing.Key("clock", l.Clock), Running: l.Running, Paused: l.Paused,
+		v := limitView{ClockKey: payload.Words(c.Workflow).Key("clock", l.Clock), Running: l.Running, Paused: l.Paused,
 			PastDue: l.PastDue, DueSoon: l.DueSoon, Provisional: l.Provisional}
 		if l.DueAt != nil {
 			v.Deadline = deadlineText(*l.DueAt)

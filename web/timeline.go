@@ -8,7 +8,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine/ledger"
 	"github.com/parkfin/parkfin/locale"
-	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // entryView is one line of the timeline: who did what when, in words.
@@ -21,6 +21,8 @@ type entryView struct {
 	Details          []detailView
 	System, Moved    bool
 	EventFallbackKey string
+	// Files are the files the event handed in.
+	Files []fileView
 }
 
 // detailView is one field of an event's input.
@@ -31,7 +33,7 @@ type detailView struct {
 
 // timelineOf turns ledger entries into words, newest last. Fields the
 // catalogue has no label for (internal bookkeeping) are not shown.
-func timelineOf(entries []ledger.Entry, names map[string]string) []entryView {
+func timelineOf(words payload.Words, entries []ledger.Entry, names map[string]string) []entryView {
 	out := make([]entryView, 0, len(entries))
 	for _, e := range entries {
 		user := e.ActorUser
@@ -39,19 +41,20 @@ func timelineOf(entries []ledger.Entry, names map[string]string) []entryView {
 			user = n
 		}
 		v := entryView{At: fmtTime(e.At), User: user, RoleKey: "role." + e.ActorRole, Org: names[e.ActorOrg],
-			EventKey: financing.Key("event", e.Event), EventFallbackKey: "engine.event." + e.Event,
-			FromKey: financing.Key("state", e.From), ToKey: financing.Key("state", e.To),
+			EventKey: words.Key("event", e.Event), EventFallbackKey: "engine.event." + e.Event,
+			FromKey: words.Key("state", e.From), ToKey: words.Key("state", e.To),
 			System: e.ActorRole == "system", Moved: e.From != e.To}
 		var m map[string]any
 		if len(e.Payload) > 0 && json.Unmarshal(e.Payload, &m) == nil {
-			v.Details = details(e.Event, "", m, names)
+			v.Details = details(words, e.Event, "", m, names)
+			v.Files = filesOf(m)
 		}
 		out = append(out, v)
 	}
 	return out
 }
 
-func details(event, prefix string, m map[string]any, names map[string]string) []detailView {
+func details(words payload.Words, event, prefix string, m map[string]any, names map[string]string) []detailView {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -61,10 +64,10 @@ func details(event, prefix string, m map[string]any, names map[string]string) []
 	for _, k := range keys {
 		name := prefix + k
 		if sub, ok := m[k].(map[string]any); ok {
-			out = append(out, details(event, name+".", sub, names)...)
+			out = append(out, details(words, event, name+".", sub, names)...)
 			continue
 		}
-		key, fall := financing.Key("field", event+"."+name), financing.Key("field", name)
+		key, fall := words.Key("field", event+"."+name), words.Key("field", name)
 		if !locale.Has(locale.ZH, key) && !locale.Has(locale.ZH, fall) {
 			continue
 		}
@@ -75,7 +78,7 @@ func details(event, prefix string, m map[string]any, names map[string]string) []
 				continue
 			}
 			d.Value = val
-			if ck := financing.Key("choice", k+"."+val); locale.Has(locale.ZH, ck) {
+			if ck := words.Key("choice", k+"."+val); locale.Has(locale.ZH, ck) {
 				d.Value, d.ValueKey = "", ck
 			} else if strings.HasPrefix(k, "amount") {
 				d.Value = yuan(val) // the label says 元
@@ -92,4 +95,34 @@ func details(event, prefix string, m map[string]any, names map[string]string) []
 		out = append(out, d)
 	}
 	return out
+}
+
+// fileView is a file an event handed in, as the timeline links it.
+type fileView struct{ Name, SHA256, Size string }
+
+// filesOf lists the files a ledger entry names.
+func filesOf(m map[string]any) []fileView {
+	list, _ := m["files"].([]any)
+	var out []fileView
+	for _, f := range list {
+		fm, _ := f.(map[string]any)
+		name, _ := fm["name"].(string)
+		sha, _ := fm["sha256"].(string)
+		size, _ := fm["size"].(float64)
+		if sha != "" {
+			out = append(out, fileView{Name: name, SHA256: sha, Size: humanSize(int64(size))})
+		}
+	}
+	return out
+}
+
+// humanSize shows a byte count as people read it: 12.3 KB.
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
 }
