@@ -209,16 +209,18 @@ func compile(d Definition) (*workflow, error) {
 		if err := td.checkDue(); err != nil {
 			return nil, err
 		}
-		if td.Kind != TimerWarning && td.Kind != TimerDeadline {
+		if td.Kind != TimerWarning && td.Kind != TimerDeadline && td.Kind != TimerReminder {
 			return nil, fmt.Errorf("timer %q has no kind", td.Name)
 		}
-		if kinds[td.Clock] == nil {
-			kinds[td.Clock] = make(map[TimerKind]bool)
+		if td.Kind != TimerReminder {
+			if kinds[td.Clock] == nil {
+				kinds[td.Clock] = make(map[TimerKind]bool)
+			}
+			if kinds[td.Clock][td.Kind] {
+				return nil, fmt.Errorf("timer %q: clock %q has two timers of its kind", td.Name, td.Clock)
+			}
+			kinds[td.Clock][td.Kind] = true
 		}
-		if kinds[td.Clock][td.Kind] {
-			return nil, fmt.Errorf("timer %q: clock %q has two timers of its kind", td.Name, td.Clock)
-		}
-		kinds[td.Clock][td.Kind] = true
 		ev := w.events[td.Event]
 		if ev == nil || len(ev.Grants) != 0 {
 			return nil, fmt.Errorf("timer %q fires %q, which is not a system-only event", td.Name, td.Event)

@@ -39,6 +39,10 @@ const (
 	// TimerDeadline marks its limit past due, and the limit overdue for
 	// good, when it fires.
 	TimerDeadline
+	// TimerReminder only fires its event (a duty's reminder 5 working days
+	// before it falls due): it leaves its limit as it is. A clock may have
+	// several.
+	TimerReminder
 )
 
 // ClockDef declares a time limit of a case: a deadline timer and, if it has

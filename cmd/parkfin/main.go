@@ -262,7 +262,7 @@ func (m *Main) handler() http.Handler {
 	limiter := signin.NewLimiter(signin.Limits{})
 	apiSrv := api.New(api.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
-		Notify: m.Notify, NoticeKinds: financing.NoticeKinds, Report: m.Report,
+		Notify: m.Notify, NoticeKinds: all.NoticeKinds(), Report: m.Report,
 		SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
 	}).Handler()
 	webSrv := web.New(web.Config{

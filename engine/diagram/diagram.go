@@ -66,8 +66,11 @@ func Markdown(d engine.Definition, title string, words Words) string {
 					continue
 				}
 				kind := "deadline"
-				if td.Kind == engine.TimerWarning {
+				switch td.Kind {
+				case engine.TimerWarning:
 					kind = "warning"
+				case engine.TimerReminder:
+					kind = "reminder"
 				}
 				due := fmt.Sprintf("%d working days", td.Workdays)
 				switch {

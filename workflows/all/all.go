@@ -30,3 +30,9 @@ func Register(e *engine.Engine, cfg Config) {
 		e.Register(d)
 	}
 }
+
+// NoticeKinds lists every workflow's kinds of notice, in the order
+// settings show them: what a user chooses channels for.
+func NoticeKinds() []string {
+	return append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
+}

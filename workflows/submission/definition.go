@@ -49,6 +49,8 @@ const (
 	Accept engine.EventName = "accept"
 	// Return sends the workbook back for correction.
 	Return engine.EventName = "return"
+	// RemindEarly tells the bank 5 working days are left.
+	RemindEarly engine.EventName = "remind_early"
 	// Remind marks the submission due soon (one working day left).
 	Remind engine.EventName = "remind"
 	// Lapse marks the submission late.
@@ -75,6 +77,9 @@ type Config struct {
 	// WarnWorkdays after the quarter's last day marks the case due soon:
 	// 6, one working day before the limit.
 	WarnWorkdays int
+	// RemindWorkdays after the quarter's last day reminds the bank: 2, five
+	// working days before the limit.
+	RemindWorkdays int
 	// CorrectionWorkdays is the limit of a correction: 3.
 	CorrectionWorkdays int
 }
@@ -87,6 +92,7 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.Workdays, 7)
 	def(&c.WarnWorkdays, 6)
+	def(&c.RemindWorkdays, 2)
 	def(&c.CorrectionWorkdays, 3)
 	return c
 }
@@ -111,6 +117,7 @@ func Definition(cfg Config) engine.Definition {
 				Input: AcceptInput{}, Apply: accept},
 			{Name: Return, From: []engine.State{Submitted}, To: Returned, Grants: []engine.Grant{city},
 				Input: ReturnInput{}, Apply: giveBack},
+			{Name: RemindEarly, From: pending},
 			{Name: Remind, From: pending},
 			{Name: Lapse, From: pending},
 			{Name: CorrectionLapse, From: []engine.State{Returned}},
@@ -121,6 +128,8 @@ func Definition(cfg Config) engine.Definition {
 		},
 		MainClock: ClockSubmission,
 		Timers: []engine.TimerDef{
+			{Name: "submission_reminder", Kind: engine.TimerReminder, Clock: ClockSubmission, Workdays: cfg.RemindWorkdays,
+				Due: engine.DueRule{Kind: engine.DueAfterPeriod}, Event: RemindEarly, Start: Pending, Runs: pending},
 			{Name: "submission_warning", Kind: engine.TimerWarning, Clock: ClockSubmission, Workdays: cfg.WarnWorkdays,
 				Due: engine.DueRule{Kind: engine.DueAfterPeriod}, Event: Remind, Start: Pending, Runs: pending},
 			{Name: "submission_limit", Kind: engine.TimerDeadline, Clock: ClockSubmission, Workdays: cfg.Workdays,
@@ -129,6 +138,7 @@ func Definition(cfg Config) engine.Definition {
 				Event: CorrectionLapse, Start: Returned, Runs: []engine.State{Returned}},
 		},
 		Schedule: &engine.ScheduleDef{Cadence: calendar.Quarterly, AtEnd: true, Orgs: leadBanks},
+		Notices:  notices(),
 	})
 }
 

@@ -221,3 +221,49 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 		}
 	}
 }
+
+type outboxRow struct {
+	Kind, Event, CaseID, Recipients string
+	CreatedAt                       time.Time
+}
+
+// The bank hears of its duty when it opens, 5 and 1 working days before it
+// falls due (10-10 00:00 and 10-15 00:00 for 2026Q3, the make-up Saturday
+// counted), and when it is late, the city office copied; no other bank
+// hears of it.
+func TestDutyRemindersReachTheBank(t *testing.T) {
+	for _, db := range testsvc.Databases() {
+		t.Run(db.Name, func(t *testing.T) {
+			e := mustEnv(t, db, at(2026, 9, 30, 17, 0))
+			if _, err := e.Engine.OpenScheduled(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			e.Clock.Set(at(2026, 10, 1, 0, 0))
+			if _, err := e.Engine.OpenScheduled(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			icbc := e.cases("2026Q3")["ICBC"]
+			for _, step := range []time.Time{at(2026, 10, 9, 23, 59), at(2026, 10, 10, 0, 0), at(2026, 10, 14, 23, 59),
+				at(2026, 10, 15, 0, 0), at(2026, 10, 16, 0, 0)} {
+				e.drainAt(step)
+			}
+			var rows []outboxRow
+			if err := e.Store.DB().Raw("SELECT kind, event, case_id, recipients, at AS created_at FROM outbox WHERE case_id = ? ORDER BY at, id", icbc.ID).Scan(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rows {
+				got = append(got, r.Event+"@"+r.CreatedAt.In(calendar.Location()).Format("01-02 15:04")+" "+r.Recipients)
+			}
+			want := []string{
+				`open@10-01 00:00 [{"org":"ICBC"}]`,
+				`remind_early@10-10 00:00 [{"org":"ICBC"}]`,
+				`remind@10-15 00:00 [{"org":"ICBC"}]`,
+				`lapse@10-16 00:00 [{"org":"ICBC"},{"role":"city","copy":true}]`,
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("the outbox of ICBC's submission:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
