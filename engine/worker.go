@@ -28,7 +28,12 @@ type WorkerConfig struct {
 	// ShutdownGrace bounds how long in-flight timers may take to finish
 	// once the worker is told to stop. Default 5s.
 	ShutdownGrace time.Duration
-	Logger        *slog.Logger
+	// Follow, when positive and the store is a TimerFeed, is how often the
+	// worker looks for timers armed by other processes in the database
+	// (the in-process index hears nothing of them). Zero: it does not
+	// look; the reconciler finds them every ReconcileEvery.
+	Follow time.Duration
+	Logger *slog.Logger
 	// Handler fires one claimed timer and reports whether it had an
 	// effect. Nil means Engine.FireTimer; benchmarks of the claim path
 	// pass a no-op.
@@ -113,6 +118,12 @@ func (w *Worker) Run(ctx context.Context) error {
 			defer func() { stop(); <-done }()
 		}
 		defer stop()
+	}
+	if feed, ok := w.engine.store.(TimerFeed); ok && w.cfg.Follow > 0 {
+		ctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); w.follow(ctx, feed) }()
+		defer func() { stop(); <-done }()
 	}
 	w.reconcile(ctx)
 	lastReconcile := time.Now()

@@ -79,6 +79,9 @@ type Config struct {
 		Concurrency    int           `yaml:"concurrency" env:"PARKFIN_WORKER_CONCURRENCY"`
 		ReconcileEvery time.Duration `yaml:"reconcile_every" env:"PARKFIN_WORKER_RECONCILE_EVERY"`
 		ShutdownGrace  time.Duration `yaml:"shutdown_grace" env:"PARKFIN_WORKER_SHUTDOWN_GRACE"`
+		// Follow is how often a worker with the in-process timer index
+		// looks in the database for timers other processes armed.
+		Follow time.Duration `yaml:"follow" env:"PARKFIN_WORKER_FOLLOW"`
 	} `yaml:"worker"`
 }
 
@@ -158,6 +161,9 @@ func (c *Config) validate() error {
 	errs = append(errs, c.Notify.validate()...)
 	if c.HTTP.MaxConnections < 1 {
 		errs = append(errs, fmt.Errorf("http.max_connections is %d: at least 1", c.HTTP.MaxConnections))
+	}
+	if c.Worker.Follow <= 0 || c.Worker.Follow > time.Second {
+		errs = append(errs, fmt.Errorf("worker.follow %v must be in (0, 1s]: timers armed by other processes fire within a second", c.Worker.Follow))
 	}
 	if c.Worker.Lease < time.Second {
 		errs = append(errs, fmt.Errorf("worker.lease %v is shorter than a second", c.Worker.Lease))

@@ -168,6 +168,16 @@ func (m *Main) openIndex(ctx context.Context) error {
 	return m.openRedisIndex(ctx)
 }
 
+// followEvery is how often the worker looks in the database for timers
+// other processes armed: with the in-process index only (Redis carries
+// their wake-ups and their timers).
+func (m *Main) followEvery() time.Duration {
+	if m.Config.RedisURL != "" {
+		return 0
+	}
+	return m.Config.Worker.Follow
+}
+
 // SeedDemoIfEmpty loads the demonstration data into a database that has no
 // parks yet (the first run), when the configuration asks for it.
 func (m *Main) SeedDemoIfEmpty(ctx context.Context) error {
@@ -210,6 +220,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			Concurrency:    m.Config.Worker.Concurrency,
 			ReconcileEvery: m.Config.Worker.ReconcileEvery,
 			ShutdownGrace:  m.Config.Worker.ShutdownGrace,
+			Follow:         m.followEvery(),
 			Logger:         m.Logger,
 		})
 		m.Engine.OnSchedule(w.Wake)
