@@ -33,11 +33,20 @@ type WorkerConfig struct {
 	// (the in-process index hears nothing of them). Zero: it does not
 	// look; the reconciler finds them every ReconcileEvery.
 	Follow time.Duration
-	Logger *slog.Logger
+	// Observer, when set, is told of every timer fired (metrics).
+	Observer TimerObserver
+	Logger   *slog.Logger
 	// Handler fires one claimed timer and reports whether it had an
 	// effect. Nil means Engine.FireTimer; benchmarks of the claim path
 	// pass a no-op.
 	Handler func(ctx context.Context, timerID string) (bool, error)
+}
+
+// TimerObserver is told when timers start and stop firing, and how late
+// each one that had an effect fired after its due instant.
+type TimerObserver interface {
+	Firing(delta int)
+	Fired(late time.Duration)
 }
 
 // Worker claims due timers from a TimerIndex and fires them through the
@@ -214,7 +223,14 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 		wg.Add(1)
 		go func(ref TimerRef) {
 			defer func() { <-sem; wg.Done() }()
+			if o := w.cfg.Observer; o != nil {
+				o.Firing(1)
+				defer o.Firing(-1)
+			}
 			ok, err := w.fireOne(work, ref)
+			if o := w.cfg.Observer; o != nil && err == nil && ok && !ref.DueAt.IsZero() {
+				o.Fired(w.engine.clock.Now().Sub(ref.DueAt))
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			var early notDueError
