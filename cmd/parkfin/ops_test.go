@@ -186,7 +186,7 @@ func TestMetricsToken(t *testing.T) {
 func TestSecureCookiesByDefault(t *testing.T) {
 	for _, tc := range []struct {
 		addr, setting, cert string
-		want              bool
+		want                bool
 	}{
 		{"127.0.0.1:8080", "auto", "", false},
 		{"[::1]:8080", "", "", false},
