@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -270,6 +271,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			defer m.wg.Done()
 			serve := func() error { return m.server.Serve(m.listener) }
 			if m.Config.TLS() {
+				m.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 				serve = func() error { return m.server.ServeTLS(m.listener, m.Config.HTTP.TLSCert, m.Config.HTTP.TLSKey) }
 			}
 			if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) {
