@@ -95,7 +95,8 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	serve := exec.Command(os.Args[0], "serve")
 	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+dbURL, "PARKFIN_REDIS_URL="+redisURL,
 		"PARKFIN_REDIS_PREFIX="+prefix, "PARKFIN_HTTP_ADDR="+addr, "PARKFIN_DATA_DIR="+b.TempDir(), "PARKFIN_DEMO=false")
-	logs, err := os.Create(b.TempDir() + "/serve.log")
+	logPath := b.TempDir() + "/serve.log"
+	logs, err := os.Create(logPath)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -168,7 +169,15 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
 		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())
 	if closed.errors+open.errors > 0 {
-		b.Errorf("%d creations failed; first: %s", closed.errors+open.errors, firstNonEmpty(closed.firstErr, open.firstErr))
+		raw, _ := os.ReadFile(logPath)
+		var failures []string
+		for _, l := range strings.Split(string(raw), "\n") {
+			if strings.Contains(l, "level=ERROR") && len(failures) < 5 {
+				failures = append(failures, l)
+			}
+		}
+		b.Errorf("%d creations failed; first: %s; serve logged:\n%s", closed.errors+open.errors,
+			firstNonEmpty(closed.firstErr, open.firstErr), strings.Join(failures, "\n"))
 	}
 }
 
@@ -243,7 +252,8 @@ func closedLoop(workers int, d time.Duration, fn func() error) *loadRun {
 }
 
 // openLoop starts fn rate times a second for d, whatever the answers'
-// pace (at most 512 in flight), and measures each from its scheduled start.
+// pace (at most 512 in flight: past that it falls behind its schedule, and
+// stops at d), and measures each from its scheduled start.
 func openLoop(rate int, d time.Duration, fn func() error) *loadRun {
 	r := &loadRun{}
 	total := int(float64(rate) * d.Seconds())
@@ -251,7 +261,7 @@ func openLoop(rate int, d time.Duration, fn func() error) *loadRun {
 	sem := make(chan struct{}, 512)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for i := 0; i < total; i++ {
+	for i := 0; i < total && time.Since(start) < d; i++ {
 		due := start.Add(time.Duration(i) * interval)
 		if w := time.Until(due); w > 0 {
 			time.Sleep(w)
