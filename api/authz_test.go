@@ -157,7 +157,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 						// Hidden exactly like a case that does not exist.
 						ghost := strings.Repeat("0", len(id)-1) + "1"
 						res2 := e.do(user, r.method, r.path(ghost), body)
-						if res2.Status != hidden || strings.ReplaceAll(string(res.Raw), id, ghost) != string(res2.Raw) {
+						if res2.Status != hidden || strings.ReplaceAll(withoutRequestID(res.Raw), id, ghost) != withoutRequestID(res2.Raw) {
 							t.Errorf("%s as %s: hidden case answers %s, missing one %s", r.name, user, res.Raw, res2.Raw)
 						}
 					}

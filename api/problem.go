@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/internal/accesslog"
 	"github.com/parkfin/parkfin/internal/signin"
 )
 
@@ -49,6 +50,9 @@ type problem struct {
 	Code   string         `json:"code"`
 	Detail string         `json:"detail"`
 	Errors []problemField `json:"errors,omitempty"`
+	// RequestID is the X-Request-ID of the answer, to find it in the
+	// access log.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // problemField is one field's problem, in the caller's language.
@@ -93,6 +97,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		Status: status,
 		Code:   code,
 		Detail: engine.ErrorMessage(err, lang),
+
+		RequestID: accesslog.RequestID(c.Request().Context()),
 	}
 	var de *engine.Error
 	if errors.As(err, &de) {

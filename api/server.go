@@ -120,13 +120,15 @@ func New(cfg Config) *Server {
 }
 
 // Handler returns the server as an http.Handler.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return withRequestID(s.echo) }
 
 // routes registers every route, top to bottom. Each route under /api/v1 is
 // an operation of openapi.yaml; a test fails when the two disagree.
 func (s *Server) routes() {
 	e := s.echo
-	e.Use(s.recoverPanics, s.limitBody)
+	// The body is read only once the route's caller is known: limitBody
+	// comes after authenticate on every route that needs an actor.
+	e.Use(s.recoverPanics, s.safeDefaults, s.refuseBadText)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 
@@ -134,12 +136,12 @@ func (s *Server) routes() {
 	v1.GET("/openapi.yaml", s.getSpec)
 	v1.GET("/docs", s.getDocs)
 	v1.GET("/docs/:asset", s.getDocsAsset)
-	v1.POST("/session", s.signIn, s.validate)
+	v1.POST("/session", s.signIn, s.limitBody, s.validate)
 
 	// Everything below needs an actor. The middleware is attached per
 	// route, not to a group, so that echo still answers 405 for a known
 	// path with another method.
-	a := routeGroup{g: v1, mw: []echo.MiddlewareFunc{s.authenticate, s.validate}}
+	a := routeGroup{g: v1, mw: []echo.MiddlewareFunc{s.authenticate, s.limitBody, s.validate}}
 	a.GET("/session", s.getSession)
 	a.DELETE("/session", s.signOut)
 

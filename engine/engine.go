@@ -40,6 +40,8 @@ type Engine struct {
 	workflows map[string]*workflow
 	// onSchedule is called after timers were put in the index.
 	onSchedule atomic.Pointer[func()]
+	// onTransition is told of the transitions each commit made.
+	onTransition atomic.Pointer[func([]Move)]
 	// onNotice is called after notices were committed.
 	onNotice atomic.Pointer[func()]
 }

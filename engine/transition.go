@@ -56,6 +56,14 @@ type effects struct {
 	remove   []string
 	// notices counts the outbox rows the transaction wrote.
 	notices int
+	// moves lists the transitions the transaction made, for OnTransition.
+	moves []Move
+}
+
+// Move is one committed transition: its workflow and event.
+type Move struct {
+	Workflow string
+	Event    string
 }
 
 // Open creates a case and fires its workflow's open event in one
@@ -395,6 +403,7 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	if err != nil {
 		return err
 	}
+	fx.moves = append(fx.moves, Move{Workflow: c.Workflow, Event: string(name)})
 	c.LedgerHead = entry.Hash
 	c.LedgerLen++
 	if opening {
@@ -531,6 +540,9 @@ func (e *Engine) writeNotice(ctx context.Context, tx Tx, w *workflow, c *Case, n
 // disarmed. A failure is logged, not returned: the rows are the truth and the
 // reconciler repairs the index.
 func (e *Engine) afterCommit(ctx context.Context, fx effects) {
+	if fn := e.onTransition.Load(); fn != nil && len(fx.moves) > 0 {
+		(*fn)(fx.moves)
+	}
 	if fx.notices > 0 {
 		e.noticesWritten()
 	}
@@ -556,6 +568,10 @@ func (e *Engine) afterCommit(ctx context.Context, fx effects) {
 // a worker in the same process wakes to look at them rather than at its
 // next poll.
 func (e *Engine) OnSchedule(fn func()) { e.onSchedule.Store(&fn) }
+
+// OnTransition registers fn to be told of the transitions each commit made
+// (metrics count them by workflow and event).
+func (e *Engine) OnTransition(fn func([]Move)) { e.onTransition.Store(&fn) }
 
 func caseNotFound(id string) error {
 	return Errorf(ENOTFOUND, "找不到案件 %s。", "Case %s was not found.", id)

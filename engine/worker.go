@@ -31,11 +31,25 @@ type WorkerConfig struct {
 	// ShutdownGrace bounds how long in-flight timers may take to finish
 	// once the worker is told to stop. Default 5s.
 	ShutdownGrace time.Duration
-	Logger        *slog.Logger
+	// Follow, when positive and the store is a TimerFeed, is how often the
+	// worker looks for timers armed by other processes in the database
+	// (the in-process index hears nothing of them). Zero: it does not
+	// look; the reconciler finds them every ReconcileEvery.
+	Follow time.Duration
+	// Observer, when set, is told of every timer fired (metrics).
+	Observer TimerObserver
+	Logger   *slog.Logger
 	// Handler fires one claimed timer and reports whether it had an
 	// effect. Nil means Engine.FireTimer; benchmarks of the claim path
 	// pass a no-op.
 	Handler func(ctx context.Context, timerID string) (bool, error)
+}
+
+// TimerObserver is told when timers start and stop firing, and how late
+// each one that had an effect fired after its due instant.
+type TimerObserver interface {
+	Firing(delta int)
+	Fired(late time.Duration)
 }
 
 // Worker claims due timers from a TimerIndex and fires them through the
@@ -119,6 +133,12 @@ func (w *Worker) Run(ctx context.Context) error {
 			defer func() { stop(); <-done }()
 		}
 		defer stop()
+	}
+	if feed, ok := w.engine.store.(TimerFeed); ok && w.cfg.Follow > 0 {
+		ctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); w.follow(ctx, feed) }()
+		defer func() { stop(); <-done }()
 	}
 	w.reconcile(ctx)
 	lastReconcile := time.Now()
@@ -215,7 +235,14 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 		wg.Add(1)
 		go func(ref TimerRef) {
 			defer func() { <-sem; wg.Done() }()
+			if o := w.cfg.Observer; o != nil {
+				o.Firing(1)
+				defer o.Firing(-1)
+			}
 			ok, err := w.fireOne(work, ref)
+			if o := w.cfg.Observer; o != nil && err == nil && ok && !ref.DueAt.IsZero() {
+				o.Fired(w.engine.clock.Now().Sub(ref.DueAt))
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			var early notDueError

@@ -10,6 +10,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/internal/accesslog"
+	"github.com/parkfin/parkfin/internal/textcheck"
+	"github.com/parkfin/parkfin/locale"
 )
 
 //go:embed assets
@@ -30,13 +33,27 @@ func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
+		// Pages show people's cases: none is kept in a cache (the assets
+		// set their own).
+		h.Set("Cache-Control", "no-store")
+		if c.Request().TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		ctx := c.Request().Context()
+		accesslog.SetRoute(ctx, c.Path())
+		if f := textcheck.BadField(c.Request()); f != "" {
+			return &engine.Error{Code: engine.EINVALID,
+				MessageZH: f + "：" + locale.T(locale.ZH, "http.invalid_utf8"), Message: f + ": " + locale.T(locale.EN, "http.invalid_utf8")}
+		}
 		limit := int64(2 << 20)
 		if r := c.Request(); r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/cases/") {
 			// An event's form may hand in a file of up to 20 MiB.
 			limit = engine.MaxFileSize + 2<<20
 		}
 		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, limit)
-		return next(c)
+		err := next(c)
+		accesslog.SetUser(ctx, actorOf(c).User)
+		return err
 	}
 }
 

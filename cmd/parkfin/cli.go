@@ -51,6 +51,7 @@ func (c *cli) root() *cobra.Command {
 		c.serveCmd(), c.workerCmd(), c.migrateCmd(),
 		c.calendarCmd(), c.ledgerCmd(), c.demoCmd(),
 		c.parkCmd(), c.bankCmd(), c.userCmd(), c.caseCmd(), c.tokenCmd(), c.notifyCmd(), c.reportCmd(),
+		c.backupCmd(), c.restoreCmd(),
 	)
 	return root
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -65,6 +66,30 @@ func TestComposeFile(t *testing.T) {
 	}
 	if len(s["migrate"].Command) == 0 || s["migrate"].Command[0] != "migrate" {
 		t.Fatalf("migrate runs %v", s["migrate"].Command)
+	}
+	// Secrets come from env files: no password is written in the file,
+	// each is required from .env, Redis asks for one, and PostgreSQL is
+	// reached with sslmode=prefer.
+	text := string(raw)
+	for _, leak := range []string{"parkfin:parkfin@", "POSTGRES_PASSWORD: parkfin", "sslmode=disable"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("docker-compose.yml contains %q", leak)
+		}
+	}
+	url, _ := s["serve"].Environment["PARKFIN_DATABASE_URL"].(string)
+	if !strings.Contains(url, "${POSTGRES_PASSWORD:?") || !strings.Contains(url, "sslmode=prefer") {
+		t.Errorf("database URL %q", url)
+	}
+	if redisURL, _ := s["worker"].Environment["PARKFIN_REDIS_URL"].(string); !strings.Contains(redisURL, ":${REDIS_PASSWORD:?") {
+		t.Errorf("Redis URL without the password: %q", redisURL)
+	}
+	if !containsAll(s["redis"].Command, "--requirepass") {
+		t.Errorf("Redis without a password: %v", s["redis"].Command)
+	}
+	for _, f := range []string{"../../.env.example", "../../parkfin.env.example"} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("no %s to copy the secrets' file from", f)
+		}
 	}
 	if _, err := os.Stat("../../Dockerfile"); err != nil {
 		t.Fatal("the services build from a Dockerfile that is missing")

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,9 +35,21 @@ type Config struct {
 	Demo bool `yaml:"-"`
 
 	HTTP struct {
-		// SecureCookies marks session cookies Secure although TLS ends at
-		// a proxy in front of parkfin.
-		SecureCookies bool `yaml:"secure_cookies" env:"PARKFIN_SECURE_COOKIES"`
+		// SecureCookies is auto, true or false. auto (the default) marks
+		// session cookies Secure unless parkfin serves plain HTTP on a
+		// loopback address (trying it on this machine): over TLS, and
+		// behind a proxy that ends TLS, they are Secure.
+		SecureCookies string `yaml:"secure_cookies" env:"PARKFIN_SECURE_COOKIES"`
+		// TLSCert and TLSKey, both set, make parkfin serve HTTPS itself
+		// (PEM files).
+		TLSCert string `yaml:"tls_cert" env:"PARKFIN_TLS_CERT"`
+		TLSKey  string `yaml:"tls_key" env:"PARKFIN_TLS_KEY"`
+		// AccessLog writes one JSON line per request (method, route,
+		// status, duration, user, request id) to the log stream.
+		AccessLog bool `yaml:"access_log" env:"PARKFIN_ACCESS_LOG"`
+		// MetricsToken, when set, is the bearer token a scraper must send
+		// for /metrics; empty, /metrics answers loopback peers only.
+		MetricsToken string `yaml:"metrics_token" env:"PARKFIN_METRICS_TOKEN"`
 		// BehindProxy takes the client address from X-Forwarded-For.
 		BehindProxy bool          `yaml:"behind_proxy" env:"PARKFIN_BEHIND_PROXY"`
 		SessionTTL  time.Duration `yaml:"session_ttl" env:"PARKFIN_SESSION_TTL"`
@@ -79,6 +92,9 @@ type Config struct {
 		Concurrency    int           `yaml:"concurrency" env:"PARKFIN_WORKER_CONCURRENCY"`
 		ReconcileEvery time.Duration `yaml:"reconcile_every" env:"PARKFIN_WORKER_RECONCILE_EVERY"`
 		ShutdownGrace  time.Duration `yaml:"shutdown_grace" env:"PARKFIN_WORKER_SHUTDOWN_GRACE"`
+		// Follow is how often a worker with the in-process timer index
+		// looks in the database for timers other processes armed.
+		Follow time.Duration `yaml:"follow" env:"PARKFIN_WORKER_FOLLOW"`
 	} `yaml:"worker"`
 }
 
@@ -156,8 +172,19 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("worker.poll %v must be in (0, 10s]", c.Worker.Poll))
 	}
 	errs = append(errs, c.Notify.validate()...)
+	if (c.HTTP.TLSCert == "") != (c.HTTP.TLSKey == "") {
+		errs = append(errs, errors.New("http.tls_cert and http.tls_key go together: set both (PEM files) or neither"))
+	}
+	switch strings.ToLower(strings.TrimSpace(c.HTTP.SecureCookies)) {
+	case "", "auto", "true", "on", "yes", "1", "false", "off", "no", "0":
+	default:
+		errs = append(errs, fmt.Errorf("http.secure_cookies is %q: it must be auto, true or false", c.HTTP.SecureCookies))
+	}
 	if c.HTTP.MaxConnections < 1 {
 		errs = append(errs, fmt.Errorf("http.max_connections is %d: at least 1", c.HTTP.MaxConnections))
+	}
+	if c.Worker.Follow <= 0 || c.Worker.Follow > time.Second {
+		errs = append(errs, fmt.Errorf("worker.follow %v must be in (0, 1s]: timers armed by other processes fire within a second", c.Worker.Follow))
 	}
 	if c.Worker.Lease < time.Second {
 		errs = append(errs, fmt.Errorf("worker.lease %v is shorter than a second", c.Worker.Lease))
@@ -165,9 +192,40 @@ func (c *Config) validate() error {
 	return errors.Join(errs...)
 }
 
+// TLS reports whether parkfin serves HTTPS itself.
+func (c Config) TLS() bool { return c.HTTP.TLSCert != "" && c.HTTP.TLSKey != "" }
+
+// SecureCookies resolves http.secure_cookies: auto is Secure except for
+// plain HTTP on a loopback address.
+func (c Config) SecureCookies() bool {
+	switch strings.ToLower(strings.TrimSpace(c.HTTP.SecureCookies)) {
+	case "true", "on", "yes", "1":
+		return true
+	case "false", "off", "no", "0":
+		return false
+	}
+	return c.TLS() || !loopbackAddr(c.HTTPAddr)
+}
+
+// loopbackAddr reports whether a listen address is on loopback only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // String shows the configuration with secrets masked.
 func (c Config) String() string {
 	masked := c
+	if masked.HTTP.MetricsToken != "" {
+		masked.HTTP.MetricsToken = "xxxxx"
+	}
 	masked.DatabaseURL = redactURL(c.DatabaseURL)
 	masked.RedisURL = redactURL(c.RedisURL)
 	masked.Notify.SMTPURL = redactURL(c.Notify.SMTPURL)

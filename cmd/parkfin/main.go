@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -27,7 +28,9 @@ import (
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/accesslog"
 	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/metrics"
 	"github.com/parkfin/parkfin/internal/signin"
 	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/web"
@@ -60,8 +63,12 @@ type Main struct {
 	Notify *notify.Service
 	// Report is the supervision side: statistics, rankings, exports.
 	Report *report.Service
+	// Metrics are served at /metrics.
+	Metrics *metrics.Metrics
 
 	redis redis.UniversalClient
+	// logOut is where the logs and the access log go.
+	logOut io.Writer
 
 	closers []func() error
 
@@ -77,9 +84,11 @@ func NewMain(cfg Config, logOut io.Writer) *Main {
 	level := slog.LevelInfo
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	return &Main{
-		Config: cfg,
-		Clock:  engine.SystemClock{},
-		Logger: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})),
+		Config:  cfg,
+		Clock:   engine.SystemClock{},
+		Logger:  slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})),
+		Metrics: metrics.New(),
+		logOut:  logOut,
 	}
 }
 
@@ -125,6 +134,8 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 		}
 	}
 	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: m.Calendar.Live(), Index: m.Index, Logger: m.Logger})
+	m.Engine.OnTransition(m.Metrics.Transitions)
+	m.registerStoreMetrics()
 	f := m.Config.Financing
 	all.Register(m.Engine, all.Config{Financing: financing.Config{
 		ReminderWorkdays:       f.ReminderWorkdays,
@@ -169,6 +180,16 @@ func (m *Main) openIndex(ctx context.Context) error {
 	return m.openRedisIndex(ctx)
 }
 
+// followEvery is how often the worker looks in the database for timers
+// other processes armed: with the in-process index only (Redis carries
+// their wake-ups and their timers).
+func (m *Main) followEvery() time.Duration {
+	if m.Config.RedisURL != "" {
+		return 0
+	}
+	return m.Config.Worker.Follow
+}
+
 // SeedDemoIfEmpty loads the demonstration data into a database that has no
 // parks yet (the first run), when the configuration asks for it.
 func (m *Main) SeedDemoIfEmpty(ctx context.Context) error {
@@ -211,6 +232,8 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			Concurrency:    m.Config.Worker.Concurrency,
 			ReconcileEvery: m.Config.Worker.ReconcileEvery,
 			ShutdownGrace:  m.Config.Worker.ShutdownGrace,
+			Follow:         m.followEvery(),
+			Observer:       m.Metrics,
 			Logger:         m.Logger,
 		})
 		m.Engine.OnSchedule(w.Wake)
@@ -237,7 +260,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		// At most MaxConnections at once: a flood queues in the kernel's
 		// backlog instead of exhausting memory and file descriptors.
 		m.listener = netutil.LimitListener(ln, m.Config.HTTP.MaxConnections)
-		m.server = &http.Server{Handler: m.handler(),
+		m.server = &http.Server{Handler: m.handler(), ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 			// A slow or stalled client cannot hold a connection for ever:
 			// headers in 10 s, the whole request in 30 s, the answer (an
 			// export of a quarter's ledger included) written in 2 minutes,
@@ -247,11 +270,20 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()
-			if err := m.server.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			serve := func() error { return m.server.Serve(m.listener) }
+			if m.Config.TLS() {
+				m.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+				serve = func() error { return m.server.ServeTLS(m.listener, m.Config.HTTP.TLSCert, m.Config.HTTP.TLSKey) }
+			}
+			if err := serve(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				m.Logger.Error("http server stopped", "err", err)
 			}
 		}()
-		m.Logger.Info("parkfin serving", "addr", "http://"+ln.Addr().String())
+		scheme := "http://"
+		if m.Config.TLS() {
+			scheme = "https://"
+		}
+		m.Logger.Info("parkfin serving", "addr", scheme+ln.Addr().String(), "secure_cookies", m.Config.SecureCookies())
 	}
 	return nil
 }
@@ -263,19 +295,32 @@ func (m *Main) handler() http.Handler {
 	apiSrv := api.New(api.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
 		Notify: m.Notify, NoticeKinds: all.NoticeKinds(), Report: m.Report,
-		SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
+		SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
 	}).Handler()
 	webSrv := web.New(web.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
-		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.HTTP.SecureCookies, BehindProxy: m.Config.HTTP.BehindProxy,
+		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy,
 		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify, Report: m.Report,
 	}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv)
 	mux.Handle("/healthz", apiSrv)
 	mux.Handle("/readyz", apiSrv)
+	mux.Handle("/metrics", metricsRoute(m.Metrics.Handler(m.Config.HTTP.MetricsToken)))
 	mux.Handle("/", webSrv)
-	return mux
+	var accessLog *slog.Logger
+	if m.Config.HTTP.AccessLog {
+		accessLog = slog.New(slog.NewJSONHandler(m.logOut, nil))
+	}
+	return accesslog.Handler(accesslog.Config{Logger: accessLog, Observe: m.Metrics.ObserveRequest}, mux)
+}
+
+// metricsRoute names the /metrics route in the access log.
+func metricsRoute(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		accesslog.SetRoute(r.Context(), "/metrics")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // reloadCalendar picks up calendar overrides that an administrator entered

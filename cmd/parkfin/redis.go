@@ -20,6 +20,7 @@ func (m *Main) openRedisIndex(ctx context.Context) error {
 		return fmt.Errorf("redis: %w", err)
 	}
 	m.closers = append(m.closers, client.Close)
+	client.AddHook(m.Metrics.RedisHook())
 	pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := client.Ping(pingCtx).Err(); err != nil {

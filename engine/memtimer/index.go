@@ -181,3 +181,18 @@ func (x *Index) IDs(ctx context.Context) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// Differ returns the refs the index does not hold with the same due time,
+// waiting or claimed: those Schedule would change.
+func (x *Index) Differ(refs []engine.TimerRef) []engine.TimerRef {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []engine.TimerRef
+	for _, ref := range refs {
+		e := x.byID[ref.ID]
+		if e == nil || e.dueKey != timerscore.Due(ref.DueAt.UTC()) {
+			out = append(out, ref)
+		}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm/clause"
 
@@ -100,4 +101,21 @@ func (q queries) ProvisionalCases(ctx context.Context) ([]string, error) {
 		Where("provisional AND status IN ?", []string{string(engine.TimerPending), string(engine.TimerPaused)}).
 		Order("case_id").Pluck("case_id", &ids).Error
 	return ids, err
+}
+
+// PendingSince returns the pending timers armed or changed at or after
+// since, by update time.
+func (q queries) PendingSince(ctx context.Context, since time.Time) ([]engine.TimerRef, error) {
+	var rows []timerRow
+	err := q.db.WithContext(ctx).Select("id", "due_at").
+		Where("status = ? AND updated_at >= ?", string(engine.TimerPending), since.UTC()).
+		Order("updated_at").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]engine.TimerRef, len(rows))
+	for i, r := range rows {
+		out[i] = engine.TimerRef{ID: r.ID, DueAt: utc(r.DueAt)}
+	}
+	return out, nil
 }

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/benchload"
+	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/report"
+)
+
+// BenchmarkServeCreateVsTPCB measures case creation over HTTP against a
+// real `parkfin serve` process (its own process, PostgreSQL, the Redis
+// timer index, the access log, metrics and every check on), between two
+// runs of pgbench's TPC-B-like transaction on the same PostgreSQL:
+//
+//   - closed loop: 16 clients back to back, the rate it sustains;
+//   - open loop: a fixed 1,500 creations/s, latency from each request's
+//     scheduled start (a slow server cannot hide its queue): p50, p99;
+//   - serve's resident memory, sampled every 100 ms through both, and its
+//     peak (VmHWM).
+//
+// Each figure is reported with its ratio to TPC-B; the machine is shared,
+// so the ratios are what to compare across runs.
+//
+//	PARKFIN_BENCH=1 go test -run '^$' -bench ServeCreateVsTPCB -benchtime 1x -timeout 30m ./cmd/parkfin/
+//
+// PARKFIN_BENCH_SECONDS sets each load phase's length (default 20).
+func BenchmarkServeCreateVsTPCB(b *testing.B) {
+	if os.Getenv("PARKFIN_BENCH") != "1" {
+		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
+	}
+	phase := 20 * time.Second
+	if s := os.Getenv("PARKFIN_BENCH_SECONDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("PARKFIN_BENCH_SECONDS=%q", s)
+		}
+		phase = time.Duration(n) * time.Second
+	}
+	b.StopTimer()
+	ctx := context.Background()
+	loadBefore := benchload.Load()
+	tpsBefore := benchload.TPCB(b, 15*time.Second)
+
+	dbURL := testsvc.PostgresURL(b)
+	store, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := report.Migrate(ctx, store.DB(), true); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, store, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	tokens := map[string]string{}
+	for _, p := range benchload.Parks {
+		tok, _, err := auth.IssueToken(ctx, store, store, "window-"+p[0], "bench", time.Now(), time.Hour)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tokens[p[0]] = tok
+	}
+	rc := testsvc.RedisDB(b, proofRedisDB)
+	prefix := testsvc.RedisPrefix(b, rc)
+	redisURL := fmt.Sprintf("%s/%d", strings.TrimSuffix(testsvc.Env("PARKFIN_TEST_REDIS_URL", "redis://127.0.0.1:6379"), "/"), proofRedisDB)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	serve := exec.Command(os.Args[0], "serve")
+	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+dbURL, "PARKFIN_REDIS_URL="+redisURL,
+		"PARKFIN_REDIS_PREFIX="+prefix, "PARKFIN_HTTP_ADDR="+addr, "PARKFIN_DATA_DIR="+b.TempDir(), "PARKFIN_DEMO=false")
+	logPath := b.TempDir() + "/serve.log"
+	logs, err := os.Create(logPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer logs.Close()
+	serve.Stdout, serve.Stderr = logs, logs
+	if err := serve.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = serve.Process.Signal(os.Interrupt); _ = serve.Wait() }()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}, Timeout: 30 * time.Second}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		resp, err := client.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("serve not ready: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	var seq atomic.Int64
+	create := func() error {
+		i := seq.Add(1)
+		p := benchload.Parks[int(i)%len(benchload.Parks)][0]
+		body := []byte(`{"park":"` + p + `","enterprise":{"name":"益阳市压测企业` + strconv.FormatInt(i, 10) +
+			`有限公司","uscc":"91350100M000100Y43"},"need":"流动资金贷款，了解抵押条件和办理流程。","amount":"3000000"}`)
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/cases", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tokens[p])
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
+	}
+
+	rss := &rssSampler{pid: serve.Process.Pid}
+	stopRSS := rss.run()
+	b.StartTimer()
+	closed := closedLoop(16, phase, create)
+	loadOpen := benchload.Load()
+	open := openLoop(1500, phase, create)
+	b.StopTimer()
+	stopRSS()
+	hwm := procStatusKB(serve.Process.Pid, "VmHWM")
+
+	tpsAfter := benchload.TPCB(b, 15*time.Second)
+	tps := (tpsBefore + tpsAfter) / 2
+	b.ReportMetric(closed.rate(), "closed-creates/s")
+	b.ReportMetric(open.rate(), "open-creates/s")
+	b.ReportMetric(float64(open.pct(99).Microseconds())/1000, "open-p99-ms")
+	b.ReportMetric(float64(rss.maxKB)/1024, "rss-max-MB")
+	b.ReportMetric(float64(hwm)/1024, "rss-peak-MB")
+	b.ReportMetric(tpsBefore, "tpcb-before-tps")
+	b.ReportMetric(tpsAfter, "tpcb-after-tps")
+	b.ReportMetric(closed.rate()/tps, "closed-ratio")
+	b.ReportMetric(open.rate()/tps, "open-ratio")
+	b.Logf("closed loop, 16 clients: %s; ratio to TPC-B %.2f", closed, closed.rate()/tps)
+	b.Logf("open loop, 1,500/s: %s; ratio to TPC-B %.2f", open, open.rate()/tps)
+	b.Logf("serve RSS max %.1f MB sampled, peak (VmHWM) %.1f MB", float64(rss.maxKB)/1024, float64(hwm)/1024)
+	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
+		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())
+	if closed.errors+open.errors > 0 {
+		raw, _ := os.ReadFile(logPath)
+		var failures []string
+		for _, l := range strings.Split(string(raw), "\n") {
+			if strings.Contains(l, "level=ERROR") && len(failures) < 5 {
+				failures = append(failures, l)
+			}
+		}
+		b.Errorf("%d creations failed; first: %s; serve logged:\n%s", closed.errors+open.errors,
+			firstNonEmpty(closed.firstErr, open.firstErr), strings.Join(failures, "\n"))
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// loadRun is what one load phase measured.
+type loadRun struct {
+	mu       sync.Mutex
+	n        int
+	errors   int
+	firstErr string
+	elapsed  time.Duration
+	lat      []time.Duration
+}
+
+func (r *loadRun) add(d time.Duration, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.n++
+	r.lat = append(r.lat, d)
+	if err != nil {
+		r.errors++
+		if r.firstErr == "" {
+			r.firstErr = err.Error()
+		}
+	}
+}
+
+func (r *loadRun) rate() float64 { return float64(r.n-r.errors) / r.elapsed.Seconds() }
+
+func (r *loadRun) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	sort.Slice(r.lat, func(i, j int) bool { return r.lat[i] < r.lat[j] })
+	i := max(0, min(int(float64(len(r.lat))*p/100+0.5)-1, len(r.lat)-1))
+	return r.lat[i]
+}
+
+func (r *loadRun) String() string {
+	return fmt.Sprintf("%d requests in %v (%.0f/s), %d errors, p50 %v, p99 %v, max %v", r.n, r.elapsed.Round(time.Millisecond),
+		r.rate(), r.errors, r.pct(50).Round(10*time.Microsecond), r.pct(99).Round(10*time.Microsecond), r.pct(100).Round(10*time.Microsecond))
+}
+
+// closedLoop runs fn from workers goroutines back to back for d.
+func closedLoop(workers int, d time.Duration, fn func() error) *loadRun {
+	r := &loadRun{}
+	end := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(end) {
+				t0 := time.Now()
+				err := fn()
+				r.add(time.Since(t0), err)
+			}
+		}()
+	}
+	wg.Wait()
+	r.elapsed = time.Since(start)
+	return r
+}
+
+// openLoop starts fn rate times a second for d, whatever the answers'
+// pace (at most 512 in flight: past that it falls behind its schedule, and
+// stops at d), and measures each from its scheduled start.
+func openLoop(rate int, d time.Duration, fn func() error) *loadRun {
+	r := &loadRun{}
+	total := int(float64(rate) * d.Seconds())
+	interval := time.Second / time.Duration(rate)
+	sem := make(chan struct{}, 512)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; i < total && time.Since(start) < d; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if w := time.Until(due); w > 0 {
+			time.Sleep(w)
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			err := fn()
+			r.add(time.Since(due), err)
+		}()
+	}
+	wg.Wait()
+	r.elapsed = time.Since(start)
+	return r
+}
+
+// rssSampler records the largest resident set of a process.
+type rssSampler struct {
+	pid   int
+	maxKB int64
+}
+
+func (s *rssSampler) run() (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb := procStatusKB(s.pid, "VmRSS"); kb > s.maxKB {
+				s.maxKB = kb
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// procStatusKB reads one "kB" field of /proc/<pid>/status.
+func procStatusKB(pid int, field string) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				n, _ := strconv.ParseInt(f[0], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
