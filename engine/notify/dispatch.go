@@ -47,6 +47,8 @@ func (s *Service) Dispatch(ctx context.Context) (int, error) {
 		if n < s.cfg.Batch {
 			break
 		}
+		// More are pending: a dispatcher that sleeps joins in.
+		signal(s.wake)
 	}
 	return total, nil
 }
@@ -153,12 +155,12 @@ func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string
 	// lost only the status update) is left as it is: exactly one inbox row
 	// per notice and user, one delivery per notice and destination.
 	if len(inbox) > 0 {
-		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(inbox, 200).Error; err != nil {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(inbox, 1000).Error; err != nil {
 			return 0, nil, nil, err
 		}
 	}
 	if len(deliveries) > 0 {
-		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(deliveries, 200).Error; err != nil {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(deliveries, 1000).Error; err != nil {
 			return 0, nil, nil, err
 		}
 	}

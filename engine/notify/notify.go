@@ -234,7 +234,18 @@ func (s *Service) Run(ctx context.Context) {
 		n++
 		go func() { s.runBus(ctx); done <- struct{}{} }()
 	}
-	go func() { s.runDispatch(ctx); done <- struct{}{} }()
+	// On PostgreSQL two dispatch transactions overlap (SKIP LOCKED gives
+	// each its own notices): one expands a batch while the other's commit
+	// is written. SQLite has one writer.
+	lanes := 1
+	if s.dialect == sqlstore.Postgres {
+		lanes = 2
+	}
+	for i := 0; i < lanes; i++ {
+		n++
+		go func() { s.runDispatch(ctx); done <- struct{}{} }()
+	}
+	n--
 	for name := range s.cfg.Senders {
 		n++
 		go func(ch string) { s.runChannel(ctx, ch); done <- struct{}{} }(name)
