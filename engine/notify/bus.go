@@ -8,24 +8,32 @@ import (
 // wakeChannel is the Redis channel on which Wake is published.
 func (s *Service) wakeChannel() string { return s.cfg.RedisPrefix + "notify:wake" }
 
-// runBus carries wake-ups between processes over Redis pub/sub until ctx is
-// done: it publishes when this process's engine wrote notices (one message
-// for a burst of Wake calls, off the transition's path) and wakes the
-// dispatcher when any process did. Without Redis, or while it is down, the
-// dispatchers find the notices at their next poll.
-func (s *Service) runBus(ctx context.Context) {
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.published:
-				if err := s.cfg.Redis.Publish(ctx, s.wakeChannel(), "").Err(); err != nil && ctx.Err() == nil {
-					s.log.Debug("notify: wake-up not published", "err", err)
-				}
-			}
+// publishWakes tells the other processes' dispatchers that notices were
+// written, off the transition's path (Wake starts it); it publishes once
+// more if Wake was called while it published, so that no commit goes
+// unannounced, then ends.
+func (s *Service) publishWakes() {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := s.cfg.Redis.Publish(ctx, s.wakeChannel(), "").Err(); err != nil {
+			s.log.Debug("notify: wake-up not published; the other processes find the notices at their next poll", "err", err)
 		}
-	}()
+		cancel()
+		s.pubMu.Lock()
+		if !s.again {
+			s.publishing = false
+			s.pubMu.Unlock()
+			return
+		}
+		s.again = false
+		s.pubMu.Unlock()
+	}
+}
+
+// runBus wakes the dispatcher whenever any process published that it wrote
+// notices (Redis pub/sub), until ctx is done. Without Redis, or while it is
+// down, the dispatchers find the notices at their next poll.
+func (s *Service) runBus(ctx context.Context) {
 	for ctx.Err() == nil {
 		sub := s.cfg.Redis.Subscribe(ctx, s.wakeChannel())
 		if _, err := sub.Receive(ctx); err != nil {

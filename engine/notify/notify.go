@@ -121,10 +121,13 @@ type Service struct {
 	// sendWake wakes each channel's claimer: the dispatcher wrote
 	// deliveries of the channel.
 	sendWake map[string]chan struct{}
-	// published is signalled by Wake for the publisher of cross-process
-	// wake-ups (Config.Redis).
-	published chan struct{}
-	mu        sync.Mutex
+	// pubMu guards publishing (a wake-up is being published to the other
+	// processes, Config.Redis) and again (Wake was called meanwhile): a
+	// burst of Wake calls publishes once or twice, from one goroutine.
+	pubMu      sync.Mutex
+	publishing bool
+	again      bool
+	mu         sync.Mutex
 	// digested is the date (Beijing) of the last digest this process
 	// wrote or found written.
 	digested string
@@ -169,7 +172,6 @@ func New(cfg Config) *Service {
 	s := &Service{
 		cfg: cfg, db: cfg.Store.DB(), dialect: cfg.Store.Dialect(), clock: cfg.Clock, log: cfg.Logger,
 		tpl: cfg.Templates, wake: make(chan struct{}, 1), sendWake: map[string]chan struct{}{},
-		published: make(chan struct{}, 1),
 	}
 	for ch := range cfg.Senders {
 		s.sendWake[ch] = make(chan struct{}, 1)
@@ -182,7 +184,17 @@ func New(cfg Config) *Service {
 // dispatchers of the other processes are woken too.
 func (s *Service) Wake() {
 	signal(s.wake)
-	signal(s.published)
+	if s.cfg.Redis == nil {
+		return
+	}
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
+	if s.publishing {
+		s.again = true
+		return
+	}
+	s.publishing = true
+	go s.publishWakes()
 }
 
 // signal sends on a wake-up channel of capacity one, unless a wake-up is
