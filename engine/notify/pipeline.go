@@ -60,13 +60,19 @@ func (s *Service) claimLoop(ctx context.Context, ch string, jobs chan<- job, out
 }
 
 func (s *Service) claimInto(ctx context.Context, ch string, jobs chan<- job, outs chan<- outcome) (int, error) {
-	rows, claim, err := s.claimDeliveries(ctx, ch)
+	// A claim once made is seen through even if ctx ends meanwhile: its
+	// rows are queued (and put back by the senders) or put back here,
+	// never left leased until the lease runs out.
+	bg := context.WithoutCancel(ctx)
+	rows, claim, err := s.claimDeliveries(bg, ch)
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
-	ready, direct, err := s.prepare(ctx, ch, rows, claim)
+	ready, direct, err := s.prepare(bg, ch, rows, claim)
 	if err != nil {
-		// Nothing was sent: the claims run out with their lease.
+		for i := range rows {
+			outs <- outcome{row: &rows[i], claim: claim, later: s.now()}
+		}
 		return len(rows), err
 	}
 	for _, o := range direct {
