@@ -77,6 +77,9 @@ func (m *Main) openNotify() error {
 		RateLimits:     map[string]int{notify.WeCom: cfg.WeComPerMinute, notify.DingTalk: cfg.WeComPerMinute},
 		InboxRetention: time.Duration(cfg.InboxDays) * 24 * time.Hour,
 		Calendar:       workdays{m.Calendar}, DigestAt: cfg.DigestAt,
+		// With Redis, a notice written by serve wakes the worker's
+		// dispatcher at once (and the reverse).
+		Redis: m.redis, RedisPrefix: m.Config.RedisPrefix,
 		Digest: notify.DigestConfig{Workflow: financing.Name, OpenStates: financing.OpenStates,
 			Assignee: financing.RelLeadBank, Supervisor: financing.RelCounty},
 	})

@@ -22,23 +22,33 @@ import (
 func (s *Service) Dispatch(ctx context.Context) (int, error) {
 	total := 0
 	for ctx.Err() == nil {
-		var inboxed []string
+		var (
+			inboxed  []string
+			channels map[string]bool
+		)
 		n := 0
 		err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 			var err error
-			n, inboxed, err = s.dispatchBatch(ctx, db)
+			n, inboxed, channels, err = s.dispatchBatch(ctx, db)
 			return err
 		})
 		if err != nil {
 			return total, err
 		}
 		total += n
+		for ch := range channels {
+			if c := s.sendWake[ch]; c != nil {
+				signal(c)
+			}
+		}
 		if len(inboxed) > 0 && s.onInbox != nil {
 			s.onInbox(inboxed)
 		}
 		if n < s.cfg.Batch {
 			break
 		}
+		// More are pending: a dispatcher that sleeps joins in.
+		signal(s.wake)
 	}
 	return total, nil
 }
@@ -106,17 +116,17 @@ func splitList(s string) []string {
 	return out
 }
 
-func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string, error) {
+func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string, map[string]bool, error) {
 	now := s.now()
 	var rows []sqlstore.NoticeRow
 	err := db.Raw("SELECT * FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?"+s.forUpdate(),
 		now, s.cfg.Batch).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	dir, err := s.loadDirectory(db)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	var (
 		inbox      []inboxRow
@@ -133,7 +143,7 @@ func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string
 		}
 		in, ds, err := s.expand(&n, dir, now)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 		if len(in) > 0 {
 			inboxed = append(inboxed, n.ID)
@@ -145,19 +155,23 @@ func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string
 	// lost only the status update) is left as it is: exactly one inbox row
 	// per notice and user, one delivery per notice and destination.
 	if len(inbox) > 0 {
-		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(inbox, 200).Error; err != nil {
-			return 0, nil, err
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(inbox, 1000).Error; err != nil {
+			return 0, nil, nil, err
 		}
 	}
 	if len(deliveries) > 0 {
-		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(deliveries, 200).Error; err != nil {
-			return 0, nil, err
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(deliveries, 1000).Error; err != nil {
+			return 0, nil, nil, err
 		}
 	}
 	if err := db.Model(&sqlstore.NoticeRow{}).Where("id IN ?", ids).Update("status", "done").Error; err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
-	return len(rows), inboxed, nil
+	channels := map[string]bool{}
+	for _, d := range deliveries {
+		channels[d.Channel] = true
+	}
+	return len(rows), inboxed, channels, nil
 }
 
 // expand returns a notice's inbox rows and deliveries.

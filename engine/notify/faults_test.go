@@ -2,7 +2,9 @@ package notify_test
 
 import (
 	"net/http"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -217,4 +219,54 @@ func TestSMTPOverTLS(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Two senders that share nothing but the database (two processes) send to
+// one WeCom robot: 50 notices go out at most 20 in any minute of fake
+// time, every one exactly once, none dropped.
+func TestWeComRateLimitTwoSenders(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db)
+		other := notify.New(notify.Config{Store: e.x.Store, Clock: e.clock, BaseURL: baseURL,
+			Senders: map[string]notify.Sender{notify.WeCom: notify.NewWeComSender(e.clock)}})
+		const n = 50
+		for i := 0; i < n; i++ {
+			e.open("GXQ", i)
+		}
+		if _, err := e.svc.Dispatch(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		for step := 0; step < 30 && len(e.wecom.Effective()) < n; step++ {
+			var wg sync.WaitGroup
+			for _, svc := range []*notify.Service{e.svc, other} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := svc.Drain(e.ctx); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			e.clock.Advance(10 * time.Second)
+		}
+		reqs := e.wecom.Requests()
+		if len(reqs) != n || len(e.wecom.Effective()) != n {
+			t.Fatalf("%d requests, %d distinct messages; want %d of each", len(reqs), len(e.wecom.Effective()), n)
+		}
+		sort.Slice(reqs, func(i, j int) bool { return reqs[i].ClockAt.Before(reqs[j].ClockAt) })
+		for i := 0; i+20 < len(reqs); i++ {
+			if d := reqs[i+20].ClockAt.Sub(reqs[i].ClockAt); d < time.Minute {
+				t.Fatalf("21 messages within %v (from %v)", d, reqs[i].ClockAt)
+			}
+		}
+		if got := e.count("SELECT count(*) FROM deliveries WHERE channel = 'wecom' AND (status <> 'sent' OR attempts <> 1)"); got != 0 {
+			t.Errorf("%d robot deliveries not sent at their first attempt", got)
+		}
+		first, last := reqs[0].ClockAt, reqs[n-1].ClockAt
+		if last.Sub(first) > 3*time.Minute {
+			t.Errorf("50 messages took %v: the queue waited longer than the limit asks", last.Sub(first))
+		}
+	})
 }

@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
 	"github.com/parkfin/parkfin/engine"
@@ -94,6 +95,11 @@ type Config struct {
 	// (WeCom and DingTalk robots: 20). Messages over the limit wait; none
 	// is dropped.
 	RateLimits map[string]int
+	// Redis, when set, carries wake-ups between processes: a notice
+	// written by one process wakes the dispatchers of all at once, rather
+	// than at their next poll. RedisPrefix prefixes its channel's name.
+	Redis       redis.UniversalClient
+	RedisPrefix string
 	// Calendar decides the digest's working days; nil means no digest.
 	Calendar Workdays
 	// DigestAt is the Beijing time of day of the daily digest. Default 08:30.
@@ -111,9 +117,17 @@ type Service struct {
 	clock   engine.Clock
 	log     *slog.Logger
 	tpl     *Templates
-	limits  *limiter
 	wake    chan struct{}
-	mu      sync.Mutex
+	// sendWake wakes each channel's claimer: the dispatcher wrote
+	// deliveries of the channel.
+	sendWake map[string]chan struct{}
+	// pubMu guards publishing (a wake-up is being published to the other
+	// processes, Config.Redis) and again (Wake was called meanwhile): a
+	// burst of Wake calls publishes once or twice, from one goroutine.
+	pubMu      sync.Mutex
+	publishing bool
+	again      bool
+	mu         sync.Mutex
 	// digested is the date (Beijing) of the last digest this process
 	// wrote or found written.
 	digested string
@@ -155,17 +169,39 @@ func New(cfg Config) *Service {
 		cfg.RateLimits = map[string]int{WeCom: 20, DingTalk: 20}
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Service{
+	s := &Service{
 		cfg: cfg, db: cfg.Store.DB(), dialect: cfg.Store.Dialect(), clock: cfg.Clock, log: cfg.Logger,
-		tpl: cfg.Templates, limits: newLimiter(cfg.RateLimits), wake: make(chan struct{}, 1),
+		tpl: cfg.Templates, wake: make(chan struct{}, 1), sendWake: map[string]chan struct{}{},
 	}
+	for ch := range cfg.Senders {
+		s.sendWake[ch] = make(chan struct{}, 1)
+	}
+	return s
 }
 
 // Wake makes the dispatcher look at the outbox now: a transition wrote a
-// notice. Register it with Engine.OnNotice.
+// notice. Register it with Engine.OnNotice. With Config.Redis, the
+// dispatchers of the other processes are woken too.
 func (s *Service) Wake() {
+	signal(s.wake)
+	if s.cfg.Redis == nil {
+		return
+	}
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
+	if s.publishing {
+		s.again = true
+		return
+	}
+	s.publishing = true
+	go s.publishWakes()
+}
+
+// signal sends on a wake-up channel of capacity one, unless a wake-up is
+// pending already.
+func signal(c chan struct{}) {
 	select {
-	case s.wake <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
@@ -206,7 +242,22 @@ func token() string {
 func (s *Service) Run(ctx context.Context) {
 	done := make(chan struct{})
 	n := 1
-	go func() { s.runDispatch(ctx); done <- struct{}{} }()
+	if s.cfg.Redis != nil {
+		n++
+		go func() { s.runBus(ctx); done <- struct{}{} }()
+	}
+	// On PostgreSQL two dispatch transactions overlap (SKIP LOCKED gives
+	// each its own notices): one expands a batch while the other's commit
+	// is written. SQLite has one writer.
+	lanes := 1
+	if s.dialect == sqlstore.Postgres {
+		lanes = 2
+	}
+	for i := 0; i < lanes; i++ {
+		n++
+		go func() { s.runDispatch(ctx); done <- struct{}{} }()
+	}
+	n--
 	for name := range s.cfg.Senders {
 		n++
 		go func(ch string) { s.runChannel(ctx, ch); done <- struct{}{} }(name)
@@ -227,24 +278,6 @@ func (s *Service) runDispatch(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
-		case <-t.C:
-		}
-		t.Stop()
-	}
-}
-
-func (s *Service) runChannel(ctx context.Context, ch string) {
-	for ctx.Err() == nil {
-		n, err := s.SendDue(ctx, ch)
-		if err != nil && ctx.Err() == nil {
-			s.log.Warn("notify: claiming deliveries failed", "channel", ch, "err", err)
-		}
-		if n > 0 {
-			continue
-		}
-		t := time.NewTimer(s.cfg.Poll)
-		select {
-		case <-ctx.Done():
 		case <-t.C:
 		}
 		t.Stop()

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/parkfin/parkfin/engine/sqlstore"
 )
 
 // Sender sends deliveries of one channel. Send returns nil when the
@@ -67,14 +70,27 @@ func (s *Service) backoff(attempt int) time.Duration {
 
 type outcome struct {
 	row   *deliveryRow
+	claim string
 	err   error
 	later time.Time
+}
+
+// job is a claimed delivery ready to send.
+type job struct {
+	row   *deliveryRow
+	claim string
+	d     *Delivery
+	// claimed is when its claim was taken (the process's own clock): a
+	// job not started within three quarters of the lease is put back
+	// rather than sent after another sender may have claimed it.
+	claimed time.Time
 }
 
 // SendDue claims due deliveries of the channel, up to a batch, sends them
 // and records the outcome; it returns how many it claimed. A delivery over
 // its destination's rate limit is put back to when the limit allows it,
-// without counting an attempt.
+// without counting an attempt. Drain uses it; Run sends through a pipeline
+// (runChannel) that overlaps claims, sends and records.
 func (s *Service) SendDue(ctx context.Context, ch string) (int, error) {
 	sender := s.cfg.Senders[ch]
 	if sender == nil {
@@ -84,106 +100,143 @@ func (s *Service) SendDue(ctx context.Context, ch string) (int, error) {
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
+	jobs, direct, err := s.prepare(ctx, ch, rows, claim)
+	if err != nil {
+		// Nothing was sent: the claims run out with their lease.
+		return len(rows), err
+	}
+	var (
+		mu       sync.Mutex
+		outcomes = direct
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, s.cfg.Concurrency)
+	)
+	for _, j := range jobs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			o := s.sendOne(ctx, sender, j)
+			mu.Lock()
+			outcomes = append(outcomes, o)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return len(rows), s.record(context.WithoutCancel(ctx), outcomes)
+}
+
+// prepare turns a claimed batch into jobs, and into outcomes at once the
+// deliveries that cannot go now: over their destination's rate limit (put
+// back to when it allows them), unreadable, or to a robot that was removed.
+func (s *Service) prepare(ctx context.Context, ch string, rows []deliveryRow, claim string) ([]job, []outcome, error) {
+	claimed := time.Now()
 	robots := map[string]robotRow{}
 	if isRobot(ch) {
 		var rs []robotRow
 		if err := s.db.WithContext(ctx).Where("channel = ?", ch).Find(&rs).Error; err != nil {
-			return len(rows), err
+			return nil, nil, err
 		}
 		for _, r := range rs {
 			robots[r.ID] = r
 		}
 	}
-	var (
-		mu       sync.Mutex
-		outcomes []outcome
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, s.cfg.Concurrency)
-		// A delivery not started within three quarters of the lease (a
-		// slow server ahead of it in the batch) is put back rather than
-		// sent after another sender may have claimed it.
-		started = time.Now()
-	)
-	add := func(o outcome) {
-		mu.Lock()
-		outcomes = append(outcomes, o)
-		mu.Unlock()
+	dests := make([]string, len(rows))
+	for i := range rows {
+		dests[i] = rows[i].Destination
 	}
+	later, err := s.takeRate(ctx, ch, dests)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		jobs   []job
+		direct []outcome
+	)
 	for i := range rows {
 		r := &rows[i]
-		if ok, at := s.limits.take(ch, r.Destination, s.now()); !ok {
-			add(outcome{row: r, later: at})
+		if !later[i].IsZero() {
+			direct = append(direct, outcome{row: r, claim: claim, later: later[i]})
 			continue
 		}
 		d := &Delivery{ID: r.ID, NoticeID: r.NoticeID, Channel: ch, Recipient: r.Recipient, Kind: r.Kind, Attempt: r.Attempts}
 		if err := json.Unmarshal([]byte(r.Message), &d.Message); err != nil {
-			add(outcome{row: r, err: Permanent(err)})
+			direct = append(direct, outcome{row: r, claim: claim, err: Permanent(err)})
 			continue
 		}
 		if isRobot(ch) {
 			rb, ok := robots[r.Destination]
 			if !ok {
-				add(outcome{row: r, err: Permanent(errors.New("the robot or webhook was removed"))})
+				direct = append(direct, outcome{row: r, claim: claim, err: Permanent(errors.New("the robot or webhook was removed"))})
 				continue
 			}
 			d.URL, d.Secret = rb.URL, rb.Secret
 		}
-		sem <- struct{}{}
-		if time.Since(started) > s.cfg.Lease*3/4 || ctx.Err() != nil {
-			<-sem
-			add(outcome{row: r, later: s.now()})
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			add(outcome{row: r, err: sender.Send(ctx, d)})
-		}()
+		jobs = append(jobs, job{row: r, claim: claim, d: d, claimed: claimed})
 	}
-	wg.Wait()
-	return len(rows), s.record(context.WithoutCancel(ctx), claim, outcomes)
+	return jobs, direct, nil
 }
 
-// claimDeliveries leases up to a batch of due deliveries of the channel:
-// their next_at moves to the end of the lease, so that a sender that dies
-// holding them leaves them to the next claim after it.
+// sendOne sends a job, or puts it back when its lease is mostly spent or
+// the service is stopping.
+func (s *Service) sendOne(ctx context.Context, sender Sender, j job) outcome {
+	if ctx.Err() != nil || time.Since(j.claimed) > s.cfg.Lease*3/4 {
+		return outcome{row: j.row, claim: j.claim, later: s.now()}
+	}
+	return outcome{row: j.row, claim: j.claim, err: sender.Send(ctx, j.d)}
+}
+
+// claimDeliveries leases up to a batch of due deliveries of the channel in
+// one statement: their next_at moves to the end of the lease, so that a
+// sender that dies holding them leaves them to the next claim after it.
 func (s *Service) claimDeliveries(ctx context.Context, ch string) ([]deliveryRow, string, error) {
 	now := s.now()
 	claim := token()
+	update := `UPDATE deliveries SET next_at = ?, claim = ?, attempts = attempts + 1, updated_at = ?
+WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND channel = ? AND next_at <= ? ORDER BY next_at, id LIMIT ?` + s.forUpdate() + `)`
+	args := []any{now.Add(s.cfg.Lease), claim, now, ch, now, s.cfg.Batch}
 	var rows []deliveryRow
-	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+	if s.dialect == sqlstore.Postgres {
+		if err := s.db.WithContext(ctx).Raw(update+" RETURNING *", args...).Scan(&rows).Error; err != nil {
+			return nil, "", err
+		}
+	} else {
+		// SQLite's RETURNING does not carry the columns' declared types
+		// (the driver reads times by them): the IDs, then the rows.
 		var ids []string
-		err := db.Raw("SELECT id FROM deliveries WHERE status = 'pending' AND channel = ? AND next_at <= ? ORDER BY next_at, id LIMIT ?"+s.forUpdate(),
-			ch, now, s.cfg.Batch).Scan(&ids).Error
-		if err != nil || len(ids) == 0 {
-			return err
+		if err := s.db.WithContext(ctx).Raw(update+" RETURNING id", args...).Scan(&ids).Error; err != nil || len(ids) == 0 {
+			return nil, "", err
 		}
-		err = db.Model(&deliveryRow{}).Where("id IN ?", ids).Updates(map[string]any{
-			"next_at": now.Add(s.cfg.Lease), "claim": claim, "attempts": gorm.Expr("attempts + 1"), "updated_at": now}).Error
-		if err != nil {
-			return err
+		if err := s.db.WithContext(ctx).Where("id IN ? AND claim = ?", ids, claim).Find(&rows).Error; err != nil {
+			return nil, "", err
 		}
-		return db.Where("id IN ?", ids).Order("next_at, id").Find(&rows).Error
+	}
+	// RETURNING keeps no order: oldest first.
+	sort.Slice(rows, func(i, j int) bool {
+		if !rows[i].CreatedAt.Equal(rows[j].CreatedAt) {
+			return rows[i].CreatedAt.Before(rows[j].CreatedAt)
+		}
+		return rows[i].ID < rows[j].ID
 	})
-	return rows, claim, err
+	return rows, claim, nil
 }
 
-// record writes the outcomes of a batch, each guarded by the claim: a
-// sender whose lease ran out and whose deliveries were claimed again does
-// not overwrite the newer claim's outcome.
-func (s *Service) record(ctx context.Context, claim string, outs []outcome) error {
+// record writes outcomes, each guarded by its claim: a sender whose lease
+// ran out and whose deliveries were claimed again does not overwrite the
+// newer claim's outcome. The sent are written in one statement per claim.
+func (s *Service) record(ctx context.Context, outs []outcome) error {
 	now := s.now()
-	var sent []string
+	sent := map[string][]string{}
 	var errs []error
 	for _, o := range outs {
 		r := o.row
-		q := s.db.WithContext(ctx).Model(&deliveryRow{}).Where("id = ? AND claim = ?", r.ID, claim)
+		q := s.db.WithContext(ctx).Model(&deliveryRow{}).Where("id = ? AND claim = ?", r.ID, o.claim)
 		var upd map[string]any
 		switch {
 		case !o.later.IsZero():
 			upd = map[string]any{"next_at": o.later, "claim": "", "attempts": gorm.Expr("attempts - 1"), "updated_at": now}
 		case o.err == nil:
-			sent = append(sent, r.ID)
+			sent[o.claim] = append(sent[o.claim], r.ID)
 			continue
 		case IsPermanent(o.err):
 			upd = map[string]any{"status": statusDead, "claim": "", "last_error": trim(o.err.Error()), "updated_at": now}
@@ -200,14 +253,16 @@ func (s *Service) record(ctx context.Context, claim string, outs []outcome) erro
 			errs = append(errs, err)
 		}
 	}
-	for len(sent) > 0 {
-		n := min(len(sent), 500)
-		err := s.db.WithContext(ctx).Model(&deliveryRow{}).Where("id IN ? AND claim = ?", sent[:n], claim).
-			Updates(map[string]any{"status": statusSent, "sent_at": now, "claim": "", "last_error": "", "updated_at": now}).Error
-		if err != nil {
-			errs = append(errs, err)
+	for claim, ids := range sent {
+		for len(ids) > 0 {
+			n := min(len(ids), 1000)
+			err := s.db.WithContext(ctx).Model(&deliveryRow{}).Where("id IN ? AND claim = ?", ids[:n], claim).
+				Updates(map[string]any{"status": statusSent, "sent_at": now, "claim": "", "last_error": "", "updated_at": now}).Error
+			if err != nil {
+				errs = append(errs, err)
+			}
+			ids = ids[n:]
 		}
-		sent = sent[n:]
 	}
 	return errors.Join(errs...)
 }
@@ -217,39 +272,4 @@ func trim(s string) string {
 		return s[:1000]
 	}
 	return s
-}
-
-// limiter caps messages per destination in a sliding minute. It is the
-// process's own: with several senders, each keeps its own count (see
-// docs/notifications.md).
-type limiter struct {
-	perMinute map[string]int
-	mu        sync.Mutex
-	sent      map[string][]time.Time
-}
-
-func newLimiter(perMinute map[string]int) *limiter {
-	return &limiter{perMinute: perMinute, sent: map[string][]time.Time{}}
-}
-
-// take reports whether a message to the destination may go now, and
-// records it; if not, when the next may.
-func (l *limiter) take(ch, dest string, now time.Time) (bool, time.Time) {
-	n := l.perMinute[ch]
-	if n <= 0 {
-		return true, time.Time{}
-	}
-	key := ch + "/" + dest
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	times := l.sent[key]
-	for len(times) > 0 && !times[0].After(now.Add(-time.Minute)) {
-		times = times[1:]
-	}
-	if len(times) >= n {
-		l.sent[key] = times
-		return false, times[0].Add(time.Minute)
-	}
-	l.sent[key] = append(times, now)
-	return true, time.Time{}
 }

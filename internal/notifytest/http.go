@@ -20,6 +20,9 @@ type Request struct {
 	Body     []byte
 	// At is when it arrived, by the wall clock.
 	At time.Time
+	// ClockAt is when it arrived by the receiver's clock (the tests'
+	// fake clock).
+	ClockAt time.Time
 	// Status is what the receiver answered.
 	Status int
 }
@@ -147,7 +150,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 			status = s
 		}
 	}
-	rq := Request{Delivery: id, Body: body, Status: status, At: time.Now()}
+	rq := Request{Delivery: id, Body: body, Status: status, At: time.Now(), ClockAt: r.clock.Now()}
 	r.requests = append(r.requests, rq)
 	if status == http.StatusOK && !r.effectiveIDs[id] {
 		r.effectiveIDs[id] = true

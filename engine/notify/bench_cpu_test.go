@@ -1,0 +1,139 @@
+package notify_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine/sqlstore"
+)
+
+// The benchmarks' CPU accounting, read from /proc (as the engine's
+// benchmarks do): where the cores went while the notifications ran, so that
+// a figure measured on a machine other programs keep busy can be read for
+// what it costs rather than only for how long it took.
+
+// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ).
+const clockTick = 10 * time.Millisecond
+
+// benchApp names the benchmarks' PostgreSQL connections (application_name),
+// by which their server processes are told from other clients'.
+const benchApp = "parkfin-notify-bench"
+
+// cpuSample is the CPU time spent so far by this process, by each
+// PostgreSQL process and by the Redis server, and the busy time of all
+// cores.
+type cpuSample struct {
+	self, redis, machine time.Duration
+	postgres             map[int]time.Duration
+	// server is the PostgreSQL processes serving no client (WAL writer,
+	// checkpointer, …): counted as the benchmark's.
+	server map[int]bool
+}
+
+func sampleCPU() cpuSample {
+	u := cpuSample{self: procCPU("/proc/self/stat"), machine: machineCPU(), postgres: map[int]time.Duration{}, server: map[int]bool{}}
+	paths, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		s := string(raw)
+		comm := s[strings.IndexByte(s, '(')+1 : max(strings.LastIndexByte(s, ')'), 0)]
+		switch {
+		case comm == "postgres":
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(path)))
+			u.postgres[pid] = parseCPU(s)
+			title, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "cmdline"))
+			if !strings.Contains(string(title), ")") && !strings.Contains(string(title), "[local]") {
+				u.server[pid] = true
+			}
+		case strings.HasPrefix(comm, "redis-server"):
+			u.redis += parseCPU(s)
+		}
+	}
+	return u
+}
+
+// benchBackends returns the process IDs of the benchmark's connections.
+func benchBackends(b *testing.B, store *sqlstore.Store) map[int]bool {
+	b.Helper()
+	var pids []int
+	if err := store.DB().Raw("SELECT pid FROM pg_stat_activity WHERE application_name = ?", benchApp).Scan(&pids).Error; err != nil {
+		b.Fatal(err)
+	}
+	out := map[int]bool{}
+	for _, p := range pids {
+		out[p] = true
+	}
+	return out
+}
+
+// reportCPU reports the CPU time per unit between two samples, the cores
+// the benchmark kept busy, and those other programs did (noise): ours are
+// this process, the backends of its connections, the PostgreSQL server's
+// own processes and the Redis server.
+func reportCPU(b *testing.B, before, after cpuSample, ours map[int]bool, units int, unit string, wall time.Duration) {
+	var pg time.Duration
+	for pid, t := range after.postgres {
+		if ours[pid] || after.server[pid] {
+			pg += t - before.postgres[pid]
+		}
+	}
+	self, redis := after.self-before.self, after.redis-before.redis
+	per := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(units) }
+	b.ReportMetric(per(self), "go-cpu-us/"+unit)
+	b.ReportMetric(per(pg), "pg-cpu-us/"+unit)
+	b.ReportMetric(per(redis), "redis-cpu-us/"+unit)
+	total := self + pg + redis
+	b.ReportMetric(float64(total)/float64(wall), "cores-busy")
+	b.ReportMetric(float64(max(after.machine-before.machine-total, 0))/float64(wall), "other-cores")
+}
+
+func procCPU(path string) time.Duration {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	return parseCPU(string(raw))
+}
+
+// machineCPU returns the time all cores spent busy since boot: user, nice,
+// system, irq, softirq and steal of /proc/stat's "cpu" line.
+func machineCPU() time.Duration {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(raw), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += n
+	}
+	return time.Duration(ticks) * clockTick
+}
+
+// parseCPU returns utime+stime of a /proc/PID/stat line, counting fields
+// after the command's closing parenthesis (the command may hold spaces).
+func parseCPU(s string) time.Duration {
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * clockTick
+}

@@ -1,0 +1,69 @@
+package notify
+
+import (
+	"context"
+	"time"
+)
+
+// wakeChannel is the Redis channel on which Wake is published.
+func (s *Service) wakeChannel() string { return s.cfg.RedisPrefix + "notify:wake" }
+
+// publishWakes tells the other processes' dispatchers that notices were
+// written, off the transition's path (Wake starts it); it publishes once
+// more if Wake was called while it published, so that no commit goes
+// unannounced, then ends.
+func (s *Service) publishWakes() {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := s.cfg.Redis.Publish(ctx, s.wakeChannel(), "").Err(); err != nil {
+			s.log.Debug("notify: wake-up not published; the other processes find the notices at their next poll", "err", err)
+		}
+		cancel()
+		s.pubMu.Lock()
+		if !s.again {
+			s.publishing = false
+			s.pubMu.Unlock()
+			return
+		}
+		s.again = false
+		s.pubMu.Unlock()
+	}
+}
+
+// runBus wakes the dispatcher whenever any process published that it wrote
+// notices (Redis pub/sub), until ctx is done. Without Redis, or while it is
+// down, the dispatchers find the notices at their next poll.
+func (s *Service) runBus(ctx context.Context) {
+	for ctx.Err() == nil {
+		sub := s.cfg.Redis.Subscribe(ctx, s.wakeChannel())
+		if _, err := sub.Receive(ctx); err != nil {
+			sub.Close()
+			if ctx.Err() == nil {
+				s.log.Warn("notify: no wake-ups from other processes; their notices wait for the next poll", "err", err)
+			}
+			t := time.NewTimer(10 * s.cfg.Poll)
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+			t.Stop()
+			continue
+		}
+		// Subscribed: a notice written before this went unheard; look.
+		signal(s.wake)
+		msgs := sub.Channel()
+	listen:
+		for {
+			select {
+			case <-ctx.Done():
+				break listen
+			case _, ok := <-msgs:
+				if !ok {
+					break listen
+				}
+				signal(s.wake)
+			}
+		}
+		sub.Close()
+	}
+}
