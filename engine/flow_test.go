@@ -291,7 +291,7 @@ type flowEnv struct {
 func MustFlowEnv(t *testing.T, db testsvc.Database, start time.Time) *flowEnv {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

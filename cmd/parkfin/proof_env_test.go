@@ -80,7 +80,7 @@ func mustProofOn(t *testing.T, client redis.UniversalClient, redisURL string) *p
 	p := &proof{t: t, ctx: ctx, dbURL: testsvc.PostgresURL(t), client: client, redisURL: redisURL}
 	p.prefix = testsvc.RedisPrefix(t, p.client)
 	var err error
-	if p.store, err = sqlstore.Open(ctx, p.dbURL, sqlstore.Options{MaxOpenConns: 32}); err != nil {
+	if p.store, err = sqlstore.Open(ctx, p.dbURL, sqlstore.Options{MaxOpenConns: 32, LedgerKeys: testsvc.LedgerKeys()}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.store.Close() })

@@ -53,7 +53,7 @@ var quiet = slog.New(slog.DiscardHandler)
 func benchStore(b *testing.B) *sqlstore.Store {
 	b.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{MaxOpenConns: 32})
+	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{MaxOpenConns: 32, LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		b.Fatal(err)
 	}
