@@ -67,7 +67,16 @@ func (c *cli) runUntilStopped(opts ServeOptions, before func(m *Main) error) err
 func (c *cli) migrateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
-		Short: "apply the database migrations",
+		Short: "apply the database migrations (as the database owner; grants the app role on PostgreSQL)",
+		Long: `Apply the database migrations.
+
+On PostgreSQL two roles are used: the owner, which runs this command
+(PARKFIN_DATABASE_URL names it here) and owns every table, and the app role
+that serve and worker connect as. With PARKFIN_DATABASE_APP_ROLE set, this
+command grants that role what serving needs: SELECT, INSERT, UPDATE and
+DELETE on the tables, but only INSERT and SELECT on the ledger, and SELECT
+and UPDATE on the ledger's chain head. The app role owns nothing, so it
+cannot disable the ledger's triggers either. docs/ledger.md says more.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := LoadConfig(c.configPath)
@@ -87,12 +96,20 @@ func (c *cli) migrateCmd() *cobra.Command {
 			if err := report.Migrate(c.ctx, store.DB(), store.Dialect() == sqlstore.Postgres); err != nil {
 				return err
 			}
-			return c.emit(map[string]any{"applied": applied}, func(w io.Writer) {
+			if cfg.DatabaseAppRole != "" {
+				if err := store.GrantApp(c.ctx, cfg.DatabaseAppRole); err != nil {
+					return err
+				}
+			}
+			return c.emit(map[string]any{"applied": applied, "app_role": cfg.DatabaseAppRole}, func(w io.Writer) {
 				if len(applied) == 0 {
 					fmt.Fprintln(w, "ok: the database is up to date")
 				}
 				for _, a := range applied {
 					fmt.Fprintln(w, "applied", a)
+				}
+				if cfg.DatabaseAppRole != "" {
+					fmt.Fprintf(w, "granted %s what serve and worker need (INSERT and SELECT only on the ledger)\n", cfg.DatabaseAppRole)
 				}
 			})
 		},

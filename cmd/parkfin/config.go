@@ -22,6 +22,10 @@ import (
 type Config struct {
 	DataDir     string `yaml:"data_dir" env:"PARKFIN_DATA_DIR"`
 	DatabaseURL string `yaml:"database_url" env:"PARKFIN_DATABASE_URL"`
+	// DatabaseAppRole is, on PostgreSQL, the role serve and worker connect
+	// as: `parkfin migrate`, run as the owner, grants it what it needs and
+	// no more (INSERT and SELECT only on the ledger).
+	DatabaseAppRole string `yaml:"database_app_role" env:"PARKFIN_DATABASE_APP_ROLE"`
 	RedisURL    string `yaml:"redis_url" env:"PARKFIN_REDIS_URL"`
 	RedisPrefix string `yaml:"redis_prefix" env:"PARKFIN_REDIS_PREFIX"`
 	HTTPAddr    string `yaml:"http_addr" env:"PARKFIN_HTTP_ADDR"`
@@ -71,6 +75,8 @@ type Config struct {
 		Weights   report.Weights       `yaml:"weights"`
 		Interview report.InterviewRule `yaml:"interview"`
 	} `yaml:"report"`
+
+	Ledger LedgerConfig `yaml:"ledger"`
 
 	Worker struct {
 		Poll           time.Duration `yaml:"poll" env:"PARKFIN_WORKER_POLL"`
@@ -156,6 +162,7 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("worker.poll %v must be in (0, 10s]", c.Worker.Poll))
 	}
 	errs = append(errs, c.Notify.validate()...)
+	errs = append(errs, c.Ledger.validate()...)
 	if c.HTTP.MaxConnections < 1 {
 		errs = append(errs, fmt.Errorf("http.max_connections is %d: at least 1", c.HTTP.MaxConnections))
 	}
@@ -171,6 +178,9 @@ func (c Config) String() string {
 	masked.DatabaseURL = redactURL(c.DatabaseURL)
 	masked.RedisURL = redactURL(c.RedisURL)
 	masked.Notify.SMTPURL = redactURL(c.Notify.SMTPURL)
+	if masked.Ledger.Keys != "" {
+		masked.Ledger.Keys = "(set)"
+	}
 	out, _ := yaml.Marshal(masked)
 	return string(out)
 }
