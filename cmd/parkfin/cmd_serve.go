@@ -77,7 +77,7 @@ command grants that role what serving needs: SELECT, INSERT, UPDATE and
 DELETE on the tables, but only INSERT and SELECT on the ledger, and SELECT
 and UPDATE on the ledger's chain head. The app role owns nothing, so it
 cannot disable the ledger's triggers either. docs/ledger.md says more.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := LoadConfig(c.configPath)
 			if err != nil {

@@ -26,10 +26,10 @@ type Config struct {
 	// as: `parkfin migrate`, run as the owner, grants it what it needs and
 	// no more (INSERT and SELECT only on the ledger).
 	DatabaseAppRole string `yaml:"database_app_role" env:"PARKFIN_DATABASE_APP_ROLE"`
-	RedisURL    string `yaml:"redis_url" env:"PARKFIN_REDIS_URL"`
-	RedisPrefix string `yaml:"redis_prefix" env:"PARKFIN_REDIS_PREFIX"`
-	HTTPAddr    string `yaml:"http_addr" env:"PARKFIN_HTTP_ADDR"`
-	LogLevel    string `yaml:"log_level" env:"PARKFIN_LOG_LEVEL"`
+	RedisURL        string `yaml:"redis_url" env:"PARKFIN_REDIS_URL"`
+	RedisPrefix     string `yaml:"redis_prefix" env:"PARKFIN_REDIS_PREFIX"`
+	HTTPAddr        string `yaml:"http_addr" env:"PARKFIN_HTTP_ADDR"`
+	LogLevel        string `yaml:"log_level" env:"PARKFIN_LOG_LEVEL"`
 	// DemoSetting is auto, true or false: whether serve loads the
 	// demonstration data (users with one shared password) into an empty
 	// database. auto means only for the embedded SQLite database.

@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	)
+)
 
 // Kind is the stable code of a fault verification found.
 type Kind string
