@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Kind is the stable code of a fault verification found.
@@ -205,7 +206,7 @@ func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoi
 // and chain link, the checkpoints, and hashers reused for every entry.
 type verifier struct {
 	kr          *Keyring
-	checkpoints map[int64]string
+	checkpoints map[int64][]string
 	proved      int
 	r           Report
 	prevSeq     int64
@@ -219,11 +220,11 @@ type verifier struct {
 }
 
 func newVerifier(kr *Keyring, checkpoints []Checkpoint) *verifier {
-	v := &verifier{kr: kr, checkpoints: make(map[int64]string, len(checkpoints)),
+	v := &verifier{kr: kr, checkpoints: make(map[int64][]string, len(checkpoints)),
 		content: fieldHasher{h: sha256.New()}, link: fieldHasher{h: sha256.New()}, macs: map[string]*fieldHasher{},
 		buf: make([]byte, 0, 64), hexbuf: make([]byte, 64)}
 	for _, c := range checkpoints {
-		v.checkpoints[c.Seq] = c.ChainHash
+		v.checkpoints[c.Seq] = append(v.checkpoints[c.Seq], c.ChainHash)
 	}
 	return v
 }
@@ -300,14 +301,16 @@ func (v *verifier) add(e *Entry) bool {
 }
 
 func (v *verifier) checkpoint(e *Entry) bool {
-	want, ok := v.checkpoints[e.Seq]
+	wants, ok := v.checkpoints[e.Seq]
 	if !ok {
 		return true
 	}
-	if want != v.chain {
-		return v.fail(KindCheckpoint, e.Seq, e.CaseID, "the checkpoint at entry %d recorded %.12s, the ledger now gives %.12s: something up to it changed", e.Seq, want, v.chain)
+	for _, want := range wants {
+		if want != v.chain {
+			return v.fail(KindCheckpoint, e.Seq, e.CaseID, "the checkpoint at entry %d recorded %.12s, the ledger now gives %.12s: something up to it changed", e.Seq, want, v.chain)
+		}
+		v.proved++
 	}
-	v.proved++
 	delete(v.checkpoints, e.Seq)
 	return true
 }
@@ -316,11 +319,17 @@ func (v *verifier) checkpoint(e *Entry) bool {
 // checkpoints not met.
 func (v *verifier) endChain(headSeq int64, headHash string) bool {
 	v.r.HeadSeq, v.r.HeadHash = v.prevSeq, v.chain
-	for seq, want := range v.checkpoints {
-		if seq == 0 && want == "" {
-			v.proved++
+	missing := int64(-1)
+	for seq, wants := range v.checkpoints {
+		if seq == 0 && slices.Equal(wants, make([]string, len(wants))) {
+			v.proved += len(wants)
 			continue
 		}
+		if missing < 0 || seq < missing {
+			missing = seq
+		}
+	}
+	if seq := missing; seq >= 0 {
 		if seq > v.prevSeq {
 			return v.fail(KindCheckpointMissing, seq, "", "a checkpoint recorded the ledger up to entry %d, it now ends at entry %d: entries were removed at the end and the head rolled back", seq, v.prevSeq)
 		}
