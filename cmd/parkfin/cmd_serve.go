@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -94,6 +95,11 @@ cannot disable the ledger's triggers either. docs/ledger.md says more.`,
 				return err
 			}
 			if err := report.Migrate(c.ctx, store.DB(), store.Dialect() == sqlstore.Postgres); err != nil {
+				return err
+			}
+			// Make the ledger key on first run, before serve and worker
+			// need it (they share the data directory in compose).
+			if _, err := ledgerKeys(cfg, slog.New(slog.NewTextHandler(c.stderr, nil))); err != nil {
 				return err
 			}
 			if cfg.DatabaseAppRole != "" {

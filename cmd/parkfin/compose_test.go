@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -65,6 +67,16 @@ func TestComposeFile(t *testing.T) {
 	}
 	if len(s["migrate"].Command) == 0 || s["migrate"].Command[0] != "migrate" {
 		t.Fatalf("migrate runs %v", s["migrate"].Command)
+	}
+	// Two roles: the owner migrates and grants the app role, which serve
+	// and worker connect as; the init script makes the app role.
+	owner, app := s["migrate"].Environment["PARKFIN_DATABASE_URL"], s["serve"].Environment["PARKFIN_DATABASE_URL"]
+	if owner == app || s["migrate"].Environment["PARKFIN_DATABASE_APP_ROLE"] != "parkfin_app" ||
+		s["worker"].Environment["PARKFIN_DATABASE_URL"] != app || !strings.Contains(fmt.Sprint(app), "//parkfin_app:") {
+		t.Fatalf("roles: migrate as %v granting %v, serve as %v", owner, s["migrate"].Environment["PARKFIN_DATABASE_APP_ROLE"], app)
+	}
+	if init, err := os.ReadFile("../../configs/postgres/10-app-role.sql"); err != nil || !strings.Contains(string(init), "CREATE ROLE parkfin_app LOGIN") {
+		t.Fatalf("the app role's init script: %v", err)
 	}
 	if _, err := os.Stat("../../Dockerfile"); err != nil {
 		t.Fatal("the services build from a Dockerfile that is missing")

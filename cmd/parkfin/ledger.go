@@ -75,11 +75,14 @@ func ledgerKeys(cfg Config, log *slog.Logger) (*ledger.Keyring, error) {
 				alg = ledger.HMACSHA256
 			}
 			k, err := ledger.CreateKeyFile(path, alg)
-			if err != nil {
+			switch {
+			case errors.Is(err, os.ErrExist): // made meanwhile by another process
+			case err != nil:
 				return nil, fmt.Errorf("ledger: make the key file: %w", err)
+			default:
+				log.Warn("ledger key file made: it authenticates the resolution ledger; back it up apart from the database, which must never hold it",
+					"file", path, "key_id", k.ID, "alg", k.Alg)
 			}
-			log.Warn("ledger key file made: it authenticates the resolution ledger; back it up apart from the database, which must never hold it",
-				"file", path, "key_id", k.ID, "alg", k.Alg)
 		}
 		if !isSQLite(cfg.DatabaseURL) {
 			log.Warn("no ledger key configured: using the data directory's key file; every serve and worker process must share one key file (PARKFIN_LEDGER_KEY_FILE)", "file", path)

@@ -238,13 +238,22 @@ func CreateKeyFile(path string, alg Alg) (Key, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return Key{}, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Written aside, then linked into place: a process starting at the
+	// same moment sees no file or the whole file, and only one is made.
+	f, err := os.CreateTemp(filepath.Dir(path), ".ledger-key-*")
 	if err != nil {
 		return Key{}, err
 	}
+	defer os.Remove(f.Name())
 	_, err = fmt.Fprintf(f, "# parkfin ledger keys: id:alg:base64-secret, one a line; the last authenticates new entries.\n# Keep every line: old keys verify what they signed.\n%s\n", FormatKey(k))
+	if err == nil {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = os.Link(f.Name(), path)
 	}
 	return k, err
 }
