@@ -52,6 +52,10 @@ const (
 	KindOrphan Kind = "orphan"
 )
 
+// Kinds lists every fault kind.
+var Kinds = []Kind{KindEdited, KindChain, KindGap, KindUnknownKey, KindMAC, KindUnauthenticated, KindHead,
+	KindCheckpointSignature, KindCheckpoint, KindCheckpointMissing, KindCaseLink, KindCaseLen, KindCaseRow, KindOrphan}
+
 // Report is the outcome of a verification.
 type Report struct {
 	// Entries and Cases count what was checked.
