@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,6 +250,49 @@ func testLedgerAttacks(t *testing.T, db testsvc.Database) {
 			}
 			if !strings.HasPrefix(r.String(), "broken") {
 				t.Fatalf("report %q", r)
+			}
+		})
+	}
+}
+
+// Transitions committing at once get sequence numbers without gaps and one
+// linear global chain.
+func TestLedgerConcurrentAppends(t *testing.T) {
+	for _, db := range testsvc.Databases() {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			x := enginetest.New(t, db, time.Date(2026, 11, 2, 10, 0, 0, 0, calendar.Location()))
+			check, _ := uscc.CheckChar("91430900MA4L00002")
+			raw, _ := json.Marshal(financing.OpenInput{Park: "GXQ", Enterprise: financing.Enterprise{Name: "企业", USCC: "91430900MA4L00002" + string(check)}, Need: "流动资金贷款"})
+			const workers, each = 8, 5
+			errs := make(chan error, workers*each)
+			var wg sync.WaitGroup
+			for w := 0; w < workers; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < each; i++ {
+						c, err := x.Engine.Open(ctx, engine.OpenRequest{Workflow: financing.Name, Actor: engine.Actor{User: "window-GXQ", Role: engine.RoleWindow, Org: "GXQ"}, Payload: raw})
+						if err == nil {
+							_, err = x.Engine.Fire(ctx, engine.FireRequest{CaseID: c.ID, Event: financing.Accept, Actor: engine.Actor{User: "bank-ICBC", Role: engine.RoleBank, Org: "ICBC"}})
+						}
+						errs <- err
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := x.Store.VerifyLedger(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.OK() || r.Entries != 2*workers*each || r.HeadSeq != int64(r.Entries) || r.FirstAuthenticated != 1 {
+				t.Fatalf("%s (head %d)", r, r.HeadSeq)
 			}
 		})
 	}
