@@ -233,6 +233,7 @@ func (p *proof) startWorker(env ...string) *worker {
 		"PARKFIN_REDIS_URL="+p.redisURL,
 		"PARKFIN_REDIS_PREFIX="+p.prefix,
 		"PARKFIN_DATA_DIR="+p.t.TempDir(),
+		testsvc.LedgerKeyEnv(),
 		"PARKFIN_DEMO=false",
 		"PARKFIN_WORKER_POLL=50ms",
 		"PARKFIN_WORKER_LEASE=2s",
