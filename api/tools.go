@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/parkfin/parkfin/locale"
 	"net/http"
 	"strconv"
 	"time"
@@ -60,6 +61,9 @@ func (s *Server) verifyLedger(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lang := langOf(c.Request())
 	return c.JSON(http.StatusOK, map[string]any{"ok": r.OK(), "entries": r.Entries, "cases": r.Cases,
-		"problem": r.Problem, "bad_seq": r.BadSeq, "bad_case": r.BadCase})
+		"legacy": r.Legacy, "first_authenticated": r.FirstAuthenticated, "head_seq": r.HeadSeq,
+		"kind": string(r.Kind), "problem": r.Problem, "message": locale.LedgerProblem(lang, r),
+		"bad_seq": r.BadSeq, "bad_case": r.BadCase, "field": r.Field})
 }

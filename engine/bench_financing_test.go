@@ -51,7 +51,7 @@ type opener struct {
 func newFinancingEnv(b *testing.B, start time.Time, maxConns int) *financingEnv {
 	b.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{MaxOpenConns: maxConns})
+	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{MaxOpenConns: maxConns, LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		b.Fatalf("open store: %v", err)
 	}

@@ -293,7 +293,7 @@ func MustFlowEnv(t *testing.T, db testsvc.Database, start time.Time) *flowEnv {
 	t.Helper()
 	ctx := context.Background()
 	url := db.URL(t)
-	store, err := sqlstore.Open(ctx, url, sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, url, sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

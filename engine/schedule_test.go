@@ -180,7 +180,7 @@ func TestScheduledOnceAcrossSchedulers(t *testing.T) {
 		clock := engine.NewFakeClock(at(2026, 7, 1, 0, 0))
 		var engines []*engine.Engine
 		for range 3 {
-			store, err := sqlstore.Open(e.ctx, e.url, sqlstore.Options{})
+			store, err := sqlstore.Open(e.ctx, e.url, sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 			if err != nil {
 				t.Fatal(err)
 			}

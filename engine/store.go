@@ -146,9 +146,10 @@ type Tx interface {
 	// NextNumber returns the next sequence number for the case-number
 	// prefix, starting at 1.
 	NextNumber(ctx context.Context, prefix string) (int, error)
-	// NextLedgerSeq reserves the next global ledger sequence number.
-	NextLedgerSeq(ctx context.Context) (int64, error)
-	// AppendLedger appends a sealed entry.
+	// AppendLedger appends an entry whose content hash is set (Seal). The
+	// store numbers it in the global sequence, links it into the global
+	// chain and authenticates it when the transaction commits, setting its
+	// Seq, ChainHash, KeyID and MAC then.
 	AppendLedger(ctx context.Context, e *ledger.Entry) error
 	// CaseTimers returns the case's timer rows.
 	CaseTimers(ctx context.Context, caseID string) ([]Timer, error)

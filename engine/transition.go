@@ -503,12 +503,8 @@ func (e *Engine) appendLedger(ctx context.Context, tx Tx, c *Case, name EventNam
 		return nil, Invalid(FieldError{Field: "payload", Code: "malformed",
 			Message: "The details are not valid JSON.", MessageZH: "提交的内容格式有误。"})
 	}
-	seq, err := tx.NextLedgerSeq(ctx)
-	if err != nil {
-		return nil, err
-	}
 	entry := &ledger.Entry{
-		Seq: seq, CaseID: c.ID, At: now,
+		CaseID: c.ID, Workflow: c.Workflow, Number: c.Number, Version: c.Version, At: now,
 		ActorUser: actor.User, ActorRole: string(actor.Role), ActorOrg: actor.Org,
 		Event: string(name), From: string(from), To: string(c.State),
 		Payload: canon, PrevHash: c.LedgerHead,

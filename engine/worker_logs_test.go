@@ -14,6 +14,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
 // syncBuffer is a log sink safe for the worker's goroutines.
@@ -69,7 +70,7 @@ func TestWorkerTellsIndexFromDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "w.db"), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		t.Fatal(err)
 	}

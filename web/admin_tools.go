@@ -15,6 +15,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/locale"
 )
 
 // overrideRow is one year's calendar override as the page lists it.
@@ -123,10 +124,10 @@ func (s *Server) ledgerPage(c echo.Context) error {
 		}
 		v.Ran, v.OK = true, r.OK()
 		v.Info = fmt.Sprintf("%d/%d", r.Entries, r.Cases)
-		if !r.OK() {
-			v.Error = r.String()
-		}
-		v.Values = map[string]string{"entries": strconv.Itoa(r.Entries), "cases": strconv.Itoa(r.Cases)}
+		lang := langOf(c)
+		v.Error = locale.LedgerProblem(lang, r)
+		v.Values = map[string]string{"entries": strconv.Itoa(r.Entries), "cases": strconv.Itoa(r.Cases),
+			"legacy": locale.LedgerLegacy(lang, r)}
 	}
 	return s.render(c, http.StatusOK, "ledger", v)
 }

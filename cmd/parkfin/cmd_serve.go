@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -67,8 +68,17 @@ func (c *cli) runUntilStopped(opts ServeOptions, before func(m *Main) error) err
 func (c *cli) migrateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
-		Short: "apply the database migrations",
-		Args:  cobra.NoArgs,
+		Short: "apply the database migrations (as the database owner; grants the app role on PostgreSQL)",
+		Long: `Apply the database migrations.
+
+On PostgreSQL two roles are used: the owner, which runs this command
+(PARKFIN_DATABASE_URL names it here) and owns every table, and the app role
+that serve and worker connect as. With PARKFIN_DATABASE_APP_ROLE set, this
+command grants that role what serving needs: SELECT, INSERT, UPDATE and
+DELETE on the tables, but only INSERT and SELECT on the ledger, and SELECT
+and UPDATE on the ledger's chain head. The app role owns nothing, so it
+cannot disable the ledger's triggers either. docs/ledger.md says more.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := LoadConfig(c.configPath)
 			if err != nil {
@@ -87,12 +97,25 @@ func (c *cli) migrateCmd() *cobra.Command {
 			if err := report.Migrate(c.ctx, store.DB(), store.Dialect() == sqlstore.Postgres); err != nil {
 				return err
 			}
-			return c.emit(map[string]any{"applied": applied}, func(w io.Writer) {
+			// Make the ledger key on first run, before serve and worker
+			// need it (they share the data directory in compose).
+			if _, err := ledgerKeys(cfg, slog.New(slog.NewTextHandler(c.stderr, nil))); err != nil {
+				return err
+			}
+			if cfg.DatabaseAppRole != "" {
+				if err := store.GrantApp(c.ctx, cfg.DatabaseAppRole); err != nil {
+					return err
+				}
+			}
+			return c.emit(map[string]any{"applied": applied, "app_role": cfg.DatabaseAppRole}, func(w io.Writer) {
 				if len(applied) == 0 {
 					fmt.Fprintln(w, "ok: the database is up to date")
 				}
 				for _, a := range applied {
 					fmt.Fprintln(w, "applied", a)
+				}
+				if cfg.DatabaseAppRole != "" {
+					fmt.Fprintf(w, "granted %s what serve and worker need (INSERT and SELECT only on the ledger)\n", cfg.DatabaseAppRole)
 				}
 			})
 		},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -77,8 +78,11 @@ func TestComposeFile(t *testing.T) {
 		}
 	}
 	url, _ := s["serve"].Environment["PARKFIN_DATABASE_URL"].(string)
-	if !strings.Contains(url, "${POSTGRES_PASSWORD:?") || !strings.Contains(url, "sslmode=prefer") {
+	if !strings.Contains(url, "${APP_DB_PASSWORD:?") || !strings.Contains(url, "sslmode=prefer") {
 		t.Errorf("database URL %q", url)
+	}
+	if owner, _ := s["migrate"].Environment["PARKFIN_DATABASE_URL"].(string); !strings.Contains(owner, "${POSTGRES_PASSWORD:?") {
+		t.Errorf("the owner's database URL %q", owner)
 	}
 	if redisURL, _ := s["worker"].Environment["PARKFIN_REDIS_URL"].(string); !strings.Contains(redisURL, ":${REDIS_PASSWORD:?") {
 		t.Errorf("Redis URL without the password: %q", redisURL)
@@ -90,6 +94,17 @@ func TestComposeFile(t *testing.T) {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("no %s to copy the secrets' file from", f)
 		}
+	}
+	// Two roles: the owner migrates and grants the app role, which serve
+	// and worker connect as; the init script makes the app role.
+	owner, app := s["migrate"].Environment["PARKFIN_DATABASE_URL"], s["serve"].Environment["PARKFIN_DATABASE_URL"]
+	if owner == app || s["migrate"].Environment["PARKFIN_DATABASE_APP_ROLE"] != "parkfin_app" ||
+		s["worker"].Environment["PARKFIN_DATABASE_URL"] != app || !strings.Contains(fmt.Sprint(app), "//parkfin_app:") {
+		t.Fatalf("roles: migrate as %v granting %v, serve as %v", owner, s["migrate"].Environment["PARKFIN_DATABASE_APP_ROLE"], app)
+	}
+	if init, err := os.ReadFile("../../configs/postgres/10-app-role.sh"); err != nil || !strings.Contains(string(init), "CREATE ROLE parkfin_app LOGIN") ||
+		!strings.Contains(string(init), "APP_DB_PASSWORD") {
+		t.Fatalf("the app role's init script: %v", err)
 	}
 	if _, err := os.Stat("../../Dockerfile"); err != nil {
 		t.Fatal("the services build from a Dockerfile that is missing")

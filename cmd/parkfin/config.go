@@ -23,10 +23,14 @@ import (
 type Config struct {
 	DataDir     string `yaml:"data_dir" env:"PARKFIN_DATA_DIR"`
 	DatabaseURL string `yaml:"database_url" env:"PARKFIN_DATABASE_URL"`
-	RedisURL    string `yaml:"redis_url" env:"PARKFIN_REDIS_URL"`
-	RedisPrefix string `yaml:"redis_prefix" env:"PARKFIN_REDIS_PREFIX"`
-	HTTPAddr    string `yaml:"http_addr" env:"PARKFIN_HTTP_ADDR"`
-	LogLevel    string `yaml:"log_level" env:"PARKFIN_LOG_LEVEL"`
+	// DatabaseAppRole is, on PostgreSQL, the role serve and worker connect
+	// as: `parkfin migrate`, run as the owner, grants it what it needs and
+	// no more (INSERT and SELECT only on the ledger).
+	DatabaseAppRole string `yaml:"database_app_role" env:"PARKFIN_DATABASE_APP_ROLE"`
+	RedisURL        string `yaml:"redis_url" env:"PARKFIN_REDIS_URL"`
+	RedisPrefix     string `yaml:"redis_prefix" env:"PARKFIN_REDIS_PREFIX"`
+	HTTPAddr        string `yaml:"http_addr" env:"PARKFIN_HTTP_ADDR"`
+	LogLevel        string `yaml:"log_level" env:"PARKFIN_LOG_LEVEL"`
 	// DemoSetting is auto, true or false: whether serve loads the
 	// demonstration data (users with one shared password) into an empty
 	// database. auto means only for the embedded SQLite database.
@@ -84,6 +88,8 @@ type Config struct {
 		Weights   report.Weights       `yaml:"weights"`
 		Interview report.InterviewRule `yaml:"interview"`
 	} `yaml:"report"`
+
+	Ledger LedgerConfig `yaml:"ledger"`
 
 	Worker struct {
 		Poll           time.Duration `yaml:"poll" env:"PARKFIN_WORKER_POLL"`
@@ -180,6 +186,7 @@ func (c *Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("http.secure_cookies is %q: it must be auto, true or false", c.HTTP.SecureCookies))
 	}
+	errs = append(errs, c.Ledger.validate()...)
 	if c.HTTP.MaxConnections < 1 {
 		errs = append(errs, fmt.Errorf("http.max_connections is %d: at least 1", c.HTTP.MaxConnections))
 	}
@@ -229,6 +236,9 @@ func (c Config) String() string {
 	masked.DatabaseURL = redactURL(c.DatabaseURL)
 	masked.RedisURL = redactURL(c.RedisURL)
 	masked.Notify.SMTPURL = redactURL(c.Notify.SMTPURL)
+	if masked.Ledger.Keys != "" {
+		masked.Ledger.Keys = "(set)"
+	}
 	out, _ := yaml.Marshal(masked)
 	return string(out)
 }

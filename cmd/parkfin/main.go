@@ -107,7 +107,11 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := sqlstore.Open(ctx, m.Config.DatabaseURL, sqlstore.Options{})
+	keys, err := ledgerKeys(m.Config, m.Logger)
+	if err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, m.Config.DatabaseURL, sqlstore.Options{LedgerKeys: keys})
 	if err != nil {
 		return err
 	}
@@ -250,6 +254,13 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		go func() {
 			defer m.wg.Done()
 			m.Notify.Run(ctx)
+		}()
+	}
+	if l := m.Config.Ledger; opts.HTTP && l.CheckpointEvery > 0 {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			m.checkpointLoop(ctx, l.Checkpoint, l.CheckpointEvery)
 		}()
 	}
 	if opts.HTTP {

@@ -80,7 +80,7 @@ func mustProofOn(t *testing.T, client redis.UniversalClient, redisURL string) *p
 	p := &proof{t: t, ctx: ctx, dbURL: testsvc.PostgresURL(t), client: client, redisURL: redisURL}
 	p.prefix = testsvc.RedisPrefix(t, p.client)
 	var err error
-	if p.store, err = sqlstore.Open(ctx, p.dbURL, sqlstore.Options{MaxOpenConns: 32}); err != nil {
+	if p.store, err = sqlstore.Open(ctx, p.dbURL, sqlstore.Options{MaxOpenConns: 32, LedgerKeys: testsvc.LedgerKeys()}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.store.Close() })
@@ -233,6 +233,7 @@ func (p *proof) startWorker(env ...string) *worker {
 		"PARKFIN_REDIS_URL="+p.redisURL,
 		"PARKFIN_REDIS_PREFIX="+p.prefix,
 		"PARKFIN_DATA_DIR="+p.t.TempDir(),
+		testsvc.LedgerKeyEnv(),
 		"PARKFIN_DEMO=false",
 		"PARKFIN_WORKER_POLL=50ms",
 		"PARKFIN_WORKER_LEASE=2s",

@@ -11,6 +11,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/all"
 )
 
@@ -18,9 +19,12 @@ import (
 // handed in with --file, shown with its limit and the file's SHA-256.
 func TestCLISubmission(t *testing.T) {
 	forEachDB(t, func(t *testing.T) {
+		// The CLI and the test's engine append to one ledger with one key.
+		key, value, _ := strings.Cut(testsvc.LedgerKeyEnv(), "=")
+		t.Setenv(key, value)
 		mustRun(t, "demo", "seed")
 		ctx := context.Background()
-		store, err := sqlstore.Open(ctx, os.Getenv("PARKFIN_DATABASE_URL"), sqlstore.Options{})
+		store, err := sqlstore.Open(ctx, os.Getenv("PARKFIN_DATABASE_URL"), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 		if err != nil {
 			t.Fatal(err)
 		}

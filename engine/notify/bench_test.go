@@ -61,7 +61,7 @@ func benchStore(b *testing.B) *sqlstore.Store {
 	q := u.Query()
 	q.Set("application_name", benchApp)
 	u.RawQuery = q.Encode()
-	store, err := sqlstore.Open(ctx, u.String(), sqlstore.Options{MaxOpenConns: 32})
+	store, err := sqlstore.Open(ctx, u.String(), sqlstore.Options{MaxOpenConns: 32, LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		b.Fatal(err)
 	}

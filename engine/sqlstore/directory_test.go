@@ -14,7 +14,7 @@ import (
 func MustStore(t *testing.T, db testsvc.Database) *sqlstore.Store {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{})
+	s, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		t.Fatal(err)
 	}

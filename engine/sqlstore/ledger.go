@@ -3,30 +3,145 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/parkfin/parkfin/engine/ledger"
 )
 
-// NextLedgerSeq reserves the next global sequence number: a sequence on
-// PostgreSQL; on SQLite, whose writers are serialised, the next after the
-// largest.
-func (t *tx) NextLedgerSeq(ctx context.Context) (int64, error) {
-	var n int64
-	var err error
-	if t.dialect == Postgres {
-		err = t.db.WithContext(ctx).Raw("SELECT nextval('ledger_seq')").Scan(&n).Error
-	} else {
-		err = t.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger").Scan(&n).Error
+// ErrNoLedgerKey is returned when a store without keys is asked to append
+// to the ledger.
+var ErrNoLedgerKey = errors.New("sqlstore: no ledger key configured: the ledger cannot be appended to")
+
+// ledgerColumns are the ledger's columns in the order the scans read and
+// the appends write them.
+const ledgerColumns = "seq, case_id, workflow, number, case_version, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, hash, chain_hash, key_id, mac"
+
+// AppendLedger queues an entry whose content hash is set. The entry is
+// numbered, linked into the global chain and authenticated when the
+// transaction commits (flushLedger): its Seq is set then.
+func (t *tx) AppendLedger(ctx context.Context, e *ledger.Entry) error {
+	if t.keys == nil {
+		return ErrNoLedgerKey
 	}
-	return n, err
+	t.pending = append(t.pending, e)
+	return nil
 }
 
-// AppendLedger appends a sealed entry.
-func (t *tx) AppendLedger(ctx context.Context, e *ledger.Entry) error {
-	r := ledgerToRow(e)
-	return translate(t.db.WithContext(ctx).Create(&r).Error)
+// flushLedger writes the transaction's queued entries as its last
+// statements: it locks the chain head (on PostgreSQL, FOR UPDATE, so that
+// concurrent transactions append one after the other; SQLite serialises
+// writers already), numbers the entries after it without gaps, links and
+// authenticates them, inserts them and moves the head. The lock is held
+// from here to the commit only.
+func (t *tx) flushLedger(ctx context.Context) error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	db := t.db.WithContext(ctx)
+	q := "SELECT seq, chain_hash FROM ledger_chain WHERE id = 1"
+	if t.dialect == Postgres {
+		q += " FOR UPDATE"
+	}
+	var (
+		seq   int64
+		chain string
+	)
+	if err := db.Raw(q).Row().Scan(&seq, &chain); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return errors.New("sqlstore: the ledger chain head is missing: run `parkfin migrate`")
+		}
+		return err
+	}
+	ch := t.keys.Chainer()
+	var (
+		b    strings.Builder
+		args = make([]any, 0, 18*len(t.pending)+3)
+	)
+	if t.dialect == Postgres {
+		b.WriteString("WITH appended AS (")
+	}
+	b.WriteString("INSERT INTO ledger (" + ledgerColumns + ") VALUES ")
+	for i, e := range t.pending {
+		seq++
+		ch.Link(e, seq, chain)
+		chain = e.ChainHash
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		payload := string(e.Payload)
+		if payload == "" {
+			payload = "null"
+		}
+		args = append(args, e.Seq, e.CaseID, e.Workflow, e.Number, e.Version, e.At.UTC(), e.ActorUser, e.ActorRole, e.ActorOrg,
+			e.Event, e.From, e.To, payload, e.PrevHash, e.Hash, e.ChainHash, e.KeyID, e.MAC)
+	}
+	t.pending = nil
+	const moveHead = "UPDATE ledger_chain SET seq = ?, chain_hash = ?, updated_at = ? WHERE id = 1"
+	now := time.Now().UTC()
+	if t.dialect == Postgres {
+		b.WriteString(" RETURNING 1) " + moveHead)
+		return db.Exec(b.String(), append(args, seq, chain, now)...).Error
+	}
+	if err := db.Exec(b.String(), args...).Error; err != nil {
+		return err
+	}
+	return db.Exec(moveHead, seq, chain, now).Error
+}
+
+// initLedgerChain writes the chain head once, after the migration that made
+// its table: the global chain's link over the entries written before keys
+// (none in a new database), so that the first authenticated entry follows
+// them and covers them.
+func (s *Store) initLedgerChain(ctx context.Context) error {
+	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		var n int64
+		if err := db.Raw("SELECT COUNT(*) FROM ledger_chain").Scan(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if s.dialect == Postgres {
+			// No entry may arrive while the legacy chain is computed.
+			if err := db.Exec("LOCK TABLE ledger IN SHARE MODE").Error; err != nil {
+				return err
+			}
+		}
+		rows, err := db.Raw("SELECT seq, hash, key_id FROM ledger ORDER BY seq").Rows()
+		if err != nil {
+			return err
+		}
+		var (
+			seq         int64
+			chain       string
+			hash, keyID string
+		)
+		for rows.Next() {
+			if err := rows.Scan(&seq, &hash, &keyID); err != nil {
+				rows.Close()
+				return err
+			}
+			if keyID != "" {
+				rows.Close()
+				return fmt.Errorf("sqlstore: ledger entry %d is authenticated but the chain head is missing: the head row was removed", seq)
+			}
+			chain = ledger.ChainLink(chain, seq, hash)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return db.Exec("INSERT INTO ledger_chain (id, seq, chain_hash, updated_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+			seq, chain, time.Now().UTC()).Error
+	})
 }
 
 // CaseLedger returns the case's entries, oldest first.
@@ -42,19 +157,24 @@ func (q queries) CaseLedger(ctx context.Context, caseID string) ([]ledger.Entry,
 	return out, nil
 }
 
-// ScanLedger calls fn for every entry in ascending seq order.
+// ScanLedger calls fn for every entry in ascending seq order, streaming:
+// one entry is in memory at a time, and fn must not keep it.
 func (q queries) ScanLedger(ctx context.Context, fn func(*ledger.Entry) error) error {
-	rows, err := q.db.WithContext(ctx).Model(&ledgerRow{}).Order("seq").Rows()
+	rows, err := q.db.WithContext(ctx).Raw("SELECT " + ledgerColumns + " FROM ledger ORDER BY seq").Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	var (
+		e       ledger.Entry
+		payload sql.RawBytes
+	)
 	for rows.Next() {
-		var r ledgerRow
-		if err := q.db.ScanRows(rows, &r); err != nil {
+		if err := rows.Scan(&e.Seq, &e.CaseID, &e.Workflow, &e.Number, &e.Version, &e.At, &e.ActorUser, &e.ActorRole, &e.ActorOrg,
+			&e.Event, &e.From, &e.To, &payload, &e.PrevHash, &e.Hash, &e.ChainHash, &e.KeyID, &e.MAC); err != nil {
 			return err
 		}
-		e := ledgerFromRow(r)
+		e.Payload = append(e.Payload[:0:0], payload...)
 		if err := fn(&e); err != nil {
 			return err
 		}
@@ -62,31 +182,112 @@ func (q queries) ScanLedger(ctx context.Context, fn func(*ledger.Entry) error) e
 	return rows.Err()
 }
 
-// LedgerHeads returns every case's recorded chain head.
-func (q queries) LedgerHeads(ctx context.Context) ([]ledger.Head, error) {
-	var rows []caseRow
-	if err := q.db.WithContext(ctx).Select("id", "ledger_head", "ledger_len").Order("id").Find(&rows).Error; err != nil {
-		return nil, err
+// ChainHead returns the recorded head of the global chain.
+func (q queries) ChainHead(ctx context.Context) (int64, string, error) {
+	var (
+		seq   int64
+		chain string
+	)
+	err := q.db.WithContext(ctx).Raw("SELECT seq, chain_hash FROM ledger_chain WHERE id = 1").Row().Scan(&seq, &chain)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", errors.New("sqlstore: the ledger chain head is missing (removed, or `parkfin migrate` not run)")
 	}
-	out := make([]ledger.Head, len(rows))
-	for i, r := range rows {
-		out[i] = ledger.Head{CaseID: r.ID, Hash: r.LedgerHead, Len: r.LedgerLen}
-	}
-	return out, nil
+	return seq, chain, err
 }
 
-// VerifyLedger checks the whole ledger in one consistent snapshot, so that
-// cases moving meanwhile are not taken for tampering.
+// ScanCaseChains streams every case with its entries' links, by case and
+// then seq.
+func (q queries) ScanCaseChains(ctx context.Context, fn func(*ledger.CaseRow, *ledger.Link) error) error {
+	rows, err := q.db.WithContext(ctx).Raw(`SELECT c.id, c.workflow, c.number, c.state, c.version, c.ledger_head, c.ledger_len,
+		l.seq, l.prev_hash, l.hash, l.to_state, l.workflow, l.number, l.case_version, l.key_id
+		FROM cases c LEFT JOIN ledger l ON l.case_id = c.id ORDER BY c.id, l.seq`).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		c                                     ledger.CaseRow
+		l                                     ledger.Link
+		seq, version                          sql.NullInt64
+		prev, hash, to, workflow, number, kid sql.NullString
+	)
+	for rows.Next() {
+		if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen,
+			&seq, &prev, &hash, &to, &workflow, &number, &version, &kid); err != nil {
+			return err
+		}
+		var link *ledger.Link
+		if seq.Valid {
+			l = ledger.Link{Seq: seq.Int64, PrevHash: prev.String, Hash: hash.String, To: to.String,
+				Workflow: workflow.String, Number: number.String, Version: int(version.Int64), Authenticated: kid.String != ""}
+			link = &l
+		}
+		if err := fn(&c, link); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// FirstOrphan returns the first entry whose case row does not exist.
+func (q queries) FirstOrphan(ctx context.Context) (int64, string, error) {
+	var (
+		seq    int64
+		caseID string
+	)
+	err := q.db.WithContext(ctx).Raw(`SELECT l.seq, l.case_id FROM ledger l
+		WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = l.case_id) ORDER BY l.seq LIMIT 1`).Row().Scan(&seq, &caseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return seq, caseID, err
+}
+
+// VerifyLedger checks the whole ledger with the store's keys in one
+// consistent snapshot, so that cases moving meanwhile are not taken for
+// tampering.
 func (s *Store) VerifyLedger(ctx context.Context) (ledger.Report, error) {
+	return s.VerifyLedgerAgainst(ctx, nil)
+}
+
+// VerifyLedgerAgainst checks the whole ledger as VerifyLedger does, and the
+// checkpoints too.
+func (s *Store) VerifyLedgerAgainst(ctx context.Context, checkpoints []ledger.Checkpoint) (ledger.Report, error) {
+	if s.keys == nil {
+		return ledger.Report{}, errors.New("sqlstore: no ledger key configured: the ledger cannot be verified")
+	}
 	var report ledger.Report
+	err := s.snapshot(ctx, func(q queries) error {
+		var err error
+		report, err = ledger.Verify(ctx, q, s.keys, checkpoints)
+		return err
+	})
+	return report, err
+}
+
+// Checkpoint returns the head of the global chain, signed with the store's
+// current key, taken at now.
+func (s *Store) Checkpoint(ctx context.Context, now time.Time) (ledger.Checkpoint, error) {
+	if s.keys == nil {
+		return ledger.Checkpoint{}, ErrNoLedgerKey
+	}
+	seq, chain, err := s.ChainHead(ctx)
+	if err != nil {
+		return ledger.Checkpoint{}, err
+	}
+	c := ledger.Checkpoint{Seq: seq, ChainHash: chain, At: now}
+	s.keys.Sign(&c)
+	return c, nil
+}
+
+// snapshot runs fn in a read-only transaction that sees one state of the
+// database.
+func (s *Store) snapshot(ctx context.Context, fn func(queries) error) error {
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		var err error
-		report, err = ledger.Verify(ctx, queries{db: db, dialect: s.dialect})
-		return err
+	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(queries{db: db, dialect: s.dialect})
 	}, opts)
-	return report, err
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
 // The embedded database is opened for durability and for several writers:
@@ -13,7 +14,7 @@ import (
 // foreign keys on.
 func TestSQLitePragmas(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "p.db"), sqlstore.Options{})
+	s, err := sqlstore.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "p.db"), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,18 +74,24 @@ type timerRow struct {
 func (timerRow) TableName() string { return "timers" }
 
 type ledgerRow struct {
-	Seq       int64 `gorm:"primaryKey;autoIncrement:false"`
-	CaseID    string
-	At        time.Time
-	ActorUser string
-	ActorRole string
-	ActorOrg  string
-	Event     string
-	FromState string
-	ToState   string
-	Payload   string
-	PrevHash  string
-	Hash      string
+	Seq         int64 `gorm:"primaryKey;autoIncrement:false"`
+	CaseID      string
+	At          time.Time
+	ActorUser   string
+	ActorRole   string
+	ActorOrg    string
+	Event       string
+	FromState   string
+	ToState     string
+	Payload     string
+	PrevHash    string
+	Hash        string
+	Workflow    string
+	Number      string
+	CaseVersion int
+	ChainHash   string
+	KeyID       string
+	MAC         string `gorm:"column:mac"`
 }
 
 func (ledgerRow) TableName() string { return "ledger" }
@@ -178,6 +184,8 @@ func ledgerToRow(e *ledger.Entry) ledgerRow {
 		ActorUser: e.ActorUser, ActorRole: e.ActorRole, ActorOrg: e.ActorOrg,
 		Event: e.Event, FromState: e.From, ToState: e.To,
 		Payload: string(e.Payload), PrevHash: e.PrevHash, Hash: e.Hash,
+		Workflow: e.Workflow, Number: e.Number, CaseVersion: e.Version,
+		ChainHash: e.ChainHash, KeyID: e.KeyID, MAC: e.MAC,
 	}
 }
 
@@ -187,5 +195,7 @@ func ledgerFromRow(r ledgerRow) ledger.Entry {
 		ActorUser: r.ActorUser, ActorRole: r.ActorRole, ActorOrg: r.ActorOrg,
 		Event: r.Event, From: r.FromState, To: r.ToState,
 		Payload: json.RawMessage(r.Payload), PrevHash: r.PrevHash, Hash: r.Hash,
+		Workflow: r.Workflow, Number: r.Number, Version: r.CaseVersion,
+		ChainHash: r.ChainHash, KeyID: r.KeyID, MAC: r.MAC,
 	}
 }

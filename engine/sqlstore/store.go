@@ -23,6 +23,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/ledger"
 )
 
 //go:embed migrations
@@ -41,6 +42,7 @@ const (
 type Store struct {
 	queries
 	sqlDB *sql.DB
+	keys  *ledger.Keyring
 }
 
 var (
@@ -56,6 +58,9 @@ type Options struct {
 	MaxOpenConns int
 	// LogQueries logs every SQL statement (debugging).
 	LogQueries bool
+	// LedgerKeys authenticate new ledger entries and verify them. A store
+	// without keys can read but refuses to append to the ledger.
+	LedgerKeys *ledger.Keyring
 }
 
 // Open connects to the database at rawURL: "postgres://…" (or
@@ -111,7 +116,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", redact(rawURL), err)
 	}
-	return &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB}, nil
+	return &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB, keys: opts.LedgerKeys}, nil
 }
 
 // sqliteDSN turns a path into a DSN for the pure-Go driver: WAL, a busy
@@ -189,6 +194,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	for _, r := range results {
 		names = append(names, r.Source.Path)
 	}
+	if err := s.initLedgerChain(ctx); err != nil {
+		return names, err
+	}
 	return names, nil
 }
 
@@ -207,7 +215,11 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 		return translate(s.inImmediateTx(ctx, fn))
 	}
 	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&tx{queries: queries{db: db, dialect: s.dialect}})
+		t := &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flushLedger(ctx)
 	})
 	return translate(err)
 }
@@ -237,7 +249,11 @@ func (s *Store) inImmediateTx(ctx context.Context, fn func(engine.Tx) error) err
 				end.Exec("ROLLBACK")
 			}
 		}()
-		if err := fn(&tx{queries: queries{db: conn, dialect: s.dialect}}); err != nil {
+		t := &tx{queries: queries{db: conn, dialect: s.dialect}, keys: s.keys}
+		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.flushLedger(ctx); err != nil {
 			return err
 		}
 		return end.Exec("COMMIT").Error
@@ -253,4 +269,8 @@ type queries struct {
 // tx is one transaction.
 type tx struct {
 	queries
+	keys *ledger.Keyring
+	// pending are the ledger entries appended, numbered and chained when
+	// the transaction is about to commit (flushLedger).
+	pending []*ledger.Entry
 }

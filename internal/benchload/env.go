@@ -17,7 +17,7 @@ import (
 func Open(b testing.TB) (*sqlstore.Store, *calendar.Overrides) {
 	b.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, testsvc.PostgresURL(b), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		b.Fatal(err)
 	}

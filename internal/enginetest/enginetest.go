@@ -36,7 +36,7 @@ type Env struct {
 func New(t testing.TB, db testsvc.Database, start time.Time) *Env {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
