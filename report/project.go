@@ -106,12 +106,13 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 		}
 	}
 	derived := make(map[string]*facts, len(order))
+	tallies := make(map[string]*tallyCase, len(order))
 	for _, id := range order {
-		f, err := p.derive(ctx, id)
+		f, t, err := p.derive(ctx, id)
 		if err != nil {
 			return 0, false, err
 		}
-		derived[id] = f
+		derived[id], tallies[id] = f, t
 	}
 	stale := false
 	err = db.Transaction(func(tx *gorm.DB) error {
@@ -149,6 +150,9 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 			if err := write(tx, id, derived[id]); err != nil {
 				return err
 			}
+		}
+		if err := writeTally(tx, order, tallies); err != nil {
+			return err
 		}
 		if last > cursor {
 			if err := tx.Exec("DELETE FROM report_cursor WHERE id = 1").Error; err != nil {
@@ -190,25 +194,27 @@ func write(tx *gorm.DB, id string, f *facts) error {
 	return nil
 }
 
-// derive loads a case, its timers and its ledger and derives its facts;
-// nil for a case of another workflow.
-func (p *Projector) derive(ctx context.Context, id string) (*facts, error) {
+// derive loads a case, its timers and its ledger and derives its facts
+// and what it adds to the board's tally; nil for a case of another
+// workflow.
+func (p *Projector) derive(ctx context.Context, id string) (*facts, *tallyCase, error) {
 	c, err := p.store.Case(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c.Workflow != financing.Name {
-		return nil, nil
+		return nil, nil, nil
 	}
 	timers, err := p.store.CaseTimers(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	entries, err := p.store.CaseLedger(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return derive(c, timers, entries, p.cal)
+	f, err := derive(c, timers, entries, p.cal)
+	return f, tallyOf(c), err
 }
 
 // Rebuild empties the read model and projects every case from the start of
@@ -221,7 +227,7 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		for _, table := range []string{"report_cases", "report_rounds", "report_events", "report_cursor", "report_gaps"} {
+		for _, table := range []string{"report_cases", "report_rounds", "report_events", "report_cursor", "report_gaps", "report_tally", "report_tally_cases"} {
 			if err := tx.Exec("DELETE FROM " + table).Error; err != nil {
 				return err
 			}
