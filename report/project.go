@@ -36,6 +36,9 @@ type Projector struct {
 	clock    engine.Clock
 	postgres bool
 	mu       sync.Mutex
+	// dailyBuilt is set once report_daily is known to hold the facts'
+	// figures.
+	dailyBuilt bool
 }
 
 // NewProjector returns a projector over db (the engine's database, with
@@ -146,10 +149,27 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 		if err := tx.Exec("DELETE FROM report_gaps WHERE seen_at < ?", now.Add(-gapGrace)).Error; err != nil {
 			return err
 		}
-		for _, id := range order {
-			if err := write(tx, id, derived[id]); err != nil {
+		if !p.dailyBuilt {
+			if err := fillDaily(tx); err != nil {
 				return err
 			}
+		}
+		// The per-day figures: the cases' old facts off, their new ones on.
+		daily := dailyDelta{}
+		if err := daily.takeOff(tx, order); err != nil {
+			return err
+		}
+		for _, id := range order {
+			f := derived[id]
+			if err := write(tx, id, f); err != nil {
+				return err
+			}
+			if f != nil {
+				daily.addFacts([]caseFact{f.c}, f.rounds, f.events, 1)
+			}
+		}
+		if err := daily.write(tx); err != nil {
+			return err
 		}
 		if err := writeTally(tx, order, tallies); err != nil {
 			return err
@@ -164,6 +184,9 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 	})
 	if stale {
 		return 0, true, err
+	}
+	if err == nil {
+		p.dailyBuilt = true
 	}
 	return len(order), more, err
 }
@@ -227,7 +250,7 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		for _, table := range []string{"report_cases", "report_rounds", "report_events", "report_cursor", "report_gaps", "report_tally", "report_tally_cases"} {
+		for _, table := range []string{"report_cases", "report_rounds", "report_events", "report_cursor", "report_gaps", "report_tally", "report_tally_cases", "report_daily"} {
 			if err := tx.Exec("DELETE FROM " + table).Error; err != nil {
 				return err
 			}
