@@ -201,4 +201,3 @@ func computeRaw(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 	}
 	return st, nil
 }
-
