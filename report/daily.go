@@ -18,6 +18,12 @@ const (
 	figAnswered = "answered"
 	figDue      = "limit_due"
 	figEvent    = "event"
+	// figDueAll counts the rounds by the day their limit fell; figDueSettled
+	// by the day both their limit had fallen and they had settled. Summed
+	// over every day before an instant, their difference is the rounds
+	// open past their limit then (condOpenPast).
+	figDueAll     = "due_all"
+	figDueSettled = "due_settled"
 )
 
 // noValue stands for a NULL number of working days in report_daily.v.
@@ -81,7 +87,9 @@ func (d dailyDelta) addCase(c *caseFact, sign int64) {
 	}
 }
 
-// addRound adds or takes off what a bank round counts. A round whose limit
+// addRound adds or takes off what a bank round counts (a round's limit
+// falls after it was routed, so "routed before" follows from "fell
+// before"). A round whose limit
 // fell counts on the day it fell unless it ended unanswered before that
 // (condLimitFell: the part that does not depend on when it is asked).
 func (d dailyDelta) addRound(r *roundFact, sign int64) {
@@ -101,6 +109,16 @@ func (d dailyDelta) addRound(r *roundFact, sign int64) {
 			onTime = 1
 		}
 		d.add(dailyKey{day: dayOf(*r.DueAt), fig: figDue, bank: r.Bank, park: r.Park, county: r.County}, sign, onTime, 0)
+	}
+	if r.DueAt != nil {
+		d.add(dailyKey{day: dayOf(*r.DueAt), fig: figDueAll, bank: r.Bank, park: r.Park, county: r.County}, sign, 0, 0)
+		if r.SettledAt != nil {
+			both := *r.DueAt
+			if r.SettledAt.After(both) {
+				both = *r.SettledAt
+			}
+			d.add(dailyKey{day: dayOf(both), fig: figDueSettled, bank: r.Bank, park: r.Park, county: r.County}, sign, 0, 0)
+		}
 	}
 }
 

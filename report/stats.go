@@ -206,10 +206,11 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		Value string
 		N     int64
 	}
-	// The per-day pre-aggregate answers every figure but two parts: the
-	// rounds whose limit falls on or after the day of asOf (whether they
-	// count depends on the instant asked), and the rounds open past their
-	// limit at asOf; those read the fact rows.
+	// The per-day pre-aggregate answers every figure but the parts that
+	// depend on the instant asked: the rounds whose limit falls on or after
+	// the day of asOf (they count once it has fallen), and the rounds whose
+	// limit fell or that settled on asOf's day before it (open past the
+	// limit); those read the fact rows, a day or a few days' worth.
 	cut := calendar.DateOf(at)
 	if cut.Before(q.Period.First) {
 		cut = q.Period.First
@@ -228,8 +229,8 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 	}
 	queries := []func() error{
 		func() error {
-			s := newSel(dailyTable, q).and("day >= ? AND day <= ? AND n <> 0 AND (fig <> ? OR day < ?)",
-				q.Period.First.String(), q.Period.Last.String(), figDue, cut.String())
+			s := newSel(dailyTable, q).and("day >= ? AND day <= ? AND n <> 0 AND fig NOT IN (?, ?) AND (fig <> ? OR day < ?)",
+				q.Period.First.String(), q.Period.Last.String(), figDueAll, figDueSettled, figDue, cut.String())
 			return run(s, "fig, k AS kind, v, SUM(n) AS n, SUM(s1) AS s1, SUM(s2) AS s2", "fig, k, v", &daily)
 		},
 		func() error {
@@ -240,7 +241,53 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 				"COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condOnTime+" THEN 1 ELSE 0 END), 0) AS on_time", "", &due)
 		},
 		func() error {
-			return run(newSel(rounds, q).and(condOpenPast, at, at, at), "COUNT(*) AS n", "", &open)
+			// Open past the limit at at: the rounds whose limit fell before
+			// it less those that had also settled, summed per day before
+			// at's day, plus at's own day from the rows.
+			var sums []struct {
+				K   string
+				Fig string
+				N   int64
+			}
+			s := newSel(dailyTable, q).and("day < ? AND fig IN (?, ?) AND n <> 0", calendar.DateOf(at).String(), figDueAll, figDueSettled)
+			if err := run(s, "fig, SUM(n) AS n", "fig", &sums); err != nil {
+				return err
+			}
+			day := calendar.DateOf(at).Start().UTC()
+			var fell, settled []struct {
+				K string
+				N int64
+			}
+			if err := run(newSel(rounds, q).and("due_at >= ? AND due_at < ?", day, at), "COUNT(*) AS n", "", &fell); err != nil {
+				return err
+			}
+			if err := run(newSel(rounds, q).and("settled_at IS NOT NULL AND due_at < ? AND settled_at < ? AND (due_at >= ? OR settled_at >= ?)", at, at, day, day),
+				"COUNT(*) AS n", "", &settled); err != nil {
+				return err
+			}
+			by := map[string]int64{}
+			for _, r := range sums {
+				if r.Fig == figDueAll {
+					by[r.K] += r.N
+				} else {
+					by[r.K] -= r.N
+				}
+			}
+			for _, r := range fell {
+				by[r.K] += r.N
+			}
+			for _, r := range settled {
+				by[r.K] -= r.N
+			}
+			for k, n := range by {
+				if n != 0 {
+					open = append(open, struct {
+						K string
+						N int64
+					}{k, n})
+				}
+			}
+			return nil
 		},
 	}
 	errs := make([]error, len(queries))
@@ -292,6 +339,8 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 				N      int64
 				OnTime int64
 			}{r.K, r.N, r.S1})
+		case figDueAll, figDueSettled:
+			// read by the open-past-limit query
 		case figEvent:
 			kind, value := splitEvent(r.Kind)
 			evs = append(evs, struct {

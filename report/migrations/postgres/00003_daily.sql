@@ -7,7 +7,10 @@
 -- amounts sought and financed behind the fulfilment rate, fen), signed
 -- (v: working days to sign, -1 for none), answered (v: working days to
 -- answer, -1 for none; k: 'late' or ''), limit_due (the rounds whose limit
--- fell that day; s1: answered on time) and event (k: kind/value). bank is
+-- fell that day; s1: answered on time), due_all and due_settled (the rounds
+-- by the day their limit fell, and by the day it had fallen and they had
+-- settled: summed before an instant, their difference is the rounds open
+-- past their limit then) and event (k: kind/value). bank is
 -- the bank the figure is charged to. v holds a histogram, so that medians
 -- and the 90th percentile are exact.
 CREATE TABLE report_daily (
