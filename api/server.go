@@ -193,6 +193,12 @@ func (s *Server) routes() {
 	a.POST("/rankings/:quarter/versions", s.publishRanking)
 	a.GET("/exports/ledger", s.exportLedger)
 	a.GET("/exports/rankings/:quarter", s.exportRanking)
+	a.GET("/filings", s.listFilings)
+	a.POST("/filings", s.postFilings)
+	a.POST("/filings/import", s.importFilings)
+	a.GET("/filings/assessment", s.yearlyAssessment)
+	a.GET("/evaluations", s.listEvaluations)
+	a.POST("/evaluations", s.postEvaluation)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.

@@ -35,6 +35,15 @@ var Columns = []string{"seq", "number", "enterprise", "uscc", "need", "amount", 
 // (a CJK character is two units wide); long texts wrap.
 var colWidths = []float64{6, 17, 30, 21, 40, 16, 12, 12, 22, 12, 12, 10, 10, 30, 30, 24, 9, 12, 16, 11, 30}
 
+// columnIndex is each column's place in Columns.
+var columnIndex = func() map[string]int {
+	m := make(map[string]int, len(Columns))
+	for i, c := range Columns {
+		m[c] = i
+	}
+	return m
+}()
+
 // wrapped marks the columns of long text.
 var wrapped = map[string]bool{"enterprise": true, "need": true, "conditions": true, "procedure": true, "participants": true, "note": true, "bank": true}
 
@@ -191,7 +200,10 @@ type caseRow struct {
 // exportBatch is how many cases one read fetches.
 const exportBatch = 1000
 
-// exportRows reads the selected cases in batches and emits their rows.
+// exportRows reads the selected cases in batches and emits their rows. One
+// goroutine reads and decodes the next batches while the caller writes the
+// rows of the current one (the two halves cost about the same), a few
+// batches ahead at most: memory stays flat in the number of cases.
 func (s *Service) exportRows(ctx context.Context, req ExportRequest, n *names, emit func(exportRow) error) error {
 	sl := exportSelection(req.Query, req.Kind)
 	q := "SELECT case_id FROM report_cases WHERE " + joinAnd(sl.where) + " ORDER BY received_at, number"
@@ -199,36 +211,68 @@ func (s *Service) exportRows(ctx context.Context, req ExportRequest, n *names, e
 	if err := s.db.WithContext(ctx).Raw(q, sl.args...).Scan(&ids).Error; err != nil {
 		return err
 	}
-	seq := 0
-	for start := 0; start < len(ids); start += exportBatch {
-		batch := ids[start:min(start+exportBatch, len(ids))]
-		var rows []caseRow
-		// The engine's case rows, read in batches: one query per thousand
-		// cases instead of one per case.
-		if err := s.db.WithContext(ctx).Raw("SELECT id, number, state, received_at, past_due, data FROM cases WHERE id IN ?", batch).
-			Scan(&rows).Error; err != nil {
-			return err
-		}
-		byID := make(map[string]*caseRow, len(rows))
-		for i := range rows {
-			byID[rows[i].ID] = &rows[i]
-		}
-		for _, id := range batch {
-			r := byID[id]
-			if r == nil {
-				continue
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type batch struct {
+		rows []exportRow
+		err  error
+	}
+	batches := make(chan batch, 2)
+	go func() {
+		defer close(batches)
+		seq := 0
+		for start := 0; start < len(ids); start += exportBatch {
+			rows, err := s.exportBatch(ctx, req.Lang, ids[start:min(start+exportBatch, len(ids))], &seq, n)
+			select {
+			case batches <- batch{rows, err}:
+			case <-ctx.Done():
+				return
 			}
-			seq++
-			row, err := buildRow(req.Lang, seq, r, n)
 			if err != nil {
-				return err
+				return
 			}
+		}
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return b.err
+		}
+		for _, row := range b.rows {
 			if err := emit(row); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return ctx.Err()
+}
+
+// exportBatch reads the engine's case rows of one batch of ids (one query
+// per thousand cases instead of one per case) and builds their rows in the
+// ids' order, numbering them from *seq.
+func (s *Service) exportBatch(ctx context.Context, lang string, ids []string, seq *int, n *names) ([]exportRow, error) {
+	var rows []caseRow
+	if err := s.db.WithContext(ctx).Raw("SELECT id, number, state, received_at, past_due, data FROM cases WHERE id IN ?", ids).
+		Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*caseRow, len(rows))
+	for i := range rows {
+		byID[rows[i].ID] = &rows[i]
+	}
+	out := make([]exportRow, 0, len(ids))
+	for _, id := range ids {
+		r := byID[id]
+		if r == nil {
+			continue
+		}
+		*seq++
+		row, err := buildRow(lang, *seq, r, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }
 
 func day(t *time.Time) string {
@@ -253,13 +297,7 @@ func buildRow(lang string, seq int, r *caseRow, n *names) (exportRow, error) {
 		return T("report.no")
 	}
 	out := exportRow{cells: make([]string, len(Columns))}
-	set := func(col, v string) {
-		for i, c := range Columns {
-			if c == col {
-				out.cells[i] = v
-			}
-		}
-	}
+	set := func(col, v string) { out.cells[columnIndex[col]] = v }
 	if out.sought, err = Fen(d.Amount); err != nil {
 		return out, err
 	}

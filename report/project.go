@@ -36,6 +36,9 @@ type Projector struct {
 	clock    engine.Clock
 	postgres bool
 	mu       sync.Mutex
+	// dailyBuilt is set once report_daily is known to hold the facts'
+	// figures.
+	dailyBuilt bool
 }
 
 // NewProjector returns a projector over db (the engine's database, with
@@ -106,12 +109,13 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 		}
 	}
 	derived := make(map[string]*facts, len(order))
+	tallies := make(map[string]*tallyCase, len(order))
 	for _, id := range order {
-		f, err := p.derive(ctx, id)
+		f, t, err := p.derive(ctx, id)
 		if err != nil {
 			return 0, false, err
 		}
-		derived[id] = f
+		derived[id], tallies[id] = f, t
 	}
 	stale := false
 	err = db.Transaction(func(tx *gorm.DB) error {
@@ -145,10 +149,30 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 		if err := tx.Exec("DELETE FROM report_gaps WHERE seen_at < ?", now.Add(-gapGrace)).Error; err != nil {
 			return err
 		}
-		for _, id := range order {
-			if err := write(tx, id, derived[id]); err != nil {
+		if !p.dailyBuilt {
+			if err := fillDaily(tx); err != nil {
 				return err
 			}
+		}
+		// The per-day figures: the cases' old facts off, their new ones on.
+		daily := dailyDelta{}
+		if err := daily.takeOff(tx, order); err != nil {
+			return err
+		}
+		for _, id := range order {
+			f := derived[id]
+			if err := write(tx, id, f); err != nil {
+				return err
+			}
+			if f != nil {
+				daily.addFacts([]caseFact{f.c}, f.rounds, f.events, 1)
+			}
+		}
+		if err := daily.write(tx); err != nil {
+			return err
+		}
+		if err := writeTally(tx, order, tallies); err != nil {
+			return err
 		}
 		if last > cursor {
 			if err := tx.Exec("DELETE FROM report_cursor WHERE id = 1").Error; err != nil {
@@ -160,6 +184,9 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 	})
 	if stale {
 		return 0, true, err
+	}
+	if err == nil {
+		p.dailyBuilt = true
 	}
 	return len(order), more, err
 }
@@ -190,25 +217,27 @@ func write(tx *gorm.DB, id string, f *facts) error {
 	return nil
 }
 
-// derive loads a case, its timers and its ledger and derives its facts;
-// nil for a case of another workflow.
-func (p *Projector) derive(ctx context.Context, id string) (*facts, error) {
+// derive loads a case, its timers and its ledger and derives its facts
+// and what it adds to the board's tally; nil for a case of another
+// workflow.
+func (p *Projector) derive(ctx context.Context, id string) (*facts, *tallyCase, error) {
 	c, err := p.store.Case(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c.Workflow != financing.Name {
-		return nil, nil
+		return nil, nil, nil
 	}
 	timers, err := p.store.CaseTimers(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	entries, err := p.store.CaseLedger(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return derive(c, timers, entries, p.cal)
+	f, err := derive(c, timers, entries, p.cal)
+	return f, tallyOf(c), err
 }
 
 // Rebuild empties the read model and projects every case from the start of
@@ -221,7 +250,7 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		for _, table := range []string{"report_cases", "report_rounds", "report_events", "report_cursor", "report_gaps"} {
+		for _, table := range []string{"report_cases", "report_rounds", "report_events", "report_cursor", "report_gaps", "report_tally", "report_tally_cases", "report_daily"} {
 			if err := tx.Exec("DELETE FROM " + table).Error; err != nil {
 				return err
 			}

@@ -11,6 +11,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/parkfin/parkfin/engine/calendar"
+
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -73,6 +75,9 @@ var (
 	casesClosed   = table{"report_cases", "bank_last"}
 	rounds        = table{"report_rounds", "bank"}
 	events        = table{"report_events", "bank"}
+	// dailyTable is the per-day pre-aggregate; its bank is the bank each
+	// figure is charged to.
+	dailyTable = table{"report_daily", "bank"}
 )
 
 // sel builds a query over one fact table for the filter and grouping.
@@ -149,7 +154,7 @@ func (q Query) asOf() time.Time {
 
 // compute runs the aggregates of the read model.
 func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
-	from, to := q.Period.From().UTC(), q.Period.To().UTC()
+	to := q.Period.To().UTC()
 	at := q.asOf().UTC()
 	groups := map[string]*Figures{}
 	g := func(k string) *Figures {
@@ -201,36 +206,88 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 		Value string
 		N     int64
 	}
-	// The aggregates run at once, each on its own connection (PostgreSQL);
-	// SQLite takes them in turn.
+	// The per-day pre-aggregate answers every figure but the parts that
+	// depend on the instant asked: the rounds whose limit falls on or after
+	// the day of asOf (they count once it has fallen), and the rounds whose
+	// limit fell or that settled on asOf's day before it (open past the
+	// limit); those read the fact rows, a day or a few days' worth.
+	cut := calendar.DateOf(at)
+	if cut.Before(q.Period.First) {
+		cut = q.Period.First
+	}
+	if next := q.Period.Last.AddDays(1); next.Before(cut) {
+		cut = next
+	}
+	var daily []struct {
+		K    string
+		Fig  string
+		Kind string
+		V    int
+		N    int64
+		S1   int64
+		S2   int64
+	}
 	queries := []func() error{
 		func() error {
-			return run(newSel(casesReceived, q).and("received_at >= ? AND received_at < ?", from, to),
-				"window_delay AS v, COUNT(*) AS n", "window_delay", &recv)
+			s := newSel(dailyTable, q).and("day >= ? AND day <= ? AND n <> 0 AND fig NOT IN (?, ?) AND (fig <> ? OR day < ?)",
+				q.Period.First.String(), q.Period.Last.String(), figDueAll, figDueSettled, figDue, cut.String())
+			return run(s, "fig, k AS kind, v, SUM(n) AS n, SUM(s1) AS s1, SUM(s2) AS s2", "fig, k, v", &daily)
 		},
 		func() error {
-			return run(newSel(casesClosed, q).and("closed_at >= ? AND closed_at < ?", from, to),
-				"outcome, COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condFulfil+" THEN sought_fen ELSE 0 END), 0) AS sought, "+
-					"COALESCE(SUM(CASE WHEN "+condFulfil+" THEN COALESCE(financed_fen, 0) ELSE 0 END), 0) AS financed",
-				"outcome", &closed)
-		},
-		func() error {
-			return run(newSel(rounds, q).and("accepted_at >= ? AND accepted_at < ?", from, to),
-				"sign_workdays AS v, COUNT(*) AS n", "sign_workdays", &signed)
-		},
-		func() error {
-			return run(newSel(rounds, q).and(condLimitFell, from, to, at),
+			if !cut.Before(q.Period.Last.AddDays(1)) {
+				return nil
+			}
+			return run(newSel(rounds, q).and(condLimitFell, cut.Start().UTC(), to, at),
 				"COUNT(*) AS n, COALESCE(SUM(CASE WHEN "+condOnTime+" THEN 1 ELSE 0 END), 0) AS on_time", "", &due)
 		},
 		func() error {
-			return run(newSel(rounds, q).and("answered_at >= ? AND answered_at < ?", from, to),
-				"answer_workdays AS v, late, COUNT(*) AS n", "answer_workdays, late", &answered)
-		},
-		func() error {
-			return run(newSel(rounds, q).and(condOpenPast, at, at, at), "COUNT(*) AS n", "", &open)
-		},
-		func() error {
-			return run(newSel(events, q).and("at >= ? AND at < ?", from, to), "kind, value, COUNT(*) AS n", "kind, value", &evs)
+			// Open past the limit at at: the rounds whose limit fell before
+			// it less those that had also settled, summed per day before
+			// at's day, plus at's own day from the rows.
+			var sums []struct {
+				K   string
+				Fig string
+				N   int64
+			}
+			s := newSel(dailyTable, q).and("day < ? AND fig IN (?, ?) AND n <> 0", calendar.DateOf(at).String(), figDueAll, figDueSettled)
+			if err := run(s, "fig, SUM(n) AS n", "fig", &sums); err != nil {
+				return err
+			}
+			day := calendar.DateOf(at).Start().UTC()
+			var fell, settled []struct {
+				K string
+				N int64
+			}
+			if err := run(newSel(rounds, q).and("due_at >= ? AND due_at < ?", day, at), "COUNT(*) AS n", "", &fell); err != nil {
+				return err
+			}
+			if err := run(newSel(rounds, q).and("settled_at IS NOT NULL AND due_at < ? AND settled_at < ? AND (due_at >= ? OR settled_at >= ?)", at, at, day, day),
+				"COUNT(*) AS n", "", &settled); err != nil {
+				return err
+			}
+			by := map[string]int64{}
+			for _, r := range sums {
+				if r.Fig == figDueAll {
+					by[r.K] += r.N
+				} else {
+					by[r.K] -= r.N
+				}
+			}
+			for _, r := range fell {
+				by[r.K] += r.N
+			}
+			for _, r := range settled {
+				by[r.K] -= r.N
+			}
+			for k, n := range by {
+				if n != 0 {
+					open = append(open, struct {
+						K string
+						N int64
+					}{k, n})
+				}
+			}
+			return nil
 		},
 	}
 	errs := make([]error, len(queries))
@@ -242,6 +299,57 @@ func compute(ctx context.Context, db *gorm.DB, q Query) (*Stats, error) {
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	for _, r := range daily {
+		var v *int
+		if r.V != noValue {
+			v = &r.V
+		}
+		switch r.Fig {
+		case figReceived:
+			recv = append(recv, struct {
+				K string
+				V int
+				N int64
+			}{r.K, r.V, r.N})
+		case figClosed:
+			closed = append(closed, struct {
+				K        string
+				Outcome  string
+				N        int64
+				Sought   int64
+				Financed int64
+			}{r.K, r.Kind, r.N, r.S1, r.S2})
+		case figSigned:
+			signed = append(signed, struct {
+				K string
+				V *int
+				N int64
+			}{r.K, v, r.N})
+		case figAnswered:
+			answered = append(answered, struct {
+				K    string
+				V    *int
+				Late bool
+				N    int64
+			}{r.K, v, r.Kind == "late", r.N})
+		case figDue:
+			due = append(due, struct {
+				K      string
+				N      int64
+				OnTime int64
+			}{r.K, r.N, r.S1})
+		case figDueAll, figDueSettled:
+			// read by the open-past-limit query
+		case figEvent:
+			kind, value := splitEvent(r.Kind)
+			evs = append(evs, struct {
+				K     string
+				Kind  string
+				Value string
+				N     int64
+			}{r.K, kind, value, r.N})
+		}
 	}
 	for _, r := range recv {
 		f := g(r.K)

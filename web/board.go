@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,7 +25,10 @@ type boardView struct {
 	ByBank   []perfRow
 	// Capped is set when the period had more cases than the tables read.
 	Capped bool
-	Trend  trendView
+	// AsOf is when the counts were taken (Beijing time, HH:mm:ss); empty
+	// when they were counted from the cases as the page was built.
+	AsOf  string
+	Trend trendView
 }
 
 // countView is a figure with its tag and the list it drills down to.
@@ -85,36 +89,23 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 		to = today
 	}
 	v := &boardView{From: from.String(), To: to.String()}
-	count := func(f engine.CaseFilter) (engine.CaseCounts, error) {
-		f.Workflow = financing.Name
-		return s.engine.CaseCounts(ctx, a, f)
-	}
-	all, err := count(engine.CaseFilter{})
+	c, err := s.boardCounts(ctx, a)
 	if err != nil {
 		return nil, err
+	}
+	if !c.AsOf.IsZero() {
+		v.AsOf = c.AsOf.In(calendar.Location()).Format("15:04:05")
 	}
 	for _, st := range listStates {
-		v.States = append(v.States, countView{Tag: stateTag(st), Count: all.ByState[st], Href: "/cases?state=" + string(st)})
+		v.States = append(v.States, countView{Tag: stateTag(st), Count: c.ByState[st], Href: "/cases?state=" + string(st)})
 	}
 	no := false
-	normal, err := count(engine.CaseFilter{States: []engine.State{financing.Routed, financing.Accepted}, DueSoon: &no, PastDue: &no})
-	if err != nil {
-		return nil, err
-	}
-	dueSoon, err := count(engine.CaseFilter{DueSoon: yes(), PastDue: &no})
-	if err != nil {
-		return nil, err
-	}
-	supervised, err := count(engine.CaseFilter{Mark: financing.ClockSupervision})
-	if err != nil {
-		return nil, err
-	}
-	escalated := all.ByState[financing.Escalated] + all.ByState[financing.Coordinating]
+	escalated := c.ByState[financing.Escalated] + c.ByState[financing.Coordinating]
 	v.Colours = []countView{
-		{tag{"time.normal", "green"}, normal.Total, "/cases?state=routed&state=accepted"},
-		{tag{"time.due_soon", "yellow"}, dueSoon.Total, "/cases?due_soon=1"},
-		{tag{"time.past_due", "red"}, all.PastDue, "/cases?past_due=1"},
-		{tag{"time.paused", "grey"}, all.ByState[financing.InfoRequested], "/cases?state=info_requested"},
+		{tag{"time.normal", "green"}, c.Normal, "/cases?state=routed&state=accepted"},
+		{tag{"time.due_soon", "yellow"}, c.DueSoon, "/cases?due_soon=1"},
+		{tag{"time.past_due", "red"}, c.PastDue, "/cases?past_due=1"},
+		{tag{"time.paused", "grey"}, c.ByState[financing.InfoRequested], "/cases?state=info_requested"},
 	}
 	lists := []struct {
 		key   string
@@ -122,20 +113,24 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 		count int
 		href  string
 	}{
-		{"web.board.overdue", engine.CaseFilter{PastDue: yes()}, all.PastDue, "/cases?past_due=1"},
+		{"web.board.overdue", engine.CaseFilter{PastDue: yes()}, c.PastDue, "/cases?past_due=1"},
 		{"web.board.escalated", engine.CaseFilter{States: []engine.State{financing.Escalated, financing.Coordinating}}, escalated, "/cases?escalated=1"},
-		{"web.board.supervised", engine.CaseFilter{Mark: financing.ClockSupervision}, supervised.Total, "/cases?mark=supervision"},
-		{"web.board.due_soon", engine.CaseFilter{DueSoon: yes(), PastDue: &no}, dueSoon.Total, "/cases?due_soon=1"},
+		{"web.board.supervised", engine.CaseFilter{Mark: financing.ClockSupervision}, c.Supervised, "/cases?mark=supervision"},
+		{"web.board.due_soon", engine.CaseFilter{DueSoon: yes(), PastDue: &no}, c.DueSoon, "/cases?due_soon=1"},
 	}
 	for _, l := range lists {
-		l.f.Workflow, l.f.Limit = financing.Name, 5
-		cases, err := s.engine.Cases(ctx, a, l.f)
-		if err != nil {
-			return nil, err
-		}
 		bl := boardList{Key: l.key, Count: l.count, More: l.href}
-		for _, cs := range cases {
-			bl.Rows = append(bl.Rows, rowOf(cs))
+		// A list its count says is empty is not read (a case that
+		// entered it since the count shows on the next refresh).
+		if l.count > 0 {
+			l.f.Workflow, l.f.Limit = financing.Name, 5
+			cases, err := s.engine.Cases(ctx, a, l.f)
+			if err != nil {
+				return nil, err
+			}
+			for _, cs := range cases {
+				bl.Rows = append(bl.Rows, rowOf(cs))
+			}
 		}
 		v.Lists = append(v.Lists, bl)
 	}
@@ -248,4 +243,56 @@ func (s *Server) trend(ctx context.Context, a engine.Actor, today calendar.Date)
 	}
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
 	return trendView{Weeks: js(weeks), Received: js(received), Overdue: js(overdue)}, nil
+}
+
+// boardTotals are the board's counts of the cases the actor sees.
+type boardTotals struct {
+	// AsOf is when the tally was read (zero when counted directly).
+	AsOf                                 time.Time
+	ByState                              map[engine.State]int
+	Normal, DueSoon, PastDue, Supervised int
+}
+
+// boardCounts reads the board's counts from the supervision side's tally
+// (a few rows per organisation, brought up to the ledger first) or, when
+// the server has no supervision side or the actor's scope is not one the
+// tally keeps, counts the cases.
+func (s *Server) boardCounts(ctx context.Context, a engine.Actor) (boardTotals, error) {
+	if s.cfg.Report != nil {
+		t, ok, err := s.cfg.Report.Tally(ctx, a)
+		if err != nil {
+			return boardTotals{}, err
+		}
+		if ok {
+			out := boardTotals{AsOf: t.AsOf, ByState: map[engine.State]int{}, Normal: int(t.Normal), DueSoon: int(t.DueSoon),
+				PastDue: int(t.PastDue), Supervised: int(t.Supervised)}
+			for st, n := range t.ByState {
+				out.ByState[st] = int(n)
+			}
+			return out, nil
+		}
+	}
+	count := func(f engine.CaseFilter) (engine.CaseCounts, error) {
+		f.Workflow = financing.Name
+		return s.engine.CaseCounts(ctx, a, f)
+	}
+	all, err := count(engine.CaseFilter{})
+	if err != nil {
+		return boardTotals{}, err
+	}
+	no := false
+	normal, err := count(engine.CaseFilter{States: []engine.State{financing.Routed, financing.Accepted}, DueSoon: &no, PastDue: &no})
+	if err != nil {
+		return boardTotals{}, err
+	}
+	dueSoon, err := count(engine.CaseFilter{DueSoon: yes(), PastDue: &no})
+	if err != nil {
+		return boardTotals{}, err
+	}
+	supervised, err := count(engine.CaseFilter{Mark: financing.ClockSupervision})
+	if err != nil {
+		return boardTotals{}, err
+	}
+	return boardTotals{ByState: all.ByState, Normal: normal.Total, DueSoon: dueSoon.Total, PastDue: all.PastDue,
+		Supervised: supervised.Total}, nil
 }
