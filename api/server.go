@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/notify"
@@ -62,10 +63,17 @@ type Config struct {
 	// Limiter, when set, is the sign-in limiter shared with the web pages;
 	// SignInLimits is then unused.
 	Limiter *signin.Limiter
-	// BehindProxy takes the client address for the per-address sign-in
-	// limit from X-Forwarded-For, as set by a reverse proxy on a loopback
-	// or private address. Off, the TCP peer's address counts.
+	// BehindProxy takes the client address (for the sign-in limits and the
+	// audit log) from X-Forwarded-For — but only when the TCP peer is one
+	// of TrustedProxies (loopback when none is given). Off, the TCP peer's
+	// address counts.
 	BehindProxy bool
+	// TrustedProxies are the addresses or CIDR ranges of the reverse
+	// proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// Policy sets lock-out, idle timeout, password age and history; zero
+	// fields take the defaults.
+	Policy auth.Policy
 	// Report is the supervision side (statistics, rankings, exports); nil
 	// answers its routes with not_found.
 	Report *report.Service
@@ -81,6 +89,10 @@ type Server struct {
 	spec   *openapi3.T
 	docs   []byte
 	signin *signin.Service
+	// audit records the security audit log; auditStore reads it. Both
+	// are nil without a store that keeps it.
+	audit      *audit.Log
+	auditStore audit.Store
 }
 
 // New builds the server and registers every route.
@@ -94,17 +106,18 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	e.IPExtractor = echo.ExtractIPDirect()
-	if cfg.BehindProxy {
-		e.IPExtractor = echo.ExtractIPFromXFFHeader()
-	}
+	e.IPExtractor = signin.ClientIP(cfg.BehindProxy, cfg.TrustedProxies)
 	if cfg.Limiter == nil {
 		cfg.Limiter = signin.NewLimiter(cfg.SignInLimits)
 	}
 	s := &Server{cfg: cfg, echo: e, engine: cfg.Engine, auth: cfg.Auth, spec: mustSpec()}
+	if as, ok := cfg.Auth.(audit.Store); ok && cfg.Engine != nil {
+		s.auditStore = as
+		s.audit = &audit.Log{Store: as, Clock: cfg.Engine.Clock(), Logger: cfg.Logger}
+	}
 	if cfg.Engine != nil && cfg.Auth != nil {
 		s.signin = &signin.Service{Auth: cfg.Auth, Users: cfg.Engine.Store().Directory(), Limiter: cfg.Limiter,
-			TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
+			Policy: cfg.Policy, Audit: s.audit, TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
 	}
 	var err error
 	if s.docs, err = renderDocs(s.spec); err != nil {
@@ -142,6 +155,7 @@ func (s *Server) routes() {
 	a := routeGroup{g: v1, mw: []echo.MiddlewareFunc{s.authenticate, s.validate}}
 	a.GET("/session", s.getSession)
 	a.DELETE("/session", s.signOut)
+	a.POST("/session/password", s.changePassword)
 
 	a.GET("/cases", s.listCases)
 	a.POST("/cases", s.createCase)
@@ -161,6 +175,7 @@ func (s *Server) routes() {
 
 	a.GET("/users", s.listUsers)
 	a.PUT("/users/:name", s.putUser)
+	a.POST("/users/:name/unlock", s.unlockUser)
 	a.GET("/tokens", s.listTokens)
 	a.POST("/tokens", s.issueToken)
 	a.DELETE("/tokens/:id", s.revokeToken)
@@ -190,6 +205,8 @@ func (s *Server) routes() {
 	a.POST("/rankings/:quarter/versions", s.publishRanking)
 	a.GET("/exports/ledger", s.exportLedger)
 	a.GET("/exports/rankings/:quarter", s.exportRanking)
+	a.GET("/audit", s.listAudit)
+	a.GET("/audit/export", s.exportAudit)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.
