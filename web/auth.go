@@ -112,11 +112,11 @@ func (s *Server) root(c echo.Context) error {
 
 // homes are where each role lands after signing in.
 var homes = map[engine.Role]string{
-	engine.RoleWindow: "/park",
-	engine.RoleBank:   "/inbox",
-	engine.RoleCounty: "/board",
-	engine.RoleCity:   "/board",
-	engine.RolePBoC:   "/board",
+	engine.RoleWindow:  "/park",
+	engine.RoleBank:    "/inbox",
+	engine.RoleCounty:  "/board",
+	engine.RoleCity:    "/board",
+	engine.RolePBoC:    "/board",
 	engine.RoleAdmin:   "/admin/users",
 	engine.RoleAuditor: "/audit",
 }

@@ -68,9 +68,9 @@ type Server struct {
 	// audit records the security audit log; nil without a store that
 	// keeps it.
 	audit *audit.Log
-	clock  engine.Clock
-	views  *views
-	memo   memo
+	clock engine.Clock
+	views *views
+	memo  memo
 }
 
 // New builds the web application and registers its routes.

@@ -27,10 +27,10 @@ type tokenRow struct {
 func (tokenRow) TableName() string { return "api_tokens" }
 
 type sessionRow struct {
-	Hash      string `gorm:"primaryKey"`
-	UserName  string
-	CSRF      string    `gorm:"column:csrf"`
-	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+	Hash       string `gorm:"primaryKey"`
+	UserName   string
+	CSRF       string    `gorm:"column:csrf"`
+	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
 	ExpiresAt  time.Time
 	LastSeenAt *time.Time
 }
