@@ -50,7 +50,7 @@ func CheckOrg(ctx context.Context, dir engine.Directory, role engine.Role, org s
 	if engine.ErrorCode(err) == engine.ENOTFOUND {
 		return &engine.FieldError{Field: "org", Code: "unknown",
 			Message:   fmt.Sprintf("No organisation %s for the role %s.", org, role),
-			MessageZH: fmt.Sprintf("角色“%s”没有编码为“%s”的机构。", role, org)}, nil
+			MessageZH: fmt.Sprintf("该角色没有编码为“%s”的单位。", org)}, nil
 	}
 	return nil, err
 }
