@@ -26,6 +26,9 @@ import (
 // SignInLimits bound password attempts per account and per address.
 type SignInLimits = signin.Limits
 
+// Policy sets lock-out, idle timeout, password age and history.
+type Policy = auth.Policy
+
 // Check is one dependency that must answer for the service to be ready.
 type Check struct {
 	Name string
