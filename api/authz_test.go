@@ -91,7 +91,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{name: "Supervise", method: "POST", path: eventsPath, body: eventBody("supervise", map[string]any{"notice": "请按期答复。", "reply_by": "2026-03-06"}),
 			want: map[string]int{"county-GX": ok, "city": ok, "pboc": ok, "window-GXQ": forbidden, "bank-ICBC": forbidden, "admin": forbidden}, other: hidden},
 		{name: "Transfer", method: "POST", path: eventsPath, body: eventBody("transfer", map[string]any{"bank": "CCB", "reason": "结对调整。"}),
-			want: map[string]int{"county-GX": ok, "admin": ok, "window-GXQ": forbidden, "bank-ICBC": forbidden, "city": forbidden, "pboc": forbidden}, other: hidden},
+			want: map[string]int{"county-GX": ok, "admin": forbidden, "window-GXQ": forbidden, "bank-ICBC": forbidden, "city": forbidden, "pboc": forbidden}, other: hidden},
 		{name: "CountCases", method: "GET", path: fixed("/api/v1/cases/counts?overdue=false"), other: ok},
 		{name: "ListParks", method: "GET", path: fixed("/api/v1/parks"), other: ok},
 		{name: "ListBanks", method: "GET", path: fixed("/api/v1/banks"), other: ok},
