@@ -43,3 +43,11 @@ func (s *Server) auditPage(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "audit", v)
 }
+
+// record appends a successful change by the signed-in user to the audit
+// log.
+func (s *Server) record(c echo.Context, action, target, detail string) {
+	e := s.who(c).Entry(action, target, audit.OK, detail)
+	e.At = s.clock.Now()
+	s.audit.Record(c.Request().Context(), e)
+}
