@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -133,8 +134,8 @@ func (s *Server) exportAudit(c echo.Context) error {
 			return err
 		}
 		for _, e := range page {
-			_ = w.Write([]string{strconv.FormatInt(e.Seq, 10), local(e.At).Format(time.RFC3339Nano), e.Actor, e.ActorRole, e.ActorOrg,
-				e.Via, e.Addr, e.Action, e.Target, e.Result, e.Detail, e.PrevHash, e.Hash})
+			_ = w.Write([]string{strconv.FormatInt(e.Seq, 10), local(e.At).Format(time.RFC3339Nano), cell(e.Actor), cell(e.ActorRole), cell(e.ActorOrg),
+				cell(e.Via), cell(e.Addr), cell(e.Action), cell(e.Target), cell(e.Result), cell(e.Detail), e.PrevHash, e.Hash})
 		}
 		n += len(page)
 		if len(page) < f.Limit {
@@ -146,4 +147,13 @@ func (s *Server) exportAudit(c echo.Context) error {
 	s.record(c, audit.AuditExport, "audit_log", audit.OK, strconv.Itoa(n)+" entries")
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// cell keeps a spreadsheet from reading a typed value (a user name tried at
+// sign-in, say) as a formula: such a cell starts with an apostrophe.
+func cell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }

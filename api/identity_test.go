@@ -235,6 +235,7 @@ func TestAuditLog(t *testing.T) {
 			e.signIn(u)
 		}
 		e.do("", "POST", "/api/v1/session", map[string]any{"user": "nobody", "password": "x"}).want(t, http.StatusUnauthorized)
+		e.do("", "POST", "/api/v1/session", map[string]any{"user": "=HYPERLINK(1)", "password": "x"}).want(t, http.StatusUnauthorized)
 		e.do("admin", "GET", "/api/v1/audit", nil).want(t, http.StatusForbidden, "forbidden")
 		e.do("city", "GET", "/api/v1/audit/export", nil).want(t, http.StatusForbidden, "forbidden")
 		r := e.do("auditor", "GET", "/api/v1/audit?action=signin&limit=2", nil).want(t, http.StatusOK)
@@ -255,7 +256,8 @@ func TestAuditLog(t *testing.T) {
 			t.Fatalf("the administrator's 403 is not logged once: %s", denied.Raw)
 		}
 		csv := e.do("auditor", "GET", "/api/v1/audit/export?result=failed", nil).want(t, http.StatusOK)
-		if !strings.Contains(string(csv.Raw), "nobody") || !strings.HasPrefix(string(csv.Raw), "\ufeffseq,at,actor") {
+		if !strings.Contains(string(csv.Raw), "nobody") || !strings.HasPrefix(string(csv.Raw), "\ufeffseq,at,actor") ||
+			!strings.Contains(string(csv.Raw), "'=HYPERLINK(1)") {
 			t.Fatalf("%s", csv.Raw)
 		}
 		if !auditHas(t, e, audit.AuditExport, "audit_log", audit.OK) {
