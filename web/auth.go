@@ -164,7 +164,13 @@ func (s *Server) signInPage(c echo.Context) error {
 
 // loginCSRF gives the sign-in form a fresh token and sets the pre-session
 // cookie it is tied to.
+// A pre-session cookie the browser already has is kept, so that a second
+// tab or a repeated request does not spoil the first form.
 func (s *Server) loginCSRF(c echo.Context, v *signInView) error {
+	if ck, err := c.Cookie(signin.LoginCookie); err == nil && len(ck.Value) == 43 {
+		v.LoginCSRF = signin.LoginToken(ck.Value)
+		return nil
+	}
 	secret, token, err := signin.NewLoginCSRF()
 	if err != nil {
 		return err
