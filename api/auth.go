@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/internal/signin"
 )
@@ -21,6 +22,8 @@ const (
 const (
 	actorKey   = "parkfin.actor"
 	sessionKey = "parkfin.session"
+	viaKey     = "parkfin.via"
+	userKey    = "parkfin.user"
 )
 
 // authenticate resolves every request to an actor: a Bearer personal API
@@ -50,6 +53,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
+			via := "token"
+			if tok.IssuedBy != "" && tok.IssuedBy != tok.User {
+				via = "token issued by " + tok.IssuedBy
+			}
+			c.Set(viaKey, via)
 		} else if ck, cerr := c.Cookie(SessionCookie); cerr == nil && ck.Value != "" {
 			var sess *auth.Session
 			sess, u, err = s.signin.Resolve(ctx, ck.Value, now)
@@ -65,6 +73,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 			}
 			c.Set(sessionKey, sess)
+			c.Set(viaKey, "session")
 		} else {
 			return unauthenticated()
 		}
@@ -72,8 +81,35 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return unauthenticated()
 		}
 		c.Set(actorKey, u.Actor())
+		c.Set(userKey, u)
+		if u.MustChangePassword && !passwordChangeAllowed(c) {
+			return signin.PasswordChangeRequired()
+		}
 		return next(c)
 	}
+}
+
+// passwordChangeAllowed reports whether a request is one a user who must
+// first change the password may make: who am I, sign out, change it.
+func passwordChangeAllowed(c echo.Context) bool {
+	switch c.Path() {
+	case "/api/v1/session", "/api/v1/session/password":
+		return true
+	}
+	return false
+}
+
+// whoOf returns the caller as the audit log names it.
+func whoOf(c echo.Context) audit.Who {
+	via, _ := c.Get(viaKey).(string)
+	return audit.Who{Actor: actorOf(c), Via: via, Addr: c.RealIP()}
+}
+
+// record appends an entry of the caller's action to the audit log.
+func (s *Server) record(c echo.Context, action, target, result, detail string) {
+	e := whoOf(c).Entry(action, target, result, detail)
+	e.At = s.clock.Now()
+	s.audit.Record(c.Request().Context(), e)
 }
 
 // unsafeMethod reports whether a request with method m changes state.

@@ -45,6 +45,14 @@ func (e *env) withCookie(ck *http.Cookie, csrf, method, path, body string) respo
 	return e.send(req)
 }
 
+// issue issues a token in a cookie session of the user, as a person does:
+// a token cannot mint another.
+func (e *env) issue(user, body string) response {
+	e.t.Helper()
+	ck, csrf := e.signIn(user)
+	return e.withCookie(ck, csrf, "POST", "/api/v1/tokens", body)
+}
+
 func TestAuthentication(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db, api.Config{})
@@ -104,7 +112,7 @@ func TestAuthentication(t *testing.T) {
 			e.do("", "POST", "/api/v1/session", map[string]any{"user": "county-GX", "password": "parkfin-demo"}).want(t, http.StatusTooManyRequests, "rate_limited")
 		})
 		t.Run("TokenLifecycle", func(t *testing.T) {
-			r := e.do("bank-ICBC", "POST", "/api/v1/tokens", map[string]any{"name": "ERP", "ttl_days": 1}).want(t, http.StatusCreated)
+			r := e.issue("bank-ICBC", `{"name": "ERP", "ttl_days": 1, "password": "parkfin-demo"}`).want(t, http.StatusCreated)
 			secret, id := r.str("token"), r.str("id")
 			if !strings.HasPrefix(secret, "pfk_") {
 				t.Fatalf("token %q", secret)
@@ -124,7 +132,7 @@ func TestAuthentication(t *testing.T) {
 			use().want(t, http.StatusUnauthorized, "unauthenticated")
 		})
 		t.Run("TokenExpires", func(t *testing.T) {
-			r := e.do("bank-ABC", "POST", "/api/v1/tokens", map[string]any{"name": "short", "ttl_days": 1}).want(t, http.StatusCreated)
+			r := e.issue("bank-ABC", `{"name": "short", "ttl_days": 1, "password": "parkfin-demo"}`).want(t, http.StatusCreated)
 			e.clock.Advance(25 * time.Hour)
 			defer e.clock.Set(start)
 			e.do("", "GET", "/api/v1/session", nil, "Authorization", "Bearer "+r.str("token")).want(t, http.StatusUnauthorized, "unauthenticated")

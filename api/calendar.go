@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
 )
@@ -63,6 +65,7 @@ func (s *Server) putCalendarOverride(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, fmt.Sprintf("holiday notice stored; %d cases recomputed", n))
 	info, err := s.cfg.Calendar.Live().Current().Year(year)
 	if err != nil {
 		return err
@@ -79,5 +82,6 @@ func (s *Server) deleteCalendarOverride(c echo.Context) error {
 	if err := s.cfg.Calendar.Delete(c.Request().Context(), year); err != nil {
 		return err
 	}
+	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, "holiday notice removed")
 	return c.NoContent(http.StatusNoContent)
 }

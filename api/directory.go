@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 )
 
@@ -102,18 +104,27 @@ func (s *Server) putPark(c echo.Context) error {
 	if err := s.dir().PutPark(c.Request().Context(), p); err != nil {
 		return err
 	}
+	s.record(c, audit.ParkChange, p.Code, audit.OK, p.Name+", county "+p.County)
 	return c.JSON(http.StatusOK, parkView{p.Code, p.Name, p.County})
 }
 
 func (s *Server) putBank(c echo.Context) error {
 	return s.putNamed(c, func(code, name string) error {
-		return s.dir().PutBank(c.Request().Context(), engine.Bank{Code: code, Name: name})
+		if err := s.dir().PutBank(c.Request().Context(), engine.Bank{Code: code, Name: name}); err != nil {
+			return err
+		}
+		s.record(c, audit.BankChange, code, audit.OK, name)
+		return nil
 	})
 }
 
 func (s *Server) putCounty(c echo.Context) error {
 	return s.putNamed(c, func(code, name string) error {
-		return s.dir().PutCounty(c.Request().Context(), engine.County{Code: code, Name: name})
+		if err := s.dir().PutCounty(c.Request().Context(), engine.County{Code: code, Name: name}); err != nil {
+			return err
+		}
+		s.record(c, audit.CountyChange, code, audit.OK, name)
+		return nil
 	})
 }
 
@@ -169,5 +180,6 @@ func (s *Server) pair(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.record(c, audit.PairingChange, fmt.Sprintf("%d %s", p.Year, p.Park), audit.OK, p.Bank+" "+p.Reason)
 	return c.JSON(http.StatusCreated, viewPairing(*p))
 }

@@ -41,6 +41,7 @@ type env struct {
 	tokens map[string]string
 	// notify keeps the inbox (no sending channels).
 	notify *notify.Service
+	x      *enginetest.Env
 }
 
 // forEachDB runs fn as a subtest on SQLite and on PostgreSQL.
@@ -52,7 +53,12 @@ func forEachDB(t *testing.T, fn func(t *testing.T, db testsvc.Database)) {
 
 func MustEnv(t *testing.T, db testsvc.Database, cfg api.Config) *env {
 	t.Helper()
-	x := enginetest.New(t, db, start)
+	return envOn(t, enginetest.New(t, db, start), cfg)
+}
+
+// envOn serves the API on the engine x.
+func envOn(t *testing.T, x *enginetest.Env, cfg api.Config) *env {
+	t.Helper()
 	cfg.Engine, cfg.Auth, cfg.Calendar = x.Engine, x.Store, x.Overrides
 	cfg.Ready = []api.Check{{Name: "database", Ping: x.Store.Ping}}
 	if cfg.Notify == nil {
@@ -65,7 +71,7 @@ func MustEnv(t *testing.T, db testsvc.Database, cfg api.Config) *env {
 	srv := httptest.NewServer(api.New(cfg).Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, ctx: context.Background(), clock: x.Clock, store: x.Store, engine: x.Engine, srv: srv,
-		worker: x.Worker, tokens: map[string]string{}, notify: cfg.Notify}
+		worker: x.Worker, tokens: map[string]string{}, notify: cfg.Notify, x: x}
 }
 
 // token returns a personal API token of the demo user, issued on first use.

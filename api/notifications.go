@@ -170,9 +170,9 @@ func (s *Server) putNotificationSettings(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actorOf(c)
 	if in.Email != nil {
-		email, err := checkEmail(*in.Email)
-		if err != nil {
-			return err
+		email, f := auth.CheckEmail(*in.Email)
+		if f != nil {
+			return engine.Invalid(*f)
 		}
 		u, err := s.dir().User(ctx, a.User)
 		if err != nil {

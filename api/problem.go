@@ -11,6 +11,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/internal/accesslog"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/internal/signin"
 )
 
@@ -24,22 +25,24 @@ const (
 // statusOf is the one table that maps error codes to HTTP statuses. A code
 // missing here is a server fault.
 var statusOf = map[string]int{
-	engine.EINVALID:       http.StatusUnprocessableEntity,
-	engine.EINVALIDUSCC:   http.StatusUnprocessableEntity,
-	engine.ENOTFOUND:      http.StatusNotFound,
-	engine.EUNAUTHORIZED:  http.StatusUnauthorized,
-	engine.EFORBIDDEN:     http.StatusForbidden,
-	engine.ECONFLICT:      http.StatusConflict,
-	engine.ETRANSITION:    http.StatusConflict,
-	engine.ECALENDAR:      http.StatusUnprocessableEntity,
-	engine.EDUPLICATE:     http.StatusConflict,
-	engine.EIDEMPOTENCY:   http.StatusUnprocessableEntity,
-	engine.ERATELIMITED:   http.StatusTooManyRequests,
-	engine.ENOPAIRING:     http.StatusUnprocessableEntity,
-	engine.ETIMERNOTFOUND: http.StatusNotFound,
-	codeTooLarge:          http.StatusRequestEntityTooLarge,
-	codeUnsupportedMedia:  http.StatusUnsupportedMediaType,
-	codeMethodNotAllowed:  http.StatusMethodNotAllowed,
+	engine.EINVALID:        http.StatusUnprocessableEntity,
+	engine.EINVALIDUSCC:    http.StatusUnprocessableEntity,
+	engine.ENOTFOUND:       http.StatusNotFound,
+	engine.EUNAUTHORIZED:   http.StatusUnauthorized,
+	engine.EFORBIDDEN:      http.StatusForbidden,
+	engine.ECONFLICT:       http.StatusConflict,
+	engine.ETRANSITION:     http.StatusConflict,
+	engine.ECALENDAR:       http.StatusUnprocessableEntity,
+	engine.EDUPLICATE:      http.StatusConflict,
+	engine.EIDEMPOTENCY:    http.StatusUnprocessableEntity,
+	engine.ERATELIMITED:    http.StatusTooManyRequests,
+	engine.ENOPAIRING:      http.StatusUnprocessableEntity,
+	engine.ETIMERNOTFOUND:  http.StatusNotFound,
+	engine.ELOCKED:         http.StatusLocked,
+	engine.EPASSWORDCHANGE: http.StatusForbidden,
+	codeTooLarge:           http.StatusRequestEntityTooLarge,
+	codeUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	codeMethodNotAllowed:   http.StatusMethodNotAllowed,
 }
 
 // problem is an RFC 9457 problem document with parkfin's stable code.
@@ -89,6 +92,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = http.StatusInternalServerError
 		code = engine.EINTERNAL
 		s.cfg.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+	}
+	if code == engine.EFORBIDDEN {
+		s.record(c, audit.Forbidden, c.Request().Method+" "+c.Request().URL.Path, audit.Denied, engine.ErrorMessage(err, "en"))
 	}
 	lang := langOf(c.Request())
 	p := problem{

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/locale"
 	"github.com/parkfin/parkfin/report"
 )
@@ -119,6 +120,7 @@ func (s *Server) publishRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.record(c, audit.ConfigChange, "ranking "+c.Param("quarter"), audit.OK, "published: "+in.Note)
 	return c.JSON(http.StatusCreated, r)
 }
 
@@ -145,6 +147,7 @@ func (s *Server) exportLedger(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.record(c, audit.ExportDownload, name, audit.OK, req.Kind+" "+c.QueryParam("period"))
 	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	return c.Blob(http.StatusOK, report.ContentType(req.Format), buf.Bytes())
 }
@@ -164,6 +167,7 @@ func (s *Server) exportRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.record(c, audit.ExportDownload, name, audit.OK, "ranking "+c.Param("quarter"))
 	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	return c.Blob(http.StatusOK, report.ContentType(report.FormatXLSX), buf.Bytes())
 }

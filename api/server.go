@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/notify"
@@ -24,6 +25,9 @@ import (
 
 // SignInLimits bound password attempts per account and per address.
 type SignInLimits = signin.Limits
+
+// Policy sets lock-out, idle timeout, password age and history.
+type Policy = auth.Policy
 
 // Check is one dependency that must answer for the service to be ready.
 type Check struct {
@@ -62,10 +66,17 @@ type Config struct {
 	// Limiter, when set, is the sign-in limiter shared with the web pages;
 	// SignInLimits is then unused.
 	Limiter *signin.Limiter
-	// BehindProxy takes the client address for the per-address sign-in
-	// limit from X-Forwarded-For, as set by a reverse proxy on a loopback
-	// or private address. Off, the TCP peer's address counts.
+	// BehindProxy takes the client address (for the sign-in limits and the
+	// audit log) from X-Forwarded-For — but only when the TCP peer is one
+	// of TrustedProxies (loopback when none is given). Off, the TCP peer's
+	// address counts.
 	BehindProxy bool
+	// TrustedProxies are the addresses or CIDR ranges of the reverse
+	// proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// Policy sets lock-out, idle timeout, password age and history; zero
+	// fields take the defaults.
+	Policy auth.Policy
 	// Report is the supervision side (statistics, rankings, exports); nil
 	// answers its routes with not_found.
 	Report *report.Service
@@ -81,6 +92,10 @@ type Server struct {
 	spec   *openapi3.T
 	docs   []byte
 	signin *signin.Service
+	// audit records the security audit log; auditStore reads it. Both
+	// are nil without a store that keeps it.
+	audit      *audit.Log
+	auditStore audit.Store
 }
 
 // New builds the server and registers every route.
@@ -94,17 +109,18 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	e.IPExtractor = echo.ExtractIPDirect()
-	if cfg.BehindProxy {
-		e.IPExtractor = echo.ExtractIPFromXFFHeader()
-	}
+	e.IPExtractor = signin.ClientIP(cfg.BehindProxy, cfg.TrustedProxies)
 	if cfg.Limiter == nil {
 		cfg.Limiter = signin.NewLimiter(cfg.SignInLimits)
 	}
 	s := &Server{cfg: cfg, echo: e, engine: cfg.Engine, auth: cfg.Auth, spec: mustSpec()}
+	if as, ok := cfg.Auth.(audit.Store); ok && cfg.Engine != nil {
+		s.auditStore = as
+		s.audit = &audit.Log{Store: as, Clock: cfg.Engine.Clock(), Logger: cfg.Logger}
+	}
 	if cfg.Engine != nil && cfg.Auth != nil {
 		s.signin = &signin.Service{Auth: cfg.Auth, Users: cfg.Engine.Store().Directory(), Limiter: cfg.Limiter,
-			TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
+			Policy: cfg.Policy, Audit: s.audit, TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
 	}
 	var err error
 	if s.docs, err = renderDocs(s.spec); err != nil {
@@ -144,6 +160,7 @@ func (s *Server) routes() {
 	a := routeGroup{g: v1, mw: []echo.MiddlewareFunc{s.authenticate, s.limitBody, s.validate}}
 	a.GET("/session", s.getSession)
 	a.DELETE("/session", s.signOut)
+	a.POST("/session/password", s.changePassword)
 
 	a.GET("/cases", s.listCases)
 	a.POST("/cases", s.createCase)
@@ -164,6 +181,7 @@ func (s *Server) routes() {
 
 	a.GET("/users", s.listUsers)
 	a.PUT("/users/:name", s.putUser)
+	a.POST("/users/:name/unlock", s.unlockUser)
 	a.GET("/tokens", s.listTokens)
 	a.POST("/tokens", s.issueToken)
 	a.DELETE("/tokens/:id", s.revokeToken)
@@ -199,6 +217,8 @@ func (s *Server) routes() {
 	a.GET("/filings/assessment", s.yearlyAssessment)
 	a.GET("/evaluations", s.listEvaluations)
 	a.POST("/evaluations", s.postEvaluation)
+	a.GET("/audit", s.listAudit)
+	a.GET("/audit/export", s.exportAudit)
 }
 
 // routeGroup registers routes under a group, each with the same middleware.

@@ -127,13 +127,13 @@ func TestOperations(t *testing.T) {
 		}
 	})
 	t.Run("PutUser", func(t *testing.T) {
-		e.do("admin", "PUT", "/api/v1/users/w2", map[string]any{"display_name": "窗口二", "role": "window", "org": "ICBC", "password": "long-enough-pw"}).
+		e.do("admin", "PUT", "/api/v1/users/w2", map[string]any{"display_name": "窗口二", "role": "window", "org": "ICBC", "password": "Long-enough-pw1"}).
 			want(t, http.StatusUnprocessableEntity, "validation_failed")
 		e.do("admin", "PUT", "/api/v1/users/w2", map[string]any{"display_name": "窗口二", "role": "window", "org": "GXQ"}).
 			want(t, http.StatusUnprocessableEntity, "validation_failed")
-		e.do("admin", "PUT", "/api/v1/users/w2", map[string]any{"display_name": "窗口二", "role": "window", "org": "GXQ", "password": "long-enough-pw"}).
+		e.do("admin", "PUT", "/api/v1/users/w2", map[string]any{"display_name": "窗口二", "role": "window", "org": "GXQ", "password": "Long-enough-pw1"}).
 			want(t, http.StatusOK)
-		r := e.do("", "POST", "/api/v1/session", map[string]any{"user": "w2", "password": "long-enough-pw"}).want(t, http.StatusCreated)
+		r := e.do("", "POST", "/api/v1/session", map[string]any{"user": "w2", "password": "Long-enough-pw1"}).want(t, http.StatusCreated)
 		if r.Body["user"].(map[string]any)["org"] != "GXQ" {
 			t.Fatalf("%s", r.Raw)
 		}

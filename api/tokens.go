@@ -2,11 +2,13 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 )
 
@@ -15,6 +17,7 @@ type tokenView struct {
 	ID        string     `json:"id"`
 	User      string     `json:"user"`
 	Name      string     `json:"name"`
+	IssuedBy  string     `json:"issued_by"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt time.Time  `json:"expires_at"`
 	RevokedAt *time.Time `json:"revoked_at"`
@@ -22,7 +25,7 @@ type tokenView struct {
 }
 
 func viewToken(t auth.Token) tokenView {
-	return tokenView{ID: t.ID, User: t.User, Name: t.Name, CreatedAt: local(t.CreatedAt),
+	return tokenView{ID: t.ID, User: t.User, Name: t.Name, IssuedBy: t.IssuedBy, CreatedAt: local(t.CreatedAt),
 		ExpiresAt: local(t.ExpiresAt), RevokedAt: localPtr(t.RevokedAt)}
 }
 
@@ -49,19 +52,27 @@ func (s *Server) listTokens(c echo.Context) error {
 }
 
 // issueToken issues a personal API token for the caller, or, for the
-// administrator, for any user.
+// administrator, for any user (a service account; the token records the
+// administrator as its issuer). The caller signs in again: the body
+// carries the caller's password. A token cannot mint another.
 func (s *Server) issueToken(c echo.Context) error {
 	a := actorOf(c)
 	var in struct {
-		Name    string `json:"name"`
-		User    string `json:"user"`
-		TTLDays int    `json:"ttl_days"`
+		Name     string `json:"name"`
+		User     string `json:"user"`
+		TTLDays  int    `json:"ttl_days"`
+		Password string `json:"password"`
 	}
 	if err := decodeStrict(bodyOf(c), &in); err != nil {
 		return err
 	}
 	if in.User == "" {
 		in.User = a.User
+	}
+	if via, _ := c.Get(viaKey).(string); strings.HasPrefix(via, "token") {
+		s.record(c, audit.TokenIssue, in.User, audit.Refused, "a token cannot issue another")
+		return engine.Errorf(engine.EFORBIDDEN, "令牌不能签发新令牌，请登录后签发。",
+			"A token cannot issue another token; sign in to issue one.")
 	}
 	if in.User != a.User {
 		if err := auth.MayAdminister(a); err != nil {
@@ -72,11 +83,7 @@ func (s *Server) issueToken(c echo.Context) error {
 	if in.TTLDays > 0 {
 		ttl = time.Duration(in.TTLDays) * 24 * time.Hour
 	}
-	name := normText(in.Name)
-	if name == "" {
-		return engine.Invalid(engine.FieldError{Field: "name", Code: "required", Message: "Say what the token is for.", MessageZH: "请说明令牌的用途。"})
-	}
-	secret, t, err := auth.IssueToken(c.Request().Context(), s.auth, s.dir(), in.User, name, s.clock.Now(), ttl)
+	secret, t, err := s.signin.IssueToken(c.Request().Context(), whoOf(c), in.User, normText(in.Name), in.Password, ttl, s.clock.Now())
 	if err != nil {
 		return err
 	}
@@ -100,5 +107,6 @@ func (s *Server) revokeToken(c echo.Context) error {
 	if err := s.auth.RevokeToken(ctx, t.ID, s.clock.Now()); err != nil {
 		return err
 	}
+	s.record(c, audit.TokenRevoke, t.User, audit.OK, t.ID)
 	return c.NoContent(http.StatusNoContent)
 }

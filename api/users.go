@@ -1,36 +1,40 @@
 package api
 
 import (
-	"context"
-	"fmt"
 	"net/http"
-	"net/mail"
-	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
-	"github.com/parkfin/parkfin/engine/password"
 )
 
 // userView is a user without the password hash.
 type userView struct {
-	Name        string      `json:"name"`
-	DisplayName string      `json:"display_name"`
-	Role        engine.Role `json:"role"`
-	Org         string      `json:"org"`
-	Email       string      `json:"email"`
-	Disabled    bool        `json:"disabled"`
+	Name               string      `json:"name"`
+	DisplayName        string      `json:"display_name"`
+	Role               engine.Role `json:"role"`
+	Org                string      `json:"org"`
+	Email              string      `json:"email"`
+	Disabled           bool        `json:"disabled"`
+	MustChangePassword bool        `json:"must_change_password"`
+	PasswordChangedAt  *time.Time  `json:"password_changed_at"`
+	LockedUntil        *time.Time  `json:"locked_until"`
 }
 
 func viewUser(u engine.User) userView {
-	return userView{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role, Org: u.Org, Email: u.Email, Disabled: u.Disabled}
+	v := userView{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role, Org: u.Org, Email: u.Email, Disabled: u.Disabled,
+		MustChangePassword: u.MustChangePassword, LockedUntil: localPtr(u.LockedUntil)}
+	if !u.PasswordChangedAt.IsZero() {
+		t := local(u.PasswordChangedAt)
+		v.PasswordChangedAt = &t
+	}
+	return v
 }
 
 // normText is text as parkfin keeps it: NFC, trimmed.
-func normText(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+func normText(s string) string { return auth.NormText(s) }
 
 func (s *Server) listUsers(c echo.Context) error {
 	if err := auth.MayAdminister(actorOf(c)); err != nil {
@@ -47,8 +51,12 @@ func (s *Server) listUsers(c echo.Context) error {
 	return items(c, out)
 }
 
+// admin carries out administrators' changes of users.
+func (s *Server) admin() auth.Admin { return auth.Admin{Dir: s.dir(), Creds: s.auth, Log: s.audit} }
+
 // putUser creates or updates a user. A new user needs a password; an
-// existing one keeps its password unless a new one is given.
+// existing one keeps its password unless a new one is given. A password
+// set here must be changed at the next sign-in.
 func (s *Server) putUser(c echo.Context) error {
 	if err := auth.MayAdminister(actorOf(c)); err != nil {
 		return err
@@ -65,68 +73,24 @@ func (s *Server) putUser(c echo.Context) error {
 	if err := decodeStrict(bodyOf(c), &in); err != nil {
 		return err
 	}
+	u, err := s.admin().PutUser(c.Request().Context(), whoOf(c), auth.UserInput{Name: c.Param("name"),
+		DisplayName: in.DisplayName, Role: in.Role, Org: in.Org, Email: in.Email, Password: in.Password,
+		Disabled: in.Disabled}, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, viewUser(*u))
+}
+
+// unlockUser lifts a lock-out before it ends.
+func (s *Server) unlockUser(c echo.Context) error {
 	ctx := c.Request().Context()
-	if err := s.checkOrg(ctx, in.Role, in.Org); err != nil {
+	if err := s.admin().Unlock(ctx, whoOf(c), c.Param("name"), s.clock.Now()); err != nil {
 		return err
 	}
-	u := engine.User{Name: c.Param("name"), DisplayName: normText(in.DisplayName), Role: in.Role, Org: in.Org,
-		Disabled: in.Disabled, CreatedAt: s.clock.Now()}
-	old, err := s.dir().User(ctx, u.Name)
-	switch {
-	case err == nil:
-		u.PasswordHash, u.CreatedAt, u.Email = old.PasswordHash, old.CreatedAt, old.Email
-	case engine.ErrorCode(err) != engine.ENOTFOUND:
-		return err
-	case in.Password == "":
-		return engine.Invalid(engine.FieldError{Field: "password", Code: "required",
-			Message: "A new user needs a password.", MessageZH: "新用户需要设置密码。"})
-	}
-	if in.Email != nil {
-		if u.Email, err = checkEmail(*in.Email); err != nil {
-			return err
-		}
-	}
-	if in.Password != "" {
-		if u.PasswordHash, err = password.Hash(in.Password); err != nil {
-			return err
-		}
-	}
-	if err := s.dir().PutUser(ctx, u); err != nil {
+	u, err := s.dir().User(ctx, c.Param("name"))
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, viewUser(u))
-}
-
-// checkOrg checks that a user's organisation fits the role: window staff
-// act for a park, bank contacts for a bank, county offices for a county.
-func (s *Server) checkOrg(ctx context.Context, role engine.Role, org string) error {
-	var err error
-	switch role {
-	case engine.RoleWindow:
-		_, err = s.dir().Park(ctx, org)
-	case engine.RoleBank:
-		_, err = s.dir().Bank(ctx, org)
-	case engine.RoleCounty:
-		_, err = s.dir().County(ctx, org)
-	}
-	if engine.ErrorCode(err) == engine.ENOTFOUND {
-		return engine.Invalid(engine.FieldError{Field: "org", Code: "unknown",
-			Message:   fmt.Sprintf("No organisation %s for the role %s.", org, role),
-			MessageZH: fmt.Sprintf("角色“%s”没有编码为“%s”的机构。", role, org)})
-	}
-	return err
-}
-
-// checkEmail returns the address trimmed, or a validation error; empty is
-// allowed (no e-mail).
-func checkEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
-		return "", engine.Invalid(engine.FieldError{Field: "email", Code: "malformed",
-			Message: "This is not an e-mail address.", MessageZH: "电子邮箱地址格式不正确。"})
-	}
-	return s, nil
+	return c.JSON(http.StatusOK, viewUser(*u))
 }

@@ -18,12 +18,15 @@ const (
 	RolePBoC Role = "pboc"
 	// RoleAdmin is the system administrator (系统管理员).
 	RoleAdmin Role = "admin"
+	// RoleAuditor is the security auditor (安全审计员): reads and exports
+	// the security audit log and changes nothing else.
+	RoleAuditor Role = "auditor"
 	// RoleSystem is parkfin itself: timers fire events as the system.
 	RoleSystem Role = "system"
 )
 
 // Roles lists the roles a user can have, in display order.
-var Roles = []Role{RoleWindow, RoleBank, RoleCounty, RoleCity, RolePBoC, RoleAdmin}
+var Roles = []Role{RoleWindow, RoleBank, RoleCounty, RoleCity, RolePBoC, RoleAdmin, RoleAuditor}
 
 // Valid reports whether r is a role a user can have.
 func (r Role) Valid() bool {

@@ -53,7 +53,18 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time
+	// PasswordChangedAt is when the password was last set; zero when
+	// unknown (set before parkfin kept it), which counts as now.
+	PasswordChangedAt time.Time
+	// MustChangePassword asks for a new password at the next sign-in: an
+	// administrator set this one.
+	MustChangePassword bool
+	// LockedUntil is set while failed sign-ins lock the account.
+	LockedUntil *time.Time
 }
+
+// Locked reports whether failed sign-ins lock the account at now.
+func (u *User) Locked(now time.Time) bool { return u.LockedUntil != nil && now.Before(*u.LockedUntil) }
 
 // Actor returns the actor the user acts as.
 func (u *User) Actor() Actor { return Actor{User: u.Name, Role: u.Role, Org: u.Org} }

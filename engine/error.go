@@ -23,6 +23,11 @@ const (
 	ENOPAIRING     = "no_pairing"
 	ELEDGERBROKEN  = "ledger_broken"
 	ETIMERNOTFOUND = "timer_not_found"
+	// ELOCKED is a sign-in to an account locked after failed attempts.
+	ELOCKED = "account_locked"
+	// EPASSWORDCHANGE is a request of a user who must first choose a new
+	// password (one set by an administrator).
+	EPASSWORDCHANGE = "password_change_required"
 )
 
 // FieldError is one field's problem in a rejected input.

@@ -2,16 +2,14 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
-	"github.com/parkfin/parkfin/engine/password"
 )
 
 // adminRoutes registers the administrator's pages, the ledger check and
@@ -29,6 +27,7 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	a.POST("/calendar", s.calendarPost)
 	g.GET("/admin/ledger", s.ledgerPage)
 	g.GET("/tokens", s.tokensPage)
+	g.GET("/audit", s.auditPage)
 	g.POST("/tokens", s.tokenPost)
 }
 
@@ -66,7 +65,7 @@ type adminView struct {
 	Values map[string]string
 }
 
-func normText(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+func normText(s string) string { return auth.NormText(s) }
 
 // adminFailed shows the page again with the error: field errors under
 // their fields, anything else above the form.
@@ -119,7 +118,7 @@ func (s *Server) userPost(c echo.Context) error {
 	if op == "create" {
 		err = s.createUser(ctx, name, c)
 	} else {
-		err = s.changeUser(ctx, name, op, c.FormValue("password"))
+		err = s.changeUser(ctx, c, name, op, c.FormValue("password"))
 	}
 	if err != nil {
 		return s.adminFailed(c, "users", v, err)
@@ -128,79 +127,49 @@ func (s *Server) userPost(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/users?done="+op)
 }
 
+// admin carries out administrators' changes of users, with the API's
+// rules (package auth).
+func (s *Server) admin() auth.Admin { return auth.Admin{Dir: s.dir(), Creds: s.cfg.Auth, Log: s.audit} }
+
+func (s *Server) who(c echo.Context) audit.Who {
+	return audit.Who{Actor: actorOf(c), Via: "session", Addr: c.RealIP()}
+}
+
 func (s *Server) createUser(ctx context.Context, name string, c echo.Context) error {
-	var fields []engine.FieldError
+	if _, err := s.dir().User(ctx, name); err == nil {
+		return engine.Invalid(engine.FieldError{Field: "name", Code: "taken", Message: "This user name is taken.", MessageZH: "该用户名已存在。"})
+	}
 	if name == "" {
-		fields = append(fields, engine.FieldError{Field: "name", Code: "required", Message: "Enter a user name.", MessageZH: "请填写用户名。"})
-	} else if _, err := s.dir().User(ctx, name); err == nil {
-		fields = append(fields, engine.FieldError{Field: "name", Code: "taken", Message: "This user name is taken.", MessageZH: "该用户名已存在。"})
+		return engine.Invalid(engine.FieldError{Field: "name", Code: "required", Message: "Enter a user name.", MessageZH: "请填写用户名。"})
 	}
-	role := engine.Role(c.FormValue("role"))
-	if !role.Valid() {
-		fields = append(fields, engine.FieldError{Field: "role", Code: "required", Message: "Choose a role.", MessageZH: "请选择角色。"})
-	}
-	org := strings.TrimSpace(c.FormValue("org"))
-	if msg := s.checkOrg(ctx, role, org); msg != nil {
-		fields = append(fields, *msg)
-	}
-	pw := c.FormValue("password")
-	if len([]rune(pw)) < 10 {
-		fields = append(fields, engine.FieldError{Field: "password", Code: "too_short", Message: "The password needs at least 10 characters.", MessageZH: "密码至少需要 10 个字符。"})
-	}
-	if len(fields) > 0 {
-		return engine.Invalid(fields...)
-	}
-	hash, err := password.Hash(pw)
-	if err != nil {
-		return err
-	}
-	return s.dir().PutUser(ctx, engine.User{Name: name, DisplayName: normText(c.FormValue("display_name")), Role: role,
-		Org: org, PasswordHash: hash, CreatedAt: s.clock.Now()})
+	_, err := s.admin().PutUser(ctx, s.who(c), auth.UserInput{Name: name, DisplayName: c.FormValue("display_name"),
+		Role: engine.Role(c.FormValue("role")), Org: c.FormValue("org"), Password: c.FormValue("password")}, s.clock.Now())
+	return err
 }
 
-// checkOrg checks that a user's organisation fits the role, as the API
-// does: window staff act for a park, bank contacts for a bank, county
-// offices for a county.
-func (s *Server) checkOrg(ctx context.Context, role engine.Role, org string) *engine.FieldError {
-	var err error
-	switch role {
-	case engine.RoleWindow:
-		_, err = s.dir().Park(ctx, org)
-	case engine.RoleBank:
-		_, err = s.dir().Bank(ctx, org)
-	case engine.RoleCounty:
-		_, err = s.dir().County(ctx, org)
-	default:
-		return nil
-	}
-	if err != nil {
-		return &engine.FieldError{Field: "org", Code: "unknown",
-			Message:   fmt.Sprintf("No organisation %s for the role %s.", org, role),
-			MessageZH: fmt.Sprintf("该角色没有编码为“%s”的单位。", org)}
-	}
-	return nil
-}
-
-func (s *Server) changeUser(ctx context.Context, name, op, pw string) error {
+// changeUser disables, enables, unlocks or resets the password of a user.
+func (s *Server) changeUser(ctx context.Context, c echo.Context, name, op, pw string) error {
 	u, err := s.dir().User(ctx, name)
 	if err != nil {
 		return err
 	}
+	in := auth.UserInput{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role, Org: u.Org, Disabled: u.Disabled}
 	switch op {
 	case "disable":
-		u.Disabled = true
+		in.Disabled = true
 	case "enable":
-		u.Disabled = false
+		in.Disabled = false
+	case "unlock":
+		return s.admin().Unlock(ctx, s.who(c), name, s.clock.Now())
 	case "reset":
-		if len([]rune(pw)) < 10 {
-			return engine.Invalid(engine.FieldError{Field: "password", Code: "too_short",
-				Message: "The password needs at least 10 characters.", MessageZH: "密码至少需要 10 个字符。"})
+		if pw == "" {
+			return engine.Invalid(engine.FieldError{Field: "password", Code: "required",
+				Message: "Enter the new password.", MessageZH: "请填写新密码。"})
 		}
-		if u.PasswordHash, err = password.Hash(pw); err != nil {
-			return err
-		}
+		in.Password = pw
 	default:
 		return echo.ErrBadRequest
 	}
-	return s.dir().PutUser(ctx, *u)
+	_, err = s.admin().PutUser(ctx, s.who(c), in, s.clock.Now())
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/calendar"
 )
 
@@ -73,6 +74,7 @@ func (s *Server) orgPost(c echo.Context) error {
 		return s.adminFailed(c, "orgs", v, err)
 	}
 	forgetOrgs()
+	s.record(c, kind+".change", code, name)
 	return c.Redirect(http.StatusSeeOther, "/admin/orgs?done="+kind)
 }
 
@@ -115,5 +117,6 @@ func (s *Server) pairPost(c echo.Context) error {
 	if err != nil {
 		return s.adminFailed(c, "pairings", v, err)
 	}
+	s.record(c, audit.PairingChange, strconv.Itoa(v.Year)+" "+c.FormValue("park"), c.FormValue("bank")+" "+normText(c.FormValue("reason")))
 	return c.Redirect(http.StatusSeeOther, "/admin/pairings?done=1&year="+strconv.Itoa(v.Year))
 }

@@ -22,11 +22,18 @@ func TestAdmin(t *testing.T) {
 			t.Fatalf("a bad new user: status %d", status)
 		}
 		status, _, _ = admin.post("/admin/users", url.Values{"op": {"create"}, "name": {"window-GXQ-2"}, "display_name": {"高新区窗口二"},
-			"role": {"window"}, "org": {"GXQ"}, "password": {"a-good-password"}}, true)
+			"role": {"window"}, "org": {"GXQ"}, "password": {"A-good-password1"}}, true)
 		if status != http.StatusSeeOther {
 			t.Fatalf("create: status %d", status)
 		}
-		w := e.MustSignInWith("window-GXQ-2", "a-good-password")
+		w := e.MustSignInWith("window-GXQ-2", "A-good-password1")
+		// A password the administrator set is changed first.
+		if s, _ := w.get("/park"); s != http.StatusSeeOther {
+			t.Fatalf("the new user's home before the first change: %d", s)
+		}
+		if s, _, loc := w.post("/password", url.Values{"current": {"A-good-password1"}, "new": {"Mine-and-only-mine2"}}, true); s != http.StatusSeeOther || loc != "/password?done=1" {
+			t.Fatalf("the first change: status %d to %q", s, loc)
+		}
 		if s, _ := w.get("/park"); s != http.StatusOK {
 			t.Fatalf("the new user's home: %d", s)
 		}
@@ -36,7 +43,7 @@ func TestAdmin(t *testing.T) {
 		if s, _ := w.get("/park"); s != http.StatusSeeOther {
 			t.Fatalf("a disabled user's session still works: %d", s)
 		}
-		if s, _, _ := admin.post("/admin/users", url.Values{"op": {"reset"}, "name": {"bank-ICBC"}, "password": {"another-password"}}, true); s != http.StatusSeeOther {
+		if s, _, _ := admin.post("/admin/users", url.Values{"op": {"reset"}, "name": {"bank-ICBC"}, "password": {"Another-password3"}}, true); s != http.StatusSeeOther {
 			t.Fatalf("reset: status %d", s)
 		}
 	}
@@ -89,6 +96,10 @@ func TestAdmin(t *testing.T) {
 	{
 		w := e.MustSignIn("window-LLGY")
 		status, body, _ := w.post("/tokens", url.Values{"name": {"台账导出"}, "ttl_days": {"30"}}, true)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "签发令牌需要再次输入您本人的密码") {
+			t.Fatalf("issue without the password: status %d", status)
+		}
+		status, body, _ = w.post("/tokens", url.Values{"name": {"台账导出"}, "ttl_days": {"30"}, "password": {"parkfin-demo"}}, true)
 		if status != http.StatusOK || !strings.Contains(body, "pfk_") {
 			t.Fatalf("issue: status %d, no secret shown", status)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/locale"
@@ -95,6 +96,7 @@ func (s *Server) calendarPost(c echo.Context) error {
 	if err := s.cfg.Overrides.Put(c.Request().Context(), o); err != nil {
 		return s.calendarFailed(c, v, err)
 	}
+	s.record(c, audit.CalendarChange, strconv.Itoa(year), "holiday notice stored")
 	return c.Redirect(http.StatusSeeOther, "/admin/calendar?done="+strconv.Itoa(year))
 }
 
@@ -159,6 +161,9 @@ func (s *Server) tokenPost(c echo.Context) error {
 		if err := s.cfg.Auth.RevokeToken(ctx, id, s.clock.Now()); err != nil {
 			return err
 		}
+		e := s.who(c).Entry(audit.TokenRevoke, u.Name, audit.OK, id)
+		e.At = s.clock.Now()
+		s.audit.Record(ctx, e)
 		return c.Redirect(http.StatusSeeOther, "/tokens?done=revoke")
 	}
 	name := normText(c.FormValue("name"))
@@ -167,11 +172,7 @@ func (s *Server) tokenPost(c echo.Context) error {
 		days = 90
 	}
 	var err error
-	if name == "" {
-		err = engine.Invalid(engine.FieldError{Field: "name", Code: "required", Message: "Say what the token is for.", MessageZH: "请说明令牌的用途。"})
-	} else {
-		v.Secret, _, err = auth.IssueToken(ctx, s.cfg.Auth, s.dir(), u.Name, name, s.clock.Now(), time.Duration(days)*24*time.Hour)
-	}
+	v.Secret, _, err = s.signin.IssueToken(ctx, s.who(c), u.Name, name, c.FormValue("password"), time.Duration(days)*24*time.Hour, s.clock.Now())
 	if err != nil {
 		v.Errors = fieldErrors(err, langOf(c))
 		if len(v.Errors) == 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/signin"
@@ -69,6 +70,15 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
+		// A password set by the administrator is changed before anything
+		// else is done.
+		if userOf(c).MustChangePassword && c.Path() != "/password" && c.Path() != "/signout" {
+			if c.Request().Header.Get("HX-Request") != "" {
+				c.Response().Header().Set("HX-Redirect", "/password")
+				return c.NoContent(http.StatusForbidden)
+			}
+			return c.Redirect(http.StatusSeeOther, "/password")
+		}
 		return next(c)
 	}
 }
@@ -102,12 +112,13 @@ func (s *Server) root(c echo.Context) error {
 
 // homes are where each role lands after signing in.
 var homes = map[engine.Role]string{
-	engine.RoleWindow: "/park",
-	engine.RoleBank:   "/inbox",
-	engine.RoleCounty: "/board",
-	engine.RoleCity:   "/board",
-	engine.RolePBoC:   "/board",
-	engine.RoleAdmin:  "/admin/users",
+	engine.RoleWindow:  "/park",
+	engine.RoleBank:    "/inbox",
+	engine.RoleCounty:  "/board",
+	engine.RoleCity:    "/board",
+	engine.RolePBoC:    "/board",
+	engine.RoleAdmin:   "/admin/users",
+	engine.RoleAuditor: "/audit",
 }
 
 func (s *Server) home(c echo.Context) error {
@@ -121,6 +132,9 @@ type demoAccount struct {
 }
 
 type signInView struct {
+	// LoginCSRF is the sign-in form's token, tied to the pre-session
+	// cookie.
+	LoginCSRF  string
 	User, Next string
 	Error      string
 	Demo       []demoAccount
@@ -141,7 +155,29 @@ func (s *Server) signInView(c echo.Context) signInView {
 }
 
 func (s *Server) signInPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "signin", s.signInView(c))
+	v := s.signInView(c)
+	if err := s.loginCSRF(c, &v); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "signin", v)
+}
+
+// loginCSRF gives the sign-in form a fresh token and sets the pre-session
+// cookie it is tied to.
+// A pre-session cookie the browser already has is kept, so that a second
+// tab or a repeated request does not spoil the first form.
+func (s *Server) loginCSRF(c echo.Context, v *signInView) error {
+	if ck, err := c.Cookie(signin.LoginCookie); err == nil && len(ck.Value) == 43 {
+		v.LoginCSRF = signin.LoginToken(ck.Value)
+		return nil
+	}
+	secret, token, err := signin.NewLoginCSRF()
+	if err != nil {
+		return err
+	}
+	c.SetCookie(s.signin.LoginCookieOf(c.Request(), secret))
+	v.LoginCSRF = token
+	return nil
 }
 
 // signInPost checks the password through the shared sign-in service.
@@ -149,16 +185,28 @@ func (s *Server) signInPost(c echo.Context) error {
 	v := s.signInView(c)
 	v.User = strings.TrimSpace(c.FormValue("user"))
 	v.Next = safeNext(c.FormValue("next"))
-	secret, sess, u, err := s.signin.SignIn(c.Request().Context(), v.User, c.FormValue("password"), c.RealIP(), s.clock.Now())
+	var pre string
+	if ck, err := c.Cookie(signin.LoginCookie); err == nil {
+		pre = ck.Value
+	}
+	var (
+		secret string
+		sess   *auth.Session
+		u      *engine.User
+	)
+	err := signin.CheckLoginCSRF(pre, c.FormValue(csrfField))
+	if err == nil {
+		secret, sess, u, err = s.signin.SignIn(c.Request().Context(), v.User, c.FormValue("password"), c.RealIP(), s.clock.Now())
+	}
 	if err != nil {
-		code := engine.ErrorCode(err)
-		if code != engine.EUNAUTHORIZED && code != engine.ERATELIMITED {
+		status, ok := map[string]int{engine.EUNAUTHORIZED: http.StatusUnauthorized, engine.ERATELIMITED: http.StatusTooManyRequests,
+			engine.ELOCKED: http.StatusLocked, engine.EFORBIDDEN: http.StatusForbidden}[engine.ErrorCode(err)]
+		if !ok {
 			return err
 		}
 		v.Error = errText(err, langOf(c))
-		status := http.StatusUnauthorized
-		if code == engine.ERATELIMITED {
-			status = http.StatusTooManyRequests
+		if err := s.loginCSRF(c, &v); err != nil {
+			return err
 		}
 		return s.render(c, status, "signin", v)
 	}
@@ -166,6 +214,9 @@ func (s *Server) signInPost(c echo.Context) error {
 	next := v.Next
 	if next == "" {
 		next = homes[u.Role]
+	}
+	if u.MustChangePassword {
+		next = "/password"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -179,7 +230,8 @@ func safeNext(next string) string {
 }
 
 func (s *Server) signOut(c echo.Context) error {
-	if err := s.signin.SignOut(c.Request().Context(), sessionOf(c)); err != nil {
+	who := audit.Who{Actor: actorOf(c), Via: "session", Addr: c.RealIP()}
+	if err := s.signin.SignOut(c.Request().Context(), who, sessionOf(c), s.clock.Now()); err != nil {
 		return err
 	}
 	c.SetCookie(s.signin.ClearCookie(c.Request()))
@@ -189,20 +241,27 @@ func (s *Server) signOut(c echo.Context) error {
 type passwordView struct {
 	Errors map[string]string
 	Done   bool
+	// State is "required" (set by the administrator), "expired" or "".
+	State string
 }
 
 func (s *Server) passwordPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, "password", passwordView{Done: c.QueryParam("done") != ""})
+	return s.render(c, http.StatusOK, "password", passwordView{Done: c.QueryParam("done") != "",
+		State: s.signin.PasswordState(userOf(c), s.clock.Now())})
 }
 
+// passwordPost changes one's own password. Every session of the user ends;
+// this browser continues in a new one.
 func (s *Server) passwordPost(c echo.Context) error {
-	err := signin.ChangePassword(c.Request().Context(), s.engine.Store().Directory(), userOf(c).Name,
-		c.FormValue("current"), c.FormValue("new"))
+	who := audit.Who{Actor: actorOf(c), Via: "session", Addr: c.RealIP()}
+	secret, sess, err := s.signin.ChangePassword(c.Request().Context(), who, c.FormValue("current"), c.FormValue("new"), s.clock.Now())
 	if engine.ErrorCode(err) == engine.EINVALID {
-		return s.render(c, http.StatusUnprocessableEntity, "password", passwordView{Errors: fieldErrors(err, langOf(c))})
+		return s.render(c, http.StatusUnprocessableEntity, "password", passwordView{Errors: fieldErrors(err, langOf(c)),
+			State: s.signin.PasswordState(userOf(c), s.clock.Now())})
 	}
 	if err != nil {
 		return err
 	}
+	c.SetCookie(s.signin.Cookie(c.Request(), secret, sess))
 	return c.Redirect(http.StatusSeeOther, "/password?done=1")
 }

@@ -85,6 +85,21 @@ func (e *env) MustSignInWith(user, pw string) *client {
 	return c
 }
 
+// loginToken opens the sign-in page, as a browser does before it signs in,
+// and returns the form's token (its cookie goes into the jar).
+func (c *client) loginToken() string {
+	c.e.t.Helper()
+	if c.http.Jar == nil {
+		c.http.Jar, _ = cookiejar.New(nil)
+	}
+	_, body := c.get("/signin")
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		c.e.t.Fatalf("no token on the sign-in form:\n%s", body)
+	}
+	return m[1]
+}
+
 func (c *client) get(path string) (int, string) {
 	c.e.t.Helper()
 	res, err := c.http.Get(c.e.srv.URL + path)
@@ -102,6 +117,9 @@ func (c *client) post(path string, form url.Values, withCSRF bool) (int, string,
 	c.e.t.Helper()
 	if withCSRF {
 		form.Set("_csrf", c.csrf)
+	}
+	if path == "/signin" && form.Get("_csrf") == "" {
+		form.Set("_csrf", c.loginToken())
 	}
 	res, err := c.http.Post(c.e.srv.URL+path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	if err != nil {

@@ -41,6 +41,8 @@ func menuFor(r engine.Role) []menuGroup {
 			{"web.nav.pairings", "/admin/pairings"}, {"web.nav.calendar", "/admin/calendar"},
 			{"web.nav.ledger", "/admin/ledger"}}},
 			menuGroup{"web.nav.group.monitor", []menuItem{{"web.nav.cases", "/cases"}, search}})
+	case engine.RoleAuditor:
+		out = append(out, menuGroup{"web.nav.group.audit", []menuItem{{"web.nav.audit", "/audit"}}})
 	}
 	return append(out, menuGroup{"web.nav.group.account", []menuItem{
 		{"web.nav.password", "/password"}, {"web.nav.tokens", "/tokens"}}})

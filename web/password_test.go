@@ -18,13 +18,13 @@ func TestChangePassword(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "当前密码不正确") || !strings.Contains(body, "至少需要 10 个字符") {
 		t.Fatalf("wrong current and short new password: status %d", status)
 	}
-	if status, _, _ = c.post("/password", url.Values{"current": {"parkfin-demo"}, "new": {"a-new-long-password"}}, false); status != http.StatusForbidden {
+	if status, _, _ = c.post("/password", url.Values{"current": {"parkfin-demo"}, "new": {"A-new-long-password1"}}, false); status != http.StatusForbidden {
 		t.Fatalf("a change without the CSRF token: status %d, want 403", status)
 	}
-	if status, _, loc := c.post("/password", url.Values{"current": {"parkfin-demo"}, "new": {"a-new-long-password"}}, true); status != http.StatusSeeOther || loc != "/password?done=1" {
+	if status, _, loc := c.post("/password", url.Values{"current": {"parkfin-demo"}, "new": {"A-new-long-password1"}}, true); status != http.StatusSeeOther || loc != "/password?done=1" {
 		t.Fatalf("change: status %d to %q", status, loc)
 	}
-	e.MustSignInWith("county-GX", "a-new-long-password")
+	e.MustSignInWith("county-GX", "A-new-long-password1")
 	anon := &client{e: e, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	if status, _, _ := anon.post("/signin", url.Values{"user": {"county-GX"}, "password": {"parkfin-demo"}}, false); status != http.StatusUnauthorized {
 		t.Fatalf("the old password still signs in: %d", status)

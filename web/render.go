@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/locale"
 )
 
@@ -146,6 +147,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = http.StatusNotFound
 	case engine.EFORBIDDEN:
 		status = http.StatusForbidden
+		e := s.who(c).Entry(audit.Forbidden, c.Request().Method+" "+c.Request().URL.Path, audit.Denied, engine.ErrorMessage(err, "en"))
+		e.At = s.clock.Now()
+		s.audit.Record(c.Request().Context(), e)
 	case engine.ERATELIMITED:
 		status = http.StatusTooManyRequests
 	case engine.EUNAUTHORIZED:

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/notify"
@@ -38,7 +39,11 @@ type Config struct {
 	// SessionTTL is how long a session lasts; default 12 hours.
 	SessionTTL    time.Duration
 	SecureCookies bool
-	BehindProxy   bool
+	// BehindProxy and TrustedProxies: see api.Config.
+	BehindProxy    bool
+	TrustedProxies []string
+	// Policy sets lock-out, idle timeout, password age and history.
+	Policy auth.Policy
 	// Demo lists the demonstration accounts on the sign-in page.
 	Demo bool
 	// Poll is how often lists refresh themselves; default 5 seconds.
@@ -60,9 +65,12 @@ type Server struct {
 	echo   *echo.Echo
 	engine *engine.Engine
 	signin *signin.Service
-	clock  engine.Clock
-	views  *views
-	memo   memo
+	// audit records the security audit log; nil without a store that
+	// keeps it.
+	audit *audit.Log
+	clock engine.Clock
+	views *views
+	memo  memo
 }
 
 // New builds the web application and registers its routes.
@@ -81,13 +89,13 @@ func New(cfg Config) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = echo.ExtractIPDirect()
-	if cfg.BehindProxy {
-		e.IPExtractor = echo.ExtractIPFromXFFHeader()
-	}
+	e.IPExtractor = signin.ClientIP(cfg.BehindProxy, cfg.TrustedProxies)
 	s := &Server{cfg: cfg, echo: e, engine: cfg.Engine, clock: cfg.Engine.Clock(), views: mustViews()}
+	if as, ok := cfg.Auth.(audit.Store); ok {
+		s.audit = &audit.Log{Store: as, Clock: cfg.Engine.Clock(), Logger: cfg.Logger}
+	}
 	s.signin = &signin.Service{Auth: cfg.Auth, Users: cfg.Engine.Store().Directory(), Limiter: cfg.Limiter,
-		TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
+		Policy: cfg.Policy, Audit: s.audit, TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -21,6 +23,9 @@ type cli struct {
 	stderr     io.Writer
 	configPath string
 	json       bool
+	// operator is --operator: acting as users against a remote database
+	// is meant.
+	operator bool
 }
 
 // Execute runs the command line args and returns the exit status.
@@ -47,9 +52,10 @@ func (c *cli) root() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&c.configPath, "config", "", "configuration file (YAML); the environment overrides it")
 	root.PersistentFlags().BoolVar(&c.json, "json", false, "print JSON")
+	root.PersistentFlags().BoolVar(&c.operator, "operator", false, "confirm acting with --as against a remote database (recorded as operator:<os user> as <user>)")
 	root.AddCommand(
 		c.serveCmd(), c.workerCmd(), c.migrateCmd(),
-		c.calendarCmd(), c.ledgerCmd(), c.demoCmd(),
+		c.calendarCmd(), c.ledgerCmd(), c.auditCmd(), c.demoCmd(),
 		c.parkCmd(), c.bankCmd(), c.userCmd(), c.caseCmd(), c.tokenCmd(), c.notifyCmd(), c.reportCmd(),
 		c.backupCmd(), c.restoreCmd(),
 	)
@@ -92,6 +98,7 @@ func (c *cli) open(opts OpenOptions) (*Main, error) {
 	// commands may run before the first serve.
 	opts.Migrate = opts.Migrate || isSQLite(cfg.DatabaseURL)
 	m := NewMain(cfg, c.stderr)
+	m.Operator = c.operator
 	if err := m.Open(c.ctx, opts); err != nil {
 		m.Close()
 		return nil, err
@@ -112,7 +119,10 @@ func (c *cli) emit(v any, text func(w io.Writer)) error {
 	return tw.Flush()
 }
 
-// actor looks up the named user and returns the actor it acts as.
+// actor looks up the named user and returns the actor the operator acts
+// as: the user's role and organisation, with the operator named in the
+// ledger and the audit log ("operator:<os user> as bank-ICBC"). Against a
+// remote database it needs --operator.
 func actor(ctx context.Context, m *Main, name string) (engine.Actor, error) {
 	if name == "" {
 		return engine.Actor{}, engine.Errorf(engine.EINVALID, "请用 --as 指定操作用户。", "Name the acting user with --as.")
@@ -124,7 +134,32 @@ func actor(ctx context.Context, m *Main, name string) (engine.Actor, error) {
 	if u.Disabled {
 		return engine.Actor{}, engine.Errorf(engine.EFORBIDDEN, "用户“%s”已停用。", "User %s is disabled.", name)
 	}
-	return u.Actor(), nil
+	if remoteDatabase(m.Config.DatabaseURL) && !m.Operator {
+		return engine.Actor{}, engine.Errorf(engine.EFORBIDDEN,
+			"数据库不在本机：以用户身份操作须加 --operator，操作将记录为“%s as %s”。",
+			"The database is not on this machine: acting as a user needs --operator, and is recorded as \"%s as %s\".", operator(), name)
+	}
+	a := u.Actor()
+	a.User = operator() + " as " + u.Name
+	return a, nil
+}
+
+// remoteDatabase reports whether the database is on another machine: a
+// PostgreSQL URL whose host is not loopback (nor a local socket).
+func remoteDatabase(rawURL string) bool {
+	if isSQLite(rawURL) {
+		return false
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return true
+	}
+	switch h := u.Hostname(); h {
+	case "", "localhost", "127.0.0.1", "::1":
+		return false
+	default:
+		return !strings.HasPrefix(h, "/")
+	}
 }
 
 // asError reports whether err is, or wraps, an *engine.Error.

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/parkfin/parkfin/configs"
+	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/report"
 )
 
@@ -54,14 +55,32 @@ type Config struct {
 		// MetricsToken, when set, is the bearer token a scraper must send
 		// for /metrics; empty, /metrics answers loopback peers only.
 		MetricsToken string `yaml:"metrics_token" env:"PARKFIN_METRICS_TOKEN"`
-		// BehindProxy takes the client address from X-Forwarded-For.
-		BehindProxy bool          `yaml:"behind_proxy" env:"PARKFIN_BEHIND_PROXY"`
-		SessionTTL  time.Duration `yaml:"session_ttl" env:"PARKFIN_SESSION_TTL"`
+		// BehindProxy takes the client address from X-Forwarded-For, when
+		// the peer is one of TrustedProxies (loopback when empty).
+		BehindProxy    bool          `yaml:"behind_proxy" env:"PARKFIN_BEHIND_PROXY"`
+		TrustedProxies []string      `yaml:"trusted_proxies" env:"PARKFIN_TRUSTED_PROXIES" envSeparator:","`
+		SessionTTL     time.Duration `yaml:"session_ttl" env:"PARKFIN_SESSION_TTL"`
 		// MaxConnections caps the connections served at once.
 		MaxConnections int `yaml:"max_connections" env:"PARKFIN_HTTP_MAX_CONNECTIONS"`
 		// Poll is how often the web pages' lists refresh themselves.
 		Poll time.Duration `yaml:"poll" env:"PARKFIN_WEB_POLL"`
 	} `yaml:"http"`
+
+	// Security is the sign-in policy and the audit log's retention
+	// (等保 2.0 level 2).
+	Security struct {
+		MaxFailures    int           `yaml:"max_failures" env:"PARKFIN_MAX_FAILURES"`
+		FailureWindow  time.Duration `yaml:"failure_window" env:"PARKFIN_FAILURE_WINDOW"`
+		LockFor        time.Duration `yaml:"lock_for" env:"PARKFIN_LOCK_FOR"`
+		IdleTimeout    time.Duration `yaml:"idle_timeout" env:"PARKFIN_IDLE_TIMEOUT"`
+		PasswordMaxAge time.Duration `yaml:"password_max_age" env:"PARKFIN_PASSWORD_MAX_AGE"`
+		PasswordReuse  int           `yaml:"password_history" env:"PARKFIN_PASSWORD_HISTORY"`
+		// MaxHashing bounds the password hashes computed at once.
+		MaxHashing int `yaml:"max_hashing" env:"PARKFIN_MAX_HASHING"`
+		// AuditRetention is how long the audit log is kept at least; never
+		// less than 180 days.
+		AuditRetention time.Duration `yaml:"audit_retention" env:"PARKFIN_AUDIT_RETENTION"`
+	} `yaml:"security"`
 
 	Calendar struct {
 		Overrides []string `yaml:"overrides" env:"PARKFIN_CALENDAR_OVERRIDES" envSeparator:","`
@@ -127,6 +146,13 @@ func LoadConfig(path string) (Config, error) {
 }
 
 // validate fills derived defaults and rejects incoherent combinations.
+// Policy is the sign-in policy of the configuration.
+func (c *Config) Policy() auth.Policy {
+	s := c.Security
+	return auth.Policy{MaxFailures: s.MaxFailures, FailureWindow: s.FailureWindow, LockFor: s.LockFor,
+		IdleTimeout: s.IdleTimeout, PasswordMaxAge: s.PasswordMaxAge, HistoryDepth: s.PasswordReuse}.WithDefaults()
+}
+
 func (c *Config) validate() error {
 	var errs []error
 	if c.DataDir == "" {

@@ -27,6 +27,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/notify"
+	"github.com/parkfin/parkfin/engine/password"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/accesslog"
 	"github.com/parkfin/parkfin/internal/demo"
@@ -50,8 +51,11 @@ func main() {
 // it. End-to-end tests run the same Main on a temporary directory.
 type Main struct {
 	Config Config
-	Clock  engine.Clock
-	Logger *slog.Logger
+	// Operator confirms that the person at the command line may act as
+	// users against a remote database (--operator).
+	Operator bool
+	Clock    engine.Clock
+	Logger   *slog.Logger
 
 	Store *sqlstore.Store
 	// Calendar is the working-day calendar in force: the built-in data,
@@ -303,14 +307,17 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 // the web pages everywhere else; both sign people in through one limiter.
 func (m *Main) handler() http.Handler {
 	limiter := signin.NewLimiter(signin.Limits{})
+	password.SetMaxConcurrent(m.Config.Security.MaxHashing)
 	apiSrv := api.New(api.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
 		Notify: m.Notify, NoticeKinds: all.NoticeKinds(), Report: m.Report,
 		SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
+		TrustedProxies: m.Config.HTTP.TrustedProxies, Policy: m.Config.Policy(),
 	}).Handler()
 	webSrv := web.New(web.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
 		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy,
+		TrustedProxies: m.Config.HTTP.TrustedProxies, Policy: m.Config.Policy(),
 		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify, Report: m.Report,
 	}).Handler()
 	mux := http.NewServeMux()

@@ -115,7 +115,7 @@ func TestCLI(t *testing.T) {
 			}
 		}
 		mustJSONOut(t, &shown, "case", "show", opened.ID)
-		if shown.State != "answered" || shown.Version != 3 || len(shown.Ledger) != 3 || shown.Ledger[2].Event != "answer" || shown.Ledger[2].Actor != "bank-ICBC" || shown.Ledger[0].At == "" {
+		if shown.State != "answered" || shown.Version != 3 || len(shown.Ledger) != 3 || shown.Ledger[2].Event != "answer" || shown.Ledger[2].Actor != operator()+" as bank-ICBC" || shown.Ledger[0].At == "" {
 			t.Fatalf("shown %+v", shown)
 		}
 		var listed []struct{ ID, State string }

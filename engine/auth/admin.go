@@ -23,3 +23,13 @@ func MayAudit(a engine.Actor) error {
 	return engine.Errorf(engine.EFORBIDDEN, "只有市金融办、人民银行和系统管理员可以校验解决台账。",
 		"Only the city financial office, the central-bank branch and the administrator may verify the ledger.")
 }
+
+// MayReadAudit returns nil when the actor may read and export the security
+// audit log: the auditor only, who changes nothing else (separation of
+// duties: the administrator manages accounts, the auditor checks them).
+func MayReadAudit(a engine.Actor) error {
+	if a.Role == engine.RoleAuditor {
+		return nil
+	}
+	return engine.Errorf(engine.EFORBIDDEN, "只有安全审计员可以查看安全审计日志。", "Only the security auditor may read the audit log.")
+}

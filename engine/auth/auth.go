@@ -36,6 +36,9 @@ type Token struct {
 	ExpiresAt time.Time
 	// RevokedAt is set when the token was revoked.
 	RevokedAt *time.Time
+	// IssuedBy is the user who issued it: User itself, or an
+	// administrator for a service account.
+	IssuedBy string
 }
 
 // Active reports whether the token works at now.
@@ -53,6 +56,19 @@ type Session struct {
 	CSRF      string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// LastSeenAt is the session's last request, for the idle timeout;
+	// zero means CreatedAt.
+	LastSeenAt time.Time
+}
+
+// Idle reports whether the session has been idle for longer than idle at
+// now (never when idle is zero).
+func (s *Session) Idle(now time.Time, idle time.Duration) bool {
+	last := s.LastSeenAt
+	if last.IsZero() {
+		last = s.CreatedAt
+	}
+	return idle > 0 && now.Sub(last) >= idle
 }
 
 // Idempotency is the record of one Idempotency-Key of one user.
@@ -107,6 +123,8 @@ type Store interface {
 	// DeleteIdempotencyBefore forgets the records created before t and
 	// reports how many it deleted.
 	DeleteIdempotencyBefore(ctx context.Context, t time.Time) (int64, error)
+
+	Credentials
 }
 
 // NewSecret returns a random secret of 32 bytes, URL-safe, behind prefix.
@@ -134,6 +152,12 @@ func LooksLikeToken(s string) bool {
 // returns the secret, which is shown only this once. The user must exist and
 // not be disabled.
 func IssueToken(ctx context.Context, s Store, dir engine.Directory, user, name string, now time.Time, ttl time.Duration) (string, *Token, error) {
+	return IssueTokenBy(ctx, s, dir, user, user, name, now, ttl)
+}
+
+// IssueTokenBy is IssueToken on behalf of issuer: the user itself, or an
+// administrator issuing a service account's token, recorded as its issuer.
+func IssueTokenBy(ctx context.Context, s Store, dir engine.Directory, issuer, user, name string, now time.Time, ttl time.Duration) (string, *Token, error) {
 	u, err := dir.User(ctx, user)
 	if err != nil {
 		return "", nil, err
@@ -153,7 +177,7 @@ func IssueToken(ctx context.Context, s Store, dir engine.Directory, user, name s
 	if err != nil {
 		return "", nil, err
 	}
-	t := Token{ID: id[:20], User: u.Name, Name: name, Hash: Hash(secret),
+	t := Token{ID: id[:20], User: u.Name, Name: name, Hash: Hash(secret), IssuedBy: issuer,
 		CreatedAt: now.UTC().Truncate(time.Microsecond), ExpiresAt: now.Add(ttl).UTC().Truncate(time.Microsecond)}
 	if err := s.CreateToken(ctx, t); err != nil {
 		return "", nil, err

@@ -41,7 +41,9 @@ func HashWith(pw string, p Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
+	release := acquire()
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, keyLen)
+	release()
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -71,7 +73,9 @@ func Check(encoded, pw string) error {
 	if err != nil {
 		return fmt.Errorf("password: key: %w", err)
 	}
+	release := acquire()
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	release()
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return ErrMismatch
 	}

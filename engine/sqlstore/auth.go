@@ -21,29 +21,31 @@ type tokenRow struct {
 	CreatedAt time.Time `gorm:"autoCreateTime:false"`
 	ExpiresAt time.Time
 	RevokedAt *time.Time
+	IssuedBy  string
 }
 
 func (tokenRow) TableName() string { return "api_tokens" }
 
 type sessionRow struct {
-	Hash      string `gorm:"primaryKey"`
-	UserName  string
-	CSRF      string    `gorm:"column:csrf"`
-	CreatedAt time.Time `gorm:"autoCreateTime:false"`
-	ExpiresAt time.Time
+	Hash       string `gorm:"primaryKey"`
+	UserName   string
+	CSRF       string    `gorm:"column:csrf"`
+	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt  time.Time
+	LastSeenAt *time.Time
 }
 
 func (sessionRow) TableName() string { return "sessions" }
 
 func tokenFromRow(r tokenRow) auth.Token {
 	return auth.Token{ID: r.ID, User: r.UserName, Name: r.Name, Hash: r.Hash,
-		CreatedAt: utc(r.CreatedAt), ExpiresAt: utc(r.ExpiresAt), RevokedAt: utcPtr(r.RevokedAt)}
+		CreatedAt: utc(r.CreatedAt), ExpiresAt: utc(r.ExpiresAt), RevokedAt: utcPtr(r.RevokedAt), IssuedBy: r.IssuedBy}
 }
 
 // CreateToken stores a new token.
 func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
 	r := tokenRow{ID: t.ID, UserName: t.User, Name: t.Name, Hash: t.Hash,
-		CreatedAt: utc(t.CreatedAt), ExpiresAt: utc(t.ExpiresAt), RevokedAt: utcPtr(t.RevokedAt)}
+		CreatedAt: utc(t.CreatedAt), ExpiresAt: utc(t.ExpiresAt), RevokedAt: utcPtr(t.RevokedAt), IssuedBy: t.IssuedBy}
 	return translate(s.db.WithContext(ctx).Create(&r).Error)
 }
 
@@ -59,14 +61,17 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engin
 		ID, UserName, Name, Hash      string
 		CreatedAt, ExpiresAt          time.Time
 		RevokedAt                     *time.Time
+		IssuedBy                      string
 		UDisplayName, URole, UOrgCode string
 		UPasswordHash                 string
 		UDisabled                     bool
+		UMustChangePassword           bool
 		UCreatedAt                    time.Time
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at,
+	err := s.db.WithContext(ctx).Raw(`SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at, t.issued_by,
 		u.display_name AS u_display_name, u.role AS u_role, u.org_code AS u_org_code,
-		u.password_hash AS u_password_hash, u.disabled AS u_disabled, u.created_at AS u_created_at
+		u.password_hash AS u_password_hash, u.disabled AS u_disabled, u.created_at AS u_created_at,
+		u.must_change_password AS u_must_change_password
 		FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.hash = ?`, hash).Scan(&r).Error
 	if err != nil {
 		return nil, nil, err
@@ -75,9 +80,9 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engin
 		return nil, nil, engine.Errorf(engine.ENOTFOUND, "找不到该令牌。", "No such token.")
 	}
 	t := tokenFromRow(tokenRow{ID: r.ID, UserName: r.UserName, Name: r.Name, Hash: r.Hash,
-		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, RevokedAt: r.RevokedAt})
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, RevokedAt: r.RevokedAt, IssuedBy: r.IssuedBy})
 	u := userFromRow(userRow{Name: r.UserName, DisplayName: r.UDisplayName, Role: r.URole, OrgCode: r.UOrgCode,
-		PasswordHash: r.UPasswordHash, Disabled: r.UDisabled, CreatedAt: r.UCreatedAt})
+		PasswordHash: r.UPasswordHash, Disabled: r.UDisabled, CreatedAt: r.UCreatedAt, MustChangePassword: r.UMustChangePassword})
 	return &t, &u, nil
 }
 
@@ -127,7 +132,8 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, a auth.Session) error {
-	r := sessionRow{Hash: a.Hash, UserName: a.User, CSRF: a.CSRF, CreatedAt: utc(a.CreatedAt), ExpiresAt: utc(a.ExpiresAt)}
+	r := sessionRow{Hash: a.Hash, UserName: a.User, CSRF: a.CSRF, CreatedAt: utc(a.CreatedAt), ExpiresAt: utc(a.ExpiresAt),
+		LastSeenAt: nilIfZero(a.LastSeenAt)}
 	return translate(s.db.WithContext(ctx).Create(&r).Error)
 }
 
@@ -140,7 +146,8 @@ func (s *Store) Session(ctx context.Context, hash string) (*auth.Session, error)
 		}
 		return nil, err
 	}
-	return &auth.Session{Hash: r.Hash, User: r.UserName, CSRF: r.CSRF, CreatedAt: utc(r.CreatedAt), ExpiresAt: utc(r.ExpiresAt)}, nil
+	return &auth.Session{Hash: r.Hash, User: r.UserName, CSRF: r.CSRF, CreatedAt: utc(r.CreatedAt), ExpiresAt: utc(r.ExpiresAt),
+		LastSeenAt: zeroIfNil(r.LastSeenAt)}, nil
 }
 
 // DeleteSession ends the session.

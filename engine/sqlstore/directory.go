@@ -55,6 +55,10 @@ type userRow struct {
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
+	// PasswordChangedAt is NULL for passwords set before it was kept.
+	PasswordChangedAt  *time.Time
+	MustChangePassword bool
+	LockedUntil        *time.Time
 }
 
 func (userRow) TableName() string { return "users" }
@@ -66,7 +70,23 @@ func pairingFromRow(r pairingRow) engine.Pairing {
 
 func userFromRow(r userRow) engine.User {
 	return engine.User{Name: r.Name, DisplayName: r.DisplayName, Role: engine.Role(r.Role), Org: r.OrgCode, Email: r.Email,
-		PasswordHash: r.PasswordHash, Disabled: r.Disabled, CreatedAt: utc(r.CreatedAt)}
+		PasswordHash: r.PasswordHash, Disabled: r.Disabled, CreatedAt: utc(r.CreatedAt),
+		MustChangePassword: r.MustChangePassword, LockedUntil: utcPtr(r.LockedUntil), PasswordChangedAt: zeroIfNil(r.PasswordChangedAt)}
+}
+
+func zeroIfNil(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func nilIfZero(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // take reads one row by key, turning "no row" into a not_found error that
@@ -225,7 +245,8 @@ func (s *Store) PutUser(ctx context.Context, u engine.User) error {
 		return engine.Errorf(engine.EINVALID, "未知角色“%s”。", "Unknown role %q.", u.Role)
 	}
 	return s.upsert(ctx, &userRow{Name: u.Name, DisplayName: u.DisplayName, Role: string(u.Role), OrgCode: u.Org, Email: u.Email,
-		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt)})
+		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt),
+		PasswordChangedAt: nilIfZero(u.PasswordChangedAt), MustChangePassword: u.MustChangePassword, LockedUntil: utcPtr(u.LockedUntil)})
 }
 
 // Pair makes p.Bank the lead bank of p.Park for p.Year; see

@@ -29,6 +29,8 @@ type Env struct {
 	Engine    *engine.Engine
 	// Worker fires due timers from Index when the test calls Drain.
 	Worker *engine.Worker
+	// URL is the database's address, for a second process on it.
+	URL string
 }
 
 // New migrates a fresh database of the kind db names, loads the demo data
@@ -36,7 +38,8 @@ type Env struct {
 func New(t testing.TB, db testsvc.Database, start time.Time) *Env {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, db.URL(t), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
+	url := db.URL(t)
+	store, err := sqlstore.Open(ctx, url, sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -55,9 +58,31 @@ func New(t testing.TB, db testsvc.Database, start time.Time) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{Clock: engine.NewFakeClock(start), Store: store, Calendar: cal, Overrides: over, Index: memtimer.New()}
+	env := &Env{Clock: engine.NewFakeClock(start), Store: store, Calendar: cal, Overrides: over, Index: memtimer.New(), URL: url}
 	env.Engine = engine.New(engine.Config{Store: store, Clock: env.Clock, Calendar: over.Live(), Index: env.Index})
 	all.Register(env.Engine, all.Config{})
 	env.Worker = engine.NewWorker(env.Engine, env.Index, engine.WorkerConfig{})
 	return env
+}
+
+// Another returns a second engine over the same database, with a store of
+// its own, as another process (or the same one after a restart) has. It
+// shares the clock: processes agree on the time.
+func (x *Env) Another(t testing.TB) *Env {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, x.URL, sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { store.Close() })
+	over, err := calendar.NewOverrides(ctx, x.Calendar, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := &Env{Clock: x.Clock, Store: store, Calendar: x.Calendar, Overrides: over, Index: memtimer.New(), URL: x.URL}
+	y.Engine = engine.New(engine.Config{Store: store, Clock: y.Clock, Calendar: over.Live(), Index: y.Index})
+	all.Register(y.Engine, all.Config{})
+	y.Worker = engine.NewWorker(y.Engine, y.Index, engine.WorkerConfig{})
+	return y
 }

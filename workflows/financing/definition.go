@@ -120,7 +120,7 @@ func Definition(cfg Config) engine.Definition {
 		ev(Acknowledge, []engine.State{Escalated}, Coordinating, []engine.Grant{city, pboc}, (*rules).acknowledge),
 		ev(Resolve, withOffices, Answered, []engine.Grant{city, pboc}, (*rules).resolve),
 		ev(Assign, withOffices, Routed, []engine.Grant{city, pboc}, (*rules).assign),
-		ev(Transfer, withBank, Routed, []engine.Grant{county, admin}, (*rules).transfer),
+		ev(Transfer, withBank, Routed, []engine.Grant{county}, (*rules).transfer),
 		ev(Feedback, []engine.State{Answered}, Closed, []engine.Grant{window}, (*rules).feedback),
 		ev(Withdraw, []engine.State{Routed, Accepted, InfoRequested, Returned, WithWindow, Answered}, Closed, []engine.Grant{window}, (*rules).withdraw),
 		ev(FollowUp, []engine.State{Closed}, "", []engine.Grant{window}, (*rules).followUp),

@@ -129,7 +129,7 @@ var matrix = []move{
 	{financing.Acknowledge, note, []step{cannotSolve}, []string{"city", "pboc"}},
 	{financing.Resolve, financing.ResolveInput{Resolution: "协调", AnswerInput: answerYes}, []step{cannotSolve}, []string{"city", "pboc"}},
 	{financing.Assign, financing.AssignInput{Bank: "ICBC", Instructions: "请工行重新研究授信方案。"}, []step{cannotSolve}, []string{"city", "pboc"}},
-	{financing.Transfer, financing.BankInput{Bank: "BOC", Reason: "年中结对调整。"}, nil, []string{"county-GX", "admin"}},
+	{financing.Transfer, financing.BankInput{Bank: "BOC", Reason: "年中结对调整。"}, nil, []string{"county-GX"}},
 	{financing.Feedback, feedback.payload, []step{answer}, []string{"window-GXQ"}},
 	{financing.Withdraw, financing.WithdrawInput{}, nil, []string{"window-GXQ"}},
 	{financing.FollowUp, financing.FollowUpInput{Satisfaction: financing.Satisfied}, []step{answer, feedback}, []string{"window-GXQ"}},

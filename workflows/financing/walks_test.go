@@ -335,9 +335,9 @@ func TestTransferAfterPairingChange(t *testing.T) {
 		if old = e.reload(old); old.PartyOf(financing.RelLeadBank) != "ICBC" {
 			t.Fatal("an open case moved without a transfer")
 		}
-		_, err := e.fire(old, "admin", financing.Transfer, financing.BankInput{Bank: "BOC"})
+		_, err := e.fire(old, "county-GX", financing.Transfer, financing.BankInput{Bank: "BOC"})
 		wantField(t, err, "reason")
-		old = e.run(old, step{"admin", financing.Transfer, financing.BankInput{Bank: "BOC", Reason: "结对银行年中调整。"}})
+		old = e.run(old, step{"county-GX", financing.Transfer, financing.BankInput{Bank: "BOC", Reason: "结对银行年中调整。"}})
 		if old.State != financing.Routed || old.PartyOf(financing.RelLeadBank) != "BOC" || !old.HasParty("ICBC", financing.RelFormerBank) {
 			t.Fatalf("transferred: %s %+v", old.State, old.Parties)
 		}
