@@ -10,8 +10,8 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/parkfin/parkfin/engine"
-	"github.com/parkfin/parkfin/internal/accesslog"
 	"github.com/parkfin/parkfin/engine/audit"
+	"github.com/parkfin/parkfin/internal/accesslog"
 	"github.com/parkfin/parkfin/internal/signin"
 )
 
