@@ -24,11 +24,20 @@ const (
 // htmx sends it as the API's header instead.
 const csrfField = "_csrf"
 
+// refreshHeader marks the requests of a page refreshing itself (hx-headers
+// on the polling element): they do not count as the user's activity, so an
+// open list does not keep an idle session alive.
+const refreshHeader = "X-Parkfin-Refresh"
+
 // session resolves the session cookie, when there is one, to its user.
 func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if ck, err := c.Cookie(signin.CookieName); err == nil && ck.Value != "" {
-			sess, u, err := s.signin.Resolve(c.Request().Context(), ck.Value, s.clock.Now())
+			resolve := s.signin.Resolve
+			if c.Request().Header.Get(refreshHeader) != "" {
+				resolve = s.signin.ResolveRefresh
+			}
+			sess, u, err := resolve(c.Request().Context(), ck.Value, s.clock.Now())
 			switch {
 			case err == nil:
 				c.Set(sessionKey, sess)

@@ -201,6 +201,17 @@ func PasswordChangeRequired() error {
 // an unauthenticated error (no such session, expired, user gone or
 // disabled).
 func (s *Service) Resolve(ctx context.Context, secret string, now time.Time) (*auth.Session, *engine.User, error) {
+	return s.resolve(ctx, secret, now, true)
+}
+
+// ResolveRefresh is Resolve for a page refreshing itself (a list polling
+// for new cases): it is not the user's activity, so it does not keep an
+// idle session alive.
+func (s *Service) ResolveRefresh(ctx context.Context, secret string, now time.Time) (*auth.Session, *engine.User, error) {
+	return s.resolve(ctx, secret, now, false)
+}
+
+func (s *Service) resolve(ctx context.Context, secret string, now time.Time, activity bool) (*auth.Session, *engine.User, error) {
 	if secret == "" {
 		return nil, nil, Unauthenticated()
 	}
@@ -220,7 +231,7 @@ func (s *Service) Resolve(ctx context.Context, secret string, now time.Time) (*a
 	}
 	// Record activity at most once a minute: a page's requests in a burst
 	// write once.
-	if now.Sub(sess.LastSeenAt) >= time.Minute || sess.LastSeenAt.IsZero() {
+	if activity && (now.Sub(sess.LastSeenAt) >= time.Minute || sess.LastSeenAt.IsZero()) {
 		if err := s.Auth.TouchSession(ctx, sess.Hash, now); err != nil {
 			return nil, nil, err
 		}
