@@ -43,9 +43,11 @@ func TestBackupAndRestore(t *testing.T) {
 	// The backup runs as its own process while serve holds the database.
 	cmd := exec.Command(os.Args[0], "backup", backup, "--json")
 	cmd.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("parkfin backup while serving: %v\n%s", err, out)
+		t.Fatalf("parkfin backup while serving: %v\n%s%s", err, out, stderr.String())
 	}
 	var b backupReport
 	if err := json.Unmarshal(out, &b); err != nil || b.Cases != 5 || b.Entries < 5 || b.Bytes == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/ledger"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 )
 
@@ -38,6 +40,11 @@ func (c *cli) backupCmd() *cobra.Command {
 			if !isSQLite(cfg.DatabaseURL) {
 				return notEmbedded("backup")
 			}
+			// The copy's ledger is verified with the keys it was signed with.
+			keys, err := ledgerKeys(cfg, slog.Default())
+			if err != nil {
+				return err
+			}
 			file, err := filepath.Abs(args[0])
 			if err != nil {
 				return err
@@ -51,7 +58,7 @@ func (c *cli) backupCmd() *cobra.Command {
 			if err != nil {
 				return engine.Errorf(engine.EINVALID, "备份失败：%v", "Backup failed: %v", err)
 			}
-			r, err := checkDatabase(c.ctx, file)
+			r, err := checkDatabase(c.ctx, file, keys)
 			if err != nil {
 				return err
 			}
@@ -75,9 +82,13 @@ func (c *cli) restoreCmd() *cobra.Command {
 			if !isSQLite(cfg.DatabaseURL) {
 				return notEmbedded("restore")
 			}
+			keys, err := ledgerKeys(cfg, slog.Default())
+			if err != nil {
+				return err
+			}
 			// The backup is checked before anything is touched: a copy
 			// that is damaged or whose ledger does not verify is refused.
-			if _, err := checkDatabase(c.ctx, args[0]); err != nil {
+			if _, err := checkDatabase(c.ctx, args[0], keys); err != nil {
 				return err
 			}
 			target := strings.TrimPrefix(cfg.DatabaseURL, "sqlite://")
@@ -92,7 +103,7 @@ func (c *cli) restoreCmd() *cobra.Command {
 				return err
 			}
 			m.Close()
-			r, err := checkDatabase(c.ctx, target)
+			r, err := checkDatabase(c.ctx, target, keys)
 			if err != nil {
 				return err
 			}
@@ -115,14 +126,14 @@ func notEmbedded(what string) error {
 
 // checkDatabase opens the SQLite file at path, runs the integrity check and
 // verifies the whole ledger.
-func checkDatabase(ctx context.Context, path string) (backupReport, error) {
+func checkDatabase(ctx context.Context, path string, keys *ledger.Keyring) (backupReport, error) {
 	r := backupReport{File: path}
 	st, err := os.Stat(path)
 	if err != nil {
 		return r, engine.Errorf(engine.ENOTFOUND, "找不到文件 %s。", "No file %s.", path)
 	}
 	r.Bytes = st.Size()
-	store, err := sqlstore.Open(ctx, "sqlite://"+path, sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, "sqlite://"+path, sqlstore.Options{LedgerKeys: keys})
 	if err != nil {
 		return r, err
 	}
