@@ -10,7 +10,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/workflows/all"
+	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/payload"
 )
 
@@ -47,6 +49,9 @@ func payloadSchemas(t *testing.T) string {
 		refs = append(refs, map[string]any{"$ref": "#/components/schemas/" + n})
 		lines = append(lines, fmt.Sprintf("%s: %s", n, strings.Join(uses[n], ", ")))
 	}
+	// Records the API returns as they are, described the same way.
+	schemas["FinancingData"] = payload.Schema(financing.Data{})
+	schemas["CalendarYearInfo"] = payload.Schema(calendar.YearInfo{})
 	schemas["EventPayload"] = map[string]any{
 		"nullable":    true,
 		"description": "The event's input, checked strictly by its workflow. By schema, the events that take it:\n" + strings.Join(lines, "\n"),

@@ -1,11 +1,16 @@
 package payload
 
 import (
+	"encoding"
 	"reflect"
 	"strings"
 )
 
-// Schema describes an event's input as an OpenAPI 3.0 schema object, drawn
+// textMarshaler is a type that encodes itself as a JSON string (a date).
+var textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+
+// Schema describes an event's input (or any record a response carries, such
+// as a workflow's own record of a case) as an OpenAPI 3.0 schema object, drawn
 // from the input type as Fields is: json names, form tags for what is
 // required and which choices are allowed, Go types for the JSON types.
 // Dates and times are RFC 3339 strings; amounts are decimal strings in
@@ -84,10 +89,16 @@ func valueSchema(t reflect.Type) map[string]any {
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
+	case t.Implements(textMarshaler):
+		return map[string]any{"type": "string"}
+	case t.Kind() == reflect.Map:
+		// A nil map encodes as null.
+		return map[string]any{"type": "object", "additionalProperties": valueSchema(t.Elem()), "nullable": true}
 	case t.Kind() == reflect.Struct:
 		return objectSchema(t)
 	case t.Kind() == reflect.Slice:
-		return map[string]any{"type": "array", "items": valueSchema(t.Elem())}
+		// A nil slice encodes as null.
+		return map[string]any{"type": "array", "items": valueSchema(t.Elem()), "nullable": true}
 	case t.Kind() == reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
