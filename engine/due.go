@@ -29,6 +29,14 @@ const (
 	// again by one of its StartOn events (this month's progress filed) it
 	// falls in the next month.
 	DueMonthDay
+	// DueBeforeDeadline falls Workdays working days before its clock's
+	// deadline: at 24:00 of the Workdays-th working day before the
+	// deadline's last day (a duty's reminders, 5 and 1 working days before
+	// it falls due). Only a reminder takes it; it is reckoned from the
+	// deadline's pending row, so the deadline is declared, and armed,
+	// before it. A reminder whose instant has passed when it is armed is
+	// not armed: the duty is already that close.
+	DueBeforeDeadline
 )
 
 // DueRule is a timer's due rule: its kind, and the day of the month for
@@ -57,6 +65,10 @@ func (td *TimerDef) checkDue() error {
 	case td.Due.Kind == DueEndOfPeriod:
 		if td.Workdays != 0 {
 			return bad("the end of a period counts no working days")
+		}
+	case td.Due.Kind == DueBeforeDeadline:
+		if td.Workdays == 0 || td.Kind != TimerReminder {
+			return bad("only a reminder falls a number of working days before its deadline")
 		}
 	case td.Due.Kind == DueMonthDay:
 		if td.Workdays != 0 || td.Due.Day < 1 || td.Due.Day > 31 {

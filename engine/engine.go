@@ -214,6 +214,9 @@ func compile(d Definition) (*workflow, error) {
 		if td.Kind != TimerWarning && td.Kind != TimerDeadline && td.Kind != TimerReminder {
 			return nil, fmt.Errorf("timer %q has no kind", td.Name)
 		}
+		if td.Due.Kind == DueBeforeDeadline && !kinds[td.Clock][TimerDeadline] {
+			return nil, fmt.Errorf("timer %q falls before its clock's deadline, and clock %q declares none before it", td.Name, td.Clock)
+		}
 		if td.Kind != TimerReminder {
 			if kinds[td.Clock] == nil {
 				kinds[td.Clock] = make(map[TimerKind]bool)

@@ -189,4 +189,7 @@ type Calendar interface {
 	// ProvisionalEndOfLastWorkday returns the end of the period's last
 	// working day.
 	ProvisionalEndOfLastWorkday(p calendar.Period) (due time.Time, provisional bool, err error)
+	// ProvisionalBefore returns the end of the nth working day before the
+	// last day of a limit that ends at due.
+	ProvisionalBefore(due time.Time, n int) (at time.Time, provisional bool, err error)
 }

@@ -111,6 +111,19 @@ func (m *timerMove) latest(name string) *Timer {
 	return latestTimer(m.rows, name)
 }
 
+// pendingDeadline returns the clock's deadline row while it runs, or nil.
+func (m *timerMove) pendingDeadline(clock string) *Timer {
+	for i := range m.w.def.Timers {
+		td := &m.w.def.Timers[i]
+		if td.Clock == clock && td.Kind == TimerDeadline {
+			if row := m.latest(td.Name); row != nil && row.Status == TimerPending {
+				return row
+			}
+		}
+	}
+	return nil
+}
+
 // arm writes a fresh pending row for the timer.
 func (m *timerMove) arm(ctx context.Context, td *TimerDef, t *Transition, opening bool) error {
 	tm := Timer{CaseID: m.c.ID, Name: td.Name, Event: td.Event, Kind: td.Kind, Status: TimerPending, CreatedAt: m.now, UpdatedAt: m.now}
@@ -120,6 +133,19 @@ func (m *timerMove) arm(ctx context.Context, td *TimerDef, t *Transition, openin
 			return Errorf(EINTERNAL, "计时器“%s”缺少到期时间。", "timer %q armed without its due instant", td.Name)
 		}
 		tm.DueAt = at.Truncate(time.Microsecond)
+	} else if td.Due.Kind == DueBeforeDeadline {
+		dl := m.pendingDeadline(td.Clock)
+		if dl == nil {
+			return nil
+		}
+		at, prov, err := m.e.cal.ProvisionalBefore(dl.DueAt, td.Workdays)
+		if err != nil {
+			return err
+		}
+		if !at.After(m.now) {
+			return nil
+		}
+		tm.DueAt, tm.Provisional = at, prov || dl.Provisional
 	} else {
 		base := m.now
 		if opening {

@@ -87,3 +87,47 @@ func (c *Calendar) Remaining(pausedAt, dueAt time.Time) (int, error) {
 func negative(n int) error {
 	return fmt.Errorf("calendar: negative number of working days %d", n)
 }
+
+// SubWorkdays returns the nth working day strictly before d; for n == 0 it
+// returns d itself. Like AddWorkdays it costs the same whatever n, and
+// returns a *YearMissingError when a day from the result to the day
+// before d lies in a year without data.
+func (c *Calendar) SubWorkdays(d Date, n int) (Date, error) {
+	if !d.Valid() {
+		return Date{}, invalidDate(d)
+	}
+	if n < 0 {
+		return Date{}, negative(n)
+	}
+	if n == 0 {
+		return d, nil
+	}
+	s := d.epochDay() - c.first // index of d; days below it are examined
+	if s <= 0 || s > c.span {
+		return Date{}, &YearMissingError{Year: c.yearAt(min(max(s-1, 0), c.span-1))}
+	}
+	p := int(c.prefix[s]) // working days at indices below s
+	if n > p {
+		return Date{}, &YearMissingError{Year: c.yearAt(0) - 1}
+	}
+	r := int(c.workdays[p-n])
+	if u := int(c.unknownFrom[r]); u < s {
+		return Date{}, &YearMissingError{Year: c.yearAt(u)}
+	}
+	return dateOfEpochDay(c.first + r), nil
+}
+
+// Before returns the end (24:00) of the nth working day before the last
+// day of a limit that ends at due: a duty due at 24:00 on Thursday is
+// reminded 1 working day before at 24:00 on Wednesday. For n == 0 it is
+// due itself.
+func (c *Calendar) Before(due time.Time, n int) (time.Time, error) {
+	if n == 0 {
+		return due, nil
+	}
+	d, err := c.SubWorkdays(DateOf(due.Add(-time.Nanosecond)), n)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return d.next().Start(), nil
+}

@@ -53,3 +53,8 @@ func (l *Live) AfterPeriod(p Period, n int) (time.Time, bool, error) {
 func (l *Live) ProvisionalEndOfLastWorkday(p Period) (time.Time, bool, error) {
 	return l.Current().ProvisionalEndOfLastWorkday(p)
 }
+
+// ProvisionalBefore is Current().ProvisionalBefore.
+func (l *Live) ProvisionalBefore(due time.Time, n int) (time.Time, bool, error) {
+	return l.Current().ProvisionalBefore(due, n)
+}

@@ -76,3 +76,23 @@ func (c *Calendar) MissingNextYear(now time.Time) (year int, missing bool) {
 	}
 	return d.Year + 1, true
 }
+
+// ProvisionalBefore is Before for a limit in or next to a year without a
+// published arrangement: such days count Monday to Friday, and the result
+// is reported as provisional.
+func (c *Calendar) ProvisionalBefore(due time.Time, n int) (time.Time, bool, error) {
+	at, err := c.Before(due, n)
+	var missing *YearMissingError
+	if !errors.As(err, &missing) {
+		return at, false, err
+	}
+	provisional := false
+	d := DateOf(due.Add(-time.Nanosecond))
+	for k := n; k > 0; {
+		d = d.AddDays(-1)
+		if c.workdayOrWeekday(d, &provisional) {
+			k--
+		}
+	}
+	return d.next().Start(), provisional, nil
+}

@@ -80,6 +80,8 @@ func Markdown(d engine.Definition, title string, words Words) string {
 					due = fmt.Sprintf("%d working days after the case's period ends", td.Workdays)
 				case td.Due.Kind == engine.DueEndOfPeriod:
 					due = "the end of the period's last working day"
+				case td.Due.Kind == engine.DueBeforeDeadline:
+					due = fmt.Sprintf("%d working days before the clock's deadline", td.Workdays)
 				case td.Due.Kind == engine.DueMonthDay:
 					due = fmt.Sprintf("day %d of the month (or its last day)", td.Due.Day)
 				}
