@@ -331,6 +331,26 @@ func TestGroundTruth(t *testing.T) {
 				}
 			}
 		}
+		// The offices' weekly trend: each week's received cases and limits
+		// missed (fallen in the week, not answered within) as the reference
+		// counts them.
+		monday := calendar.Date{Year: 2026, Month: 1, Day: 5}
+		weeks, err := e.svc.Weekly(e.ctx, e.actor("city"), monday, 52)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var received int64
+		for i, w := range weeks {
+			want := ref.figures(report.Period{Label: "week", First: w.First, Last: w.First.AddDays(6)}, "")["*"]
+			if w.First != monday.AddDays(7*i) || w.Received != want.received || w.Late != want.due-want.onTime {
+				t.Errorf("week of %s: received %d, late %d; want %s, %d, %d", w.First, w.Received, w.Late, monday.AddDays(7*i), want.received, want.due-want.onTime)
+			}
+			received += w.Received
+			compared++
+		}
+		if received == 0 {
+			t.Error("the trend counts no case received in 2026")
+		}
 		t.Logf("%d cases driven in %v; %d selections compared in %v", n, driven.Round(time.Millisecond), compared, (time.Since(begin) - driven).Round(time.Millisecond))
 
 		// Rebuilt from scratch, the read model says the same.

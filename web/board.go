@@ -12,6 +12,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -23,8 +24,6 @@ type boardView struct {
 	Lists    []boardList
 	ByPark   []perfRow
 	ByBank   []perfRow
-	// Capped is set when the period had more cases than the tables read.
-	Capped bool
 	// AsOf is when the counts were taken (Beijing time, HH:mm:ss); empty
 	// when they were counted from the cases as the page was built.
 	AsOf  string
@@ -48,7 +47,9 @@ type boardList struct {
 
 // perfRow is one park's or bank's figures for the period.
 type perfRow struct {
-	Code, Href                                   string
+	// Href lists the cases received in the period; PastDueHref, set when
+	// the period reaches today, those open past their limit now.
+	Code, Href, PastDueHref                      string
 	Received, SignedInTime, AnsweredInTime, Late int
 	OverdueOpen, Escalated                       int
 }
@@ -57,9 +58,6 @@ type perfRow struct {
 type trendView struct {
 	Weeks, Received, Overdue string
 }
-
-// boardScan bounds the cases read for the period's tables.
-const boardScan = 10000
 
 func (s *Server) board(c echo.Context) error {
 	a := actorOf(c)
@@ -134,7 +132,7 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 		}
 		v.Lists = append(v.Lists, bl)
 	}
-	if err := s.periodTables(ctx, a, from, to, v); err != nil {
+	if err := s.periodTables(ctx, a, from, to, today, v); err != nil {
 		return nil, err
 	}
 	if v.Trend, err = s.trend(ctx, a, today); err != nil {
@@ -143,106 +141,68 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 	return v, nil
 }
 
-// periodTables computes the per-park and per-bank figures of the cases
-// received in [from, to].
-func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to calendar.Date, v *boardView) error {
-	parks, banks := map[string]*perfRow{}, map[string]*perfRow{}
-	row := func(m map[string]*perfRow, code, key string) *perfRow {
-		r := m[code]
-		if r == nil {
-			q := url.Values{key: {code}, "from": {from.String()}, "to": {to.String()}}
-			r = &perfRow{Code: code, Href: "/cases?" + q.Encode()}
-			m[code] = r
-		}
-		return r
+// periodTables fills the per-park and per-bank figures of [from, to] from
+// the supervision side's statistics: the indicators' own definitions
+// (docs/indicators.md), read from the per-day pre-aggregate, so that the
+// board and the statistics page agree and neither reads the cases.
+func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to, today calendar.Date, v *boardView) error {
+	if s.cfg.Report == nil {
+		return nil
 	}
-	var after *engine.Cursor
-	for read := 0; ; {
-		cases, err := s.engine.Cases(ctx, a, engine.CaseFilter{Workflow: financing.Name, ReceivedFrom: from.Start(),
-			ReceivedTo: to.AddDays(1).Start(), After: after, Limit: 500})
+	p := report.Period{Label: from.String() + ".." + to.String(), First: from, Last: to}
+	for _, by := range []struct {
+		dim, key string
+		out      *[]perfRow
+	}{{report.ByPark, "park", &v.ByPark}, {report.ByBank, "bank", &v.ByBank}} {
+		st, err := s.cfg.Report.Stats(ctx, a, report.Query{Period: p, By: by.dim})
 		if err != nil {
 			return err
 		}
-		for _, cs := range cases {
-			d, err := financing.DataOf(cs)
-			if err != nil {
+		rows := make([]perfRow, 0, len(st.Groups))
+		for code, f := range st.Groups {
+			if code == "" {
 				continue
 			}
-			for _, r := range []*perfRow{row(parks, d.Park, "park"), row(banks, d.LeadBank, "bank")} {
-				count(r, cs, d)
+			q := url.Values{by.key: {code}, "from": {from.String()}, "to": {to.String()}}
+			rows = append(rows, perfRow{Code: code, Href: "/cases?" + q.Encode(), Received: int(f.Received),
+				SignedInTime: int(f.SignedWithin1), AnsweredInTime: int(f.AnsweredOnTime), Late: int(f.AnsweredLate),
+				OverdueOpen: int(f.OpenPastLimit), Escalated: int(f.Escalated)})
+			if !to.Before(today) {
+				// Open past the limit is judged now: the list of such cases.
+				rows[len(rows)-1].PastDueHref = "/cases?" + url.Values{by.key: {code}, "past_due": {"1"}}.Encode()
 			}
 		}
-		read += len(cases)
-		if len(cases) < 500 {
-			break
-		}
-		if read >= boardScan {
-			v.Capped = true
-			break
-		}
-		last := cases[len(cases)-1]
-		after = &engine.Cursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
+		sort.Slice(rows, func(i, j int) bool {
+			if rows[i].Received != rows[j].Received {
+				return rows[i].Received > rows[j].Received
+			}
+			return rows[i].Code < rows[j].Code
+		})
+		*by.out = rows
 	}
-	v.ByPark, v.ByBank = sorted(parks), sorted(banks)
 	return nil
 }
 
-// count adds one case to a row: signed in time is signed within a working
-// day of routing; answered in time is an answer before the limit.
-func count(r *perfRow, cs *engine.Case, d *financing.Data) {
-	r.Received++
-	if len(d.Rounds) > 0 {
-		if w := d.Rounds[0].SignWorkdays; w != nil && *w <= 1 {
-			r.SignedInTime++
-		}
-	}
-	if d.Answer != nil && !d.Answer.Late {
-		r.AnsweredInTime++
-	}
-	if (d.Answer != nil && d.Answer.Late) || cs.Overdue {
-		r.Late++
-	}
-	if cs.PastDue {
-		r.OverdueOpen++
-	}
-	if d.Escalation != nil {
-		r.Escalated++
-	}
-}
-
-func sorted(m map[string]*perfRow) []perfRow {
-	out := make([]perfRow, 0, len(m))
-	for _, r := range m {
-		out = append(out, *r)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Received != out[j].Received {
-			return out[i].Received > out[j].Received
-		}
-		return out[i].Code < out[j].Code
-	})
-	return out
-}
-
-// trend counts the cases received each week, and of them the overdue
-// ones, for the last twelve weeks (Monday to Sunday, Beijing time).
+// trend counts, for the last twelve weeks (Monday to Sunday, Beijing
+// time), the cases received and the bank rounds whose limit fell without
+// an answer in time.
 func (s *Server) trend(ctx context.Context, a engine.Actor, today calendar.Date) (trendView, error) {
+	if s.cfg.Report == nil {
+		return trendView{}, nil
+	}
 	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
-	var weeks []string
-	var received, overdue []int
-	for i := 11; i >= 0; i-- {
-		start := monday.AddDays(-7 * i)
-		n, err := s.engine.CaseCounts(ctx, a, engine.CaseFilter{Workflow: financing.Name,
-			ReceivedFrom: start.Start(), ReceivedTo: start.AddDays(7).Start()})
-		if err != nil {
-			return trendView{}, err
-		}
-		weeks = append(weeks, start.Start().In(calendar.Location()).Format("01-02"))
-		received = append(received, n.Total)
-		overdue = append(overdue, n.Overdue)
+	weeks, err := s.cfg.Report.Weekly(ctx, a, monday.AddDays(-7*11), 12)
+	if err != nil {
+		return trendView{}, err
+	}
+	labels := make([]string, len(weeks))
+	received, late := make([]int64, len(weeks)), make([]int64, len(weeks))
+	for i, w := range weeks {
+		labels[i] = w.First.Start().In(calendar.Location()).Format("01-02")
+		received[i], late[i] = w.Received, w.Late
 	}
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
-	return trendView{Weeks: js(weeks), Received: js(received), Overdue: js(overdue)}, nil
+	return trendView{Weeks: js(labels), Received: js(received), Overdue: js(late)}, nil
 }
 
 // boardTotals are the board's counts of the cases the actor sees.

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"encoding/json"
+	"html"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -21,6 +23,32 @@ func figure(t *testing.T, body, href string) int {
 	return n
 }
 
+// parkReceived reads the received count of a park's row in the board's
+// per-park table, by the link it drills down to.
+func parkReceived(t *testing.T, body, park string) int {
+	t.Helper()
+	m := regexp.MustCompile(`data-label="受理数" class="num"><a href="/cases\?from=[0-9-]+&amp;park=` + park + `&amp;to=[0-9-]+">(\d+)</a>`).FindStringSubmatch(body)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// trendReceived reads the weekly trend's received counts.
+func trendReceived(t *testing.T, body string) []int {
+	t.Helper()
+	m := regexp.MustCompile(`data-received="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the board has no trend")
+	}
+	var out []int
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &out); err != nil || len(out) != 12 {
+		t.Fatalf("trend %q: %v", m[1], err)
+	}
+	return out
+}
+
 // TestBoardFromTally: the board reads the supervision side's tally, says
 // when it was taken, and counts a case registered a moment before.
 func TestBoardFromTally(t *testing.T) {
@@ -36,6 +64,7 @@ func TestBoardFromTally(t *testing.T) {
 				t.Errorf("the board does not say when its figures were taken:\n%s", body)
 			}
 			before := figure(t, body, "/cases?state=routed")
+			parkBefore, trendBefore := parkReceived(t, body, "GXQ"), trendReceived(t, body)
 			MustRegister(t, e.MustSignIn("window-GXQ"), "益阳市示范机械制造有限公司", nil)
 			// Another period is another computation: the tally is caught up
 			// before it is read.
@@ -46,7 +75,18 @@ func TestBoardFromTally(t *testing.T) {
 			if got := figure(t, body, "/cases?state=routed&amp;state=accepted"); got != before+1 {
 				t.Errorf("in time %d, want %d", got, before+1)
 			}
+			// The period tables and the trend come from the statistics'
+			// per-day figures: the new case counts for its park and week.
+			if got := parkReceived(t, body, "GXQ"); got != parkBefore+1 {
+				t.Errorf("GXQ received %d after registering a case, was %d", got, parkBefore)
+			}
+			if got := trendReceived(t, body); got[11] != trendBefore[11]+1 {
+				t.Errorf("this week's trend %v after registering a case, was %v", got, trendBefore)
+			}
 			_, body = e.MustSignIn("county-HS").get("/board?from=2026-01-02")
+			if strings.Contains(body, "park=GXQ") {
+				t.Errorf("county HS's tables name GX's park GXQ")
+			}
 			if got := figure(t, body, "/cases?state=routed"); got != 0 {
 				t.Errorf("county HS counts %d routed cases of GX's parks", got)
 			}
