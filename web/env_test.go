@@ -16,6 +16,7 @@ import (
 	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/web"
 )
 
@@ -30,6 +31,8 @@ type env struct {
 	srv *httptest.Server
 	// notify keeps the in-app messages behind the bell (no sending channels).
 	notify *notify.Service
+	// report is the supervision side the board and the inbox's counts read.
+	report *report.Service
 }
 
 // MustEnv starts the web application over a fresh database of the kind db.
@@ -37,11 +40,12 @@ func MustEnv(t testing.TB, db testsvc.Database, poll time.Duration) *env {
 	t.Helper()
 	x := enginetest.New(t, db, start)
 	n := notify.New(notify.Config{Store: x.Store, Clock: x.Clock})
+	rep := mustReport(t, x)
 	h := web.New(web.Config{Engine: x.Engine, Auth: x.Store, Calendar: x.Overrides.Live(), Overrides: x.Overrides,
-		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond, Notify: n, Report: mustReport(t, x)})
+		Demo: true, Poll: poll, BoardTTL: 300 * time.Millisecond, Notify: n, Report: rep})
 	srv := httptest.NewServer(h.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, x: x, srv: srv, notify: n}
+	return &env{t: t, x: x, srv: srv, notify: n, report: rep}
 }
 
 // drain fires the timers that are due.

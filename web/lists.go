@@ -11,6 +11,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -73,6 +74,9 @@ type listView struct {
 type tabDef struct {
 	Name, Key string
 	Filter    func(*engine.CaseFilter)
+	// Tally counts the tab from the supervision side's tally of the
+	// actor's scope; nil when the tally cannot tell.
+	Tally func(*report.Tally) int64
 }
 
 func yes() *bool { v := true; return &v }
@@ -82,24 +86,29 @@ var parkTabs = []tabDef{
 	{"open", "web.tab.open", func(f *engine.CaseFilter) {
 		f.States = []engine.State{financing.Routed, financing.Accepted, financing.InfoRequested, financing.Returned,
 			financing.WithWindow, financing.Escalated, financing.Coordinating}
-	}},
-	{"answered", "web.tab.answered", func(f *engine.CaseFilter) { f.States = []engine.State{financing.Answered} }},
+	}, nil},
+	{"answered", "web.tab.answered", func(f *engine.CaseFilter) { f.States = []engine.State{financing.Answered} }, nil},
 	{"follow_up", "web.tab.follow_up", func(f *engine.CaseFilter) {
 		f.States = []engine.State{financing.Closed}
 		f.Mark = financing.ClockFollowUp
-	}},
-	{"closed", "web.tab.closed", func(f *engine.CaseFilter) { f.States = []engine.State{financing.Closed} }},
+	}, nil},
+	{"closed", "web.tab.closed", func(f *engine.CaseFilter) { f.States = []engine.State{financing.Closed} }, nil},
 }
 
-// inboxTabs are the bank's tabs (待签收 / 办理中 / 临期 / 超期 / 督办).
+// inboxTabs are the bank's tabs (待签收 / 办理中 / 临期 / 超期 / 督办). 临期
+// is past the warning and not yet past the limit, as on the board.
 var inboxTabs = []tabDef{
-	{"routed", "web.tab.routed", func(f *engine.CaseFilter) { f.States = []engine.State{financing.Routed} }},
+	{"routed", "web.tab.routed", func(f *engine.CaseFilter) { f.States = []engine.State{financing.Routed} },
+		func(t *report.Tally) int64 { return t.ByState[financing.Routed] }},
 	{"working", "web.tab.working", func(f *engine.CaseFilter) {
 		f.States = []engine.State{financing.Accepted, financing.InfoRequested}
-	}},
-	{"due_soon", "web.tab.due_soon", func(f *engine.CaseFilter) { f.DueSoon = yes() }},
-	{"past_due", "web.tab.past_due", func(f *engine.CaseFilter) { f.PastDue = yes() }},
-	{"supervised", "web.tab.supervised", func(f *engine.CaseFilter) { f.Mark = financing.ClockSupervision }},
+	}, func(t *report.Tally) int64 { return t.ByState[financing.Accepted] + t.ByState[financing.InfoRequested] }},
+	{"due_soon", "web.tab.due_soon", func(f *engine.CaseFilter) { no := false; f.DueSoon, f.PastDue = yes(), &no },
+		func(t *report.Tally) int64 { return t.DueSoon }},
+	{"past_due", "web.tab.past_due", func(f *engine.CaseFilter) { f.PastDue = yes() },
+		func(t *report.Tally) int64 { return t.PastDue }},
+	{"supervised", "web.tab.supervised", func(f *engine.CaseFilter) { f.Mark = financing.ClockSupervision },
+		func(t *report.Tally) int64 { return t.Supervised }},
 }
 
 func (s *Server) parkCases(c echo.Context) error {
@@ -153,6 +162,9 @@ func (s *Server) tabCounts(c echo.Context, base string, tabs []tabDef) ([]int, e
 	v, err := s.memo.get("tabs|"+string(a.Role)+"|"+a.Org+"|"+base+"|"+q, s.countTTL(), func() (any, error) {
 		ctx := context.WithoutCancel(c.Request().Context())
 		out := make([]int, len(tabs))
+		if counted, err := s.tabsFromTally(ctx, a, q, tabs, out); err != nil || counted {
+			return out, err
+		}
 		for i, t := range tabs {
 			f := engine.CaseFilter{Workflow: financing.Name, Text: q}
 			t.Filter(&f)
@@ -168,6 +180,28 @@ func (s *Server) tabCounts(c echo.Context, base string, tabs []tabDef) ([]int, e
 		return nil, err
 	}
 	return v.([]int), nil
+}
+
+// tabsFromTally fills out from the supervision side's tally when every tab
+// can be read from it and no text narrows the list: a few rows, where
+// counting would walk the scope's cases. It reports whether it did.
+func (s *Server) tabsFromTally(ctx context.Context, a engine.Actor, q string, tabs []tabDef, out []int) (bool, error) {
+	if q != "" || s.cfg.Report == nil {
+		return false, nil
+	}
+	for _, t := range tabs {
+		if t.Tally == nil {
+			return false, nil
+		}
+	}
+	t, ok, err := s.cfg.Report.Tally(ctx, a)
+	if err != nil || !ok {
+		return false, err
+	}
+	for i, tab := range tabs {
+		out[i] = int(tab.Tally(t))
+	}
+	return true, nil
 }
 
 // total counts the cases of a filter within the actor's scope; key names
