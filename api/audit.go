@@ -144,7 +144,7 @@ func (s *Server) exportAudit(c echo.Context) error {
 		f.Before = page[len(page)-1].Seq
 	}
 	w.Flush()
-	s.record(c, audit.AuditExport, "audit_log", audit.OK, strconv.Itoa(n)+" entries")
+	s.record(c, audit.AuditExport, "audit_log", audit.OK, "共 "+strconv.Itoa(n)+" 条")
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

@@ -65,7 +65,7 @@ func (s *Server) putCalendarOverride(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, fmt.Sprintf("holiday notice stored; %d cases recomputed", n))
+	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, fmt.Sprintf("已保存节假日安排，重新计算 %d 件案件的期限", n))
 	info, err := s.cfg.Calendar.Live().Current().Year(year)
 	if err != nil {
 		return err
@@ -82,6 +82,6 @@ func (s *Server) deleteCalendarOverride(c echo.Context) error {
 	if err := s.cfg.Calendar.Delete(c.Request().Context(), year); err != nil {
 		return err
 	}
-	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, "holiday notice removed")
+	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, "已删除节假日安排")
 	return c.NoContent(http.StatusNoContent)
 }

@@ -104,7 +104,7 @@ func (s *Server) putPark(c echo.Context) error {
 	if err := s.dir().PutPark(c.Request().Context(), p); err != nil {
 		return err
 	}
-	s.record(c, audit.ParkChange, p.Code, audit.OK, p.Name+", county "+p.County)
+	s.record(c, audit.ParkChange, p.Code, audit.OK, p.Name+"，所属区县 "+p.County)
 	return c.JSON(http.StatusOK, parkView{p.Code, p.Name, p.County})
 }
 

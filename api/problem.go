@@ -94,7 +94,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.cfg.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
 	}
 	if code == engine.EFORBIDDEN {
-		s.record(c, audit.Forbidden, c.Request().Method+" "+c.Request().URL.Path, audit.Denied, engine.ErrorMessage(err, "en"))
+		s.record(c, audit.Forbidden, c.Request().Method+" "+c.Request().URL.Path, audit.Denied, engine.ErrorMessage(err, "zh"))
 	}
 	lang := langOf(c.Request())
 	p := problem{

@@ -120,7 +120,7 @@ func (s *Server) publishRanking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.record(c, audit.ConfigChange, "ranking "+c.Param("quarter"), audit.OK, "published: "+in.Note)
+	s.record(c, audit.ConfigChange, "ranking "+c.Param("quarter"), audit.OK, "发布："+in.Note)
 	return c.JSON(http.StatusCreated, r)
 }
 

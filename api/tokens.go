@@ -70,7 +70,7 @@ func (s *Server) issueToken(c echo.Context) error {
 		in.User = a.User
 	}
 	if via, _ := c.Get(viaKey).(string); strings.HasPrefix(via, "token") {
-		s.record(c, audit.TokenIssue, in.User, audit.Refused, "a token cannot issue another")
+		s.record(c, audit.TokenIssue, in.User, audit.Refused, "令牌不能签发令牌")
 		return engine.Errorf(engine.EFORBIDDEN, "令牌不能签发新令牌，请登录后签发。",
 			"A token cannot issue another token; sign in to issue one.")
 	}

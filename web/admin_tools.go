@@ -96,7 +96,7 @@ func (s *Server) calendarPost(c echo.Context) error {
 	if err := s.cfg.Overrides.Put(c.Request().Context(), o); err != nil {
 		return s.calendarFailed(c, v, err)
 	}
-	s.record(c, audit.CalendarChange, strconv.Itoa(year), "holiday notice stored")
+	s.record(c, audit.CalendarChange, strconv.Itoa(year), "已保存节假日安排")
 	return c.Redirect(http.StatusSeeOther, "/admin/calendar?done="+strconv.Itoa(year))
 }
 

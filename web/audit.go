@@ -1,21 +1,26 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/locale"
 )
 
 // auditView is the auditor's page of the security audit log.
 type auditView struct {
-	Entries []audit.Entry
+	Entries []auditRow
 	Actor   string
 	Action  string
+	// Actions are the actions to filter by, in the reader's words.
+	Actions []auditAction
 	// More is the cursor of the next, older page; zero on the last.
 	More int64
 }
@@ -34,12 +39,19 @@ func (s *Server) auditPage(c echo.Context) error {
 	v := auditView{Actor: c.QueryParam("actor"), Action: c.QueryParam("action")}
 	before, _ := strconv.ParseInt(c.QueryParam("after"), 10, 64)
 	f := audit.Filter{Actor: v.Actor, Action: v.Action, Before: before, Limit: 100}
-	var err error
-	if v.Entries, err = as.AuditEntries(c.Request().Context(), f); err != nil {
+	entries, err := as.AuditEntries(c.Request().Context(), f)
+	if err != nil {
 		return err
 	}
-	if len(v.Entries) == f.Limit {
-		v.More = v.Entries[len(v.Entries)-1].Seq
+	lang := langOf(c)
+	for _, a := range audit.Actions {
+		v.Actions = append(v.Actions, auditAction{Code: a, Text: locale.T(lang, "web.audit.action."+a)})
+	}
+	for _, e := range entries {
+		v.Entries = append(v.Entries, auditRowOf(lang, e))
+	}
+	if len(entries) == f.Limit {
+		v.More = entries[len(entries)-1].Seq
 	}
 	return s.render(c, http.StatusOK, "audit", v)
 }
@@ -50,4 +62,36 @@ func (s *Server) record(c echo.Context, action, target, detail string) {
 	e := s.who(c).Entry(action, target, audit.OK, detail)
 	e.At = s.clock.Now()
 	s.audit.Record(c.Request().Context(), e)
+}
+
+// auditAction is an action to filter by.
+type auditAction struct{ Code, Text string }
+
+// auditRow is an entry with its codes in the reader's words.
+type auditRow struct {
+	audit.Entry
+	ActorText, ViaText, ActionText, ResultText string
+}
+
+// auditRowOf names the entry's action, result, channel and operator in
+// lang; an action the catalogue does not know (the list is open) shows as
+// recorded.
+func auditRowOf(lang string, e audit.Entry) auditRow {
+	word := func(key, raw string) string {
+		if v := locale.T(lang, key); v != key {
+			return v
+		}
+		return raw
+	}
+	r := auditRow{Entry: e, ActorText: e.Actor, ViaText: word("web.audit.via."+e.Via, e.Via),
+		ActionText: word("web.audit.action."+e.Action, e.Action), ResultText: word("web.audit.result."+e.Result, e.Result)}
+	if e.Actor == "anonymous" {
+		r.ActorText = locale.T(lang, "web.audit.actor.anonymous")
+	} else if op, ok := strings.CutPrefix(e.Actor, "operator:"); ok {
+		r.ActorText = fmt.Sprintf(locale.T(lang, "web.audit.actor.operator"), op)
+	}
+	if op, as, ok := strings.Cut(strings.TrimPrefix(e.Via, "operator:"), " as "); ok && strings.HasPrefix(e.Via, "operator:") {
+		r.ViaText = fmt.Sprintf(locale.T(lang, "web.audit.via.operator_as"), op, as)
+	}
+	return r
 }

@@ -233,5 +233,12 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		shoot(bank, "filings")
 		bank.open("/notifications")
 		shoot(bank, "notifications")
+		// The security auditor's log: the sign-ins above are in it.
+		auditor := e.MustPerson(t, browser, "auditor")
+		auditor.open("/audit")
+		if log := auditor.text("main"); !strings.Contains(log, "window-GXQ") || !strings.Contains(log, "登录") {
+			t.Errorf("the audit page does not list the window's sign-in: %q", log)
+		}
+		shoot(auditor, "audit")
 	}
 }

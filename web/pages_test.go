@@ -44,6 +44,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 		"city":        {"/board", casePath, "/nowhere"},
 		"pboc":        {"/board"},
 		"window-LLGY": {casePath},
+		"auditor":     {"/audit", "/audit?action=signin"},
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		for user, paths := range pages {

@@ -147,7 +147,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = http.StatusNotFound
 	case engine.EFORBIDDEN:
 		status = http.StatusForbidden
-		e := s.who(c).Entry(audit.Forbidden, c.Request().Method+" "+c.Request().URL.Path, audit.Denied, engine.ErrorMessage(err, "en"))
+		e := s.who(c).Entry(audit.Forbidden, c.Request().Method+" "+c.Request().URL.Path, audit.Denied, engine.ErrorMessage(err, "zh"))
 		e.At = s.clock.Now()
 		s.audit.Record(c.Request().Context(), e)
 	case engine.ERATELIMITED:

@@ -47,6 +47,11 @@ const (
 	SessionsRevoked = "sessions.revoke"
 )
 
+// Actions lists the actions above, in the order a reader filters by them.
+var Actions = []string{SignIn, SignOut, Lockout, Unlock, PasswordChange, TokenIssue, TokenRevoke, SessionsRevoked, Forbidden,
+	UserChange, UserDisable, ParkChange, BankChange, CountyChange, PairingChange, CalendarChange, ConfigChange,
+	ExportDownload, AuditExport, AuditPurge}
+
 // Entry is one audited action.
 type Entry struct {
 	// Seq orders the entries; it has no gaps.

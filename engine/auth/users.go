@@ -158,14 +158,14 @@ func (m Admin) PutUser(ctx context.Context, who audit.Who, in UserInput, now tim
 	if err := m.Dir.PutUser(ctx, u); err != nil {
 		return nil, err
 	}
-	what := "changed"
+	what := "修改"
 	if create {
-		what = "created"
+		what = "新建"
 	}
 	m.Log.Record(ctx, who.Entry(audit.UserChange, u.Name, audit.OK,
-		fmt.Sprintf("%s: role=%s org=%s disabled=%t", what, u.Role, u.Org, u.Disabled)))
+		fmt.Sprintf("%s：角色 %s，机构 %s，%s", what, u.Role, u.Org, map[bool]string{false: "启用", true: "停用"}[u.Disabled])))
 	if hash != "" {
-		ev := who.Entry(audit.PasswordChange, u.Name, audit.OK, "set by an administrator; to be changed at the next sign-in")
+		ev := who.Entry(audit.PasswordChange, u.Name, audit.OK, "管理员设置，下次登录时须修改")
 		ev.At = now
 		if err := m.Creds.SetPassword(ctx, u.Name, hash, now, true, &ev); err != nil {
 			return nil, err
@@ -173,7 +173,7 @@ func (m Admin) PutUser(ctx context.Context, who audit.Who, in UserInput, now tim
 		u.PasswordHash, u.PasswordChangedAt, u.MustChangePassword = hash, now, true
 	}
 	if u.Disabled && (create || !old.Disabled) {
-		ev := who.Entry(audit.UserDisable, u.Name, audit.OK, "sessions ended, tokens revoked")
+		ev := who.Entry(audit.UserDisable, u.Name, audit.OK, "已终止全部会话并吊销令牌")
 		ev.At = now
 		if err := m.Creds.RevokeCredentials(ctx, u.Name, now, true, &ev); err != nil {
 			return nil, err

@@ -85,7 +85,7 @@ func (s *Service) SignIn(ctx context.Context, name, pw, addr string, now time.Ti
 	p := s.Policy.WithDefaults()
 	who := audit.Who{Actor: engine.Actor{User: name}, Via: "session", Addr: addr}
 	if err := s.Limiter.Allow(name, addr, now); err != nil {
-		s.record(ctx, who.Entry(audit.SignIn, name, audit.Refused, "rate limited"), now)
+		s.record(ctx, who.Entry(audit.SignIn, name, audit.Refused, "登录过于频繁，已限流"), now)
 		return "", nil, nil, err
 	}
 	u, err := s.Users.User(ctx, name)
@@ -94,7 +94,7 @@ func (s *Service) SignIn(ctx context.Context, name, pw, addr string, now time.Ti
 		if _, err := s.Auth.RecordSignInFailure(ctx, name, addr, now, now.Add(-p.FailureWindow)); err != nil {
 			return "", nil, nil, err
 		}
-		s.record(ctx, who.Entry(audit.SignIn, name, audit.Failed, "unknown user"), now)
+		s.record(ctx, who.Entry(audit.SignIn, name, audit.Failed, "用户不存在"), now)
 		return "", nil, nil, wrongCredentials()
 	}
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Service) SignIn(ctx context.Context, name, pw, addr string, now time.Ti
 	}
 	who.Actor = u.Actor()
 	if u.Locked(now) {
-		s.record(ctx, who.Entry(audit.SignIn, name, audit.Locked, "locked until "+u.LockedUntil.UTC().Format(time.RFC3339)), now)
+		s.record(ctx, who.Entry(audit.SignIn, name, audit.Locked, "账户锁定至 "+u.LockedUntil.In(calendar.Location()).Format("2006-01-02 15:04:05")), now)
 		return "", nil, nil, Locked(p, *u.LockedUntil)
 	}
 	if u.PasswordHash == "" || u.Disabled || password.Check(u.PasswordHash, pw) != nil {
@@ -130,17 +130,17 @@ func (s *Service) failed(ctx context.Context, p auth.Policy, who audit.Who, u *e
 	if err != nil {
 		return err
 	}
-	detail := "wrong password"
+	detail := "密码错误"
 	if u.Disabled {
-		detail = "user disabled"
+		detail = "账户已停用"
 	}
-	s.record(ctx, who.Entry(audit.SignIn, u.Name, audit.Failed, fmt.Sprintf("%s (%d of %d)", detail, n, p.MaxFailures)), now)
+	s.record(ctx, who.Entry(audit.SignIn, u.Name, audit.Failed, fmt.Sprintf("%s（第 %d 次，共允许 %d 次）", detail, n, p.MaxFailures)), now)
 	if n < p.MaxFailures {
 		return wrongCredentials()
 	}
 	until := now.Add(p.LockFor).UTC().Truncate(time.Microsecond)
 	ev := who.Entry(audit.Lockout, u.Name, audit.Locked,
-		fmt.Sprintf("%d failed sign-ins within %s; locked until %s", n, p.FailureWindow, until.Format(time.RFC3339)))
+		fmt.Sprintf("%s 内登录失败 %d 次，账户锁定至 %s", p.FailureWindow, n, until.In(calendar.Location()).Format("2006-01-02 15:04:05")))
 	ev.At = now
 	if err := s.Auth.LockUser(ctx, u.Name, until, &ev); err != nil {
 		return err
@@ -302,14 +302,14 @@ func (s *Service) ChangePassword(ctx context.Context, who audit.Who, current, ne
 		fields = append(fields, *f)
 	}
 	if len(fields) > 0 {
-		s.record(ctx, who.Entry(audit.PasswordChange, u.Name, audit.Failed, fields[0].Field+": "+fields[0].Code), now)
+		s.record(ctx, who.Entry(audit.PasswordChange, u.Name, audit.Failed, fields[0].Field+"："+fields[0].MessageZH), now)
 		return "", nil, engine.Invalid(fields...)
 	}
 	hash, err := password.Hash(next)
 	if err != nil {
 		return "", nil, err
 	}
-	ev := who.Entry(audit.PasswordChange, u.Name, audit.OK, "changed by the user; sessions and tokens ended")
+	ev := who.Entry(audit.PasswordChange, u.Name, audit.OK, "用户本人修改，已终止其全部会话和令牌")
 	ev.At = now
 	if err := s.Auth.SetPassword(ctx, u.Name, hash, now, false, &ev); err != nil {
 		return "", nil, err
@@ -369,7 +369,7 @@ func (s *Service) IssueToken(ctx context.Context, who audit.Who, user, name, pw 
 			Message: "Enter your own password again to issue a token.", MessageZH: "签发令牌需要再次输入您本人的密码。"})
 	}
 	if len(fields) > 0 {
-		s.record(ctx, who.Entry(audit.TokenIssue, user, audit.Failed, fields[0].Field+": "+fields[0].Code), now)
+		s.record(ctx, who.Entry(audit.TokenIssue, user, audit.Failed, fields[0].Field+"："+fields[0].MessageZH), now)
 		return "", nil, engine.Invalid(fields...)
 	}
 	secret, t, err := auth.IssueTokenBy(ctx, s.Auth, s.Users, me.Name, user, name, now, ttl)
@@ -378,7 +378,7 @@ func (s *Service) IssueToken(ctx context.Context, who audit.Who, user, name, pw 
 	}
 	detail := t.ID + " " + name
 	if user != me.Name {
-		detail += " (service account, issued by an administrator)"
+		detail += "（服务账户，由管理员签发）"
 	}
 	s.record(ctx, who.Entry(audit.TokenIssue, user, audit.OK, detail), now)
 	return secret, t, nil
