@@ -56,6 +56,9 @@ type CaseFilter struct {
 	Text string
 	// Ref selects the cases with exactly this ref.
 	Ref string
+	// Period selects the cases of a named period (a scheduled duty's
+	// quarter, "2026Q3").
+	Period string
 	// ReceivedFrom and ReceivedTo bound ReceivedAt: [from, to).
 	ReceivedFrom time.Time
 	ReceivedTo   time.Time

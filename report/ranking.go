@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/workflows/submission"
 )
 
 // Weights weigh the indicators in a bank's ranking score. An indicator a
@@ -80,6 +82,12 @@ type RankRow struct {
 	// its limit at the period's end.
 	MaxOverdueWorkdays int  `json:"max_overdue_workdays"`
 	BottomFive         bool `json:"bottom_five,omitempty"`
+	// SubmissionsDue counts the bank's quarterly resolution-ledger
+	// submissions (季度解决台账报送) of the quarters that ended in the
+	// period; SubmissionsLate those filed after their limit or still
+	// unfiled past it, as of the ranking.
+	SubmissionsDue  int `json:"submissions_due"`
+	SubmissionsLate int `json:"submissions_late"`
 }
 
 // Ranking is a period's ranking of the lead banks.
@@ -134,6 +142,13 @@ func (s *Service) rank(ctx context.Context, p Period) (*Ranking, error) {
 	if err != nil {
 		return nil, err
 	}
+	due, late, err := s.submissions(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	for b := range due {
+		lead[b] = true
+	}
 	r := &Ranking{Period: p.Label, From: p.First.String(), To: p.Last.String(), Weights: s.weights, Rule: s.interview}
 	for b := range lead {
 		f := st.Groups[b]
@@ -141,12 +156,16 @@ func (s *Service) rank(ctx context.Context, p Period) (*Ranking, error) {
 			f = &Figures{}
 			f.finish()
 		}
-		row := RankRow{Bank: b, BankName: names[b], Score: s.weights.Score(f), Figures: f, MaxOverdueWorkdays: overdue[b]}
+		row := RankRow{Bank: b, BankName: names[b], Score: s.weights.Score(f), Figures: f, MaxOverdueWorkdays: overdue[b],
+			SubmissionsDue: due[b], SubmissionsLate: late[b]}
 		if row.Score != nil && *row.Score < s.interview.MinScore {
 			row.Interview = append(row.Interview, "score")
 		}
 		if s.interview.OverdueWorkdays > 0 && row.MaxOverdueWorkdays >= s.interview.OverdueWorkdays {
 			row.Interview = append(row.Interview, "overdue")
+		}
+		if row.SubmissionsLate > 0 {
+			row.Interview = append(row.Interview, "submission")
 		}
 		r.Rows = append(r.Rows, row)
 	}
@@ -154,8 +173,9 @@ func (s *Service) rank(ctx context.Context, p Period) (*Ranking, error) {
 	return r, nil
 }
 
-// sortRows orders by score (a bank without one last), then answer rate,
-// then fewer rounds open past the limit, then bank code; ranks are 1, 2, …
+// sortRows orders by score (a bank without one last), then fewer late
+// ledger submissions, then answer rate, then fewer rounds open past the
+// limit, then bank code; ranks are 1, 2, …
 // with equal ranks only for identical keys but the code.
 func sortRows(rows []RankRow) {
 	val := func(p *float64) float64 {
@@ -169,6 +189,9 @@ func sortRows(rows []RankRow) {
 		if val(a.Score) != val(b.Score) {
 			return val(a.Score) > val(b.Score)
 		}
+		if a.SubmissionsLate != b.SubmissionsLate {
+			return a.SubmissionsLate < b.SubmissionsLate
+		}
 		if val(a.Figures.AnswerRate.Value) != val(b.Figures.AnswerRate.Value) {
 			return val(a.Figures.AnswerRate.Value) > val(b.Figures.AnswerRate.Value)
 		}
@@ -180,6 +203,36 @@ func sortRows(rows []RankRow) {
 	for i := range rows {
 		rows[i].Rank = i + 1
 	}
+}
+
+// submissions counts, per bank, the quarterly ledger submissions of the
+// quarters that ended in p, and of them the late ones: the submission's
+// limit fired (filed late, or not filed yet and past it).
+func (s *Service) submissions(ctx context.Context, p Period) (due, late map[string]int, err error) {
+	due, late = map[string]int{}, map[string]int{}
+	if !slices.Contains(s.engine.Workflows(), submission.Name) {
+		return due, late, nil
+	}
+	for y := p.First.Year; y <= p.Last.Year; y++ {
+		for q := 1; q <= 4; q++ {
+			qp := calendar.QuarterOf(y, q)
+			if qp.To.Before(p.First) || qp.To.After(p.Last) {
+				continue
+			}
+			cases, err := s.engine.Cases(ctx, engine.System, engine.CaseFilter{Workflow: submission.Name,
+				Period: calendar.Quarterly.Name(qp), Limit: 10000})
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, c := range cases {
+				due[c.ScheduledFor]++
+				if c.Overdue {
+					late[c.ScheduledFor]++
+				}
+			}
+		}
+	}
+	return due, late, nil
 }
 
 // overdueDays returns, per bank, the most working days a round was open

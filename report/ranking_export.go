@@ -14,7 +14,7 @@ import (
 
 // rankColumns are the ranking workbook's columns (catalogue keys).
 var rankColumns = []string{"rank", "bank", "score", "answer_rate", "fulfilment", "fulfilment_count", "sign_rate",
-	"satisfaction", "open_past_limit", "interview"}
+	"satisfaction", "open_past_limit", "submissions", "interview"}
 
 // ExportRanking writes the quarter's ranking (its newest published version,
 // or computed now) as .xlsx: a title with the period and the version, one
@@ -50,7 +50,7 @@ func (s *Service) ExportRanking(ctx context.Context, a engine.Actor, p Period, l
 		_ = f.SetCellValue(sheet, cell, T("report.rank.col."+c))
 		_ = f.SetCellStyle(sheet, cell, cell, head)
 	}
-	widths := []float64{6, 26, 10, 12, 12, 14, 14, 12, 14, 40}
+	widths := []float64{6, 26, 10, 12, 12, 14, 14, 12, 14, 16, 40}
 	for i, wd := range widths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		_ = f.SetColWidth(sheet, col, col, wd)
@@ -70,14 +70,18 @@ func (s *Service) ExportRanking(ctx context.Context, a engine.Actor, p Period, l
 		}
 		var why []string
 		for _, x := range row.Interview {
-			if x == "score" {
+			switch x {
+			case "score":
 				why = append(why, fmt.Sprintf(T("report.rank.interview.score"), r.Rule.MinScore))
-			} else {
+			case "submission":
+				why = append(why, T("report.rank.interview.submission"))
+			default:
 				why = append(why, fmt.Sprintf(T("report.rank.interview.overdue"), r.Rule.OverdueWorkdays))
 			}
 		}
 		vals := []any{row.Rank, or(row.BankName, row.Bank), score, pctOf(fg.AnswerRate), pctOf(fg.Fulfilment), pctOf(fg.FulfilmentCount),
-			pctOf(fg.SignRate), pctOf(sat), fg.OpenPastLimit, strings.Join(why, "；")}
+			pctOf(fg.SignRate), pctOf(sat), fg.OpenPastLimit, fmt.Sprintf(T("report.rank.submissions"), row.SubmissionsLate, row.SubmissionsDue),
+			strings.Join(why, "；")}
 		cell, _ := excelize.CoordinatesToCellName(1, i+3)
 		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
 			return "", err

@@ -167,7 +167,8 @@ func (s *Server) rankingPage(c echo.Context) error {
 		names = append(names, row.BankName)
 		scores = append(scores, row.Score)
 		line := rankLine{Rank: row.Rank, Bank: row.Bank, Score: "—", AnswerRate: pctText(row.Figures.AnswerRate),
-			Fulfilment: pctText(row.Figures.Fulfilment), OpenPast: row.Figures.OpenPastLimit, Interview: row.Interview}
+			Fulfilment: pctText(row.Figures.Fulfilment), OpenPast: row.Figures.OpenPastLimit, Interview: row.Interview,
+			SubmissionsDue: row.SubmissionsDue, SubmissionsLate: row.SubmissionsLate}
 		if row.Score != nil {
 			line.Score = fmt.Sprintf("%.2f", *row.Score)
 		}
@@ -202,4 +203,5 @@ type rankLine struct {
 	Bank, Score, AnswerRate, Fulfilment string
 	OpenPast                            int64
 	Interview                           []string
+	SubmissionsDue, SubmissionsLate     int
 }

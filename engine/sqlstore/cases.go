@@ -243,6 +243,9 @@ func (q queries) filtered(ctx context.Context, f engine.CaseFilter) *gorm.DB {
 	if f.Ref != "" {
 		db = db.Where("ref = ?", f.Ref)
 	}
+	if f.Period != "" {
+		db = db.Where("period = ?", f.Period)
+	}
 	if !f.ReceivedFrom.IsZero() {
 		db = db.Where("received_at >= ?", f.ReceivedFrom.UTC())
 	}

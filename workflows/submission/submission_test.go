@@ -3,15 +3,18 @@ package submission_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/locale"
+	"github.com/parkfin/parkfin/report"
 	"github.com/parkfin/parkfin/workflows/payload"
 	"github.com/parkfin/parkfin/workflows/submission"
 )
@@ -162,6 +165,19 @@ func TestQ3AcrossNationalDay(t *testing.T) {
 			if hnb.PastDue || !hnb.Overdue {
 				t.Fatalf("late submission: past due %v, overdue %v; want it counted late for good", hnb.PastDue, hnb.Overdue)
 			}
+			// The late submission counts in the quarter's ranking: HNB is a
+			// 约谈 candidate for it and ranks below ICBC, which filed in time
+			// (neither has a financing case to score).
+			rows := rankingRows(t, e, "2026Q3")
+			if r := rows["HNB"]; r.SubmissionsDue != 1 || r.SubmissionsLate != 1 || !slices.Contains(r.Interview, "submission") {
+				t.Fatalf("HNB's ranking row %+v: want 1 submission due, 1 late, an interview for it", r)
+			}
+			if r := rows["ICBC"]; r.SubmissionsDue != 1 || r.SubmissionsLate != 0 || slices.Contains(r.Interview, "submission") {
+				t.Fatalf("ICBC's ranking row %+v: want 1 submission due, none late", r)
+			}
+			if icbc, hnb := rows["ICBC"], rows["HNB"]; icbc.Score != nil || hnb.Score != nil || hnb.Rank <= icbc.Rank {
+				t.Fatalf("HNB (late, score %v) ranks %d, ICBC (in time, score %v) %d: want both unscored, HNB below", hnb.Score, hnb.Rank, icbc.Score, icbc.Rank)
+			}
 			if _, err := e.fire(hnb, "bank-HNB", submission.Accept, nil); engine.ErrorCode(err) != engine.EFORBIDDEN {
 				t.Fatalf("the bank accepts its own submission: %v", err)
 			}
@@ -192,6 +208,30 @@ func TestQ3AcrossNationalDay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rankingRows computes the quarter's bank ranking as the city sees it.
+func rankingRows(t *testing.T, e *env, quarter string) map[string]report.RankRow {
+	t.Helper()
+	pg := e.Store.Dialect() == sqlstore.Postgres
+	if err := report.Migrate(e.ctx, e.Store.DB(), pg); err != nil {
+		t.Fatal(err)
+	}
+	svc := report.New(report.Config{DB: e.Store.DB(), Engine: e.Engine,
+		Projector: report.NewProjector(e.Store.DB(), e.Store, e.Overrides.Live(), e.Clock, pg)})
+	p, err := report.ParsePeriod(quarter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.Ranking(e.ctx, e.actor("city"), p, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]report.RankRow{}
+	for _, row := range r.Rows {
+		out[row.Bank] = row
+	}
+	return out
 }
 
 // Q4 2026 across New Year 2027: opened on 2027-01-01, due 2027-01-13 00:00,
