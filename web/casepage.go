@@ -11,6 +11,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/payload"
+	"github.com/parkfin/parkfin/workflows/submission"
 )
 
 // caseView is the case page: the facts on top, the time limits, the
@@ -43,6 +44,11 @@ type caseView struct {
 	Financing bool
 	Period    string
 	Workflow  string
+	// LedgerHref downloads the resolution ledger a quarterly submission
+	// reports on: the bank's parks' cases of the quarter, generated, for
+	// the bank to review and annotate before it submits, and for the city
+	// to compare with what was submitted.
+	LedgerHref string
 }
 
 // answerView is a bank's handling opinion.
@@ -109,6 +115,9 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		Routed: fmtTime(cs.RoutedAt), Limits: s.limitsOf(cs, s.clock.Now()),
 		Receipt:   a.Role == engine.RoleWindow && cs.Workflow == financing.Name,
 		Financing: cs.Workflow == financing.Name, Period: cs.Period, Workflow: cs.Workflow}
+	if cs.Workflow == submission.Name && cs.Period != "" {
+		v.LedgerHref = "/stats/export?" + url.Values{"period": {cs.Period}, "kind": {"ledger"}, "format": {"xlsx"}, "bank": {cs.ScheduledFor}}.Encode()
+	}
 	if d.Answer != nil {
 		av := answerOf(d.Answer.AnswerInput, d.Answer.Bank, fmtTime(d.Answer.At))
 		av.Late, av.WorkdaysLate = d.Answer.Late, d.Answer.WorkdaysLate

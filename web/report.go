@@ -123,7 +123,7 @@ func (s *Server) statsExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	req := report.ExportRequest{Query: report.Query{Period: p}, Kind: c.QueryParam("kind"), Format: c.QueryParam("format"), Lang: langOf(c)}
+	req := report.ExportRequest{Query: report.Query{Period: p, Filter: report.Filter{Bank: c.QueryParam("bank")}}, Kind: c.QueryParam("kind"), Format: c.QueryParam("format"), Lang: langOf(c)}
 	var buf bytes.Buffer
 	name, err := svc.Export(c.Request().Context(), actorOf(c), req, &buf)
 	if err != nil {
