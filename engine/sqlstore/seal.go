@@ -281,6 +281,7 @@ func (s *Store) stopSealer() {
 	sl.mu.Lock()
 	sl.closed = true
 	running, cancel, done := sl.running, sl.cancel, sl.done
+	sl.running = false
 	sl.mu.Unlock()
 	if !running {
 		return
