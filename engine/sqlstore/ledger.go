@@ -58,11 +58,7 @@ func (t *tx) flushLedger(ctx context.Context) error {
 		t.unsealed = true
 		return nil
 	}
-	q := "SELECT seq, chain_hash FROM ledger_chain WHERE id = 1"
-	if t.dialect == Postgres {
-		q += " FOR UPDATE"
-	}
-	seq, chain, err := chainHead(db, q)
+	seq, chain, err := lockHead(db, t.dialect)
 	if err != nil {
 		return err
 	}
@@ -77,8 +73,13 @@ func (t *tx) flushLedger(ctx context.Context) error {
 	return moveHead(db, t.dialect, ins, args, seq, chain)
 }
 
-// chainHead reads the chain head with q.
-func chainHead(db *gorm.DB, q string) (int64, string, error) {
+// lockHead reads the chain head and, on PostgreSQL, locks it (FOR UPDATE)
+// until the transaction ends; SQLite serialises writers already.
+func lockHead(db *gorm.DB, dialect Dialect) (int64, string, error) {
+	q := "SELECT seq, chain_hash FROM ledger_chain WHERE id = 1"
+	if dialect == Postgres {
+		q += " FOR UPDATE"
+	}
 	var (
 		seq   int64
 		chain string

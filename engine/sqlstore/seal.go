@@ -130,11 +130,7 @@ func (s *Store) sealOnce(ctx context.Context) (sealed int, more bool, err error)
 	var bad *UnsealedError
 	err = s.inWriteTx(ctx, func(q queries) error {
 		db := q.db.WithContext(ctx)
-		head := "SELECT seq, chain_hash FROM ledger_chain WHERE id = 1"
-		if s.dialect == Postgres {
-			head += " FOR UPDATE"
-		}
-		seq, chain, err := chainHead(db, head)
+		seq, chain, err := lockHead(db, s.dialect)
 		if err != nil {
 			return err
 		}
