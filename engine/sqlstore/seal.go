@@ -35,6 +35,11 @@ const sealBatch = 500
 // defaultSealPoll is how often a sealer looks for other processes' entries.
 const defaultSealPoll = 250 * time.Millisecond
 
+// sealGap is the least time between the starts of a sealer's runs: a
+// sealing transaction costs a commit, so a busy process seals its commits
+// of each sealGap in one batch instead of one by one.
+const sealGap = 20 * time.Millisecond
+
 // insertUnsealed returns one statement inserting the entries, authenticated
 // with Chainer.Pend, into ledger_unsealed.
 func insertUnsealed(entries []*ledger.Entry) (string, []any) {
@@ -250,6 +255,9 @@ func (s *Store) sealLoop(ctx context.Context, done chan struct{}) {
 		case <-sl.wake:
 		case <-t.C:
 		}
+		// Seal at once, but not more often than every sealGap: under a
+		// stream of commits, the wakes that come meanwhile make one batch.
+		next := time.Now().Add(sealGap)
 		_, err := s.Seal(ctx)
 		switch {
 		case err == nil:
@@ -264,6 +272,11 @@ func (s *Store) sealLoop(ctx context.Context, done chan struct{}) {
 				attrs = append(attrs, "unsealed", ue.Unsealed, "case", ue.CaseID, "kind", string(ue.Kind))
 			}
 			sl.log.Error("ledger: sealing failed", attrs...)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
 		}
 	}
 }
