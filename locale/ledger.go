@@ -16,7 +16,19 @@ func LedgerProblem(lang string, r ledger.Report) string {
 	if r.Field != "" {
 		field = T(lang, "ledger.field."+r.Field)
 	}
+	if r.BadUnsealed != 0 {
+		return fmt.Sprintf(T(lang, "ledger.unsealed."+string(r.Kind)), r.BadUnsealed, r.BadCase, field)
+	}
 	return fmt.Sprintf(T(lang, "ledger.problem."+string(r.Kind)), r.BadSeq, r.BadCase, field)
+}
+
+// LedgerUnsealed says in lang how many entries were not sealed yet, or ""
+// when none was.
+func LedgerUnsealed(lang string, r ledger.Report) string {
+	if r.Unsealed == 0 {
+		return ""
+	}
+	return fmt.Sprintf(T(lang, "ledger.unsealed"), r.Unsealed)
 }
 
 // LedgerLegacy says in lang how many entries predate keys, or "" when none

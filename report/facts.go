@@ -143,9 +143,9 @@ func derive(c *engine.Case, timers []engine.Timer, entries []ledger.Entry, cal e
 		t := d.ClosedAt.UTC()
 		closed = &t
 	}
-	var seq int64
-	if n := len(entries); n > 0 {
-		seq = entries[n-1].Seq
+	var seq int64 // the case's last sealed entry's: unsealed ones have none yet
+	for i := len(entries) - 1; i >= 0 && seq == 0; i-- {
+		seq = entries[i].Seq
 	}
 	f.c = caseFact{CaseID: c.ID, Number: c.Number, Park: d.Park, County: d.County, BankFirst: first, BankLast: last,
 		ReceivedAt: c.ReceivedAt.UTC(), RoutedAt: c.RoutedAt.UTC(), WindowDelay: d.WindowDelayWorkdays,

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
 
@@ -50,6 +52,12 @@ func NewProjector(db *gorm.DB, store engine.Store, cal engine.Calendar, clock en
 	return &Projector{db: db, store: store, cal: cal, clock: clock, postgres: postgres}
 }
 
+// sealingStore is a store that may leave ledger entries unsealed for a
+// while (sqlstore on PostgreSQL).
+type sealingStore interface {
+	Seal(ctx context.Context) (int, error)
+}
+
 type ledgerRef struct {
 	Seq    int64
 	CaseID string
@@ -60,6 +68,16 @@ type ledgerRef struct {
 func (p *Projector) CatchUp(ctx context.Context) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// The projector follows sealed entries: seal what is committed first,
+	// so that a catch-up sees every move committed before it. An entry
+	// that fails the sealer's check stays unsealed (the sealer logs it,
+	// `ledger verify` names it); the others are still projected.
+	if s, ok := p.store.(sealingStore); ok {
+		var bad *sqlstore.UnsealedError
+		if _, err := s.Seal(ctx); err != nil && !errors.As(err, &bad) {
+			return 0, err
+		}
+	}
 	total := 0
 	for {
 		n, more, err := p.step(ctx)

@@ -129,7 +129,7 @@ func (s *Server) ledgerPage(c echo.Context) error {
 		lang := langOf(c)
 		v.Error = locale.LedgerProblem(lang, r)
 		v.Values = map[string]string{"entries": strconv.Itoa(r.Entries), "cases": strconv.Itoa(r.Cases),
-			"legacy": locale.LedgerLegacy(lang, r)}
+			"legacy": locale.LedgerLegacy(lang, r), "unsealed": locale.LedgerUnsealed(lang, r)}
 	}
 	return s.render(c, http.StatusOK, "ledger", v)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
 )
 
@@ -90,5 +91,37 @@ func TestLedgerKeysAndCheckpoints(t *testing.T) {
 	out, errOut, code := run(t, "ledger", "verify", "--checkpoint", cpFile)
 	if code == 0 || !strings.Contains(errOut, "checkpoint_missing") || !strings.Contains(errOut, "entry 3") {
 		t.Fatalf("verify against the checkpoints: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// On PostgreSQL each command's moves are sealed by its store (at the latest
+// when it closes): the next command finds them numbered, a checkpoint covers
+// them, and verification counts none unsealed.
+func TestLedgerPostgresSealed(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PARKFIN_DATA_DIR", dir)
+	t.Setenv("PARKFIN_DATABASE_URL", testsvc.PostgresURL(t))
+	t.Setenv("PARKFIN_REDIS_URL", "")
+	mustRun(t, "migrate")
+	mustRun(t, "demo", "seed")
+	for _, n := range []string{"3", "4"} {
+		check, _ := uscc.CheckChar("91430900MA4L0000" + n)
+		mustRun(t, "case", "open", "--as", "window-GXQ", "--park", "GXQ", "--enterprise", "益阳某某科技有限公司"+n,
+			"--uscc", "91430900MA4L0000"+n+string(check), "--need", "设备更新贷款")
+	}
+	var r struct {
+		OK       bool  `json:"ok"`
+		Entries  int   `json:"entries"`
+		HeadSeq  int64 `json:"head_seq"`
+		Unsealed int   `json:"unsealed"`
+	}
+	mustJSONOut(t, &r, "ledger", "verify")
+	if !r.OK || r.Entries != 2 || r.HeadSeq != 2 || r.Unsealed != 0 {
+		t.Fatalf("verify: %+v", r)
+	}
+	cpFile := filepath.Join(dir, "checkpoints.jsonl")
+	mustRun(t, "ledger", "checkpoint", "--out", cpFile)
+	if out := mustRun(t, "ledger", "verify", "--checkpoint", cpFile); !strings.Contains(out, "ok: 2 entries, 2 cases; 1 checkpoints hold") {
+		t.Fatalf("verify: %q", out)
 	}
 }

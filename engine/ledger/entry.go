@@ -22,7 +22,9 @@ import (
 type Entry struct {
 	// Seq is the global sequence number: entries of all cases are ordered
 	// by it, without gaps from the first authenticated entry on. The store
-	// assigns it when the transaction that appends the entry commits.
+	// assigns it when the entry is sealed: as the transaction that appends
+	// it commits (SQLite), or in a sealer's batch shortly after (PostgreSQL;
+	// zero until then, see Unsealed).
 	Seq int64 `json:"seq"`
 	// CaseID names the case.
 	CaseID string `json:"case_id"`
@@ -55,8 +57,13 @@ type Entry struct {
 	// KeyID names the key whose MAC authenticates ChainHash; empty for an
 	// entry written before the ledger had keys (a legacy entry).
 	KeyID string `json:"key_id,omitempty"`
-	// MAC is the hex HMAC of ChainHash under the key KeyID.
+	// MAC is the hex HMAC of ChainHash under the key KeyID; for an
+	// unsealed entry, of its Hash (Chainer.Pend).
 	MAC string `json:"mac,omitempty"`
+	// Unsealed numbers an entry committed but not yet sealed into the
+	// global chain, in the order entries were written; Seq and ChainHash
+	// are then empty. Zero once sealed.
+	Unsealed int64 `json:"unsealed,omitempty"`
 }
 
 // Authenticated reports whether the entry carries a MAC (it was written

@@ -83,6 +83,10 @@ type Report struct {
 	BadCase string
 	// Field names the case row's field that disagrees (KindCaseRow).
 	Field string
+	// Unsealed counts the entries committed but not yet sealed (among
+	// Entries); BadUnsealed names the unsealed entry at fault, if one is.
+	Unsealed    int
+	BadUnsealed int64
 }
 
 // OK reports whether no fault was found.
@@ -98,9 +102,14 @@ func (r Report) String() string {
 		if r.Checkpoints > 0 {
 			s += fmt.Sprintf("; %d checkpoints hold", r.Checkpoints)
 		}
+		if r.Unsealed > 0 {
+			s += fmt.Sprintf("; %d entries not sealed yet are checked by content hash, case chain and MAC", r.Unsealed)
+		}
 		return s
 	}
 	switch {
+	case r.BadUnsealed != 0:
+		return fmt.Sprintf("broken (%s): unsealed entry %d (case %s): %s", r.Kind, r.BadUnsealed, r.BadCase, r.Problem)
 	case r.BadSeq != 0 && r.BadCase != "":
 		return fmt.Sprintf("broken (%s): entry %d (case %s): %s", r.Kind, r.BadSeq, r.BadCase, r.Problem)
 	case r.BadSeq != 0:
@@ -132,6 +141,8 @@ type Link struct {
 	Number        string
 	Version       int
 	Authenticated bool
+	// Unsealed is the entry's Entry.Unsealed (Seq is then zero).
+	Unsealed int64
 }
 
 // Source feeds a verification. Both scans stream: a Source must not load
@@ -183,6 +194,14 @@ func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoi
 	if !v.endChain(headSeq, headHash) {
 		return v.r, nil
 	}
+	if ps, ok := src.(PendingSource); ok {
+		if err := v.scanUnsealed(ctx, ps); err != nil {
+			return Report{}, err
+		}
+		if !v.r.OK() {
+			return v.r, nil
+		}
+	}
 	var cs caseState
 	err = src.ScanCaseChains(ctx, func(c *CaseRow, l *Link) error {
 		if !v.addLink(&cs, c, l) {
@@ -202,7 +221,9 @@ func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoi
 	}
 	if seq != 0 {
 		v.fail(KindOrphan, seq, caseID, "ledger entries for a case that does not exist (its row was deleted)")
+		return v.r, nil
 	}
+	v.unsealedOrphans()
 	return v.r, nil
 }
 
@@ -213,6 +234,8 @@ type verifier struct {
 	checkpoints map[int64][]string
 	proved      int
 	r           Report
+	unsealed    int64             // the unsealed entry being checked, if one is
+	links       map[string][]Link // the unsealed entries' links, by case
 	prevSeq     int64
 	chain       string
 	authSeen    bool
@@ -238,6 +261,7 @@ func (v *verifier) fail(kind Kind, seq int64, caseID, format string, args ...any
 	v.r.Problem = fmt.Sprintf(format, args...)
 	v.r.BadSeq = seq
 	v.r.BadCase = caseID
+	v.r.BadUnsealed = v.unsealed
 	return false
 }
 
@@ -380,6 +404,9 @@ func (v *verifier) finishCase(cs *caseState) bool {
 	if !cs.started {
 		return true
 	}
+	if !v.chainUnsealed(cs) {
+		return false
+	}
 	c, l := &cs.row, &cs.last
 	if cs.n != c.LedgerLen || l.Hash != c.LedgerHead {
 		return v.fail(KindCaseLen, 0, c.ID, "the case records %d entries ending in %.12s, the ledger holds %d ending in %.12s (entries removed or appended)", c.LedgerLen, c.LedgerHead, cs.n, l.Hash)
@@ -399,6 +426,7 @@ func (v *verifier) finishCase(cs *caseState) bool {
 		field, row, entry = "number", c.Number, l.Number
 	}
 	if field != "" {
+		v.unsealed = l.Unsealed
 		v.fail(KindCaseRow, l.Seq, c.ID, "the case row's %s is %q, its last entry says %q (changed without an entry)", field, row, entry)
 		v.r.Field = field
 		return false

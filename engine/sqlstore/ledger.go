@@ -22,8 +22,9 @@ var ErrNoLedgerKey = errors.New("sqlstore: no ledger key configured: the ledger 
 const ledgerColumns = "seq, case_id, workflow, number, case_version, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, hash, chain_hash, key_id, mac"
 
 // AppendLedger queues an entry whose content hash is set. The entry is
-// numbered, linked into the global chain and authenticated when the
-// transaction commits (flushLedger): its Seq is set then.
+// written when the transaction commits (flushLedger): numbered, linked into
+// the global chain and authenticated then (its Seq set), or, when the store
+// seals later, authenticated on its own and left for the sealer.
 func (t *tx) AppendLedger(ctx context.Context, e *ledger.Entry) error {
 	if t.keys == nil {
 		return ErrNoLedgerKey
@@ -33,18 +34,50 @@ func (t *tx) AppendLedger(ctx context.Context, e *ledger.Entry) error {
 }
 
 // flushLedger writes the transaction's queued entries as its last
-// statements: it locks the chain head (on PostgreSQL, FOR UPDATE, so that
-// concurrent transactions append one after the other; SQLite serialises
-// writers already), numbers the entries after it without gaps, links and
-// authenticates them, inserts them and moves the head. The lock is held
-// from here to the commit only.
+// statements. Sealing at commit, it locks the chain head (on PostgreSQL,
+// FOR UPDATE, so that concurrent transactions append one after the other;
+// SQLite serialises writers already), numbers the entries after it without
+// gaps, links and authenticates them, inserts them and moves the head: the
+// lock is held from here to the commit. Sealing later, it inserts them
+// unsealed, each with a MAC of its own, and takes no lock (seal.go).
 func (t *tx) flushLedger(ctx context.Context) error {
 	if len(t.pending) == 0 {
 		return nil
 	}
 	db := t.db.WithContext(ctx)
+	if t.later {
+		ch := t.keys.Chainer()
+		for _, e := range t.pending {
+			ch.Pend(e)
+		}
+		q, args := insertUnsealed(t.pending)
+		t.pending = nil
+		if err := db.Exec(q, args...).Error; err != nil {
+			return err
+		}
+		t.unsealed = true
+		return nil
+	}
+	seq, chain, err := lockHead(db, t.dialect)
+	if err != nil {
+		return err
+	}
+	ch := t.keys.Chainer()
+	for _, e := range t.pending {
+		seq++
+		ch.Link(e, seq, chain)
+		chain = e.ChainHash
+	}
+	ins, args := insertSealed(t.pending)
+	t.pending = nil
+	return moveHead(db, t.dialect, ins, args, seq, chain)
+}
+
+// lockHead reads the chain head and, on PostgreSQL, locks it (FOR UPDATE)
+// until the transaction ends; SQLite serialises writers already.
+func lockHead(db *gorm.DB, dialect Dialect) (int64, string, error) {
 	q := "SELECT seq, chain_hash FROM ledger_chain WHERE id = 1"
-	if t.dialect == Postgres {
+	if dialect == Postgres {
 		q += " FOR UPDATE"
 	}
 	var (
@@ -53,45 +86,48 @@ func (t *tx) flushLedger(ctx context.Context) error {
 	)
 	if err := db.Raw(q).Row().Scan(&seq, &chain); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return errors.New("sqlstore: the ledger chain head is missing: run `parkfin migrate`")
+			return 0, "", errors.New("sqlstore: the ledger chain head is missing: run `parkfin migrate`")
 		}
-		return err
+		return 0, "", err
 	}
-	ch := t.keys.Chainer()
-	var (
-		b    strings.Builder
-		args = make([]any, 0, 18*len(t.pending)+3)
-	)
-	if t.dialect == Postgres {
-		b.WriteString("WITH appended AS (")
-	}
+	return seq, chain, nil
+}
+
+// insertSealed returns one statement inserting the sealed entries.
+func insertSealed(entries []*ledger.Entry) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 18*len(entries)+3)
 	b.WriteString("INSERT INTO ledger (" + ledgerColumns + ") VALUES ")
-	for i, e := range t.pending {
-		seq++
-		ch.Link(e, seq, chain)
-		chain = e.ChainHash
+	for i, e := range entries {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		payload := string(e.Payload)
-		if payload == "" {
-			payload = "null"
-		}
 		args = append(args, e.Seq, e.CaseID, e.Workflow, e.Number, e.Version, e.At.UTC(), e.ActorUser, e.ActorRole, e.ActorOrg,
-			e.Event, e.From, e.To, payload, e.PrevHash, e.Hash, e.ChainHash, e.KeyID, e.MAC)
+			e.Event, e.From, e.To, payloadText(e), e.PrevHash, e.Hash, e.ChainHash, e.KeyID, e.MAC)
 	}
-	t.pending = nil
-	const moveHead = "UPDATE ledger_chain SET seq = ?, chain_hash = ?, updated_at = ? WHERE id = 1"
+	return b.String(), args
+}
+
+// moveHead runs the insert ins (with args) and moves the chain head to seq
+// and chain: on PostgreSQL in one statement.
+func moveHead(db *gorm.DB, dialect Dialect, ins string, args []any, seq int64, chain string) error {
+	const move = "UPDATE ledger_chain SET seq = ?, chain_hash = ?, updated_at = ? WHERE id = 1"
 	now := time.Now().UTC()
-	if t.dialect == Postgres {
-		b.WriteString(" RETURNING 1) " + moveHead)
-		return db.Exec(b.String(), append(args, seq, chain, now)...).Error
+	if dialect == Postgres {
+		return db.Exec("WITH appended AS ("+ins+" RETURNING 1) "+move, append(args, seq, chain, now)...).Error
 	}
-	if err := db.Exec(b.String(), args...).Error; err != nil {
+	if err := db.Exec(ins, args...).Error; err != nil {
 		return err
 	}
-	return db.Exec(moveHead, seq, chain, now).Error
+	return db.Exec(move, seq, chain, now).Error
+}
+
+func payloadText(e *ledger.Entry) string {
+	if len(e.Payload) == 0 {
+		return "null"
+	}
+	return string(e.Payload)
 }
 
 // initLedgerChain writes the chain head once, after the migration that made
@@ -144,10 +180,15 @@ func (s *Store) initLedgerChain(ctx context.Context) error {
 	})
 }
 
-// CaseLedger returns the case's entries, oldest first.
+// CaseLedger returns the case's entries, oldest first: the sealed ones by
+// seq, then those not sealed yet (Seq zero, Unsealed set) in the order
+// they were written — one statement, so that an entry sealed meanwhile is
+// seen once.
 func (q queries) CaseLedger(ctx context.Context, caseID string) ([]ledger.Entry, error) {
 	var rows []ledgerRow
-	if err := q.db.WithContext(ctx).Where("case_id = ?", caseID).Order("seq").Find(&rows).Error; err != nil {
+	if err := q.db.WithContext(ctx).Raw(`SELECT `+ledgerColumns+`, 0 AS unsealed FROM ledger WHERE case_id = ?
+		UNION ALL SELECT 0, `+strings.Replace(unsealedColumns, "hash, key_id", "hash, '', key_id", 1)+`, id FROM ledger_unsealed WHERE case_id = ?
+		ORDER BY unsealed, seq`, caseID, caseID).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]ledger.Entry, len(rows))
@@ -266,10 +307,16 @@ func (s *Store) VerifyLedgerAgainst(ctx context.Context, checkpoints []ledger.Ch
 }
 
 // Checkpoint returns the head of the global chain, signed with the store's
-// current key, taken at now.
+// current key, taken at now. Sealing later, it seals what is committed
+// first, so that the checkpoint covers every entry committed before it.
 func (s *Store) Checkpoint(ctx context.Context, now time.Time) (ledger.Checkpoint, error) {
 	if s.keys == nil {
 		return ledger.Checkpoint{}, ErrNoLedgerKey
+	}
+	if s.later {
+		if _, err := s.Seal(ctx); err != nil {
+			return ledger.Checkpoint{}, err
+		}
 	}
 	seq, chain, err := s.ChainHead(ctx)
 	if err != nil {

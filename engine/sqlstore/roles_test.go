@@ -56,7 +56,8 @@ func TestAppRoleLedger(t *testing.T) {
 	}
 	u, _ := url.Parse(ownerURL)
 	u.User = url.User(role)
-	app, err := sqlstore.Open(ctx, u.String(), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
+	// No sealer of its own: the test seals when the entry has been attacked.
+	app, err := sqlstore.Open(ctx, u.String(), sqlstore.Options{LedgerKeys: testsvc.LedgerKeys(), SealPoll: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +77,28 @@ func TestAppRoleLedger(t *testing.T) {
 		t.Fatalf("open as the app role: %v", err)
 	}
 	r, err := app.VerifyLedger(ctx)
-	if err != nil || !r.OK() || r.Entries != 1 {
+	if err != nil || !r.OK() || r.Entries != 1 || r.Unsealed != 1 {
 		t.Fatalf("verify as the app role: %s %v", r, err)
+	}
+	// The entry not sealed yet can be neither changed nor removed.
+	for _, q := range []string{
+		"UPDATE ledger_unsealed SET actor_user = 'city'",
+		"DELETE FROM ledger_unsealed",
+		"TRUNCATE ledger_unsealed",
+		"ALTER TABLE ledger_unsealed DISABLE TRIGGER USER",
+	} {
+		err := app.DB().Exec(q).Error
+		if err == nil || !(strings.Contains(err.Error(), "permission denied") || strings.Contains(err.Error(), "must be owner") ||
+			strings.Contains(err.Error(), "leaves only into the ledger")) {
+			t.Errorf("%s as the app role: %v, want refused", q, err)
+		}
+	}
+	// The app role seals it.
+	if n, err := app.Seal(ctx); err != nil || n != 1 {
+		t.Fatalf("seal as the app role: %d, %v", n, err)
+	}
+	if r, err = app.VerifyLedger(ctx); err != nil || !r.OK() || r.Entries != 1 || r.Unsealed != 0 || r.HeadSeq != 1 {
+		t.Fatalf("verify as the app role after sealing: %s %v", r, err)
 	}
 
 	for _, q := range []string{

@@ -92,6 +92,8 @@ type ledgerRow struct {
 	ChainHash   string
 	KeyID       string
 	MAC         string `gorm:"column:mac"`
+	// Unsealed is read only: set for an entry not sealed yet.
+	Unsealed int64 `gorm:"->"`
 }
 
 func (ledgerRow) TableName() string { return "ledger" }
@@ -196,6 +198,6 @@ func ledgerFromRow(r ledgerRow) ledger.Entry {
 		Event: r.Event, From: r.FromState, To: r.ToState,
 		Payload: json.RawMessage(r.Payload), PrevHash: r.PrevHash, Hash: r.Hash,
 		Workflow: r.Workflow, Number: r.Number, Version: r.CaseVersion,
-		ChainHash: r.ChainHash, KeyID: r.KeyID, MAC: r.MAC,
+		ChainHash: r.ChainHash, KeyID: r.KeyID, MAC: r.MAC, Unsealed: r.Unsealed,
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -43,6 +44,11 @@ type Store struct {
 	queries
 	sqlDB *sql.DB
 	keys  *ledger.Keyring
+	// later is set when transactions leave their ledger entries unsealed
+	// for a sealer (Sealing); seal is this store's own sealer, nil when it
+	// runs none.
+	later bool
+	seal  *sealer
 }
 
 var (
@@ -61,7 +67,30 @@ type Options struct {
 	// LedgerKeys authenticate new ledger entries and verify them. A store
 	// without keys can read but refuses to append to the ledger.
 	LedgerKeys *ledger.Keyring
+	// Sealing says when ledger entries get their global number, link and
+	// MAC: at commit (SealAtCommit, what SealAuto means on SQLite) or in a
+	// sealer's batch shortly after (SealLater, what SealAuto means on
+	// PostgreSQL). docs/ledger.md, "Sealing".
+	Sealing Sealing
+	// SealPoll is how often the store's sealer also looks for entries
+	// other processes committed; default 250ms. It runs from the first
+	// commit that leaves entries unsealed, and is woken by every such
+	// commit. Negative: the store runs no sealer (entries wait for Seal or
+	// another process's sealer).
+	SealPoll time.Duration
+	// Logger receives the sealer's errors; default slog.Default().
+	Logger *slog.Logger
 }
+
+// Sealing says when a store seals ledger entries into the global chain.
+type Sealing int
+
+// The sealing modes.
+const (
+	SealAuto Sealing = iota
+	SealAtCommit
+	SealLater
+)
 
 // Open connects to the database at rawURL: "postgres://…" (or
 // "postgresql://…") or "sqlite://PATH" ("sqlite://:memory:" for a throw-away
@@ -116,7 +145,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", redact(rawURL), err)
 	}
-	return &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB, keys: opts.LedgerKeys}, nil
+	st := &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB, keys: opts.LedgerKeys}
+	st.later = opts.Sealing == SealLater || opts.Sealing == SealAuto && dialect == Postgres
+	if st.later && opts.SealPoll >= 0 {
+		st.seal = newSealer(opts.SealPoll, opts.Logger)
+	}
+	return st, nil
 }
 
 // sqliteDSN turns a path into a DSN for the pure-Go driver: WAL, a busy
@@ -203,8 +237,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+// Close stops the store's sealer, seals what is left and closes the
+// database.
+func (s *Store) Close() error {
+	s.stopSealer()
+	return s.sqlDB.Close()
+}
 
 // Directory returns the reference data.
 func (s *Store) Directory() engine.DirectoryAdmin { return s }
@@ -214,13 +252,17 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 	if s.dialect == SQLite {
 		return translate(s.inImmediateTx(ctx, fn))
 	}
+	var t *tx
 	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t := &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys}
+		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later}
 		if err := fn(t); err != nil {
 			return err
 		}
 		return t.flushLedger(ctx)
 	})
+	if err == nil && t.unsealed {
+		s.sealSoon()
+	}
 	return translate(err)
 }
 
@@ -249,14 +291,20 @@ func (s *Store) inImmediateTx(ctx context.Context, fn func(engine.Tx) error) err
 				end.Exec("ROLLBACK")
 			}
 		}()
-		t := &tx{queries: queries{db: conn, dialect: s.dialect}, keys: s.keys}
+		t := &tx{queries: queries{db: conn, dialect: s.dialect}, keys: s.keys, later: s.later}
 		if err := fn(t); err != nil {
 			return err
 		}
 		if err := t.flushLedger(ctx); err != nil {
 			return err
 		}
-		return end.Exec("COMMIT").Error
+		if err := end.Exec("COMMIT").Error; err != nil {
+			return err
+		}
+		if t.unsealed {
+			s.sealSoon()
+		}
+		return nil
 	})
 }
 
@@ -273,4 +321,7 @@ type tx struct {
 	// pending are the ledger entries appended, numbered and chained when
 	// the transaction is about to commit (flushLedger).
 	pending []*ledger.Entry
+	// later: the entries are written unsealed, for a sealer; unsealed is
+	// set once some were.
+	later, unsealed bool
 }

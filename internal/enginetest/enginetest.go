@@ -70,8 +70,18 @@ func New(t testing.TB, db testsvc.Database, start time.Time) *Env {
 // shares the clock: processes agree on the time.
 func (x *Env) Another(t testing.TB) *Env {
 	t.Helper()
+	return x.AnotherWith(t, sqlstore.Options{})
+}
+
+// AnotherWith is Another with a store opened with opts (the test ledger
+// keys unless opts gives some).
+func (x *Env) AnotherWith(t testing.TB, opts sqlstore.Options) *Env {
+	t.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, x.URL, sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
+	if opts.LedgerKeys == nil {
+		opts.LedgerKeys = testsvc.LedgerKeys()
+	}
+	store, err := sqlstore.Open(ctx, x.URL, opts)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
