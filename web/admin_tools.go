@@ -93,10 +93,9 @@ func (s *Server) calendarPost(c echo.Context) error {
 			Message: "The notice is not valid JSON.", MessageZH: "节假日安排的格式有误（应为 JSON）。"}))
 	}
 	o := calendar.Override{Year: year, Data: compact.Bytes(), UpdatedAt: s.clock.Now(), UpdatedBy: userOf(c).Name}
-	if err := s.cfg.Overrides.Put(c.Request().Context(), o); err != nil {
+	if err := s.cfg.Overrides.Put(c.Request().Context(), o, s.change(c, audit.CalendarChange, strconv.Itoa(year), "holiday notice stored")); err != nil {
 		return s.calendarFailed(c, v, err)
 	}
-	s.record(c, audit.CalendarChange, strconv.Itoa(year), "holiday notice stored")
 	return c.Redirect(http.StatusSeeOther, "/admin/calendar?done="+strconv.Itoa(year))
 }
 

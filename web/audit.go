@@ -51,3 +51,11 @@ func (s *Server) record(c echo.Context, action, target, detail string) {
 	e.At = s.clock.Now()
 	s.audit.Record(c.Request().Context(), e)
 }
+
+// change returns the audit entry of a change by the signed-in user, for
+// the store to write in the change's own transaction.
+func (s *Server) change(c echo.Context, action, target, detail string) *audit.Entry {
+	e := s.who(c).Entry(action, target, audit.OK, detail)
+	e.At = s.clock.Now()
+	return &e
+}
