@@ -112,6 +112,14 @@ func (s *Server) record(c echo.Context, action, target, result, detail string) {
 	s.audit.Record(c.Request().Context(), e)
 }
 
+// change returns the audit entry of the caller's change, for the store to
+// write in the change's own transaction.
+func (s *Server) change(c echo.Context, action, target, detail string) *audit.Entry {
+	e := whoOf(c).Entry(action, target, audit.OK, detail)
+	e.At = s.clock.Now()
+	return &e
+}
+
 // unsafeMethod reports whether a request with method m changes state.
 func unsafeMethod(m string) bool {
 	switch m {

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,7 +55,7 @@ func (s *Server) putCalendarOverride(c echo.Context) error {
 	}
 	o := calendar.Override{Year: year, Data: compact.Bytes(), UpdatedAt: s.engine.Clock().Now(), UpdatedBy: a.User}
 	ctx := c.Request().Context()
-	if err := s.cfg.Calendar.Put(ctx, o); err != nil {
+	if err := s.cfg.Calendar.Put(ctx, o, s.change(c, audit.CalendarChange, strconv.Itoa(year), "已保存节假日安排")); err != nil {
 		return err
 	}
 	// Deadlines counted provisionally for want of this year's notice are
@@ -65,7 +64,6 @@ func (s *Server) putCalendarOverride(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, fmt.Sprintf("已保存节假日安排，重新计算 %d 件案件的期限", n))
 	info, err := s.cfg.Calendar.Live().Current().Year(year)
 	if err != nil {
 		return err
@@ -79,9 +77,8 @@ func (s *Server) deleteCalendarOverride(c echo.Context) error {
 		return err
 	}
 	year, _ := strconv.Atoi(c.Param("year"))
-	if err := s.cfg.Calendar.Delete(c.Request().Context(), year); err != nil {
+	if err := s.cfg.Calendar.Delete(c.Request().Context(), year, s.change(c, audit.CalendarChange, strconv.Itoa(year), "已删除节假日安排")); err != nil {
 		return err
 	}
-	s.record(c, audit.CalendarChange, strconv.Itoa(year), audit.OK, "已删除节假日安排")
 	return c.NoContent(http.StatusNoContent)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -101,30 +102,21 @@ func (s *Server) putPark(c echo.Context) error {
 		return err
 	}
 	p := engine.Park{Code: c.Param("code"), Name: normText(in.Name), County: in.County}
-	if err := s.dir().PutPark(c.Request().Context(), p); err != nil {
+	if err := s.dir().PutPark(c.Request().Context(), p, s.change(c, audit.ParkChange, p.Code, p.Name+"，所属区县 "+p.County)); err != nil {
 		return err
 	}
-	s.record(c, audit.ParkChange, p.Code, audit.OK, p.Name+"，所属区县 "+p.County)
 	return c.JSON(http.StatusOK, parkView{p.Code, p.Name, p.County})
 }
 
 func (s *Server) putBank(c echo.Context) error {
 	return s.putNamed(c, func(code, name string) error {
-		if err := s.dir().PutBank(c.Request().Context(), engine.Bank{Code: code, Name: name}); err != nil {
-			return err
-		}
-		s.record(c, audit.BankChange, code, audit.OK, name)
-		return nil
+		return s.dir().PutBank(c.Request().Context(), engine.Bank{Code: code, Name: name}, s.change(c, audit.BankChange, code, name))
 	})
 }
 
 func (s *Server) putCounty(c echo.Context) error {
 	return s.putNamed(c, func(code, name string) error {
-		if err := s.dir().PutCounty(c.Request().Context(), engine.County{Code: code, Name: name}); err != nil {
-			return err
-		}
-		s.record(c, audit.CountyChange, code, audit.OK, name)
-		return nil
+		return s.dir().PutCounty(c.Request().Context(), engine.County{Code: code, Name: name}, s.change(c, audit.CountyChange, code, name))
 	})
 }
 
@@ -175,11 +167,12 @@ func (s *Server) pair(c echo.Context) error {
 	if err := decodeStrict(bodyOf(c), &in); err != nil {
 		return err
 	}
+	reason := normText(in.Reason)
+	ev := s.change(c, audit.PairingChange, fmt.Sprintf("%d %s", in.Year, in.Park), strings.TrimSpace(in.Bank+" "+reason))
 	p, err := s.dir().Pair(c.Request().Context(), engine.Pairing{Year: in.Year, Park: in.Park, Bank: in.Bank,
-		Reason: normText(in.Reason), RecordedAt: s.clock.Now(), RecordedBy: a.User})
+		Reason: reason, RecordedAt: ev.At, RecordedBy: a.User}, ev)
 	if err != nil {
 		return err
 	}
-	s.record(c, audit.PairingChange, fmt.Sprintf("%d %s", p.Year, p.Park), audit.OK, p.Bank+" "+p.Reason)
 	return c.JSON(http.StatusCreated, viewPairing(*p))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/locale"
@@ -179,7 +180,7 @@ func (s *Server) putNotificationSettings(c echo.Context) error {
 			return err
 		}
 		u.Email = email
-		if err := s.dir().PutUser(ctx, *u); err != nil {
+		if err := s.dir().PutUser(ctx, *u, s.change(c, audit.UserChange, u.Name, "用户本人修改电子邮箱")); err != nil {
 			return err
 		}
 	}

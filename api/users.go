@@ -52,7 +52,7 @@ func (s *Server) listUsers(c echo.Context) error {
 }
 
 // admin carries out administrators' changes of users.
-func (s *Server) admin() auth.Admin { return auth.Admin{Dir: s.dir(), Creds: s.auth, Log: s.audit} }
+func (s *Server) admin() auth.Admin { return auth.Admin{Dir: s.dir(), Creds: s.auth} }
 
 // putUser creates or updates a user. A new user needs a password; an
 // existing one keeps its password unless a new one is given. A password

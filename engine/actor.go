@@ -1,5 +1,7 @@
 package engine
 
+import "strings"
+
 // Role is what a user does in the system. Roles are coarse; what a user may
 // do with one case depends also on how the user's organisation relates to it.
 type Role string
@@ -41,7 +43,10 @@ func (r Role) Valid() bool {
 // Actor is who fires an event: a user with a role acting for an
 // organisation, or the system.
 type Actor struct {
-	// User is the user's login name, or "system".
+	// User is the user's login name, or "system". When an operator at the
+	// command line acts as a user it is "operator:<os user> as <user>"
+	// (OperatorAs), so that the ledger names the real actor; Name gives the
+	// user's login name back.
 	User string
 	// Role is the user's role.
 	Role Role
@@ -52,3 +57,35 @@ type Actor struct {
 
 // System is the actor of timer-fired events.
 var System = Actor{User: "system", Role: RoleSystem}
+
+// OperatorAs is the actor name recorded when the operator (an
+// "operator:<os user>" name) acts as the user at the command line.
+func OperatorAs(operator, user string) string { return operator + " as " + user }
+
+// SplitActor parses an actor name as recorded in the ledger and the
+// outbox: for "operator:<os user> as <user>" it returns the user and the
+// operator; for any other name, the name itself and "".
+func SplitActor(name string) (user, operator string) {
+	if !strings.HasPrefix(name, "operator:") {
+		return name, ""
+	}
+	i := strings.LastIndex(name, " as ")
+	if i < 0 {
+		return name, ""
+	}
+	return name[i+len(" as "):], name[:i]
+}
+
+// Name is the login name of the user the actor is: the user behind an
+// operator acting as one. Lookups of the user (its display name, its
+// notifications, its settings) use it, never User.
+func (a Actor) Name() string {
+	u, _ := SplitActor(a.User)
+	return u
+}
+
+// Operator is the operator acting as the user, or "".
+func (a Actor) Operator() string {
+	_, op := SplitActor(a.User)
+	return op
+}

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"time"
+
+	"github.com/parkfin/parkfin/engine/audit/record"
 )
 
 // County is a county-level financial office (区县(市)政府金融办) and the area it
@@ -96,14 +98,18 @@ type DirectoryAdmin interface {
 	// Pairings lists the pairings of a year, superseded ones included,
 	// oldest first.
 	Pairings(ctx context.Context, year int) ([]Pairing, error)
-	// PutCounty, PutPark, PutBank and PutUser create or update.
-	PutCounty(ctx context.Context, c County) error
-	PutPark(ctx context.Context, p Park) error
-	PutBank(ctx context.Context, b Bank) error
-	PutUser(ctx context.Context, u User) error
-	// Pair makes p.Bank the lead bank of p.Park for p.Year. If another bank
-	// is already paired for that year, p.Reason must say why (a conflict
-	// error otherwise) and the old pairing is kept as superseded. Pairing
-	// the same bank again is a no-op.
-	Pair(ctx context.Context, p Pairing) (*Pairing, error)
+	// PutCounty, PutPark, PutBank and PutUser create or update. Each
+	// change and its security audit entry ev are written in one
+	// transaction: a change whose entry cannot be written is not made. A
+	// nil ev (seeding the demo data) records nothing.
+	PutCounty(ctx context.Context, c County, ev *record.Entry) error
+	PutPark(ctx context.Context, p Park, ev *record.Entry) error
+	PutBank(ctx context.Context, b Bank, ev *record.Entry) error
+	PutUser(ctx context.Context, u User, ev *record.Entry) error
+	// Pair makes p.Bank the lead bank of p.Park for p.Year, recording ev
+	// in the same transaction. If another bank is already paired for that
+	// year, p.Reason must say why (a conflict error otherwise) and the old
+	// pairing is kept as superseded. Pairing the same bank again changes
+	// nothing but is recorded.
+	Pair(ctx context.Context, p Pairing, ev *record.Entry) (*Pairing, error)
 }

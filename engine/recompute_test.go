@@ -27,7 +27,7 @@ const notice2028 = `{
 // override.
 func (e *flowEnv) MustPut2028() {
 	e.t.Helper()
-	err := e.overrides.Put(e.ctx, calendar.Override{Year: 2028, Data: json.RawMessage(notice2028), UpdatedAt: e.clock.Now(), UpdatedBy: "admin"})
+	err := e.overrides.Put(e.ctx, calendar.Override{Year: 2028, Data: json.RawMessage(notice2028), UpdatedAt: e.clock.Now(), UpdatedBy: "admin"}, nil)
 	if err != nil {
 		e.t.Fatalf("put the 2028 override: %v", err)
 	}

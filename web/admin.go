@@ -129,7 +129,7 @@ func (s *Server) userPost(c echo.Context) error {
 
 // admin carries out administrators' changes of users, with the API's
 // rules (package auth).
-func (s *Server) admin() auth.Admin { return auth.Admin{Dir: s.dir(), Creds: s.cfg.Auth, Log: s.audit} }
+func (s *Server) admin() auth.Admin { return auth.Admin{Dir: s.dir(), Creds: s.cfg.Auth} }
 
 func (s *Server) who(c echo.Context) audit.Who {
 	return audit.Who{Actor: actorOf(c), Via: "session", Addr: c.RealIP()}

@@ -59,13 +59,14 @@ func (s *Server) orgPost(c echo.Context) error {
 	if len(fields) > 0 {
 		err = engine.Invalid(fields...)
 	} else {
+		ev := s.change(c, kind+".change", code, name)
 		switch kind {
 		case "park":
-			err = s.dir().PutPark(ctx, engine.Park{Code: code, Name: name, County: county})
+			err = s.dir().PutPark(ctx, engine.Park{Code: code, Name: name, County: county}, ev)
 		case "bank":
-			err = s.dir().PutBank(ctx, engine.Bank{Code: code, Name: name})
+			err = s.dir().PutBank(ctx, engine.Bank{Code: code, Name: name}, ev)
 		case "county":
-			err = s.dir().PutCounty(ctx, engine.County{Code: code, Name: name})
+			err = s.dir().PutCounty(ctx, engine.County{Code: code, Name: name}, ev)
 		default:
 			return echo.ErrBadRequest
 		}
@@ -74,7 +75,6 @@ func (s *Server) orgPost(c echo.Context) error {
 		return s.adminFailed(c, "orgs", v, err)
 	}
 	forgetOrgs()
-	s.record(c, kind+".change", code, name)
 	return c.Redirect(http.StatusSeeOther, "/admin/orgs?done="+kind)
 }
 
@@ -112,11 +112,12 @@ func (s *Server) pairPost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	reason := normText(c.FormValue("reason"))
+	ev := s.change(c, audit.PairingChange, strconv.Itoa(v.Year)+" "+c.FormValue("park"), strings.TrimSpace(c.FormValue("bank")+" "+reason))
 	_, err = s.dir().Pair(c.Request().Context(), engine.Pairing{Year: v.Year, Park: c.FormValue("park"),
-		Bank: c.FormValue("bank"), Reason: normText(c.FormValue("reason")), RecordedAt: s.clock.Now(), RecordedBy: userOf(c).Name})
+		Bank: c.FormValue("bank"), Reason: reason, RecordedAt: ev.At, RecordedBy: userOf(c).Name}, ev)
 	if err != nil {
 		return s.adminFailed(c, "pairings", v, err)
 	}
-	s.record(c, audit.PairingChange, strconv.Itoa(v.Year)+" "+c.FormValue("park"), c.FormValue("bank")+" "+normText(c.FormValue("reason")))
 	return c.Redirect(http.StatusSeeOther, "/admin/pairings?done=1&year="+strconv.Itoa(v.Year))
 }

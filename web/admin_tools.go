@@ -93,10 +93,9 @@ func (s *Server) calendarPost(c echo.Context) error {
 			Message: "The notice is not valid JSON.", MessageZH: "节假日安排的格式有误（应为 JSON）。"}))
 	}
 	o := calendar.Override{Year: year, Data: compact.Bytes(), UpdatedAt: s.clock.Now(), UpdatedBy: userOf(c).Name}
-	if err := s.cfg.Overrides.Put(c.Request().Context(), o); err != nil {
+	if err := s.cfg.Overrides.Put(c.Request().Context(), o, s.change(c, audit.CalendarChange, strconv.Itoa(year), "已保存节假日安排")); err != nil {
 		return s.calendarFailed(c, v, err)
 	}
-	s.record(c, audit.CalendarChange, strconv.Itoa(year), "已保存节假日安排")
 	return c.Redirect(http.StatusSeeOther, "/admin/calendar?done="+strconv.Itoa(year))
 }
 
@@ -129,7 +128,7 @@ func (s *Server) ledgerPage(c echo.Context) error {
 		lang := langOf(c)
 		v.Error = locale.LedgerProblem(lang, r)
 		v.Values = map[string]string{"entries": strconv.Itoa(r.Entries), "cases": strconv.Itoa(r.Cases),
-			"legacy": locale.LedgerLegacy(lang, r), "unsealed": locale.LedgerUnsealed(lang, r)}
+			"legacy": locale.LedgerLegacy(lang, r)}
 	}
 	return s.render(c, http.StatusOK, "ledger", v)
 }

@@ -56,12 +56,12 @@ func (s *Server) auditPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "audit", v)
 }
 
-// record appends a successful change by the signed-in user to the audit
-// log.
-func (s *Server) record(c echo.Context, action, target, detail string) {
+// change returns the audit entry of a change by the signed-in user, for
+// the store to write in the change's own transaction.
+func (s *Server) change(c echo.Context, action, target, detail string) *audit.Entry {
 	e := s.who(c).Entry(action, target, audit.OK, detail)
 	e.At = s.clock.Now()
-	s.audit.Record(c.Request().Context(), e)
+	return &e
 }
 
 // auditAction is an action to filter by.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/ledger"
 	"github.com/parkfin/parkfin/locale"
 	"github.com/parkfin/parkfin/workflows/payload"
@@ -13,8 +14,11 @@ import (
 
 // entryView is one line of the timeline: who did what when, in words.
 type entryView struct {
-	At               string
-	User, RoleKey    string
+	At            string
+	User, RoleKey string
+	// Operator is the operator at the command line who acted as User,
+	// or empty.
+	Operator         string
 	Org              string
 	EventKey         string
 	FromKey, ToKey   string
@@ -36,11 +40,11 @@ type detailView struct {
 func timelineOf(words payload.Words, entries []ledger.Entry, names map[string]string) []entryView {
 	out := make([]entryView, 0, len(entries))
 	for _, e := range entries {
-		user := e.ActorUser
+		user, operator := engine.SplitActor(e.ActorUser)
 		if n, ok := names["user:"+user]; ok {
 			user = n
 		}
-		v := entryView{At: fmtTime(e.At), User: user, RoleKey: "role." + e.ActorRole, Org: names[e.ActorOrg],
+		v := entryView{At: fmtTime(e.At), User: user, Operator: operator, RoleKey: "role." + e.ActorRole, Org: names[e.ActorOrg],
 			EventKey: words.Key("event", e.Event), EventFallbackKey: "engine.event." + e.Event,
 			FromKey: words.Key("state", e.From), ToKey: words.Key("state", e.To),
 			System: e.ActorRole == "system", Moved: e.From != e.To}

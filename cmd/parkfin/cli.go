@@ -140,7 +140,7 @@ func actor(ctx context.Context, m *Main, name string) (engine.Actor, error) {
 			"The database is not on this machine: acting as a user needs --operator, and is recorded as \"%s as %s\".", operator(), name)
 	}
 	a := u.Actor()
-	a.User = operator() + " as " + u.Name
+	a.User = engine.OperatorAs(operator(), u.Name)
 	return a, nil
 }
 

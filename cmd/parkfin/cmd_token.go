@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/auth"
 )
 
@@ -30,8 +31,14 @@ func (c *cli) tokenIssueCmd() *cobra.Command {
 				return engine.Errorf(engine.EINVALID, "--ttl-days 应在 1 到 366 之间。", "--ttl-days must be between 1 and 366.")
 			}
 			return c.withMain(OpenOptions{}, func(m *Main) error {
-				secret, _, err := auth.IssueToken(c.ctx, m.Store, m.Store, user, name, m.Clock.Now(), time.Duration(days)*24*time.Hour)
+				now := m.Clock.Now()
+				secret, t, err := auth.IssueToken(c.ctx, m.Store, m.Store, user, name, now, time.Duration(days)*24*time.Hour)
 				if err != nil {
+					return err
+				}
+				ev := cliAdmin().Entry(audit.TokenIssue, user, audit.OK, t.ID+" "+name+"（命令行签发）")
+				ev.At = now
+				if err := m.Store.AppendAudit(c.ctx, &ev); err != nil {
 					return err
 				}
 				_, err = fmt.Fprintln(c.stdout, secret)
@@ -53,7 +60,17 @@ func (c *cli) tokenRevokeCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return c.withMain(OpenOptions{}, func(m *Main) error {
-				return m.Store.RevokeToken(c.ctx, args[0], m.Clock.Now())
+				t, err := m.Store.Token(c.ctx, args[0])
+				if err != nil {
+					return err
+				}
+				now := m.Clock.Now()
+				if err := m.Store.RevokeToken(c.ctx, t.ID, now); err != nil {
+					return err
+				}
+				ev := cliAdmin().Entry(audit.TokenRevoke, t.User, audit.OK, t.ID)
+				ev.At = now
+				return m.Store.AppendAudit(c.ctx, &ev)
 			})
 		},
 	}

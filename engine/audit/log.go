@@ -33,9 +33,14 @@ func (l *Log) Record(ctx context.Context, e Entry) {
 	}
 }
 
-// ActorEntry returns an entry of the actor's action with its result.
+// ActorEntry returns an entry of the actor's action with its result. An
+// operator acting as a user is recorded as the user, with Via naming the
+// operator ("operator:<os user> as <user>").
 func ActorEntry(a engine.Actor, via, addr, action, target, result string) Entry {
-	return Entry{Actor: a.User, ActorRole: string(a.Role), ActorOrg: a.Org, Via: via, Addr: addr,
+	if a.Operator() != "" {
+		via = a.User
+	}
+	return Entry{Actor: a.Name(), ActorRole: string(a.Role), ActorOrg: a.Org, Via: via, Addr: addr,
 		Action: action, Target: target, Result: result}
 }
 

@@ -111,12 +111,12 @@ func CheckUser(ctx context.Context, dir engine.Directory, in UserInput, create b
 	return nil
 }
 
-// Admin carries out administrators' changes of users, with their audit
-// entries.
+// Admin carries out administrators' changes of users — from the API, the
+// pages and the command line — each written with its audit entry in one
+// transaction.
 type Admin struct {
 	Dir   engine.DirectoryAdmin
 	Creds Credentials
-	Log   *audit.Log
 }
 
 // PutUser creates the user in.Name, or changes it, for the administrator
@@ -155,15 +155,15 @@ func (m Admin) PutUser(ctx context.Context, who audit.Who, in UserInput, now tim
 			u.PasswordHash, u.PasswordChangedAt, u.MustChangePassword = hash, now, true
 		}
 	}
-	if err := m.Dir.PutUser(ctx, u); err != nil {
-		return nil, err
-	}
 	what := "修改"
 	if create {
 		what = "新建"
 	}
-	m.Log.Record(ctx, who.Entry(audit.UserChange, u.Name, audit.OK,
-		fmt.Sprintf("%s：角色 %s，机构 %s，%s", what, u.Role, u.Org, map[bool]string{false: "启用", true: "停用"}[u.Disabled])))
+	ev := who.Entry(audit.UserChange, u.Name, audit.OK, fmt.Sprintf("%s：角色 %s，机构 %s，%s", what, u.Role, u.Org, map[bool]string{false: "启用", true: "停用"}[u.Disabled]))
+	ev.At = now
+	if err := m.Dir.PutUser(ctx, u, &ev); err != nil {
+		return nil, err
+	}
 	if hash != "" {
 		ev := who.Entry(audit.PasswordChange, u.Name, audit.OK, "管理员设置，下次登录时须修改")
 		ev.At = now

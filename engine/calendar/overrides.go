@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/parkfin/parkfin/engine/audit/record"
 )
 
 // Override is one year's local arrangement, entered by an administrator and
@@ -26,11 +28,14 @@ type Override struct {
 type OverrideStore interface {
 	// CalendarOverrides returns every override, by year.
 	CalendarOverrides(ctx context.Context) ([]Override, error)
-	// PutCalendarOverride creates or replaces the year's override.
-	PutCalendarOverride(ctx context.Context, o Override) error
-	// DeleteCalendarOverride removes the year's override; removing one
-	// that does not exist is not an error.
-	DeleteCalendarOverride(ctx context.Context, year int) error
+	// PutCalendarOverride creates or replaces the year's override and
+	// records ev in the security audit log in the same transaction (nil:
+	// nothing recorded).
+	PutCalendarOverride(ctx context.Context, o Override, ev *record.Entry) error
+	// DeleteCalendarOverride removes the year's override, recording ev in
+	// the same transaction; removing one that does not exist is not an
+	// error.
+	DeleteCalendarOverride(ctx context.Context, year int, ev *record.Entry) error
 }
 
 // Overrides keeps a Live calendar in step with the overrides in a store:
@@ -78,10 +83,10 @@ func (o *Overrides) List(ctx context.Context) ([]Override, error) {
 	return o.store.CalendarOverrides(ctx)
 }
 
-// Put checks the override by building the calendar with it, stores it and
-// puts the new calendar in force. A malformed override is a *DataError and
-// changes nothing.
-func (o *Overrides) Put(ctx context.Context, ov Override) error {
+// Put checks the override by building the calendar with it, stores it with
+// its security audit entry ev and puts the new calendar in force. A
+// malformed override is a *DataError and changes nothing.
+func (o *Overrides) Put(ctx context.Context, ov Override, ev *record.Entry) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	list, err := o.store.CalendarOverrides(ctx)
@@ -101,16 +106,16 @@ func (o *Overrides) Put(ctx context.Context, ov Override) error {
 	if err != nil {
 		return err
 	}
-	if err := o.store.PutCalendarOverride(ctx, ov); err != nil {
+	if err := o.store.PutCalendarOverride(ctx, ov, ev); err != nil {
 		return err
 	}
 	o.live.Set(c)
 	return nil
 }
 
-// Delete removes the year's override and puts the calendar without it in
-// force.
-func (o *Overrides) Delete(ctx context.Context, year int) error {
+// Delete removes the year's override, recording ev with it, and puts the
+// calendar without it in force.
+func (o *Overrides) Delete(ctx context.Context, year int, ev *record.Entry) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	list, err := o.store.CalendarOverrides(ctx)
@@ -127,7 +132,7 @@ func (o *Overrides) Delete(ctx context.Context, year int) error {
 	if err != nil {
 		return err
 	}
-	if err := o.store.DeleteCalendarOverride(ctx, year); err != nil {
+	if err := o.store.DeleteCalendarOverride(ctx, year, ev); err != nil {
 		return err
 	}
 	o.live.Set(c)

@@ -217,7 +217,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 			}
 		}
 		for _, u := range users {
-			if seenUser[u.Name] || u.Name == n.Actor.User {
+			if seenUser[u.Name] || u.Name == n.Actor.Name() {
 				continue
 			}
 			seenUser[u.Name] = true

@@ -5,8 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"gorm.io/gorm/clause"
-
+	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/calendar"
 )
 
@@ -34,13 +33,20 @@ func (s *Store) CalendarOverrides(ctx context.Context) ([]calendar.Override, err
 	return out, nil
 }
 
-// PutCalendarOverride creates or replaces the year's override.
-func (s *Store) PutCalendarOverride(ctx context.Context, o calendar.Override) error {
+// PutCalendarOverride creates or replaces the year's override and records
+// ev, in one transaction.
+func (s *Store) PutCalendarOverride(ctx context.Context, o calendar.Override, ev *audit.Entry) error {
 	r := calendarOverrideRow{Year: o.Year, Data: string(o.Data), UpdatedAt: utc(o.UpdatedAt), UpdatedBy: o.UpdatedBy}
-	return translate(s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&r).Error)
+	return s.upsert(ctx, &r, ev)
 }
 
-// DeleteCalendarOverride removes the year's override.
-func (s *Store) DeleteCalendarOverride(ctx context.Context, year int) error {
-	return s.db.WithContext(ctx).Where("year = ?", year).Delete(&calendarOverrideRow{}).Error
+// DeleteCalendarOverride removes the year's override and records ev, in
+// one transaction.
+func (s *Store) DeleteCalendarOverride(ctx context.Context, year int, ev *audit.Entry) error {
+	return s.inWriteTx(ctx, func(q queries) error {
+		if err := q.db.WithContext(ctx).Where("year = ?", year).Delete(&calendarOverrideRow{}).Error; err != nil {
+			return err
+		}
+		return q.record(ctx, ev)
+	})
 }

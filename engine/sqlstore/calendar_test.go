@@ -36,7 +36,7 @@ func TestCalendarOverrides(t *testing.T) {
 			}
 			local := calendar.Override{Year: 2026, Data: json.RawMessage(`{"holidays":[{"name":"地方假日","days":["2026-12-24"]}]}`),
 				UpdatedAt: time.Now(), UpdatedBy: "admin"}
-			if err := here.Put(ctx, local); err != nil {
+			if err := here.Put(ctx, local, nil); err != nil {
 				t.Fatal(err)
 			}
 			if ok, _ := here.Live().Current().IsWorkday(day); ok {
@@ -53,14 +53,14 @@ func TestCalendarOverrides(t *testing.T) {
 			}
 			bad := calendar.Override{Year: 2026, Data: json.RawMessage(`{"holidays":[{"name":"x","days":["2025-12-24"]}]}`), UpdatedAt: time.Now()}
 			var de *calendar.DataError
-			if err := here.Put(ctx, bad); !errors.As(err, &de) {
+			if err := here.Put(ctx, bad, nil); !errors.As(err, &de) {
 				t.Fatalf("a date outside its year: %v", err)
 			}
 			list, err := here.List(ctx)
 			if err != nil || len(list) != 1 || string(list[0].Data) != string(local.Data) || list[0].UpdatedBy != "admin" {
 				t.Fatalf("stored overrides %+v %v", list, err)
 			}
-			if err := here.Delete(ctx, 2026); err != nil {
+			if err := here.Delete(ctx, 2026, nil); err != nil {
 				t.Fatal(err)
 			}
 			if ok, _ := here.Live().Current().IsWorkday(day); !ok {

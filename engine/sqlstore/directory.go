@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/audit"
 )
 
 type countyRow struct {
@@ -220,41 +221,47 @@ func (s *Store) Pairings(ctx context.Context, year int) ([]engine.Pairing, error
 	return out, nil
 }
 
-func (s *Store) upsert(ctx context.Context, row any) error {
-	return translate(s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(row).Error)
+// upsert creates or updates row and records ev, in one write transaction.
+func (s *Store) upsert(ctx context.Context, row any, ev *audit.Entry) error {
+	return translate(s.inWriteTx(ctx, func(q queries) error {
+		if err := q.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(row).Error; err != nil {
+			return err
+		}
+		return q.record(ctx, ev)
+	}))
 }
 
-// PutCounty creates or updates a county.
-func (s *Store) PutCounty(ctx context.Context, c engine.County) error {
-	return s.upsert(ctx, &countyRow{Code: c.Code, Name: c.Name})
+// PutCounty creates or updates a county and records ev with it.
+func (s *Store) PutCounty(ctx context.Context, c engine.County, ev *audit.Entry) error {
+	return s.upsert(ctx, &countyRow{Code: c.Code, Name: c.Name}, ev)
 }
 
-// PutPark creates or updates a park.
-func (s *Store) PutPark(ctx context.Context, p engine.Park) error {
-	return s.upsert(ctx, &parkRow{Code: p.Code, Name: p.Name, CountyCode: p.County})
+// PutPark creates or updates a park and records ev with it.
+func (s *Store) PutPark(ctx context.Context, p engine.Park, ev *audit.Entry) error {
+	return s.upsert(ctx, &parkRow{Code: p.Code, Name: p.Name, CountyCode: p.County}, ev)
 }
 
-// PutBank creates or updates a bank.
-func (s *Store) PutBank(ctx context.Context, b engine.Bank) error {
-	return s.upsert(ctx, &bankRow{Code: b.Code, Name: b.Name})
+// PutBank creates or updates a bank and records ev with it.
+func (s *Store) PutBank(ctx context.Context, b engine.Bank, ev *audit.Entry) error {
+	return s.upsert(ctx, &bankRow{Code: b.Code, Name: b.Name}, ev)
 }
 
-// PutUser creates or updates a user.
-func (s *Store) PutUser(ctx context.Context, u engine.User) error {
+// PutUser creates or updates a user and records ev with it.
+func (s *Store) PutUser(ctx context.Context, u engine.User, ev *audit.Entry) error {
 	if !u.Role.Valid() {
 		return engine.Errorf(engine.EINVALID, "未知角色“%s”。", "Unknown role %q.", u.Role)
 	}
 	return s.upsert(ctx, &userRow{Name: u.Name, DisplayName: u.DisplayName, Role: string(u.Role), OrgCode: u.Org, Email: u.Email,
 		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt),
-		PasswordChangedAt: nilIfZero(u.PasswordChangedAt), MustChangePassword: u.MustChangePassword, LockedUntil: utcPtr(u.LockedUntil)})
+		PasswordChangedAt: nilIfZero(u.PasswordChangedAt), MustChangePassword: u.MustChangePassword, LockedUntil: utcPtr(u.LockedUntil)}, ev)
 }
 
 // Pair makes p.Bank the lead bank of p.Park for p.Year; see
 // engine.DirectoryAdmin.
-func (s *Store) Pair(ctx context.Context, p engine.Pairing) (*engine.Pairing, error) {
+func (s *Store) Pair(ctx context.Context, p engine.Pairing, ev *audit.Entry) (*engine.Pairing, error) {
 	var out engine.Pairing
-	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		q := queries{db: db, dialect: s.dialect}
+	err := s.inWriteTx(ctx, func(q queries) error {
+		db := q.db.WithContext(ctx)
 		if _, err := q.Park(ctx, p.Park); err != nil {
 			return err
 		}
@@ -265,7 +272,7 @@ func (s *Store) Pair(ctx context.Context, p engine.Pairing) (*engine.Pairing, er
 		switch {
 		case err == nil && cur.Bank == p.Bank:
 			out = *cur
-			return nil
+			return q.record(ctx, ev)
 		case err == nil && p.Reason == "":
 			return engine.Errorf(engine.EDUPLICATE, "园区“%[1]s”%[3]d 年度已有主联系行“%[2]s”；年内更换须说明原因。",
 				"Park %[1]s already has lead bank %[2]s for %[3]d; a change within the year needs a reason.", p.Park, cur.Bank, p.Year)
@@ -283,7 +290,7 @@ func (s *Store) Pair(ctx context.Context, p engine.Pairing) (*engine.Pairing, er
 			return err
 		}
 		out = pairingFromRow(r)
-		return nil
+		return q.record(ctx, ev)
 	})
 	if err != nil {
 		return nil, translate(err)

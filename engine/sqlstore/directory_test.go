@@ -49,14 +49,14 @@ func TestPairings(t *testing.T) {
 				}
 			})
 			t.Run("ChangeNeedsReason", func(t *testing.T) {
-				_, err := s.Pair(ctx, engine.Pairing{Year: 2026, Park: "GXQ", Bank: "CEB", RecordedAt: now, RecordedBy: "admin"})
+				_, err := s.Pair(ctx, engine.Pairing{Year: 2026, Park: "GXQ", Bank: "CEB", RecordedAt: now, RecordedBy: "admin"}, nil)
 				if engine.ErrorCode(err) != engine.EDUPLICATE {
 					t.Fatalf("in-year change without reason: %v", err)
 				}
 			})
 			t.Run("ChangeIsKept", func(t *testing.T) {
 				later := now.Add(24 * time.Hour)
-				p, err := s.Pair(ctx, engine.Pairing{Year: 2026, Park: "GXQ", Bank: "CEB", Reason: "原主联系行网点撤并", RecordedAt: later, RecordedBy: "admin"})
+				p, err := s.Pair(ctx, engine.Pairing{Year: 2026, Park: "GXQ", Bank: "CEB", Reason: "原主联系行网点撤并", RecordedAt: later, RecordedBy: "admin"}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -80,7 +80,7 @@ func TestPairings(t *testing.T) {
 			})
 			t.Run("SameBankIsNoop", func(t *testing.T) {
 				before, _ := s.Pairings(ctx, 2027)
-				if _, err := s.Pair(ctx, engine.Pairing{Year: 2027, Park: "GXQ", Bank: "ICBC", RecordedAt: now, RecordedBy: "admin"}); err != nil {
+				if _, err := s.Pair(ctx, engine.Pairing{Year: 2027, Park: "GXQ", Bank: "ICBC", RecordedAt: now, RecordedBy: "admin"}, nil); err != nil {
 					t.Fatal(err)
 				}
 				after, _ := s.Pairings(ctx, 2027)
@@ -89,7 +89,7 @@ func TestPairings(t *testing.T) {
 				}
 			})
 			t.Run("UnknownBank", func(t *testing.T) {
-				_, err := s.Pair(ctx, engine.Pairing{Year: 2027, Park: "GXQ", Bank: "NOPE", Reason: "x", RecordedAt: now})
+				_, err := s.Pair(ctx, engine.Pairing{Year: 2027, Park: "GXQ", Bank: "NOPE", Reason: "x", RecordedAt: now}, nil)
 				if engine.ErrorCode(err) != engine.ENOTFOUND {
 					t.Fatalf("pairing an unknown bank: %v", err)
 				}
@@ -101,7 +101,7 @@ func TestPairings(t *testing.T) {
 				}
 			})
 			t.Run("UnknownRole", func(t *testing.T) {
-				err := s.PutUser(ctx, engine.User{Name: "x", Role: "boss", Org: "GXQ", CreatedAt: now})
+				err := s.PutUser(ctx, engine.User{Name: "x", Role: "boss", Org: "GXQ", CreatedAt: now}, nil)
 				if engine.ErrorCode(err) != engine.EINVALID {
 					t.Fatalf("%v", err)
 				}

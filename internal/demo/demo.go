@@ -94,19 +94,19 @@ func Seed(ctx context.Context, dir engine.DirectoryAdmin, now time.Time) (Result
 		return r, err
 	}
 	for _, c := range d.Counties {
-		if err := dir.PutCounty(ctx, c); err != nil {
+		if err := dir.PutCounty(ctx, c, nil); err != nil {
 			return r, err
 		}
 		r.Counties++
 	}
 	for _, p := range d.Parks {
-		if err := dir.PutPark(ctx, engine.Park{Code: p.Code, Name: p.Name, County: p.County}); err != nil {
+		if err := dir.PutPark(ctx, engine.Park{Code: p.Code, Name: p.Name, County: p.County}, nil); err != nil {
 			return r, err
 		}
 		r.Parks++
 	}
 	for _, b := range d.Banks {
-		if err := dir.PutBank(ctx, b); err != nil {
+		if err := dir.PutBank(ctx, b, nil); err != nil {
 			return r, err
 		}
 		r.Banks++
@@ -123,7 +123,7 @@ func Seed(ctx context.Context, dir engine.DirectoryAdmin, now time.Time) (Result
 			} else if engine.ErrorCode(err) != engine.ENOPAIRING {
 				return r, err
 			}
-			if _, err := dir.Pair(ctx, engine.Pairing{Year: y, Park: park, Bank: bank, RecordedAt: now, RecordedBy: "demo"}); err != nil {
+			if _, err := dir.Pair(ctx, engine.Pairing{Year: y, Park: park, Bank: bank, RecordedAt: now, RecordedBy: "demo"}, nil); err != nil {
 				return r, err
 			}
 			r.Pairings++
@@ -145,7 +145,7 @@ func Seed(ctx context.Context, dir engine.DirectoryAdmin, now time.Time) (Result
 		}
 		u.PasswordHash = hash
 		u.CreatedAt = now
-		if err := dir.PutUser(ctx, u); err != nil {
+		if err := dir.PutUser(ctx, u, nil); err != nil {
 			return r, err
 		}
 		r.Users++

@@ -314,7 +314,7 @@ func TestProvisionalDeadlineUntilNextYearIsPublished(t *testing.T) {
 		notice := `{"holidays":[{"name":"元旦","days":["2028-01-01","2028-01-02","2028-01-03"]},
 			{"name":"春节","days":["2028-01-26","2028-01-27","2028-01-28","2028-01-29","2028-01-30","2028-01-31","2028-02-01"]}],
 			"makeup_workdays":[],"status":"test"}`
-		if err := e.overrides.Put(e.ctx, calendar.Override{Year: 2028, Data: json.RawMessage(notice), UpdatedAt: e.clock.Now(), UpdatedBy: "admin"}); err != nil {
+		if err := e.overrides.Put(e.ctx, calendar.Override{Year: 2028, Data: json.RawMessage(notice), UpdatedAt: e.clock.Now(), UpdatedBy: "admin"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := e.engine.RecomputeProvisional(e.ctx); err != nil || n != 1 {

@@ -89,10 +89,10 @@ func TestOpenWithoutPairing(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
 		dir := e.store.Directory()
-		if err := dir.PutPark(e.ctx, engine.Park{Code: "NEW", Name: "新建园区", County: "HS"}); err != nil {
+		if err := dir.PutPark(e.ctx, engine.Park{Code: "NEW", Name: "新建园区", County: "HS"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := dir.PutUser(e.ctx, engine.User{Name: "window-NEW", Role: engine.RoleWindow, Org: "NEW", CreatedAt: e.clock.Now()}); err != nil {
+		if err := dir.PutUser(e.ctx, engine.User{Name: "window-NEW", Role: engine.RoleWindow, Org: "NEW", CreatedAt: e.clock.Now()}, nil); err != nil {
 			t.Fatal(err)
 		}
 		_, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: financing.Name, Actor: e.actor("window-NEW"), Payload: mustJSON(t, e.openInput("NEW"))})

@@ -326,7 +326,7 @@ func TestTransferAfterPairingChange(t *testing.T) {
 		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
 		old := e.run(e.open(time.Time{}), accept)
 		if _, err := e.store.Directory().Pair(e.ctx, engine.Pairing{Year: 2026, Park: "GXQ", Bank: "BOC",
-			Reason: "工行园区团队调整。", RecordedAt: e.clock.Now(), RecordedBy: "admin"}); err != nil {
+			Reason: "工行园区团队调整。", RecordedAt: e.clock.Now(), RecordedBy: "admin"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if fresh := e.open(time.Time{}); fresh.PartyOf(financing.RelLeadBank) != "BOC" {
