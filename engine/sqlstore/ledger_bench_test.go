@@ -75,7 +75,6 @@ func BenchmarkVerifyLedger(b *testing.B) {
 			phase("scan by case", func() error {
 				return s.ScanCaseChains(ctx, func(*ledger.CaseRow, *ledger.Link) error { return nil })
 			})
-			phase("orphans", func() error { _, _, err := s.FirstOrphan(ctx); return err })
 			runtime.GC()
 			var base runtime.MemStats
 			runtime.ReadMemStats(&base)
