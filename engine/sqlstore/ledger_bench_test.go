@@ -96,7 +96,7 @@ func BenchmarkVerifyLedger(b *testing.B) {
 					}
 				}
 			}()
-			cpuBefore := benchCPU(b, s)
+			cpuBefore, partsBefore := benchCPU(b, s)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				r, err := s.VerifyLedger(ctx)
@@ -105,7 +105,15 @@ func BenchmarkVerifyLedger(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			cpu := benchCPU(b, s) - cpuBefore
+			cpuAfter, partsAfter := benchCPU(b, s)
+			cpu := cpuAfter - cpuBefore
+			for k, d := range partsAfter {
+				if d -= partsBefore[k]; d > 0 {
+					b.Logf("CPU %v: %s", d.Round(time.Millisecond), k)
+				} else if _, ok := partsBefore[k]; !ok && strings.Contains(k, ": ") {
+					b.Logf("%s", k)
+				}
+			}
 			b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "entries/cpu-s")
 			close(stop)
 			wg.Wait()
@@ -117,31 +125,40 @@ func BenchmarkVerifyLedger(b *testing.B) {
 
 // benchCPU returns the CPU time used so far by this process and, on
 // PostgreSQL, by the benchmark's backends: a figure that, unlike the wall
-// clock, does not depend on what else loads the machine.
-func benchCPU(b *testing.B, s *sqlstore.Store) time.Duration {
+// clock, does not depend on what else loads the machine. parts splits it:
+// "go" and "backend PID", and names each backend's last query (with no
+// time).
+func benchCPU(b *testing.B, s *sqlstore.Store) (total time.Duration, parts map[string]time.Duration) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		b.Fatal(err)
 	}
-	total := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	total = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	parts = map[string]time.Duration{"go": total}
 	if s.Dialect() != sqlstore.Postgres {
-		return total
+		return total, parts
 	}
-	var pids []int
-	if err := s.DB().Raw("SELECT pid FROM pg_stat_activity WHERE application_name = 'parkfin_ledger_bench'").Scan(&pids).Error; err != nil {
+	var backends []struct {
+		Pid   int
+		Query string
+	}
+	if err := s.DB().Raw("SELECT pid, query FROM pg_stat_activity WHERE application_name = 'parkfin_ledger_bench'").Scan(&backends).Error; err != nil {
 		b.Fatal(err)
 	}
-	for _, pid := range pids {
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	for _, be := range backends {
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", be.Pid))
 		if err != nil {
 			continue
 		}
 		f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
 		ut, _ := strconv.ParseInt(f[11], 10, 64)
 		st, _ := strconv.ParseInt(f[12], 10, 64)
-		total += time.Duration(ut+st) * (time.Second / 100)
+		d := time.Duration(ut+st) * (time.Second / 100)
+		total += d
+		parts[fmt.Sprintf("backend %d", be.Pid)] = d
+		parts[fmt.Sprintf("backend %d: %.70s", be.Pid, strings.Join(strings.Fields(be.Query), " "))] = 0
 	}
-	return total
+	return total, parts
 }
 
 // benchBlock is what fillLedger builds at a time: 10,000 entries over
