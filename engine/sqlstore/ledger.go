@@ -204,46 +204,29 @@ func (q queries) ScanCaseChains(ctx context.Context, fn func(*ledger.CaseRow, *l
 	if q.dialect == Postgres {
 		linksQ, casesQ = verifyCaseLinks, verifyCaseRows
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	db := q.db.WithContext(ctx)
-	links := make(chan []ledger.Link, 4)
-	cases := make(chan []ledger.CaseRow, 4)
-	linkErr := make(chan error, 1)
-	caseErr := make(chan error, 1)
-	go func() {
-		linkErr <- batched(ctx, links, func(emit func(ledger.Link) error) error {
-			return scanRows(db, linksQ, func(rows *sql.Rows) error {
-				var (
-					l     ledger.Link
-					keyID string
-				)
-				if err := rows.Scan(&l.CaseID, &l.Seq, &l.PrevHash, &l.Hash, &l.To, &l.Workflow, &l.Number, &l.Version, &keyID); err != nil {
-					return err
-				}
-				l.Authenticated = keyID != ""
-				return emit(l)
-			})
+	links := func(ctx context.Context, emit func(ledger.Link) error) error {
+		return scanRows(q.db.WithContext(ctx), linksQ, func(rows *sql.Rows) error {
+			var (
+				l     ledger.Link
+				keyID string
+			)
+			if err := rows.Scan(&l.CaseID, &l.Seq, &l.PrevHash, &l.Hash, &l.To, &l.Workflow, &l.Number, &l.Version, &keyID); err != nil {
+				return err
+			}
+			l.Authenticated = keyID != ""
+			return emit(l)
 		})
-	}()
-	go func() {
-		caseErr <- batched(ctx, cases, func(emit func(ledger.CaseRow) error) error {
-			return scanRows(db, casesQ, func(rows *sql.Rows) error {
-				var c ledger.CaseRow
-				if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen); err != nil {
-					return err
-				}
-				return emit(c)
-			})
+	}
+	cases := func(ctx context.Context, emit func(ledger.CaseRow) error) error {
+		return scanRows(q.db.WithContext(ctx), casesQ, func(rows *sql.Rows) error {
+			var c ledger.CaseRow
+			if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen); err != nil {
+				return err
+			}
+			return emit(c)
 		})
-	}()
-	ls := &stream[ledger.Link]{in: links, errc: linkErr}
-	cs := &stream[ledger.CaseRow]{in: cases, errc: caseErr}
-	err := mergeCaseChains(cs.next, ls.next, fn)
-	cancel()
-	ls.wait()
-	cs.wait()
-	return err
+	}
+	return readCaseChains(ctx, links, cases, fn)
 }
 
 // scanRows runs q and calls row for each row until it fails.

@@ -273,57 +273,57 @@ func (p pgSource) ChainHead(ctx context.Context) (int64, string, error) {
 // ScanCaseChains reads the entries by case and the case rows at once, on
 // their own connections, and merges them.
 func (p pgSource) ScanCaseChains(ctx context.Context, fn func(*ledger.CaseRow, *ledger.Link) error) error {
+	links := func(ctx context.Context, emit func(ledger.Link) error) error {
+		var txt rowText
+		return pgScan(ctx, p.links, verifyCaseLinks, 9, func(v [][]byte) error {
+			var l ledger.Link
+			var err error
+			if l.Seq, err = pgInt(v[1]); err != nil {
+				return err
+			}
+			version, err := pgInt(v[7])
+			if err != nil {
+				return err
+			}
+			l.Version = int(version)
+			var keyID string
+			txt.load(v, linkText, &l.CaseID, &l.PrevHash, &l.Hash, &l.To, &l.Workflow, &l.Number, &keyID)
+			l.Authenticated = keyID != ""
+			return emit(l)
+		})
+	}
+	cases := func(ctx context.Context, emit func(ledger.CaseRow) error) error {
+		var txt rowText
+		return pgScan(ctx, p.cases, verifyCaseRows, 7, func(v [][]byte) error {
+			var c ledger.CaseRow
+			version, err := pgInt(v[4])
+			if err != nil {
+				return err
+			}
+			n, err := pgInt(v[6])
+			if err != nil {
+				return err
+			}
+			c.Version, c.LedgerLen = int(version), int(n)
+			txt.load(v, caseText, &c.ID, &c.Workflow, &c.Number, &c.State, &c.LedgerHead)
+			return emit(c)
+		})
+	}
+	return readCaseChains(ctx, links, cases, fn)
+}
+
+// readCaseChains runs links and cases (the entries by case and the case
+// rows, both by case id), each in a goroutine of its own that hands its rows
+// over in batches, merges them into fn (mergeCaseChains), and waits for
+// both readers — told to stop after a fault — so that their connections
+// are free again.
+func readCaseChains(ctx context.Context, links func(context.Context, func(ledger.Link) error) error,
+	cases func(context.Context, func(ledger.CaseRow) error) error, fn func(*ledger.CaseRow, *ledger.Link) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	links := make(chan []ledger.Link, 4)
-	cases := make(chan []ledger.CaseRow, 4)
-	linkErr := make(chan error, 1)
-	caseErr := make(chan error, 1)
-	go func() {
-		var txt rowText
-		linkErr <- batched(ctx, links, func(emit func(ledger.Link) error) error {
-			return pgScan(ctx, p.links, verifyCaseLinks, 9, func(v [][]byte) error {
-				var l ledger.Link
-				var err error
-				if l.Seq, err = pgInt(v[1]); err != nil {
-					return err
-				}
-				version, err := pgInt(v[7])
-				if err != nil {
-					return err
-				}
-				l.Version = int(version)
-				var keyID string
-				txt.load(v, linkText, &l.CaseID, &l.PrevHash, &l.Hash, &l.To, &l.Workflow, &l.Number, &keyID)
-				l.Authenticated = keyID != ""
-				return emit(l)
-			})
-		})
-	}()
-	go func() {
-		var txt rowText
-		caseErr <- batched(ctx, cases, func(emit func(ledger.CaseRow) error) error {
-			return pgScan(ctx, p.cases, verifyCaseRows, 7, func(v [][]byte) error {
-				var c ledger.CaseRow
-				version, err := pgInt(v[4])
-				if err != nil {
-					return err
-				}
-				n, err := pgInt(v[6])
-				if err != nil {
-					return err
-				}
-				c.Version, c.LedgerLen = int(version), int(n)
-				txt.load(v, caseText, &c.ID, &c.Workflow, &c.Number, &c.State, &c.LedgerHead)
-				return emit(c)
-			})
-		})
-	}()
-	ls := &stream[ledger.Link]{in: links, errc: linkErr}
-	cs := &stream[ledger.CaseRow]{in: cases, errc: caseErr}
+	ls := startStream(ctx, links)
+	cs := startStream(ctx, cases)
 	err := mergeCaseChains(cs.next, ls.next, fn)
-	// Wait for both readers (told to stop after a fault): their
-	// connections are free again after.
 	cancel()
 	ls.wait()
 	cs.wait()
@@ -333,31 +333,36 @@ func (p pgSource) ScanCaseChains(ctx context.Context, fn func(*ledger.CaseRow, *
 // batchSize is how many rows a reader hands over at a time.
 const batchSize = 256
 
-// batched runs scan, sending what it emits to out in batches, and closes
-// out when done.
-func batched[T any](ctx context.Context, out chan<- []T, scan func(emit func(T) error) error) error {
-	defer close(out)
-	batch := make([]T, 0, batchSize)
-	send := func() error {
-		select {
-		case out <- batch:
-		case <-ctx.Done():
-			return ctx.Err()
+// startStream runs read in a goroutine that sends what it emits in
+// batches, and returns the stream of its rows.
+func startStream[T any](ctx context.Context, read func(context.Context, func(T) error) error) *stream[T] {
+	in := make(chan []T, 4)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(in)
+		batch := make([]T, 0, batchSize)
+		send := func() error {
+			select {
+			case in <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			batch = make([]T, 0, batchSize)
+			return nil
 		}
-		batch = make([]T, 0, batchSize)
-		return nil
-	}
-	err := scan(func(v T) error {
-		batch = append(batch, v)
-		if len(batch) == batchSize {
-			return send()
+		err := read(ctx, func(v T) error {
+			batch = append(batch, v)
+			if len(batch) == batchSize {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			err = send()
 		}
-		return nil
-	})
-	if err == nil && len(batch) > 0 {
-		err = send()
-	}
-	return err
+		errc <- err
+	}()
+	return &stream[T]{in: in, errc: errc}
 }
 
 // stream hands the batches a reader sends on in over one row at a time,
