@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,6 +98,18 @@ func BenchmarkVerifyLedger(b *testing.B) {
 				}
 			}()
 			cpuBefore, partsBefore := benchCPU(b, s)
+			if path := os.Getenv("PARKFIN_LEDGER_BENCH_CPUPROFILE"); path != "" {
+				// The verification's profile alone, without the build's.
+				f, err := os.Create(path + "." + db.Name)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					b.Fatal(err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				r, err := s.VerifyLedger(ctx)
