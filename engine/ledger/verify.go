@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Kind is the stable code of a fault verification found.
@@ -141,7 +142,8 @@ type Link struct {
 // database, on separate connections where it can.
 type Source interface {
 	// ScanLedger calls fn for every entry in ascending Seq order, stopping
-	// at the first error fn returns. fn must not keep the entry.
+	// at the first error fn returns. fn must not keep the entry nor its
+	// strings: a Source may reuse their memory after the call.
 	ScanLedger(ctx context.Context, fn func(*Entry) error) error
 	// ChainHead returns the database's record of the global chain head.
 	ChainHead(ctx context.Context) (seq int64, chainHash string, err error)
@@ -251,7 +253,7 @@ func (v *verifier) fail(kind Kind, seq int64, caseID, format string, args ...any
 	v.r.Kind = kind
 	v.r.Problem = fmt.Sprintf(format, args...)
 	v.r.BadSeq = seq
-	v.r.BadCase = caseID
+	v.r.BadCase = strings.Clone(caseID)
 	return false
 }
 
@@ -307,13 +309,13 @@ func (v *verifier) add(e *Entry) bool {
 			return v.fail(KindUnknownKey, e.Seq, e.CaseID, "authenticated with key %q, which the keyring does not hold", e.KeyID)
 		}
 		m = &fieldHasher{h: k.mac()}
-		v.macs[e.KeyID] = m
+		v.macs[strings.Clone(e.KeyID)] = m
 	}
 	v.buf = entryMAC(m, e.KeyID, e.ChainHash, v.buf[:0])
 	if !hmac.Equal(v.hexOf(v.buf), []byte(e.MAC)) {
 		return v.fail(KindMAC, e.Seq, e.CaseID, "the MAC does not match: the entry was rewritten and its hashes recomputed without the key")
 	}
-	v.chain = e.ChainHash
+	v.chain = strings.Clone(e.ChainHash)
 	v.prevSeq = e.Seq
 	return v.checkpoint(e)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -227,16 +228,14 @@ func (t *rowText) load(vals [][]byte, idx []int, out ...*string) {
 
 // The text columns of each read, by position.
 var (
-	bySeqText = []int{1, 2, 3, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17}
-	linkText  = []int{0, 2, 3, 4, 5, 6, 8}
-	caseText  = []int{0, 1, 2, 3, 5}
+	linkText = []int{0, 2, 3, 4, 5, 6, 8}
+	caseText = []int{0, 1, 2, 3, 5}
 )
 
+// ScanLedger hands each entry over with its strings and payload in pgx's
+// read buffer, copied nowhere: ledger.Source's fn keeps none of them.
 func (p pgSource) ScanLedger(ctx context.Context, fn func(*ledger.Entry) error) error {
-	var (
-		e   ledger.Entry
-		txt rowText
-	)
+	var e ledger.Entry
 	return pgScan(ctx, p.bySeq, verifyBySeq, 18, func(v [][]byte) error {
 		var err error
 		if e.Seq, err = pgInt(v[0]); err != nil {
@@ -250,11 +249,24 @@ func (p pgSource) ScanLedger(ctx context.Context, fn func(*ledger.Entry) error) 
 		if e.At, err = pgTime(v[5]); err != nil {
 			return err
 		}
-		txt.load(v, bySeqText, &e.CaseID, &e.Workflow, &e.Number, &e.ActorUser, &e.ActorRole, &e.ActorOrg, &e.Event, &e.From, &e.To,
-			&e.PrevHash, &e.Hash, &e.ChainHash, &e.KeyID, &e.MAC)
-		e.Payload = append(e.Payload[:0], v[12]...)
+		for i, f := range []*string{1: &e.CaseID, 2: &e.Workflow, 3: &e.Number, 6: &e.ActorUser, 7: &e.ActorRole, 8: &e.ActorOrg,
+			9: &e.Event, 10: &e.From, 11: &e.To, 13: &e.PrevHash, 14: &e.Hash, 15: &e.ChainHash, 16: &e.KeyID, 17: &e.MAC} {
+			if f != nil {
+				*f = borrowed(v[i])
+			}
+		}
+		e.Payload = v[12]
 		return fn(&e)
 	})
+}
+
+// borrowed returns b as a string without copying it: valid while b's memory
+// is not reused.
+func borrowed(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 func (p pgSource) ChainHead(ctx context.Context) (int64, string, error) {
