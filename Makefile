@@ -3,8 +3,10 @@ GO      ?= go
 PKGS    := ./...
 # Benchmarks talk to the local PostgreSQL and Redis; see docs/benchmarks.md.
 BENCHTIME ?= 1x
+# Entries bench-ledger builds and verifies.
+LEDGER_ENTRIES ?= 10000000
 
-.PHONY: run build test vet fmt-check check vulncheck bench bench-api bench-web bench-report truth fuzz tidy docs
+.PHONY: run build test vet fmt-check check vulncheck bench bench-api bench-web bench-report bench-ledger truth fuzz tidy docs
 
 ## run: the embedded default (SQLite, in-process timers, demo data on first run)
 run:
@@ -38,8 +40,8 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "not gofmt-clean:"; echo "$$out"; exit 1; fi
 
-## bench: the benchmarks recorded in docs/benchmarks.md (bench-api, bench-web and bench-report too)
-bench: bench-api bench-web bench-report
+## bench: the benchmarks recorded in docs/benchmarks.md (bench-api, bench-web, bench-report and bench-ledger too)
+bench: bench-api bench-web bench-report bench-ledger
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/uscc/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./engine/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./engine/notify/
@@ -51,6 +53,10 @@ bench-api:
 ## bench-web: server time of the web pages over a million cases in PostgreSQL at 200 requests/s
 bench-web:
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench Pages -benchtime 1x -timeout 30m ./web/
+
+## bench-ledger: `ledger verify` over LEDGER_ENTRIES (10,000,000) entries on PostgreSQL and SQLite (builds them first: minutes, ~15 GB of disk, dropped after)
+bench-ledger:
+	PARKFIN_BENCH=1 PARKFIN_LEDGER_BENCH_ENTRIES=$(LEDGER_ENTRIES) $(GO) test -run '^$$' -bench VerifyLedger -benchtime 1x -timeout 120m -v ./engine/sqlstore/
 
 ## bench-report: statistics and exports over a million cases on PostgreSQL (issue 9; a few minutes)
 bench-report:

@@ -69,41 +69,42 @@ func (m *memLedger) ScanLedger(_ context.Context, fn func(*ledger.Entry) error) 
 func (m *memLedger) ChainHead(context.Context) (int64, string, error) { return m.headSeq, m.head, nil }
 
 func (m *memLedger) ScanCaseChains(_ context.Context, fn func(*ledger.CaseRow, *ledger.Link) error) error {
+	seen := map[string]bool{}
 	var ids []string
 	for id := range m.cases {
-		ids = append(ids, id)
+		ids, seen[id] = append(ids, id), true
+	}
+	for _, e := range m.entries {
+		if !seen[e.CaseID] {
+			ids, seen[e.CaseID] = append(ids, e.CaseID), true
+		}
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		c := *m.cases[id]
+		var c *ledger.CaseRow
+		if row := m.cases[id]; row != nil {
+			copied := *row
+			c = &copied
+		}
 		n := 0
 		for _, e := range m.entries {
 			if e.CaseID != id {
 				continue
 			}
 			n++
-			l := ledger.Link{Seq: e.Seq, PrevHash: e.PrevHash, Hash: e.Hash, To: e.To, Workflow: e.Workflow,
+			l := ledger.Link{Seq: e.Seq, CaseID: e.CaseID, PrevHash: e.PrevHash, Hash: e.Hash, To: e.To, Workflow: e.Workflow,
 				Number: e.Number, Version: e.Version, Authenticated: e.Authenticated()}
-			if err := fn(&c, &l); err != nil {
+			if err := fn(c, &l); err != nil {
 				return err
 			}
 		}
 		if n == 0 {
-			if err := fn(&c, nil); err != nil {
+			if err := fn(c, nil); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-func (m *memLedger) FirstOrphan(context.Context) (int64, string, error) {
-	for _, e := range m.entries {
-		if m.cases[e.CaseID] == nil {
-			return e.Seq, e.CaseID, nil
-		}
-	}
-	return 0, "", nil
 }
 
 // append adds a move of the case as the engine and a store would: the
@@ -426,5 +427,3 @@ type entriesOnly struct{ *memLedger }
 func (e *entriesOnly) ScanCaseChains(context.Context, func(*ledger.CaseRow, *ledger.Link) error) error {
 	return nil
 }
-
-func (e *entriesOnly) FirstOrphan(context.Context) (int64, string, error) { return 0, "", nil }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Kind is the stable code of a fault verification found.
@@ -134,6 +135,7 @@ type CaseRow struct {
 // Link is an entry as the per-case pass sees it.
 type Link struct {
 	Seq           int64
+	CaseID        string
 	PrevHash      string
 	Hash          string
 	To            string
@@ -146,20 +148,23 @@ type Link struct {
 }
 
 // Source feeds a verification. Both scans stream: a Source must not load
-// the ledger into memory, and Verify keeps none of it.
+// the ledger into memory, and Verify keeps none of it. Verify runs the two
+// scans at the same time, so a Source serves them from one snapshot of the
+// database, on separate connections where it can.
 type Source interface {
 	// ScanLedger calls fn for every entry in ascending Seq order, stopping
-	// at the first error fn returns. fn must not keep the entry.
+	// at the first error fn returns. fn must not keep the entry nor its
+	// strings: a Source may reuse their memory after the call.
 	ScanLedger(ctx context.Context, fn func(*Entry) error) error
 	// ChainHead returns the database's record of the global chain head.
 	ChainHead(ctx context.Context) (seq int64, chainHash string, err error)
-	// ScanCaseChains calls fn for every case in ascending ID order, once
-	// per entry of the case in ascending Seq order (l set), or once with l
-	// nil for a case without entries.
+	// ScanCaseChains calls fn for every case and every entry, merged by
+	// case ID in ascending byte order: for a case, once per entry in
+	// ascending case version then Seq order (l set), or once with l nil
+	// for a case without entries; for an entry whose case does not exist
+	// (an orphan), once with c nil and l.CaseID naming the case. fn must
+	// not keep c or l.
 	ScanCaseChains(ctx context.Context, fn func(c *CaseRow, l *Link) error) error
-	// FirstOrphan returns the first entry whose case does not exist, or
-	// seq 0.
-	FirstOrphan(ctx context.Context) (seq int64, caseID string, err error)
 }
 
 // errStop ends a scan early once a fault is found.
@@ -167,6 +172,13 @@ var errStop = errors.New("ledger: stop")
 
 // Verify checks the whole ledger of src with the keys of kr against the
 // checkpoints (none is fine). Memory does not grow with the ledger.
+//
+// The pass by seq (content, numbers, global chain, MACs, then the head and
+// the checkpoints) and the pass by case (per-case links, case rows,
+// orphans) run at the same time. The fault reported does not depend on
+// which finishes first: a fault of the pass by seq (the first by seq) wins,
+// then the head's and the checkpoints', then the first fault of the pass by
+// case (in case order), then the first orphan entry by seq.
 func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoint) (Report, error) {
 	v := newVerifier(kr, checkpoints)
 	for _, c := range checkpoints {
@@ -175,55 +187,65 @@ func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoi
 			return v.r, nil
 		}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The unsealed tail is read first: the pass by case follows each
+	// case's sealed entries with its unsealed ones.
+	cv := &verifier{kr: kr}
+	if ps, ok := src.(PendingSource); ok {
+		if err := cv.scanUnsealed(ctx, ps); err != nil {
+			return Report{}, err
+		}
+		if !cv.r.OK() {
+			return cv.r, nil
+		}
+	}
+	caseDone := make(chan error, 1)
+	go func() { caseDone <- cv.scanCases(ctx, src) }()
+	// byCase waits for the pass by case: after a fault by seq, it is
+	// cancelled and its outcome ignored.
+	byCase := func(stop bool) error {
+		if stop {
+			cancel()
+		}
+		return <-caseDone
+	}
 	err := src.ScanLedger(ctx, func(e *Entry) error {
 		if !v.add(e) {
 			return errStop
 		}
 		return nil
 	})
+	v.r.Entries += cv.r.Entries
+	v.r.Unsealed = cv.r.Unsealed
 	if err != nil && !errors.Is(err, errStop) {
+		byCase(true)
 		return Report{}, err
 	}
 	if !v.r.OK() {
+		byCase(true)
 		return v.r, nil
 	}
 	headSeq, headHash, err := src.ChainHead(ctx)
 	if err != nil {
+		byCase(true)
 		return Report{}, err
 	}
 	if !v.endChain(headSeq, headHash) {
+		byCase(true)
 		return v.r, nil
 	}
-	if ps, ok := src.(PendingSource); ok {
-		if err := v.scanUnsealed(ctx, ps); err != nil {
-			return Report{}, err
-		}
-		if !v.r.OK() {
-			return v.r, nil
-		}
-	}
-	var cs caseState
-	err = src.ScanCaseChains(ctx, func(c *CaseRow, l *Link) error {
-		if !v.addLink(&cs, c, l) {
-			return errStop
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) {
+	if err := byCase(false); err != nil {
 		return Report{}, err
 	}
-	if !v.r.OK() || !v.finishCase(&cs) {
-		return v.r, nil
+	v.r.Cases = cv.r.Cases
+	if cv.r.OK() {
+		// Unsealed entries of no case the pass by case met.
+		cv.unsealedOrphans()
 	}
-	seq, caseID, err := src.FirstOrphan(ctx)
-	if err != nil {
-		return Report{}, err
+	if !cv.r.OK() {
+		v.r.Kind, v.r.Problem, v.r.BadSeq, v.r.BadCase, v.r.Field, v.r.BadUnsealed = cv.r.Kind, cv.r.Problem, cv.r.BadSeq, cv.r.BadCase, cv.r.Field, cv.r.BadUnsealed
 	}
-	if seq != 0 {
-		v.fail(KindOrphan, seq, caseID, "ledger entries for a case that does not exist (its row was deleted)")
-		return v.r, nil
-	}
-	v.unsealedOrphans()
 	return v.r, nil
 }
 
@@ -260,7 +282,7 @@ func (v *verifier) fail(kind Kind, seq int64, caseID, format string, args ...any
 	v.r.Kind = kind
 	v.r.Problem = fmt.Sprintf(format, args...)
 	v.r.BadSeq = seq
-	v.r.BadCase = caseID
+	v.r.BadCase = strings.Clone(caseID)
 	v.r.BadUnsealed = v.unsealed
 	return false
 }
@@ -317,13 +339,13 @@ func (v *verifier) add(e *Entry) bool {
 			return v.fail(KindUnknownKey, e.Seq, e.CaseID, "authenticated with key %q, which the keyring does not hold", e.KeyID)
 		}
 		m = &fieldHasher{h: k.mac()}
-		v.macs[e.KeyID] = m
+		v.macs[strings.Clone(e.KeyID)] = m
 	}
 	v.buf = entryMAC(m, e.KeyID, e.ChainHash, v.buf[:0])
 	if !hmac.Equal(v.hexOf(v.buf), []byte(e.MAC)) {
 		return v.fail(KindMAC, e.Seq, e.CaseID, "the MAC does not match: the entry was rewritten and its hashes recomputed without the key")
 	}
-	v.chain = e.ChainHash
+	v.chain = strings.Clone(e.ChainHash)
 	v.prevSeq = e.Seq
 	return v.checkpoint(e)
 }
@@ -370,20 +392,51 @@ func (v *verifier) endChain(headSeq int64, headHash string) bool {
 	return true
 }
 
-// caseState is the per-case pass's state: one case at a time.
+// caseState is the per-case pass's state: one case at a time, and the
+// first orphan entry by seq.
 type caseState struct {
-	started bool
-	row     CaseRow
-	n       int
-	last    Link
+	started    bool
+	row        CaseRow
+	n          int
+	last       Link
+	orphanSeq  int64
+	orphanCase string
+}
+
+// scanCases runs the pass by case into v.r: per-case links, case rows and,
+// when they hold, orphans.
+func (v *verifier) scanCases(ctx context.Context, src Source) error {
+	var cs caseState
+	err := src.ScanCaseChains(ctx, func(c *CaseRow, l *Link) error {
+		if !v.addLink(&cs, c, l) {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return err
+	}
+	if !v.r.OK() || !v.finishCase(&cs) {
+		return nil
+	}
+	if cs.orphanSeq != 0 {
+		v.fail(KindOrphan, cs.orphanSeq, cs.orphanCase, "ledger entries for a case that does not exist (its row was deleted)")
+	}
+	return nil
 }
 
 func (v *verifier) addLink(cs *caseState, c *CaseRow, l *Link) bool {
+	if c == nil {
+		if cs.orphanSeq == 0 || l.Seq < cs.orphanSeq {
+			cs.orphanSeq, cs.orphanCase = l.Seq, l.CaseID
+		}
+		return true
+	}
 	if !cs.started || c.ID != cs.row.ID {
 		if cs.started && !v.finishCase(cs) {
 			return false
 		}
-		*cs = caseState{started: true, row: *c}
+		*cs = caseState{started: true, row: *c, orphanSeq: cs.orphanSeq, orphanCase: cs.orphanCase}
 		v.r.Cases++
 	}
 	if l == nil {

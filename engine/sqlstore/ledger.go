@@ -201,7 +201,7 @@ func (q queries) CaseLedger(ctx context.Context, caseID string) ([]ledger.Entry,
 // ScanLedger calls fn for every entry in ascending seq order, streaming:
 // one entry is in memory at a time, and fn must not keep it.
 func (q queries) ScanLedger(ctx context.Context, fn func(*ledger.Entry) error) error {
-	rows, err := q.db.WithContext(ctx).Raw("SELECT " + ledgerColumns + " FROM ledger ORDER BY seq").Rows()
+	rows, err := q.db.WithContext(ctx).Raw(verifyBySeq).Rows()
 	if err != nil {
 		return err
 	}
@@ -231,57 +231,58 @@ func (q queries) ChainHead(ctx context.Context) (int64, string, error) {
 	)
 	err := q.db.WithContext(ctx).Raw("SELECT seq, chain_hash FROM ledger_chain WHERE id = 1").Row().Scan(&seq, &chain)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", errors.New("sqlstore: the ledger chain head is missing (removed, or `parkfin migrate` not run)")
+		return 0, "", errChainHeadMissing
 	}
 	return seq, chain, err
 }
 
-// ScanCaseChains streams every case with its entries' links, by case and
-// then seq.
+// ScanCaseChains streams every case with its entries' links and the
+// entries of cases that do not exist, merged by case id (ledger.Source).
+// The entries by case and the case rows are two cursors open at once in
+// the same transaction, each read by its own goroutine.
 func (q queries) ScanCaseChains(ctx context.Context, fn func(*ledger.CaseRow, *ledger.Link) error) error {
-	rows, err := q.db.WithContext(ctx).Raw(`SELECT c.id, c.workflow, c.number, c.state, c.version, c.ledger_head, c.ledger_len,
-		l.seq, l.prev_hash, l.hash, l.to_state, l.workflow, l.number, l.case_version, l.key_id
-		FROM cases c LEFT JOIN ledger l ON l.case_id = c.id ORDER BY c.id, l.seq`).Rows()
+	linksQ, casesQ := verifyCaseLinksSQLite, verifyCaseRowsSQLite
+	if q.dialect == Postgres {
+		linksQ, casesQ = verifyCaseLinks, verifyCaseRows
+	}
+	links := func(ctx context.Context, emit func(ledger.Link) error) error {
+		return scanRows(q.db.WithContext(ctx), linksQ, func(rows *sql.Rows) error {
+			var (
+				l     ledger.Link
+				keyID string
+			)
+			if err := rows.Scan(&l.CaseID, &l.Seq, &l.PrevHash, &l.Hash, &l.To, &l.Workflow, &l.Number, &l.Version, &keyID); err != nil {
+				return err
+			}
+			l.Authenticated = keyID != ""
+			return emit(l)
+		})
+	}
+	cases := func(ctx context.Context, emit func(ledger.CaseRow) error) error {
+		return scanRows(q.db.WithContext(ctx), casesQ, func(rows *sql.Rows) error {
+			var c ledger.CaseRow
+			if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen); err != nil {
+				return err
+			}
+			return emit(c)
+		})
+	}
+	return readCaseChains(ctx, links, cases, fn)
+}
+
+// scanRows runs q and calls row for each row until it fails.
+func scanRows(db *gorm.DB, q string, row func(*sql.Rows) error) error {
+	rows, err := db.Raw(q).Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var (
-		c                                     ledger.CaseRow
-		l                                     ledger.Link
-		seq, version                          sql.NullInt64
-		prev, hash, to, workflow, number, kid sql.NullString
-	)
 	for rows.Next() {
-		if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen,
-			&seq, &prev, &hash, &to, &workflow, &number, &version, &kid); err != nil {
-			return err
-		}
-		var link *ledger.Link
-		if seq.Valid {
-			l = ledger.Link{Seq: seq.Int64, PrevHash: prev.String, Hash: hash.String, To: to.String,
-				Workflow: workflow.String, Number: number.String, Version: int(version.Int64), Authenticated: kid.String != ""}
-			link = &l
-		}
-		if err := fn(&c, link); err != nil {
+		if err := row(rows); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
-}
-
-// FirstOrphan returns the first entry whose case row does not exist.
-func (q queries) FirstOrphan(ctx context.Context) (int64, string, error) {
-	var (
-		seq    int64
-		caseID string
-	)
-	err := q.db.WithContext(ctx).Raw(`SELECT l.seq, l.case_id FROM ledger l
-		WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = l.case_id) ORDER BY l.seq LIMIT 1`).Row().Scan(&seq, &caseID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", nil
-	}
-	return seq, caseID, err
 }
 
 // VerifyLedger checks the whole ledger with the store's keys in one
@@ -297,6 +298,11 @@ func (s *Store) VerifyLedgerAgainst(ctx context.Context, checkpoints []ledger.Ch
 	if s.keys == nil {
 		return ledger.Report{}, errors.New("sqlstore: no ledger key configured: the ledger cannot be verified")
 	}
+	if s.dialect == Postgres {
+		return s.pgVerify(ctx, checkpoints)
+	}
+	// SQLite: one connection, one read transaction; the passes' cursors
+	// are open in it at once.
 	var report ledger.Report
 	err := s.snapshot(ctx, func(q queries) error {
 		var err error

@@ -187,6 +187,20 @@ func testLedgerAttacks(t *testing.T, db testsvc.Database) {
 			mustExec(t, s, "DELETE FROM cases WHERE id = ?", id)
 			return ledger.KindGap, es[6].Seq
 		}},
+		{name: "CaseRowDeletedEntriesKept", do: func(t *testing.T, s *sqlstore.Store, es []ledger.Entry) (ledger.Kind, int64) {
+			id := es[4].CaseID
+			for _, table := range []string{"timers", "case_parties", "case_marks", "outbox"} {
+				mustExec(t, s, "DELETE FROM "+table+" WHERE case_id = ?", id)
+			}
+			mustExec(t, s, "DELETE FROM cases WHERE id = ?", id)
+			first := es[4].Seq
+			for _, e := range es {
+				if e.CaseID == id {
+					first = min(first, e.Seq)
+				}
+			}
+			return ledger.KindOrphan, first
+		}},
 		{name: "TailDroppedHeadKept", do: func(t *testing.T, s *sqlstore.Store, es []ledger.Entry) (ledger.Kind, int64) {
 			mustExec(t, s, "DELETE FROM ledger WHERE seq >= ?", es[7].Seq)
 			mustExec(t, s, "UPDATE cases SET state = ?, version = ?, ledger_head = ?, ledger_len = 1 WHERE id = ?", es[6].To, es[6].Version, es[6].Hash, es[6].CaseID)
