@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,9 @@ type fieldView struct {
 	Error     string
 	Min, Max  int
 	Choices   []choiceView
+	// GroupKey and Row label a field of a row ("参与人员 2：姓名").
+	GroupKey, GroupFall string
+	Row                 int
 }
 
 // choiceView is one option of a choice or bank field.
@@ -58,9 +62,12 @@ func (s *Server) formOf(words payload.Words, def *engine.EventDef, version int, 
 	}
 	for _, fd := range payload.Fields(def.Input) {
 		fv := fieldView{ID: string(def.Name) + "-" + strings.ReplaceAll(fd.Name, ".", "-"), Name: fd.Name, Kind: fd.Kind,
-			LabelKey:  words.Key("field", string(def.Name)+"."+fd.Name),
-			LabelFall: words.Key("field", fd.Name), Required: fd.Required, Min: fd.Min, Max: fd.Max,
-			Value: values.Get(fd.Name), Error: errs[fd.Name]}
+			LabelKey:  words.Key("field", string(def.Name)+"."+fd.Key),
+			LabelFall: words.Key("field", fd.Key), Required: fd.Required, Min: fd.Min, Max: fd.Max,
+			Value: values.Get(fd.Name), Error: errs[fd.Name], Row: fd.Row}
+		if fd.Group != "" {
+			fv.GroupKey, fv.GroupFall = words.Key("field", string(def.Name)+"."+fd.Group), words.Key("field", fd.Group)
+		}
 		switch fd.Kind {
 		case payload.KindChoice:
 			field := fd.Name[strings.LastIndex(fd.Name, ".")+1:]
@@ -113,8 +120,33 @@ func payloadOf(input any, form url.Values) (json.RawMessage, []engine.FieldError
 		}
 		setPath(root, fd.Name, v)
 	}
-	raw, _ := json.Marshal(root)
+	raw, _ := json.Marshal(rowsToArrays(root))
 	return raw, errs
+}
+
+// rowsToArrays turns the maps that rows of a form were gathered in (keys
+// "0", "1", …) into arrays, in row order, skipping the rows left empty.
+func rowsToArrays(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	idx := make([]int, 0, len(m))
+	for k, sub := range m {
+		m[k] = rowsToArrays(sub)
+		if n, err := strconv.Atoi(k); err == nil && n >= 0 {
+			idx = append(idx, n)
+		}
+	}
+	if len(m) == 0 || len(idx) != len(m) {
+		return m
+	}
+	sort.Ints(idx)
+	out := make([]any, 0, len(idx))
+	for _, n := range idx {
+		out = append(out, m[strconv.Itoa(n)])
+	}
+	return out
 }
 
 // setPath sets a dotted path in nested maps.

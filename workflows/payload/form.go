@@ -14,7 +14,12 @@ import (
 //	CanHandle string `json:"can_handle" form:"choice,required,choices=yes|partly|no"`
 //
 // Nested structs give dotted names ("enterprise.uscc"); embedded structs
-// give their fields.
+// give their fields. A slice of structs tagged rows,max=N is asked for as
+// N rows of its fields, named with the row's index ("problems.0.text");
+// a row left empty is not sent, and the rows' fields are never required
+// by the form (the workflow says which a filled row needs).
+//
+//	Problems []ProblemInput `json:"problems" form:"rows,max=3"`
 type Field struct {
 	// Name is the field's JSON name, dotted when nested.
 	Name string
@@ -27,6 +32,13 @@ type Field struct {
 	Choices []string
 	// Min and Max bound an int.
 	Min, Max int
+	// Key is Name without row indices ("problems.text"): what the
+	// catalogue labels the field by.
+	Key string
+	// Group and Row are set on a field of a row: the slice's name and the
+	// row's number from 1.
+	Group string
+	Row   int
 }
 
 // The kinds of field.
@@ -38,6 +50,7 @@ const (
 	KindDate     = "date"
 	KindInt      = "int"
 	KindBank     = "bank"
+	KindRows     = "rows"
 )
 
 // Fields lists the fields of an input value (a struct or a pointer to one),
@@ -54,6 +67,12 @@ func Fields(input any) []Field {
 }
 
 func fieldsOfType(t reflect.Type, prefix string) []Field {
+	return fieldsOf2(t, prefix, prefix, "", 0)
+}
+
+// fieldsOf2 lists the fields of t named under prefix, labelled under key;
+// group and row are those of the row they belong to, if any.
+func fieldsOf2(t reflect.Type, prefix, key, group string, row int) []Field {
 	var out []Field
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
@@ -62,7 +81,7 @@ func fieldsOfType(t reflect.Type, prefix string) []Field {
 			continue
 		}
 		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
-			out = append(out, fieldsOfType(sf.Type, prefix)...)
+			out = append(out, fieldsOf2(sf.Type, prefix, key, group, row)...)
 			continue
 		}
 		if !sf.IsExported() {
@@ -72,10 +91,26 @@ func fieldsOfType(t reflect.Type, prefix string) []Field {
 			name = sf.Name
 		}
 		if sf.Type.Kind() == reflect.Struct && sf.Type != timeType {
-			out = append(out, fieldsOfType(sf.Type, prefix+name+".")...)
+			out = append(out, fieldsOf2(sf.Type, prefix+name+".", key+name+".", group, row)...)
 			continue
 		}
-		f := Field{Name: prefix + name, Kind: KindText}
+		if kind, opts, _ := strings.Cut(sf.Tag.Get("form"), ","); kind == KindRows && sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.Struct {
+			n := 1
+			for _, o := range strings.Split(opts, ",") {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(o), "max="); ok {
+					n, _ = strconv.Atoi(v)
+				}
+			}
+			for i := 0; i < n; i++ {
+				rows := fieldsOf2(sf.Type.Elem(), prefix+name+"."+strconv.Itoa(i)+".", key+name+".", key+name, i+1)
+				for j := range rows {
+					rows[j].Required = false
+				}
+				out = append(out, rows...)
+			}
+			continue
+		}
+		f := Field{Name: prefix + name, Kind: KindText, Key: key + name, Group: group, Row: row}
 		for j, part := range strings.Split(sf.Tag.Get("form"), ",") {
 			key, val, _ := strings.Cut(strings.TrimSpace(part), "=")
 			switch {

@@ -71,8 +71,19 @@ func (w Words) Missing(lang string, d engine.Definition, relations ...engine.Rel
 		}
 	}
 	for _, ev := range d.Events {
+		seen := map[string]bool{}
 		for _, f := range Fields(ev.Input) {
-			specific, generic := w.Key("field", string(ev.Name)+"."+f.Name), w.Key("field", f.Name)
+			if seen[f.Key] {
+				continue
+			}
+			seen[f.Key] = true
+			if f.Group != "" && !seen["group:"+f.Group] {
+				seen["group:"+f.Group] = true
+				if k := w.Key("field", f.Group); !locale.Has(lang, k) && !locale.Has(lang, w.Key("field", string(ev.Name)+"."+f.Group)) {
+					out = append(out, k)
+				}
+			}
+			specific, generic := w.Key("field", string(ev.Name)+"."+f.Key), w.Key("field", f.Key)
 			if !locale.Has(lang, specific) && !locale.Has(lang, generic) {
 				out = append(out, specific)
 			}
