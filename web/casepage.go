@@ -43,6 +43,10 @@ type caseView struct {
 	Financing bool
 	Period    string
 	Workflow  string
+	// Visits is a park's half-year of visits; Origin the visit a
+	// financing case came from.
+	Visits *visitsView
+	Origin *originView
 }
 
 // answerView is a bank's handling opinion.
@@ -109,6 +113,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		Routed: fmtTime(cs.RoutedAt), Limits: s.limitsOf(cs, s.clock.Now()),
 		Receipt:   a.Role == engine.RoleWindow && cs.Workflow == financing.Name,
 		Financing: cs.Workflow == financing.Name, Period: cs.Period, Workflow: cs.Workflow}
+	v.Origin = originOf(d.Origin)
 	if d.Answer != nil {
 		av := answerOf(d.Answer.AnswerInput, d.Answer.Bank, fmtTime(d.Answer.At))
 		av.Late, av.WorkdaysLate = d.Answer.Late, d.Answer.WorkdaysLate
@@ -145,6 +150,9 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		f := s.formOf(words, ed, cs.Version, banks, vals, fe)
 		f.Open = f.Open || ev == posted
 		v.Forms = append(v.Forms, f)
+	}
+	if v.Visits, err = visitsViewOf(cs, s.engine.Events(a, cs)); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
