@@ -71,7 +71,7 @@ func TestBrowserVisit(t *testing.T) {
 			fields := map[string]string{
 				"date": "2026-09-14", "leader": "张行长",
 				"enterprises.0.name": "益阳某某科技有限公司", "enterprises.0.uscc": "91430900MA4L000032",
-				"enterprises.1.name": "益阳某某食品有限公司",
+				"enterprises.1.name":    "益阳某某食品有限公司",
 				"problems.0.enterprise": "益阳某某科技有限公司", "problems.0.text": "设备更新缺流动资金，需贷款", "problems.0.amount": "800000",
 				"problems.1.text": "园区缺少政府性融资担保机构",
 			}

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -97,7 +96,7 @@ var confirmStates = map[engine.State]bool{financing.Closed: true, financing.Esca
 // required one is sent empty, so that the workflow names it). A field
 // that is not a number comes back as a field error.
 func payloadOf(input any, form url.Values) (json.RawMessage, []engine.FieldError) {
-	root := map[string]any{}
+	flat := map[string]any{}
 	var errs []engine.FieldError
 	for _, fd := range payload.Fields(input) {
 		raw := strings.TrimSpace(form.Get(fd.Name))
@@ -118,48 +117,8 @@ func payloadOf(input any, form url.Values) (json.RawMessage, []engine.FieldError
 		if fd.Kind == payload.KindAmount {
 			v = strings.ReplaceAll(raw, ",", "")
 		}
-		setPath(root, fd.Name, v)
+		flat[fd.Name] = v
 	}
-	raw, _ := json.Marshal(rowsToArrays(root))
+	raw, _ := json.Marshal(payload.Nest(flat))
 	return raw, errs
-}
-
-// rowsToArrays turns the maps that rows of a form were gathered in (keys
-// "0", "1", …) into arrays, in row order, skipping the rows left empty.
-func rowsToArrays(v any) any {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
-	idx := make([]int, 0, len(m))
-	for k, sub := range m {
-		m[k] = rowsToArrays(sub)
-		if n, err := strconv.Atoi(k); err == nil && n >= 0 {
-			idx = append(idx, n)
-		}
-	}
-	if len(m) == 0 || len(idx) != len(m) {
-		return m
-	}
-	sort.Ints(idx)
-	out := make([]any, 0, len(idx))
-	for _, n := range idx {
-		out = append(out, m[strconv.Itoa(n)])
-	}
-	return out
-}
-
-// setPath sets a dotted path in nested maps.
-func setPath(m map[string]any, name string, v any) {
-	head, rest, nested := strings.Cut(name, ".")
-	if !nested {
-		m[head] = v
-		return
-	}
-	sub, ok := m[head].(map[string]any)
-	if !ok {
-		sub = map[string]any{}
-		m[head] = sub
-	}
-	setPath(sub, rest, v)
 }

@@ -2,6 +2,7 @@ package payload
 
 import (
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -127,6 +128,58 @@ func fieldsOf2(t reflect.Type, prefix, key, group string, row int) []Field {
 			}
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// Nest turns a form's flat fields into an event's payload: dotted names
+// nest ("enterprise.uscc"), and the rows of a list, named with their
+// index ("problems.0.text"), become an array in row order, the rows left
+// empty skipped.
+func Nest(flat map[string]any) map[string]any {
+	root := map[string]any{}
+	for name, v := range flat {
+		setPath(root, name, v)
+	}
+	return rowsToArrays(root).(map[string]any)
+}
+
+// setPath sets a dotted path in nested maps.
+func setPath(m map[string]any, name string, v any) {
+	head, rest, nested := strings.Cut(name, ".")
+	if !nested {
+		m[head] = v
+		return
+	}
+	sub, ok := m[head].(map[string]any)
+	if !ok {
+		sub = map[string]any{}
+		m[head] = sub
+	}
+	setPath(sub, rest, v)
+}
+
+// rowsToArrays turns the maps whose keys are all row indices ("0", "1",
+// ...) into arrays in row order; the root stays an object.
+func rowsToArrays(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	idx := make([]int, 0, len(m))
+	for k, sub := range m {
+		m[k] = rowsToArrays(sub)
+		if n, err := strconv.Atoi(k); err == nil && n >= 0 && strconv.Itoa(n) == k {
+			idx = append(idx, n)
+		}
+	}
+	if len(m) == 0 || len(idx) != len(m) {
+		return m
+	}
+	sort.Ints(idx)
+	out := make([]any, 0, len(idx))
+	for _, n := range idx {
+		out = append(out, m[strconv.Itoa(n)])
 	}
 	return out
 }
