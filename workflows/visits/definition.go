@@ -159,11 +159,7 @@ func pairedParks(ctx context.Context, dir engine.DirectoryAdmin, p calendar.Peri
 func open(ctx context.Context, t *engine.Transition) error {
 	var in engine.ScheduledOpening
 	return payload.Apply(t, &in, func(c *payload.Checker, in *engine.ScheduledOpening) {
-		c.Text("org", words.Label(Open, "org"), &in.Org, true, 64)
-		c.Text("period", words.Label(Open, "period"), &in.Period, true, 16)
-		if _, cad, err := calendar.ParsePeriodName(in.Period); in.Period != "" && (err != nil || cad != calendar.HalfYearly) {
-			c.Add("period", "format", "period must be a half-year such as 2026H2.", "走访期间应为半年，例如 2026H2。")
-		}
+		words.Opening(c, Open, in, calendar.HalfYearly, "2026H2")
 	}, func(in *engine.ScheduledOpening) error {
 		park, err := t.Directory.Park(ctx, in.Org)
 		if err != nil {
