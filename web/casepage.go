@@ -151,7 +151,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		f.Open = f.Open || ev == posted
 		v.Forms = append(v.Forms, f)
 	}
-	if v.Visits, err = visitsViewOf(cs, s.engine.Events(a, cs)); err != nil {
+	if v.Visits, err = visitsViewOf(cs, s.engine.Events(a, cs), names); err != nil {
 		return nil, err
 	}
 	return v, nil

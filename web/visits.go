@@ -39,8 +39,8 @@ type problemView struct {
 }
 
 // visitsViewOf builds the visits' section of a half-year's case page; nil
-// for a case of another workflow.
-func visitsViewOf(cs *engine.Case, events []engine.EventName) (*visitsView, error) {
+// for a case of another workflow. names gives users' display names.
+func visitsViewOf(cs *engine.Case, events []engine.EventName, names map[string]string) (*visitsView, error) {
 	if cs.Workflow != visits.Name {
 		return nil, nil
 	}
@@ -54,6 +54,9 @@ func visitsViewOf(cs *engine.Case, events []engine.EventName) (*visitsView, erro
 	}
 	for _, vis := range d.Visits {
 		vv := visitView{Visit: vis, Recorded: fmtTime(vis.RecordedAt), Participants: vis.Participants}
+		if n, ok := names["user:"+vis.RecordedBy]; ok {
+			vv.RecordedBy = n
+		}
 		codes := map[string]string{}
 		for _, e := range vis.Enterprises {
 			vv.Enterprises = append(vv.Enterprises, enterpriseView{Name: e.Name, USCC: groupUSCC(e.USCC)})
