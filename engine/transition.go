@@ -102,24 +102,15 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 		return nil, Invalid(FieldError{Field: "routed_at", Code: "before_received",
 			Message: "The case cannot reach the bank before the window received it.", MessageZH: "转办时间不能早于受理时间。"})
 	}
-	id, err := uuid.NewV7()
+	c, err := newCase(w, received, routed, now)
 	if err != nil {
 		return nil, err
-	}
-	c := &Case{
-		ID:         id.String(),
-		Workflow:   w.def.Name,
-		State:      w.def.Initial,
-		ReceivedAt: received,
-		RoutedAt:   routed,
-		CreatedAt:  now,
-		UpdatedAt:  now,
 	}
 	var fx effects
 	err = e.store.InTx(ctx, func(tx Tx) error {
 		fx = effects{}
 		c.Parties = nil
-		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Files, now, true, &fx); err != nil {
+		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Files, now, true, nil, &fx); err != nil {
 			return err
 		}
 		if req.InTx != nil {
@@ -131,6 +122,41 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 		return nil, err
 	}
 	e.afterCommit(ctx, fx)
+	return c, nil
+}
+
+// newCase is a case of w before its open event.
+func newCase(w *workflow, received, routed, now time.Time) (*Case, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	return &Case{
+		ID:         id.String(),
+		Workflow:   w.def.Name,
+		State:      w.def.Initial,
+		ReceivedAt: received,
+		RoutedAt:   routed,
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}, nil
+}
+
+// openWithin opens a case of another workflow in the transaction of a
+// transition of by (Transition.Open): received and routed now, as actor.
+func (e *Engine) openWithin(ctx context.Context, tx Tx, by *Case, ev EventName, workflow string, actor Actor, payload json.RawMessage, ref string, now time.Time, fx *effects) (*Case, error) {
+	w, err := e.workflowOf(workflow)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newCase(w, now, now, now)
+	if err != nil {
+		return nil, err
+	}
+	origin := &Origin{CaseID: by.ID, Number: by.Number, Workflow: by.Workflow, Event: ev, Ref: ref}
+	if err := e.move(ctx, tx, w, c, w.def.OpenEvent, actor, payload, nil, now, true, origin, fx); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -168,7 +194,7 @@ func (e *Engine) Fire(ctx context.Context, req FireRequest) (*Case, error) {
 		if err := e.fireDue(ctx, tx, w, c, now, &fx); err != nil {
 			return err
 		}
-		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, req.Files, now, false, &fx)
+		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, req.Files, now, false, nil, &fx)
 	})
 	if err != nil {
 		return nil, err
@@ -297,7 +323,7 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 	if err != nil {
 		return false, err
 	}
-	if err := e.move(ctx, tx, w, c, tm.Event, System, payload, nil, now, false, fx); err != nil {
+	if err := e.move(ctx, tx, w, c, tm.Event, System, payload, nil, now, false, nil, fx); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -305,7 +331,9 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 
 // move runs one transition of c inside tx: authorisation, the state machine
 // with the event's Apply, timers, the ledger entry and the case write.
-func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, fx *effects) error {
+// opening is the open event of a new case; origin, when set, is the case
+// whose event opens it (Transition.Open).
+func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, origin *Origin, fx *effects) error {
 	ev := w.events[name]
 	if ev == nil {
 		return Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
@@ -324,7 +352,12 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	from := c.State
 	partiesBefore := append([]Party{}, c.Parties...)
 	marksBefore := append([]string{}, c.Marks...)
-	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx, Calendar: e.cal, Files: refs}
+	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx, Calendar: e.cal, Files: refs, OpenedBy: origin}
+	if !opening {
+		t.opener = func(ctx context.Context, workflow string, payload json.RawMessage, ref string) (*Case, error) {
+			return e.openWithin(ctx, tx, c, name, workflow, actor, payload, ref, now, fx)
+		}
+	}
 	machine := fsm.NewFSM(string(from), w.fsmEvents, fsm.Callbacks{
 		"before_event": func(ctx context.Context, fe *fsm.Event) {
 			t.To = State(fe.Dst)

@@ -211,6 +211,37 @@ type Transition struct {
 	// DueAt is set by the Apply of an event that arms a FromInput timer:
 	// the timer's due instant, by timer name.
 	DueAt map[string]time.Time
+	// OpenedBy is set on the open event of a case that another case's
+	// event opened (see Open): the case it came from and what for.
+	OpenedBy *Origin
+
+	// opener opens a case of another workflow in the transition's
+	// transaction; nil on an open event.
+	opener func(ctx context.Context, workflow string, payload json.RawMessage, ref string) (*Case, error)
+}
+
+// Origin is the case whose event opened another case, and the item of it
+// the new case is for (a visit's problem).
+type Origin struct {
+	CaseID   string    `json:"case_id"`
+	Number   string    `json:"number"`
+	Workflow string    `json:"workflow"`
+	Event    EventName `json:"event"`
+	Ref      string    `json:"ref,omitempty"`
+}
+
+// Open opens a case of another workflow inside this transition's
+// transaction, as the same actor and with the same checks as Engine.Open
+// (the workflow's open event decides and may refuse): the new case commits
+// with this transition or not at all, so that whatever this case records
+// of it (the problem that now names a financing case) cannot be out of step
+// with it. The new case's open event sees this case, and ref, as its
+// OpenedBy. An open event cannot open another case.
+func (t *Transition) Open(ctx context.Context, workflow string, payload json.RawMessage, ref string) (*Case, error) {
+	if t.opener == nil {
+		return nil, Errorf(EINTERNAL, "开立案件时不能再开立其他案件。", "An open event cannot open another case.")
+	}
+	return t.opener(ctx, workflow, payload, ref)
 }
 
 // SetDue gives a FromInput timer armed by this transition its due instant.

@@ -49,6 +49,10 @@ type caseView struct {
 	// the bank to review and annotate before it submits, and for the city
 	// to compare with what was submitted.
 	LedgerHref string
+	// Visits is a park's half-year of visits; Origin the visit a
+	// financing case came from.
+	Visits *visitsView
+	Origin *originView
 }
 
 // answerView is a bank's handling opinion.
@@ -118,6 +122,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 	if cs.Workflow == submission.Name && cs.Period != "" {
 		v.LedgerHref = "/stats/export?" + url.Values{"period": {cs.Period}, "kind": {"ledger"}, "format": {"xlsx"}, "bank": {cs.ScheduledFor}}.Encode()
 	}
+	v.Origin = originOf(d.Origin)
 	if d.Answer != nil {
 		av := answerOf(d.Answer.AnswerInput, d.Answer.Bank, fmtTime(d.Answer.At))
 		av.Late, av.WorkdaysLate = d.Answer.Late, d.Answer.WorkdaysLate
@@ -154,6 +159,9 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		f := s.formOf(words, ed, cs.Version, banks, vals, fe)
 		f.Open = f.Open || ev == posted
 		v.Forms = append(v.Forms, f)
+	}
+	if v.Visits, err = visitsViewOf(cs, s.engine.Events(a, cs), names); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

@@ -40,6 +40,9 @@ type fieldView struct {
 	Error     string
 	Min, Max  int
 	Choices   []choiceView
+	// GroupKey and Row label a field of a row ("参与人员 2：姓名").
+	GroupKey, GroupFall string
+	Row                 int
 }
 
 // choiceView is one option of a choice or bank field.
@@ -58,9 +61,12 @@ func (s *Server) formOf(words payload.Words, def *engine.EventDef, version int, 
 	}
 	for _, fd := range payload.Fields(def.Input) {
 		fv := fieldView{ID: string(def.Name) + "-" + strings.ReplaceAll(fd.Name, ".", "-"), Name: fd.Name, Kind: fd.Kind,
-			LabelKey:  words.Key("field", string(def.Name)+"."+fd.Name),
-			LabelFall: words.Key("field", fd.Name), Required: fd.Required, Min: fd.Min, Max: fd.Max,
-			Value: values.Get(fd.Name), Error: errs[fd.Name]}
+			LabelKey:  words.Key("field", string(def.Name)+"."+fd.Key),
+			LabelFall: words.Key("field", fd.Key), Required: fd.Required, Min: fd.Min, Max: fd.Max,
+			Value: values.Get(fd.Name), Error: errs[fd.Name], Row: fd.Row}
+		if fd.Group != "" {
+			fv.GroupKey, fv.GroupFall = words.Key("field", string(def.Name)+"."+fd.Group), words.Key("field", fd.Group)
+		}
 		switch fd.Kind {
 		case payload.KindChoice:
 			field := fd.Name[strings.LastIndex(fd.Name, ".")+1:]
@@ -90,7 +96,7 @@ var confirmStates = map[engine.State]bool{financing.Closed: true, financing.Esca
 // required one is sent empty, so that the workflow names it). A field
 // that is not a number comes back as a field error.
 func payloadOf(input any, form url.Values) (json.RawMessage, []engine.FieldError) {
-	root := map[string]any{}
+	flat := map[string]any{}
 	var errs []engine.FieldError
 	for _, fd := range payload.Fields(input) {
 		raw := strings.TrimSpace(form.Get(fd.Name))
@@ -111,23 +117,8 @@ func payloadOf(input any, form url.Values) (json.RawMessage, []engine.FieldError
 		if fd.Kind == payload.KindAmount {
 			v = strings.ReplaceAll(raw, ",", "")
 		}
-		setPath(root, fd.Name, v)
+		flat[fd.Name] = v
 	}
-	raw, _ := json.Marshal(root)
+	raw, _ := json.Marshal(payload.Nest(flat))
 	return raw, errs
-}
-
-// setPath sets a dotted path in nested maps.
-func setPath(m map[string]any, name string, v any) {
-	head, rest, nested := strings.Cut(name, ".")
-	if !nested {
-		m[head] = v
-		return
-	}
-	sub, ok := m[head].(map[string]any)
-	if !ok {
-		sub = map[string]any{}
-		m[head] = sub
-	}
-	setPath(sub, rest, v)
 }

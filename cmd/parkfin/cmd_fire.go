@@ -26,6 +26,12 @@ func eventHelp() string {
 			}
 			fmt.Fprintf(&b, "  %-20s %s\n", ev.Name, locale.T(locale.ZH, words.Key("event", string(ev.Name))))
 			for _, f := range payload.Fields(ev.Input) {
+				if f.Row > 1 {
+					continue // the rows of a list are alike: the first stands for all
+				}
+				if f.Row == 1 {
+					f.Name = f.Group + ".N" + strings.TrimPrefix(f.Name, f.Group+".0")
+				}
 				extra := f.Kind
 				if len(f.Choices) > 0 {
 					extra = strings.Join(f.Choices, "|")
@@ -34,7 +40,7 @@ func eventHelp() string {
 				if f.Required {
 					req = ", required"
 				}
-				fmt.Fprintf(&b, "      --set %s=…  %s (%s%s)\n", f.Name, words.Label(ev.Name, f.Name), extra, req)
+				fmt.Fprintf(&b, "      --set %s=…  %s (%s%s)\n", f.Name, words.Label(ev.Name, f.Key), extra, req)
 			}
 			if ev.TakesFiles {
 				fmt.Fprintf(&b, "      --file PATH  %s\n", locale.T(locale.ZH, words.Key("field", "files")))
@@ -46,7 +52,8 @@ func eventHelp() string {
 
 // setPayload builds an event's payload from --set field=value pairs, typed
 // by the event's declared input in the case's workflow (a number stays a
-// number).
+// number); dotted names nest, and rows of a list (participants.0.name,
+// participants.1.name, …) become an array.
 func setPayload(def engine.Definition, ev engine.EventName, sets []string) (json.RawMessage, error) {
 	kinds := map[string]string{}
 	for _, d := range def.Events {
@@ -62,7 +69,7 @@ func setPayload(def engine.Definition, ev engine.EventName, sets []string) (json
 		if !ok || k == "" {
 			return nil, engine.Errorf(engine.EINVALID, "--set 应写作 字段=值，而不是“%s”。", "--set takes key=value, not %q.", kv)
 		}
-		if kinds[k] == payload.KindInt {
+		if kinds[k] == payload.KindInt || kinds[rowKey(k)] == payload.KindInt {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				return nil, engine.Invalid(engine.FieldError{Field: k, Code: "type",
@@ -73,5 +80,17 @@ func setPayload(def engine.Definition, ev engine.EventName, sets []string) (json
 		}
 		out[k] = v
 	}
-	return json.Marshal(out)
+	return json.Marshal(payload.Nest(out))
+}
+
+// rowKey names a field of any row by the first row's name: the form
+// declares a few rows, the command line takes as many as given.
+func rowKey(name string) string {
+	parts := strings.Split(name, ".")
+	for i, p := range parts {
+		if _, err := strconv.Atoi(p); err == nil && i > 0 {
+			parts[i] = "0"
+		}
+	}
+	return strings.Join(parts, ".")
 }

@@ -8,12 +8,14 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/submission"
+	"github.com/parkfin/parkfin/workflows/visits"
 )
 
 // Config holds each workflow's numbers; zero values take the plans'.
 type Config struct {
 	Financing  financing.Config
 	Submission submission.Config
+	Visits     visits.Config
 }
 
 // Definitions returns every workflow's definition, financing first.
@@ -21,6 +23,7 @@ func Definitions(cfg Config) []engine.Definition {
 	return []engine.Definition{
 		financing.Definition(cfg.Financing),
 		submission.Definition(cfg.Submission),
+		visits.Definition(cfg.Visits),
 	}
 }
 
@@ -34,5 +37,6 @@ func Register(e *engine.Engine, cfg Config) {
 // NoticeKinds lists every workflow's kinds of notice, in the order
 // settings show them: what a user chooses channels for.
 func NoticeKinds() []string {
-	return append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
+	kinds := append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
+	return append(kinds, visits.NoticeKinds...)
 }

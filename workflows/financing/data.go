@@ -25,6 +25,9 @@ type Data struct {
 	// WindowDelayWorkdays is the window's own delay: working days from
 	// receipt to routing, not charged to the bank.
 	WindowDelayWorkdays int `json:"window_delay_workdays"`
+	// Origin is the case another workflow opened this one from, and its
+	// item: a park visit's problem (问题清单 → case).
+	Origin *engine.Origin `json:"origin,omitempty"`
 
 	// Rounds lists each time a bank got the case with a fresh limit.
 	Rounds       []Round          `json:"rounds"`

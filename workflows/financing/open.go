@@ -95,6 +95,7 @@ func (r *rules) open() applyFunc {
 			LeadBank: bank.Code, LeadBankName: bank.Name, PairingYear: year,
 			Enterprise: in.Enterprise, Need: in.Need, Amount: in.Amount, Contact: in.Contact,
 			WindowDelayWorkdays: delay,
+			Origin:              t.OpenedBy,
 			Rounds:              []Round{{Bank: bank.Code, BankName: bank.Name, Cause: Open, RoutedAt: cs.RoutedAt}},
 		}
 		cs.Title, cs.Ref = in.Enterprise.Name, in.Enterprise.USCC

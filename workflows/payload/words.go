@@ -2,6 +2,7 @@ package payload
 
 import (
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/locale"
 )
 
@@ -71,8 +72,19 @@ func (w Words) Missing(lang string, d engine.Definition, relations ...engine.Rel
 		}
 	}
 	for _, ev := range d.Events {
+		seen := map[string]bool{}
 		for _, f := range Fields(ev.Input) {
-			specific, generic := w.Key("field", string(ev.Name)+"."+f.Name), w.Key("field", f.Name)
+			if seen[f.Key] {
+				continue
+			}
+			seen[f.Key] = true
+			if f.Group != "" && !seen["group:"+f.Group] {
+				seen["group:"+f.Group] = true
+				if k := w.Key("field", f.Group); !locale.Has(lang, k) && !locale.Has(lang, w.Key("field", string(ev.Name)+"."+f.Group)) {
+					out = append(out, k)
+				}
+			}
+			specific, generic := w.Key("field", string(ev.Name)+"."+f.Key), w.Key("field", f.Key)
 			if !locale.Has(lang, specific) && !locale.Has(lang, generic) {
 				out = append(out, specific)
 			}
@@ -84,4 +96,15 @@ func (w Words) Missing(lang string, d engine.Definition, relations ...engine.Rel
 		}
 	}
 	return out
+}
+
+// Opening checks the opening of a scheduled case: the organisation it is
+// for and its period, which must be of the schedule's cadence (example
+// names one, "2026Q3"); ev is the open event, whose words label them.
+func (w Words) Opening(c *Checker, ev engine.EventName, in *engine.ScheduledOpening, cad calendar.Cadence, example string) {
+	c.Text("org", w.Label(ev, "org"), &in.Org, true, 64)
+	c.Text("period", w.Label(ev, "period"), &in.Period, true, 16)
+	if _, got, err := calendar.ParsePeriodName(in.Period); in.Period != "" && (err != nil || got != cad) {
+		c.Add("period", "format", "period must be a period such as "+example+".", w.Label(ev, "period")+"应写成 "+example+" 的形式。")
+	}
 }

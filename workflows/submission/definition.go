@@ -167,11 +167,7 @@ func leadBanks(ctx context.Context, dir engine.DirectoryAdmin, p calendar.Period
 func open(ctx context.Context, t *engine.Transition) error {
 	var in engine.ScheduledOpening
 	return payload.Apply(t, &in, func(c *payload.Checker, in *engine.ScheduledOpening) {
-		c.Text("org", words.Label(Open, "org"), &in.Org, true, 64)
-		c.Text("period", words.Label(Open, "period"), &in.Period, true, 16)
-		if _, cad, err := calendar.ParsePeriodName(in.Period); in.Period != "" && (err != nil || cad != calendar.Quarterly) {
-			c.Add("period", "format", "period must be a quarter such as 2026Q3.", "报送期间应为季度，例如 2026Q3。")
-		}
+		words.Opening(c, Open, in, calendar.Quarterly, "2026Q3")
 	}, func(in *engine.ScheduledOpening) error {
 		b, err := t.Directory.Bank(ctx, in.Org)
 		if err != nil {
