@@ -6,6 +6,7 @@ package all
 
 import (
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/submission"
 )
@@ -14,6 +15,7 @@ import (
 type Config struct {
 	Financing  financing.Config
 	Submission submission.Config
+	Contacts   contacts.Config
 }
 
 // Definitions returns every workflow's definition, financing first.
@@ -21,6 +23,7 @@ func Definitions(cfg Config) []engine.Definition {
 	return []engine.Definition{
 		financing.Definition(cfg.Financing),
 		submission.Definition(cfg.Submission),
+		contacts.Definition(cfg.Contacts),
 	}
 }
 
@@ -34,5 +37,5 @@ func Register(e *engine.Engine, cfg Config) {
 // NoticeKinds lists every workflow's kinds of notice, in the order
 // settings show them: what a user chooses channels for.
 func NoticeKinds() []string {
-	return append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
+	return append(append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...), contacts.NoticeKinds...)
 }

@@ -8,7 +8,7 @@ import (
 
 // Field describes one field of an event's input for a form, drawn from the
 // input type's json and form tags. The form tag is a comma-separated list:
-// the kind first (text, textarea, choice, amount, date, int, bank; text when
+// the kind first (text, textarea, choice, amount, date, int, bank, tel, email; text when
 // the tag is absent), then options: required, choices=a|b|c, min=N, max=N.
 //
 //	CanHandle string `json:"can_handle" form:"choice,required,choices=yes|partly|no"`
@@ -38,6 +38,8 @@ const (
 	KindDate     = "date"
 	KindInt      = "int"
 	KindBank     = "bank"
+	KindPhone    = "tel"
+	KindEmail    = "email"
 )
 
 // Fields lists the fields of an input value (a struct or a pointer to one),
