@@ -43,6 +43,8 @@ type caseView struct {
 	Financing bool
 	Period    string
 	Workflow  string
+	// Contacts is set for a contacts register: its contacts as a table.
+	Contacts *contactsView
 }
 
 // answerView is a bank's handling opinion.
@@ -146,7 +148,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		f.Open = f.Open || ev == posted
 		v.Forms = append(v.Forms, f)
 	}
-	return v, nil
+	return v, s.contactsCaseOf(v, cs)
 }
 
 func answerOf(in financing.AnswerInput, bank, at string) answerView {

@@ -44,6 +44,7 @@ func menuFor(r engine.Role) []menuGroup {
 	case engine.RoleAuditor:
 		out = append(out, menuGroup{"web.nav.group.audit", []menuItem{{"web.nav.audit", "/audit"}}})
 	}
+	out = withContactsMenu(out, r)
 	return append(out, menuGroup{"web.nav.group.account", []menuItem{
 		{"web.nav.password", "/password"}, {"web.nav.tokens", "/tokens"}}})
 }
