@@ -68,10 +68,10 @@ func setPayload(def engine.Definition, ev engine.EventName, sets []string) (json
 				return nil, engine.Invalid(engine.FieldError{Field: k, Code: "type",
 					Message: k + " must be a whole number.", MessageZH: "字段 " + k + " 应为整数。"})
 			}
-			out[k] = n
+			setPath(out, k, n)
 			continue
 		}
-		out[k] = v
+		setPath(out, k, v)
 	}
 	return json.Marshal(out)
 }
