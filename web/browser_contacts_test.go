@@ -124,11 +124,25 @@ func TestBrowserContacts(t *testing.T) {
 				}
 			}
 			shoot(public, "contacts-public")
+			public.do("switch to English", chromedp.Click(chromedp.CSS(".langbar a")), chromedp.WaitVisible(chromedp.CSS(".contacts-public")))
+			if en := public.text("main"); !strings.Contains(en, "Lead bank") || !strings.Contains(en, "孙丽") {
+				t.Fatalf("the public page in English reads:\n%s", en)
+			}
+
+			// A change that took effect three weeks ago is filed late:
+			// red on the offices' list.
+			bank.fire("file", map[string]string{"liaison.name": "周洁", "effective": "2026-01-19"})
+			if table := bank.text(".sec-contacts"); !strings.Contains(table, "迟报") {
+				t.Fatalf("a late filing reads:\n%s", table)
+			}
 
 			city.open("/duties/contacts")
 			list := city.text("main")
 			if !strings.Contains(list, "中国工商银行") && !strings.Contains(list, "工商银行") || !strings.Contains(list, "益阳高新区") {
 				t.Fatalf("the city's list reads:\n%s", list)
+			}
+			if !strings.Contains(list, "迟报") || eval[int](city, `document.querySelectorAll("td .tag-red").length`) != 1 {
+				t.Fatalf("the late register is not red on the city's list:\n%s", list)
 			}
 			if strings.Contains(list, "登记联络人") {
 				t.Fatal("the city is offered to register contacts")
