@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,20 +33,5 @@ func (s *Server) openWorkflowCase(c echo.Context) error {
 		return engine.Invalid(engine.FieldError{Field: "body", Code: "encoding",
 			Message: "The body contains a NUL character.", MessageZH: "提交的内容含有无法识别的字符。"})
 	}
-	req := engine.OpenRequest{Workflow: def.Name, Actor: a, Payload: body}
-	var cs *engine.Case
-	if key := c.Request().Header.Get("Idempotency-Key"); key == "" {
-		cs, err = s.engine.Open(c.Request().Context(), req)
-	} else {
-		var replayed bool
-		cs, replayed, err = s.openOnce(c, a, key, body, req)
-		if replayed {
-			c.Response().Header().Set("Idempotent-Replayed", "true")
-		}
-	}
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/cases/"+cs.ID)
-	return c.JSON(http.StatusCreated, s.viewCase(a, cs, true))
+	return s.openCase(c, a, body, engine.OpenRequest{Workflow: def.Name, Actor: a, Payload: body})
 }

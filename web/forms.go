@@ -111,23 +111,8 @@ func payloadOf(input any, form url.Values) (json.RawMessage, []engine.FieldError
 		if fd.Kind == payload.KindAmount {
 			v = strings.ReplaceAll(raw, ",", "")
 		}
-		setPath(root, fd.Name, v)
+		payload.SetPath(root, fd.Name, v)
 	}
 	raw, _ := json.Marshal(root)
 	return raw, errs
-}
-
-// setPath sets a dotted path in nested maps.
-func setPath(m map[string]any, name string, v any) {
-	head, rest, nested := strings.Cut(name, ".")
-	if !nested {
-		m[head] = v
-		return
-	}
-	sub, ok := m[head].(map[string]any)
-	if !ok {
-		sub = map[string]any{}
-		m[head] = sub
-	}
-	setPath(sub, rest, v)
 }

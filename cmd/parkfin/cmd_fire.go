@@ -68,10 +68,10 @@ func setPayload(def engine.Definition, ev engine.EventName, sets []string) (json
 				return nil, engine.Invalid(engine.FieldError{Field: k, Code: "type",
 					Message: k + " must be a whole number.", MessageZH: "字段 " + k + " 应为整数。"})
 			}
-			setPath(out, k, n)
+			payload.SetPath(out, k, n)
 			continue
 		}
-		setPath(out, k, v)
+		payload.SetPath(out, k, v)
 	}
 	return json.Marshal(out)
 }

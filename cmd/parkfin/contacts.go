@@ -59,21 +59,6 @@ func openHelp() string {
 	return b.String()
 }
 
-// setPath sets a dotted key in nested maps: first.name → {"first":{"name":…}}.
-func setPath(m map[string]any, key string, v any) {
-	head, rest, nested := strings.Cut(key, ".")
-	if !nested {
-		m[head] = v
-		return
-	}
-	sub, ok := m[head].(map[string]any)
-	if !ok {
-		sub = map[string]any{}
-		m[head] = sub
-	}
-	setPath(sub, rest, v)
-}
-
 // printContacts prints a register's latest contacts and its filings.
 func printContacts(w io.Writer, data json.RawMessage) {
 	var d contacts.Data

@@ -32,53 +32,25 @@ func mustEnv(t *testing.T, db testsvc.Database, start time.Time) *env {
 	return &env{t: t, Env: enginetest.New(t, db, start), ctx: context.Background()}
 }
 
-func (e *env) actor(name string) engine.Actor {
-	e.t.Helper()
-	u, err := e.Store.User(e.ctx, name)
+func (e *env) actor(name string) engine.Actor { return e.MustActor(e.t, name) }
+
+func (e *env) register(user string, in contacts.RegisterInput) (*engine.Case, error) {
+	raw, err := json.Marshal(in)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return u.Actor()
-}
-
-func mustJSON(t *testing.T, v any) json.RawMessage {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
-}
-
-func (e *env) register(user string, in contacts.RegisterInput) (*engine.Case, error) {
-	return e.Engine.Open(e.ctx, engine.OpenRequest{Workflow: contacts.Name, Actor: e.actor(user), Payload: mustJSON(e.t, in)})
+	return e.Engine.Open(e.ctx, engine.OpenRequest{Workflow: contacts.Name, Actor: e.actor(user), Payload: raw})
 }
 
 func (e *env) fire(c *engine.Case, user string, ev engine.EventName, in any) (*engine.Case, error) {
-	e.t.Helper()
-	cur, err := e.Store.Case(e.ctx, c.ID)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return e.Engine.Fire(e.ctx, engine.FireRequest{CaseID: c.ID, Event: ev, Actor: e.actor(user), Version: cur.Version, Payload: mustJSON(e.t, in)})
+	return e.Fire(e.t, c, user, ev, in)
 }
 
 func (e *env) mustFire(c *engine.Case, user string, ev engine.EventName, in any) *engine.Case {
-	e.t.Helper()
-	c, err := e.fire(c, user, ev, in)
-	if err != nil {
-		e.t.Fatalf("%s by %s: %v", ev, user, err)
-	}
-	return c
+	return e.MustFire(e.t, c, user, ev, in)
 }
 
-func (e *env) drainAt(t time.Time) {
-	e.t.Helper()
-	e.Clock.Set(t)
-	if _, err := e.Worker.Drain(e.ctx); err != nil {
-		e.t.Fatal(err)
-	}
-}
+func (e *env) drainAt(at time.Time) { e.DrainAt(e.t, at) }
 
 // set returns a valid contact set whose liaison is named liaison.
 func set(liaison string) contacts.ContactSet {
@@ -308,13 +280,13 @@ func TestSpringFestivalFiling(t *testing.T) {
 				sort.Strings(kinds[u])
 			}
 			wantKinds := map[string]string{
-				"bank-ICBC":  "contacts_due contacts_due",
-				"window-GXQ": "contacts_due contacts_due contacts_late",
-				"county-GX":  "contacts_filed contacts_late",
-				"city":       "contacts_filed contacts_filed contacts_filed contacts_late",
-				"pboc":       "contacts_filed contacts_filed contacts_filed contacts_late",
-				"bank-ABC":   "",
-				"county-AH":  "",
+				"bank-ICBC":   "contacts_due contacts_due",
+				"window-GXQ":  "contacts_due contacts_due contacts_late",
+				"county-GX":   "contacts_filed contacts_late",
+				"city":        "contacts_filed contacts_filed contacts_filed contacts_late",
+				"pboc":        "contacts_filed contacts_filed contacts_filed contacts_late",
+				"bank-ABC":    "",
+				"county-AH":   "",
 				"window-AHJK": "",
 			}
 			for u, w := range wantKinds {

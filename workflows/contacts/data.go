@@ -78,31 +78,28 @@ func (d *Data) store(c *engine.Case) error {
 // latest on or before it (the later filed of two on the same day), or nil
 // before the first took effect.
 func (d *Data) InForce(day calendar.Date) *Filing {
-	var best *Filing
-	for i := range d.Filings {
-		f := &d.Filings[i]
-		eff, err := calendar.ParseDate(f.Effective)
-		if err != nil || eff.After(day) {
-			continue
-		}
-		if best == nil || f.Effective >= best.Effective {
-			best = f
-		}
-	}
-	return best
+	return d.pick(func(eff calendar.Date) bool { return !eff.After(day) },
+		func(f, best *Filing) bool { return f.Effective >= best.Effective })
 }
 
 // Upcoming returns the filed change that takes effect after the day, the
 // nearest first, or nil.
 func (d *Data) Upcoming(day calendar.Date) *Filing {
+	return d.pick(func(eff calendar.Date) bool { return eff.After(day) },
+		func(f, best *Filing) bool { return f.Effective < best.Effective })
+}
+
+// pick returns the filing whose effective date is wanted and that is
+// better than every other such one.
+func (d *Data) pick(wanted func(calendar.Date) bool, better func(f, best *Filing) bool) *Filing {
 	var best *Filing
 	for i := range d.Filings {
 		f := &d.Filings[i]
 		eff, err := calendar.ParseDate(f.Effective)
-		if err != nil || !eff.After(day) {
+		if err != nil || !wanted(eff) {
 			continue
 		}
-		if best == nil || f.Effective < best.Effective {
+		if best == nil || better(f, best) {
 			best = f
 		}
 	}

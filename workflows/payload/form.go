@@ -97,3 +97,19 @@ func fieldsOfType(t reflect.Type, prefix string) []Field {
 	}
 	return out
 }
+
+// SetPath sets a dotted field name in nested maps, as a payload nests it:
+// "first.name" → {"first": {"name": v}}.
+func SetPath(m map[string]any, name string, v any) {
+	head, rest, nested := strings.Cut(name, ".")
+	if !nested {
+		m[head] = v
+		return
+	}
+	sub, ok := m[head].(map[string]any)
+	if !ok {
+		sub = map[string]any{}
+		m[head] = sub
+	}
+	SetPath(sub, rest, v)
+}
