@@ -87,6 +87,6 @@ func printContacts(w io.Writer, data json.RawMessage) {
 		case f.DueAt != nil:
 			late = "（" + zh("contacts.web.in_time") + "）"
 		}
-		fmt.Fprintf(w, "  %s\t%s 生效\t%s\t%s%s\n", zh(contacts.Key("event", f.Event)), f.Effective, minute(f.FiledAt.Format("2006-01-02T15:04:05Z07:00")), f.FiledBy, late)
+		fmt.Fprintf(w, "  %s\t%s 生效\t%s\t%s%s\n", zh(contacts.Key("event", f.Event)), f.Effective, minute(shanghai(f.FiledAt)), f.FiledBy, late)
 	}
 }

@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
@@ -113,7 +114,7 @@ func (r *rules) file(_ context.Context, t *engine.Transition) error {
 		} else {
 			t.Case.Unmark(MarkLate)
 		}
-		rec = filed{FileInput: *in, DueAt: due.Format(timeFormat), Late: late}
+		rec = filed{FileInput: *in, DueAt: due.Format(time.RFC3339), Late: late}
 		return d.store(t.Case)
 	})
 	if err != nil {
@@ -121,9 +122,6 @@ func (r *rules) file(_ context.Context, t *engine.Transition) error {
 	}
 	return payload.Normalised(t, rec)
 }
-
-// timeFormat writes instants into the ledger's payloads.
-const timeFormat = "2006-01-02T15:04:05Z07:00"
 
 // cancel withdraws the announced change; its limit stops.
 func (r *rules) cancel(_ context.Context, t *engine.Transition) error {
