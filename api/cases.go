@@ -47,11 +47,18 @@ func (s *Server) createCase(c echo.Context) error {
 		return err
 	}
 	req := engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: o.ReceivedAt, RoutedAt: o.RoutedAt}
-	ctx := c.Request().Context()
-	key := c.Request().Header.Get("Idempotency-Key")
-	var cs *engine.Case
-	if key == "" {
-		cs, err = s.engine.Open(ctx, req)
+	return s.openCase(c, a, body, req)
+}
+
+// openCase opens the case and answers 201 with it. With an
+// Idempotency-Key the same request replayed returns the same case.
+func (s *Server) openCase(c echo.Context, a engine.Actor, body []byte, req engine.OpenRequest) error {
+	var (
+		cs  *engine.Case
+		err error
+	)
+	if key := c.Request().Header.Get("Idempotency-Key"); key == "" {
+		cs, err = s.engine.Open(c.Request().Context(), req)
 	} else {
 		var replayed bool
 		cs, replayed, err = s.openOnce(c, a, key, body, req)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/workflows/all"
+	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/payload"
 	"github.com/parkfin/parkfin/workflows/visits"
@@ -53,6 +54,7 @@ func payloadSchemas(t *testing.T) string {
 	// Records the API returns as they are, described the same way.
 	schemas["FinancingData"] = payload.Schema(financing.Data{})
 	schemas["VisitsData"] = payload.Schema(visits.Data{})
+	schemas["ContactsData"] = payload.Schema(contacts.Data{})
 	schemas["CalendarYearInfo"] = payload.Schema(calendar.YearInfo{})
 	schemas["EventPayload"] = map[string]any{
 		"nullable":    true,

@@ -164,6 +164,7 @@ func (s *Server) routes() {
 
 	a.GET("/cases", s.listCases)
 	a.POST("/cases", s.createCase)
+	a.POST("/workflows/:workflow/cases", s.openWorkflowCase)
 	a.GET("/cases/counts", s.countCases)
 	a.GET("/cases/:id", s.getCase)
 	a.POST("/cases/:id/events", s.fireEvent)

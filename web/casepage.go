@@ -53,6 +53,8 @@ type caseView struct {
 	// financing case came from.
 	Visits *visitsView
 	Origin *originView
+	// Contacts is set for a contacts register: its contacts as a table.
+	Contacts *contactsView
 }
 
 // answerView is a bank's handling opinion.
@@ -163,7 +165,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 	if v.Visits, err = visitsViewOf(cs, s.engine.Events(a, cs), names); err != nil {
 		return nil, err
 	}
-	return v, nil
+	return v, s.contactsCaseOf(v, cs)
 }
 
 func answerOf(in financing.AnswerInput, bank, at string) answerView {

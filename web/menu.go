@@ -45,6 +45,7 @@ func menuFor(r engine.Role) []menuGroup {
 		out = append(out, menuGroup{"web.nav.group.audit", []menuItem{{"web.nav.audit", "/audit"}}})
 	}
 	out = withVisits(r, out)
+	out = withContactsMenu(out, r)
 	return append(out, menuGroup{"web.nav.group.account", []menuItem{
 		{"web.nav.password", "/password"}, {"web.nav.tokens", "/tokens"}}})
 }

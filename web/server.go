@@ -116,6 +116,7 @@ func (s *Server) routes() {
 	e.GET("/signin", s.signInPage)
 	e.POST("/signin", s.signInPost)
 	e.GET("/lang/:lang", s.switchLang)
+	e.GET("/contacts", s.publicContacts)
 
 	u := e.Group("", s.requireUser, s.checkCSRF)
 	u.POST("/signout", s.signOut)
@@ -136,6 +137,7 @@ func (s *Server) routes() {
 	u.GET("/cases/:id/receipt", s.receipt)
 	u.GET("/cases/:id/files/:sha256", s.caseFile)
 	u.GET("/duties/:workflow", s.dutyList)
+	u.POST("/duties/:workflow", s.dutyOpen)
 	u.GET("/notifications", s.notifications)
 	u.POST("/notifications/read", s.readAllNotifications)
 	u.POST("/notifications/:id/read", s.readNotification)

@@ -18,6 +18,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/ledger"
 	"github.com/parkfin/parkfin/locale"
+	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/payload"
 )
@@ -132,6 +133,9 @@ func (c *cli) printCase(v caseView) error {
 		for _, l := range v.Limits {
 			fmt.Fprintf(w, "%s\t%s\n", zh("clock", l.Clock), limitText(l))
 		}
+		if v.Workflow == contacts.Name {
+			printContacts(w, v.Data)
+		}
 		if a := d.Answer; a != nil {
 			fmt.Fprintf(w, "银行答复\t%s", locale.T(locale.ZH, financing.Key("choice", "can_handle."+a.CanHandle)))
 			if a.Late {
@@ -233,18 +237,24 @@ func (c *cli) caseCmd() *cobra.Command {
 
 func (c *cli) caseOpenCmd() *cobra.Command {
 	var (
-		as, receivedAt, routedAt string
-		in                       financing.OpenInput
+		as, receivedAt, routedAt, workflow string
+		in                                 financing.OpenInput
+		sets                               []string
 	)
 	cmd := &cobra.Command{
 		Use:   "open",
 		Short: "register an enterprise's financing need at a park window and route it to the lead bank",
-		Args:  cobra.NoArgs,
+		Long: "Register an enterprise's financing need at a park window and route it to the lead bank; or, with\n" +
+			"--workflow, open a case of a workflow its users open themselves, its fields given with --set.\n\n" + openHelp(),
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return c.withMain(OpenOptions{Index: true}, func(m *Main) error {
 				a, err := actor(c.ctx, m, as)
 				if err != nil {
 					return err
+				}
+				if workflow != financing.Name {
+					return c.openOther(m, a, workflow, sets)
 				}
 				received, err := timeFlag("received_at", "--received-at", "受理时间", receivedAt)
 				if err != nil {
@@ -276,6 +286,8 @@ func (c *cli) caseOpenCmd() *cobra.Command {
 	f.StringVar(&in.Contact, "contact", "", "how to reach the enterprise")
 	f.StringVar(&receivedAt, "received-at", "", "when the need reached the window (RFC 3339; default now; at most 30 days back)")
 	f.StringVar(&routedAt, "routed-at", "", "when the paper form reached the lead bank, if earlier (RFC 3339; default now); the bank's limit counts from it")
+	f.StringVar(&workflow, "workflow", financing.Name, "the workflow of the case (financing, contacts)")
+	f.StringArrayVar(&sets, "set", nil, "with --workflow: a field of the opening, key=value (repeatable; dotted keys nest)")
 	return cmd
 }
 
@@ -404,7 +416,7 @@ func (c *cli) caseListCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&as, "as", "", "list what this user sees (default: every case)")
 	cmd.Flags().StringVar(&state, "state", "", "only cases in this state")
-	cmd.Flags().StringVar(&workflow, "workflow", financing.Name, "the workflow whose cases to list (financing, submission)")
+	cmd.Flags().StringVar(&workflow, "workflow", financing.Name, "the workflow whose cases to list (financing, submission, contacts)")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
 	return cmd
 }

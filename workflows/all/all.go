@@ -6,6 +6,7 @@ package all
 
 import (
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/submission"
 	"github.com/parkfin/parkfin/workflows/visits"
@@ -16,6 +17,7 @@ type Config struct {
 	Financing  financing.Config
 	Submission submission.Config
 	Visits     visits.Config
+	Contacts   contacts.Config
 }
 
 // Definitions returns every workflow's definition, financing first.
@@ -24,6 +26,7 @@ func Definitions(cfg Config) []engine.Definition {
 		financing.Definition(cfg.Financing),
 		submission.Definition(cfg.Submission),
 		visits.Definition(cfg.Visits),
+		contacts.Definition(cfg.Contacts),
 	}
 }
 
@@ -38,5 +41,5 @@ func Register(e *engine.Engine, cfg Config) {
 // settings show them: what a user chooses channels for.
 func NoticeKinds() []string {
 	kinds := append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
-	return append(kinds, visits.NoticeKinds...)
+	return append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
 }

@@ -9,7 +9,7 @@ import (
 
 // Field describes one field of an event's input for a form, drawn from the
 // input type's json and form tags. The form tag is a comma-separated list:
-// the kind first (text, textarea, choice, amount, date, int, bank; text when
+// the kind first (text, textarea, choice, amount, date, int, bank, tel, email; text when
 // the tag is absent), then options: required, choices=a|b|c, min=N, max=N.
 //
 //	CanHandle string `json:"can_handle" form:"choice,required,choices=yes|partly|no"`
@@ -52,6 +52,8 @@ const (
 	KindInt      = "int"
 	KindBank     = "bank"
 	KindRows     = "rows"
+	KindPhone    = "tel"
+	KindEmail    = "email"
 )
 
 // Fields lists the fields of an input value (a struct or a pointer to one),
@@ -139,13 +141,14 @@ func fieldsOf2(t reflect.Type, prefix, key, group string, row int) []Field {
 func Nest(flat map[string]any) map[string]any {
 	root := map[string]any{}
 	for name, v := range flat {
-		setPath(root, name, v)
+		SetPath(root, name, v)
 	}
 	return rowsToArrays(root).(map[string]any)
 }
 
-// setPath sets a dotted path in nested maps.
-func setPath(m map[string]any, name string, v any) {
+// SetPath sets a dotted field name in nested maps, as a payload nests it:
+// "first.name" → {"first": {"name": v}}.
+func SetPath(m map[string]any, name string, v any) {
 	head, rest, nested := strings.Cut(name, ".")
 	if !nested {
 		m[head] = v
@@ -156,7 +159,7 @@ func setPath(m map[string]any, name string, v any) {
 		sub = map[string]any{}
 		m[head] = sub
 	}
-	setPath(sub, rest, v)
+	SetPath(sub, rest, v)
 }
 
 // rowsToArrays turns the maps whose keys are all row indices ("0", "1",

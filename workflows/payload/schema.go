@@ -57,6 +57,10 @@ func objectSchema(t reflect.Type) map[string]any {
 				case j == 0 && key == KindAmount:
 					s["pattern"] = `^[0-9]+(\.[0-9]{1,2})?$`
 					s["description"] = "amount in yuan (元), a decimal string"
+				case j == 0 && key == KindEmail:
+					s["format"] = "email"
+				case j == 0 && key == KindPhone:
+					s["description"] = "a mainland mobile number or a landline with its area code (0737-4221234)"
 				case j == 0 && key == KindDate:
 					s["description"] = "a date (YYYY-MM-DD) or an RFC 3339 time"
 				case key == "required" && !strings.Contains(opts, "omitempty"):
