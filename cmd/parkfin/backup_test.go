@@ -12,6 +12,8 @@ import (
 
 	_ "github.com/glebarez/go-sqlite"
 
+	"github.com/parkfin/parkfin/workflows/all"
+	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
 )
 
@@ -70,15 +72,17 @@ func TestBackupAndRestore(t *testing.T) {
 	if out := mustRun(t, "ledger", "verify"); !strings.Contains(out, "5") {
 		t.Fatalf("ledger verify after restore: %s", out)
 	}
-	var list []map[string]any
-	mustJSONOut(t, &list, "case", "list")
 	// The backup's cases: the 5 financing cases and the duties the
-	// server's schedule opened.
+	// server's schedule opened, listed workflow by workflow.
+	var list []map[string]any
 	financed := 0
-	for _, c := range list {
-		if c["workflow"] == "financing" {
-			financed++
+	for _, d := range all.Definitions(all.Config{}) {
+		var some []map[string]any
+		mustJSONOut(t, &some, "case", "list", "--workflow", d.Name)
+		if d.Name == financing.Name {
+			financed = len(some)
 		}
+		list = append(list, some...)
 	}
 	if len(list) != b.Cases || financed != 5 {
 		t.Fatalf("%d cases after restore (%d financing), want the backup's %d (5)", len(list), financed, b.Cases)

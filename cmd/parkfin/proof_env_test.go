@@ -144,6 +144,13 @@ func (p *proof) openCases(e *engine.Engine, n int, received time.Time) []*engine
 // count runs a counting query.
 func (p *proof) count(q string, args ...any) int {
 	p.t.Helper()
+	if strings.Contains(q, "ledger") {
+		// On PostgreSQL the moves committed last may wait for their
+		// sealer: seal them, so that the count is of every move.
+		if _, err := p.store.Seal(p.ctx); err != nil {
+			p.t.Fatalf("seal: %v", err)
+		}
+	}
 	var n int
 	if err := p.store.DB().Raw(q, args...).Scan(&n).Error; err != nil {
 		p.t.Fatalf("%s: %v", q, err)
