@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,10 @@ func TestInboxTabsFromTally(t *testing.T) {
 				status, body := e.MustSignIn("bank-ICBC").get("/inbox")
 				if status != http.StatusOK {
 					t.Fatalf("inbox: %d", status)
+				}
+				// The financing cases' column is the bank's answer limit.
+				if !strings.Contains(body, "答复期限") || strings.Contains(body, "报备期限") {
+					t.Errorf("day %d: the inbox's limit column is not 答复期限", day)
 				}
 				shown := map[string]int{}
 				for _, m := range tabCountRE.FindAllStringSubmatch(body, -1) {
