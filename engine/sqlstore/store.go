@@ -258,6 +258,9 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
+		if err := t.flushHeld(ctx); err != nil {
+			return err
+		}
 		return t.flushLedger(ctx)
 	})
 	if err == nil && t.unsealed {
@@ -295,6 +298,9 @@ func (s *Store) inImmediateTx(ctx context.Context, fn func(engine.Tx) error) err
 		if err := fn(t); err != nil {
 			return err
 		}
+		if err := t.flushHeld(ctx); err != nil {
+			return err
+		}
 		if err := t.flushLedger(ctx); err != nil {
 			return err
 		}
@@ -324,4 +330,6 @@ type tx struct {
 	// later: the entries are written unsealed, for a sealer; unsealed is
 	// set once some were.
 	later, unsealed bool
+	// held is what a batch of timer firings holds (HoldTimerCases).
+	held *held
 }
