@@ -104,6 +104,11 @@ func (p *Projector) step(ctx context.Context) (projected int, more bool, err err
 		ORDER BY seq LIMIT ?`, cursor, batchEntries).Scan(&refs).Error; err != nil {
 		return 0, false, err
 	}
+	if len(refs) == 0 && p.dailyBuilt {
+		// Nothing moved: no transaction (the holes that expired are
+		// dropped by the next step that projects something).
+		return 0, false, nil
+	}
 	more = len(refs) == batchEntries
 	now := p.clock.Now().UTC()
 	var filled, holes []int64

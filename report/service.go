@@ -22,6 +22,10 @@ type Service struct {
 	clock     engine.Clock
 	weights   Weights
 	interview InterviewRule
+	// caughtUp, set on a Service that Current returned, is when its read
+	// model was brought up to the ledger: its questions do not catch up
+	// again.
+	caughtUp time.Time
 }
 
 // Config holds what a Service is built from.
@@ -102,11 +106,29 @@ func forbidden() error {
 
 // catchUp brings the read model up to the ledger.
 func (s *Service) catchUp(ctx context.Context) error {
-	if s.projector == nil {
+	if s.projector == nil || !s.caughtUp.IsZero() {
 		return nil
 	}
 	_, err := s.projector.CatchUp(ctx)
 	return err
+}
+
+// Current brings the read model up to the ledger once and returns the
+// service as of then: its questions read the read model as it stands,
+// without catching up again. A page that asks several questions at once
+// (the board: the tally, two tables and the trend) takes one catch-up
+// instead of one per question, and its figures agree with one another.
+func (s *Service) Current(ctx context.Context) (*Service, error) {
+	if !s.caughtUp.IsZero() {
+		return s, nil
+	}
+	asOf := s.now()
+	if err := s.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	c := *s
+	c.caughtUp = asOf
+	return &c, nil
 }
 
 // Stats returns the figures of the query as the actor may see them.

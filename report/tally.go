@@ -224,9 +224,12 @@ func (s *Service) Tally(ctx context.Context, a engine.Actor) (t *Tally, ok bool,
 	if err != nil || !ok {
 		return nil, ok, err
 	}
-	asOf := s.now()
-	if err := s.catchUp(ctx); err != nil {
-		return nil, false, err
+	asOf := s.caughtUp
+	if asOf.IsZero() {
+		asOf = s.now()
+		if err := s.catchUp(ctx); err != nil {
+			return nil, false, err
+		}
 	}
 	t = &Tally{AsOf: asOf, ByState: map[engine.State]int64{}}
 	if none {

@@ -251,3 +251,51 @@ func compareDaily(t *testing.T, e *env, asOf time.Time) {
 		}
 	}
 }
+
+// TestCurrentCatchesUpOnce checks that a service Current returned answers
+// from the read model as its one catch-up left it (the tally, the
+// statistics and the trend agree with one another), while the service
+// itself still catches up before every question.
+func TestCurrentCatchesUpOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := mustEnv(t, db, at(2026, 11, 10, 9, 0))
+		city := e.actor("city")
+		e.open("GXQ", "益阳市第一机械有限公司", usccs[0], "1000000")
+		cur, err := e.svc.Current(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.open("GXQ", "益阳市第二机械有限公司", usccs[0], "1000000")
+		p, _ := report.ParsePeriod("2026-11")
+		counts := func(s *report.Service) (tally, received, weekly int64) {
+			t.Helper()
+			tl, ok, err := s.Tally(e.ctx, city)
+			if err != nil || !ok {
+				t.Fatalf("tally: ok %v, %v", ok, err)
+			}
+			st, err := s.Stats(e.ctx, city, report.Query{Period: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			weeks, err := s.Weekly(e.ctx, city, calendar.Date{Year: 2026, Month: 11, Day: 9}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tl.Total, st.Total.Received, weeks[0].Received
+		}
+		if tl, rc, wk := counts(cur); tl != 1 || rc != 1 || wk != 1 {
+			t.Errorf("as of the catch-up: tally %d, received %d, week %d; want 1 each", tl, rc, wk)
+		}
+		if tl, rc, wk := counts(e.svc); tl != 2 || rc != 2 || wk != 2 {
+			t.Errorf("caught up before each question: tally %d, received %d, week %d; want 2 each", tl, rc, wk)
+		}
+		e.open("GXQ", "益阳市第三机械有限公司", usccs[0], "1000000")
+		again, err := cur.Current(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tl, _, _ := counts(again); tl != 2 {
+			t.Errorf("Current of a current service caught up again: tally %d, want 2", tl)
+		}
+	})
+}

@@ -68,7 +68,18 @@ func BenchmarkPages(b *testing.B) {
 		Actor: engine.Actor{User: "bank-ICBC", Role: engine.RoleBank, Org: "ICBC"}, Payload: json.RawMessage(`{}`)}); err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(web.Config{Engine: eng, Auth: store, Calendar: cal.Live(), Logger: log, Report: rep}).Handler())
+	// The server is built as serve builds it, warm-up included, and asked
+	// once it is ready, as a deployment routes readers to it once /readyz
+	// answers.
+	ws := web.New(web.Config{Engine: eng, Auth: store, Calendar: cal.Live(), Logger: log, Report: rep, Warm: true})
+	t0 = time.Now()
+	ready, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if err := ws.Ready(ready); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("warm-up: %v", time.Since(t0).Round(time.Millisecond))
+	srv := httptest.NewServer(ws.Handler())
 	b.Cleanup(srv.Close)
 	e := &env{t: b, srv: srv}
 	dur := 10 * time.Second

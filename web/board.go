@@ -87,7 +87,15 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 		to = today
 	}
 	v := &boardView{From: from.String(), To: to.String()}
-	c, err := s.boardCounts(ctx, a)
+	// One catch-up of the read model for the tally, the tables and the
+	// trend, not one each.
+	rep := s.cfg.Report
+	if rep != nil {
+		if rep, err = rep.Current(ctx); err != nil {
+			return nil, err
+		}
+	}
+	c, err := s.boardCounts(ctx, rep, a)
 	if err != nil {
 		return nil, err
 	}
@@ -132,10 +140,10 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 		}
 		v.Lists = append(v.Lists, bl)
 	}
-	if err := s.periodTables(ctx, a, from, to, today, v); err != nil {
+	if err := periodTables(ctx, rep, a, from, to, today, v); err != nil {
 		return nil, err
 	}
-	if v.Trend, err = s.trend(ctx, a, today); err != nil {
+	if v.Trend, err = trend(ctx, rep, a, today); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -145,8 +153,8 @@ func (s *Server) boardView(ctx context.Context, a engine.Actor, fromQ, toQ strin
 // the supervision side's statistics: the indicators' own definitions
 // (docs/indicators.md), read from the per-day pre-aggregate, so that the
 // board and the statistics page agree and neither reads the cases.
-func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to, today calendar.Date, v *boardView) error {
-	if s.cfg.Report == nil {
+func periodTables(ctx context.Context, rep *report.Service, a engine.Actor, from, to, today calendar.Date, v *boardView) error {
+	if rep == nil {
 		return nil
 	}
 	p := report.Period{Label: from.String() + ".." + to.String(), First: from, Last: to}
@@ -154,7 +162,7 @@ func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to, tod
 		dim, key string
 		out      *[]perfRow
 	}{{report.ByPark, "park", &v.ByPark}, {report.ByBank, "bank", &v.ByBank}} {
-		st, err := s.cfg.Report.Stats(ctx, a, report.Query{Period: p, By: by.dim})
+		st, err := rep.Stats(ctx, a, report.Query{Period: p, By: by.dim})
 		if err != nil {
 			return err
 		}
@@ -186,12 +194,12 @@ func (s *Server) periodTables(ctx context.Context, a engine.Actor, from, to, tod
 // trend counts, for the last twelve weeks (Monday to Sunday, Beijing
 // time), the cases received and the bank rounds whose limit fell without
 // an answer in time.
-func (s *Server) trend(ctx context.Context, a engine.Actor, today calendar.Date) (trendView, error) {
-	if s.cfg.Report == nil {
+func trend(ctx context.Context, rep *report.Service, a engine.Actor, today calendar.Date) (trendView, error) {
+	if rep == nil {
 		return trendView{}, nil
 	}
 	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
-	weeks, err := s.cfg.Report.Weekly(ctx, a, monday.AddDays(-7*11), 12)
+	weeks, err := rep.Weekly(ctx, a, monday.AddDays(-7*11), 12)
 	if err != nil {
 		return trendView{}, err
 	}
@@ -217,9 +225,9 @@ type boardTotals struct {
 // (a few rows per organisation, brought up to the ledger first) or, when
 // the server has no supervision side or the actor's scope is not one the
 // tally keeps, counts the cases.
-func (s *Server) boardCounts(ctx context.Context, a engine.Actor) (boardTotals, error) {
-	if s.cfg.Report != nil {
-		t, ok, err := s.cfg.Report.Tally(ctx, a)
+func (s *Server) boardCounts(ctx context.Context, rep *report.Service, a engine.Actor) (boardTotals, error) {
+	if rep != nil {
+		t, ok, err := rep.Tally(ctx, a)
 		if err != nil {
 			return boardTotals{}, err
 		}

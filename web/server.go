@@ -57,6 +57,9 @@ type Config struct {
 	// Report is the supervision side (统计, 季度排名, downloads); nil
 	// answers its pages with not_found.
 	Report *report.Service
+	// Warm, set by serve, warms the server up in the background as it
+	// is built (see warm); Ready reports when it is done.
+	Warm bool
 }
 
 // Server is the web application.
@@ -71,6 +74,8 @@ type Server struct {
 	clock engine.Clock
 	views *views
 	memo  memo
+	// warmed is closed once the warm-up is done.
+	warmed chan struct{}
 }
 
 // New builds the web application and registers its routes.
@@ -98,6 +103,12 @@ func New(cfg Config) *Server {
 		Policy: cfg.Policy, Audit: s.audit, TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Logger: cfg.Logger}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
+	s.warmed = make(chan struct{})
+	if cfg.Warm {
+		go s.warm()
+	} else {
+		close(s.warmed)
+	}
 	return s
 }
 

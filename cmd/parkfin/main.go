@@ -309,24 +309,27 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 func (m *Main) handler() http.Handler {
 	limiter := signin.NewLimiter(signin.Limits{})
 	password.SetMaxConcurrent(m.Config.Security.MaxHashing)
-	apiSrv := api.New(api.Config{
-		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: m.readyChecks(), Logger: m.Logger, Limiter: limiter,
-		Notify: m.Notify, NoticeKinds: all.NoticeKinds(), Report: m.Report,
-		SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
-		TrustedProxies: m.Config.HTTP.TrustedProxies, Policy: m.Config.Policy(),
-	}).Handler()
+	// The web pages warm up in the background (the offices' boards
+	// computed once: see web.Server.Ready); /readyz waits for it.
 	webSrv := web.New(web.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
 		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy,
 		TrustedProxies: m.Config.HTTP.TrustedProxies, Policy: m.Config.Policy(),
-		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify, Report: m.Report,
+		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify, Report: m.Report, Warm: true,
+	})
+	ready := append(m.readyChecks(), api.Check{Name: "warm_up", Ping: webSrv.Ready})
+	apiSrv := api.New(api.Config{
+		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: ready, Logger: m.Logger, Limiter: limiter,
+		Notify: m.Notify, NoticeKinds: all.NoticeKinds(), Report: m.Report,
+		SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy, SessionTTL: m.Config.HTTP.SessionTTL,
+		TrustedProxies: m.Config.HTTP.TrustedProxies, Policy: m.Config.Policy(),
 	}).Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiSrv)
 	mux.Handle("/healthz", apiSrv)
 	mux.Handle("/readyz", apiSrv)
 	mux.Handle("/metrics", metricsRoute(m.Metrics.Handler(m.Config.HTTP.MetricsToken)))
-	mux.Handle("/", webSrv)
+	mux.Handle("/", webSrv.Handler())
 	var accessLog *slog.Logger
 	if m.Config.HTTP.AccessLog {
 		accessLog = slog.New(slog.NewJSONHandler(m.logOut, nil))
