@@ -62,6 +62,26 @@ func (d *Data) Project(bank string) *GreenProject {
 	return nil
 }
 
+// GreenChannelOpen reports whether bank may open its green-channel project
+// on the case now: it has none yet, the case did not close as withdrawn,
+// dismissed or without materials, and the bank's answer (or the case's,
+// for its lead bank) says the need can be handled. Screens offer the
+// button only then; the event checks the same.
+func (d *Data) GreenChannelOpen(bank string) bool {
+	_, _, ok := d.answerFor(bank, time.Time{})
+	return ok && d.Project(bank) == nil && !closedForGood(d.Outcome)
+}
+
+// closedForGood reports whether a case closed with an outcome that leaves
+// nothing to finance.
+func closedForGood(outcome string) bool {
+	switch outcome {
+	case OutcomeWithdrawn, OutcomeDismissed, OutcomeNoMaterials:
+		return true
+	}
+	return false
+}
+
 // handled reports whether an answer says the need can be handled.
 func handled(in AnswerInput) bool { return in.CanHandle == CanYes || in.CanHandle == CanPartly }
 
@@ -115,8 +135,7 @@ func (r *rules) greenChannel() applyFunc {
 				key := words.Key("error", "green_channel_twice")
 				return engine.Errorf(engine.EDUPLICATE, locale.T(locale.ZH, key), locale.T(locale.EN, key), p.Case)
 			}
-			switch d.Outcome {
-			case OutcomeWithdrawn, OutcomeDismissed, OutcomeNoMaterials:
+			if closedForGood(d.Outcome) {
 				return greenRefusal("green_channel_closed")
 			}
 			ans, at, ok := d.answerFor(bank, t.Now)
