@@ -1,16 +1,13 @@
 package web_test
 
 import (
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
-	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/internal/testsvc"
-	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/greenchannel"
 )
 
@@ -34,18 +31,8 @@ func TestBrowserGreenChannel(t *testing.T) {
 		t.Run(db.Name, func(t *testing.T) {
 			e := MustEnv(t, db, 500*time.Millisecond)
 			x := e.x
-			day := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, calendar.Location()) }
-			x.Clock.Set(day(9, 21, 9))
-			raw, _ := json.Marshal(financing.OpenInput{Park: "GXQ", Enterprise: financing.Enterprise{Name: "益阳绿通机械有限公司", USCC: "91430900MA4L000032"},
-				Need: "购置数控机床，需中长期贷款。", Amount: "3000000"})
-			fc, err := x.Engine.Open(t.Context(), engine.OpenRequest{Workflow: financing.Name, Actor: x.MustActor(t, "window-GXQ"), Payload: raw})
-			if err != nil {
-				t.Fatal(err)
-			}
-			fc = x.MustFire(t, fc, "bank-ICBC", financing.Accept, financing.NoteInput{})
-			x.Clock.Set(day(9, 22, 10))
-			fc = x.MustFire(t, fc, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: financing.CanYes,
-				Conditions: "设备抵押。", Procedure: "立项、申报、授信、审批、放款。", AmountOffered: "3000000"})
+			day := greenDay
+			fc := mustAnsweredGXQ(t, x)
 			x.Clock.Set(day(9, 23, 10))
 
 			bank := e.MustPerson(t, browser, "bank-ICBC")
@@ -140,6 +127,8 @@ func TestBrowserGreenChannel(t *testing.T) {
 			if s := window.text(".sec-green-links"); !strings.Contains(s, number) || !strings.Contains(s, "已放款") {
 				t.Fatalf("the window's financing case reads %q", s)
 			}
+			noCodes(window, "the financing case with its project")
+			shoot(window, "greenchannel-financing")
 			// The county office's report.
 			county := e.MustPerson(t, browser, "county-GX")
 			county.open("/greenchannel?period=2026Q3")

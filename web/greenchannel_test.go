@@ -10,11 +10,35 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/web"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/greenchannel"
 )
+
+// greenDay is an hour of a day of 2026, Beijing time.
+func greenDay(m time.Month, d, h int) time.Time {
+	return time.Date(2026, m, d, h, 0, 0, 0, calendar.Location())
+}
+
+// mustAnsweredGXQ registers 益阳绿通机械's need at GXQ's window on 21
+// September 2026; ICBC signs for it and, on the 22nd, answers that it can
+// handle it.
+func mustAnsweredGXQ(t *testing.T, x *enginetest.Env) *engine.Case {
+	t.Helper()
+	x.Clock.Set(greenDay(9, 21, 9))
+	raw, _ := json.Marshal(financing.OpenInput{Park: "GXQ", Enterprise: financing.Enterprise{Name: "益阳绿通机械有限公司", USCC: "91430900MA4L000032"},
+		Need: "购置数控机床，需中长期贷款。", Amount: "3000000"})
+	fc, err := x.Engine.Open(t.Context(), engine.OpenRequest{Workflow: financing.Name, Actor: x.MustActor(t, "window-GXQ"), Payload: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc = x.MustFire(t, fc, "bank-ICBC", financing.Accept, financing.NoteInput{})
+	x.Clock.Set(greenDay(9, 22, 10))
+	return x.MustFire(t, fc, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: financing.CanYes,
+		Conditions: "设备抵押。", Procedure: "立项、申报、授信、审批、放款。", AmountOffered: "3000000"})
+}
 
 // The green channel's report downloads as a workbook: the projects the
 // reader sees with each step's date, amount in 万元 (a number) and days,
@@ -24,17 +48,8 @@ func TestGreenChannelExport(t *testing.T) {
 	db := testsvc.Databases()[0]
 	e := MustEnv(t, db, time.Second)
 	x := e.x
-	day := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, calendar.Location()) }
-	x.Clock.Set(day(9, 21, 9))
-	raw, _ := json.Marshal(financing.OpenInput{Park: "GXQ", Enterprise: financing.Enterprise{Name: "益阳绿通机械有限公司", USCC: "91430900MA4L000032"},
-		Need: "购置数控机床。", Amount: "3000000"})
-	fc, err := x.Engine.Open(t.Context(), engine.OpenRequest{Workflow: financing.Name, Actor: x.MustActor(t, "window-GXQ"), Payload: raw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc = x.MustFire(t, fc, "bank-ICBC", financing.Accept, financing.NoteInput{})
-	x.Clock.Set(day(9, 22, 10))
-	fc = x.MustFire(t, fc, "bank-ICBC", financing.Answer, financing.AnswerInput{CanHandle: financing.CanYes, Conditions: "抵押。", Procedure: "审批。"})
+	day := greenDay
+	fc := mustAnsweredGXQ(t, x)
 	x.MustFire(t, fc, "bank-ICBC", financing.GreenChannel, financing.GreenChannelInput{})
 	p, err := x.Engine.Cases(t.Context(), engine.System, engine.CaseFilter{Workflow: greenchannel.Name})
 	if err != nil || len(p) != 1 {
