@@ -43,5 +43,6 @@ func Register(e *engine.Engine, cfg Config) {
 // settings show them: what a user chooses channels for.
 func NoticeKinds() []string {
 	kinds := append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
-	return append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
+	kinds = append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
+	return append(kinds, greenchannel.NoticeKinds...)
 }

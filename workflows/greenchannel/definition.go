@@ -115,5 +115,6 @@ func Definition() engine.Definition {
 		// office and the central bank see every project.
 		Viewers: []engine.Grant{{Role: engine.RoleWindow, Relation: RelPark}, {Role: engine.RoleCounty, Relation: RelCounty},
 			{Role: engine.RoleCity}, {Role: engine.RolePBoC}},
+		Notices: notices(),
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/engine/notify"
 	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/locale"
@@ -245,6 +246,37 @@ func TestProjectAcrossNationalDay(t *testing.T) {
 				r.Banks[0].Steps[greenchannel.RecordCredit].Text(false) != "10.0" || r.Banks[0].Total.Text(true) != "13.0" {
 				t.Fatalf("report banks %+v", r.Banks)
 			}
+
+			// 放款 tells the park's window, the county office copied; the
+			// bank, another park and the city hear nothing.
+			svc := notify.New(notify.Config{Store: e.Store, Clock: e.Clock})
+			if _, err := svc.Drain(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+			heard := func(user string) []string {
+				items, err := svc.Inbox(e.ctx, notify.InboxFilter{User: user, Limit: 100})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, it := range items {
+					if it.CaseID == p.ID {
+						out = append(out, it.Kind+" "+it.Subject)
+					}
+				}
+				return out
+			}
+			if w := heard("window-GXQ"); len(w) != 1 || w[0] != greenchannel.NoticeDisbursed+" 绿色通道项目已放款：益阳绿通机械有限公司" {
+				t.Fatalf("the window's inbox: %v", w)
+			}
+			if c := heard("county-GX"); len(c) != 1 {
+				t.Fatalf("the county office's inbox: %v", c)
+			}
+			for _, u := range []string{"bank-ICBC", "window-LLGY", "city"} {
+				if got := heard(u); len(got) != 0 {
+					t.Fatalf("%s hears %v", u, got)
+				}
+			}
 		})
 	}
 }
@@ -372,6 +404,13 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 		for _, k := range locale.Keys(locale.ZH, "greenchannel.") {
 			if !locale.Has(lang, k) {
 				t.Errorf("%s lacks %s", lang, k)
+			}
+		}
+		for _, kind := range greenchannel.NoticeKinds {
+			for _, k := range []string{"notify.kind." + kind, "notify.greenchannel." + kind + ".subject", "notify.greenchannel." + kind + ".body"} {
+				if !locale.Has(lang, k) {
+					t.Errorf("%s lacks %s", lang, k)
+				}
 			}
 		}
 	}
