@@ -110,6 +110,14 @@ func TestGreenChannelExport(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "终止原因：企业改用票据融资。") || strings.Contains(body, "待办理") || !strings.Contains(body, "已终止") {
 		t.Fatalf("the stopped project: %d\n%s", status, body)
 	}
+	// The generic list of the workflow's cases offers no form to open one
+	// on its own.
+	if status, body := abc.get("/duties/greenchannel"); status != 200 || strings.Contains(body, `action="/duties/greenchannel"`) {
+		t.Fatalf("ABC's list of projects offers an opening: %d\n%s", status, body)
+	}
+	if status, body := icbc.get("/duties/greenchannel"); status != 200 || !strings.Contains(body, pc.Number) {
+		t.Fatalf("ICBC's list of projects: %d", status)
+	}
 	if missing := web.MissingKeys(); len(missing) > 0 {
 		t.Fatalf("missing catalogue keys %v", missing)
 	}
