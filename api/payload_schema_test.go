@@ -14,6 +14,7 @@ import (
 	"github.com/parkfin/parkfin/workflows/all"
 	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/greenchannel"
 	"github.com/parkfin/parkfin/workflows/payload"
 	"github.com/parkfin/parkfin/workflows/visits"
 )
@@ -55,6 +56,7 @@ func payloadSchemas(t *testing.T) string {
 	schemas["FinancingData"] = payload.Schema(financing.Data{})
 	schemas["VisitsData"] = payload.Schema(visits.Data{})
 	schemas["ContactsData"] = payload.Schema(contacts.Data{})
+	schemas["GreenchannelData"] = payload.Schema(greenchannel.Data{})
 	schemas["CalendarYearInfo"] = payload.Schema(calendar.YearInfo{})
 	schemas["EventPayload"] = map[string]any{
 		"nullable":    true,

@@ -55,6 +55,10 @@ type caseView struct {
 	Origin *originView
 	// Contacts is set for a contacts register: its contacts as a table.
 	Contacts *contactsView
+	// Green is a green-channel project's steps; GreenLinks a financing
+	// case's projects.
+	Green      *greenView
+	GreenLinks []greenLink
 }
 
 // answerView is a bank's handling opinion.
@@ -151,7 +155,7 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 	def, _ := s.engine.Workflow(cs.Workflow)
 	for _, ev := range s.engine.Events(a, cs) {
 		ed := eventDef(def, ev)
-		if ed == nil {
+		if ed == nil || (ev == financing.GreenChannel && !d.GreenChannelOpen(a.Org)) {
 			continue
 		}
 		vals, fe := url.Values{}, map[string]string(nil)
@@ -165,6 +169,10 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 	if v.Visits, err = visitsViewOf(cs, s.engine.Events(a, cs), names); err != nil {
 		return nil, err
 	}
+	if v.Green, err = s.greenViewOf(cs); err != nil {
+		return nil, err
+	}
+	v.GreenLinks = s.greenLinksOf(ctx, a, d)
 	return v, s.contactsCaseOf(v, cs)
 }
 

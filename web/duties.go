@@ -106,8 +106,13 @@ func (s *Server) dutyViewOf(c echo.Context, values url.Values, errs map[string]s
 }
 
 // opensOwn reports whether the actor's role may open a case of the
-// workflow for its own organisation.
+// workflow for its own organisation. An open event without input of its
+// own is fired inside another case's event (a green-channel project), not
+// from a form.
 func opensOwn(open *engine.EventDef, a engine.Actor) bool {
+	if open.Input == nil {
+		return false
+	}
 	for _, g := range open.Grants {
 		if g.Role == a.Role {
 			return true

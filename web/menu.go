@@ -45,9 +45,28 @@ func menuFor(r engine.Role) []menuGroup {
 		out = append(out, menuGroup{"web.nav.group.audit", []menuItem{{"web.nav.audit", "/audit"}}})
 	}
 	out = withVisits(r, out)
+	out = withGreenChannel(r, out)
 	out = withContactsMenu(out, r)
 	return append(out, menuGroup{"web.nav.group.account", []menuItem{
 		{"web.nav.password", "/password"}, {"web.nav.tokens", "/tokens"}}})
+}
+
+// beforeSearch adds an item to the role's first group, before the search
+// and after the role's own lists.
+func beforeSearch(menu []menuGroup, item menuItem) []menuGroup {
+	if len(menu) == 0 {
+		return menu
+	}
+	items := menu[0].Items
+	at := len(items)
+	for i, it := range items {
+		if it.Href == "/search" {
+			at = i
+			break
+		}
+	}
+	menu[0].Items = append(items[:at:at], append([]menuItem{item}, items[at:]...)...)
+	return menu
 }
 
 // crumbsFor is the breadcrumb of a path: the menu group and item it is

@@ -154,6 +154,8 @@ func (s *Server) routes() {
 	u.POST("/notifications/:id/read", s.readNotification)
 	u.GET("/stats", s.statsPage)
 	u.GET("/stats/export", s.statsExport)
+	u.GET("/greenchannel", s.greenPage)
+	u.GET("/greenchannel/export", s.greenExport)
 	u.GET("/ranking", s.rankingPage)
 	u.GET("/ranking/export", s.rankingExport)
 	u.GET("/filings", s.filingsPage)

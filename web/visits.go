@@ -94,18 +94,5 @@ func withVisits(r engine.Role, menu []menuGroup) []menuGroup {
 	default:
 		return menu
 	}
-	if len(menu) == 0 {
-		return menu
-	}
-	// Before the search, after the role's own lists.
-	items := menu[0].Items
-	at := len(items)
-	for i, it := range items {
-		if it.Href == "/search" {
-			at = i
-			break
-		}
-	}
-	menu[0].Items = append(items[:at:at], append([]menuItem{{"web.nav.visits", "/duties/" + visits.Name}}, items[at:]...)...)
-	return menu
+	return beforeSearch(menu, menuItem{"web.nav.visits", "/duties/" + visits.Name})
 }

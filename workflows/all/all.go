@@ -8,6 +8,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/greenchannel"
 	"github.com/parkfin/parkfin/workflows/submission"
 	"github.com/parkfin/parkfin/workflows/visits"
 )
@@ -27,6 +28,7 @@ func Definitions(cfg Config) []engine.Definition {
 		submission.Definition(cfg.Submission),
 		visits.Definition(cfg.Visits),
 		contacts.Definition(cfg.Contacts),
+		greenchannel.Definition(),
 	}
 }
 
@@ -41,5 +43,6 @@ func Register(e *engine.Engine, cfg Config) {
 // settings show them: what a user chooses channels for.
 func NoticeKinds() []string {
 	kinds := append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
-	return append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
+	kinds = append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
+	return append(kinds, greenchannel.NoticeKinds...)
 }

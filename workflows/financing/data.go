@@ -52,6 +52,9 @@ type Data struct {
 	FollowedUp bool `json:"followed_up,omitempty"`
 	// Redone counts the reopenings after an unsatisfied follow-up (重办).
 	Redone int `json:"redone,omitempty"`
+	// GreenChannel lists the green-channel projects opened from the case
+	// (绿色通道), one per bank.
+	GreenChannel []GreenProject `json:"green_channel,omitempty"`
 }
 
 // Enterprise identifies the enterprise that brought the need.

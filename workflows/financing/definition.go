@@ -126,6 +126,7 @@ func Definition(cfg Config) engine.Definition {
 		ev(FollowUp, []engine.State{Closed}, "", []engine.Grant{window}, (*rules).followUp),
 		ev(FollowUpOverdue, []engine.State{Closed}, "", nil, nil),
 		ev(Reopen, []engine.State{Closed}, Routed, []engine.Grant{window, county}, (*rules).reopen),
+		ev(GreenChannel, []engine.State{Answered, Closed}, "", []engine.Grant{leadBank, partBank}, (*rules).greenChannel),
 		ev(Remind, bankRuns, "", nil, nil),
 		ev(Breach, bankRuns, "", nil, (*rules).breach),
 		ev(OfficeRemind, withOffices, "", nil, nil),
@@ -210,4 +211,5 @@ var inputs = map[engine.EventName]any{
 	Supervise: SuperviseInput{}, ReplySupervision: ReplyInput{}, Urge: NoteInput{}, Escalate: ReasonInput{},
 	Acknowledge: NoteInput{}, Resolve: ResolveInput{}, Assign: AssignInput{}, Transfer: BankInput{},
 	Feedback: FeedbackInput{}, Withdraw: WithdrawInput{}, FollowUp: FollowUpInput{}, Reopen: ReasonInput{},
+	GreenChannel: GreenChannelInput{},
 }

@@ -144,6 +144,10 @@ const (
 	// Reopen sends a case the enterprise was not satisfied with back to the
 	// bank with a fresh limit (重办).
 	Reopen engine.EventName = "reopen"
+	// GreenChannel opens the bank's green-channel project for a case it
+	// can handle (开通绿色通道): its loan application is tracked on as a
+	// case of the greenchannel workflow.
+	GreenChannel engine.EventName = "green_channel"
 	// Remind marks the case due soon (临期提醒); fired by the reminder timer.
 	Remind engine.EventName = "remind"
 	// Breach marks the case overdue (超期) for the county's supervision; the

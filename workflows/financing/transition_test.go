@@ -134,6 +134,10 @@ var matrix = []move{
 	{financing.Withdraw, financing.WithdrawInput{}, nil, []string{"window-GXQ"}},
 	{financing.FollowUp, financing.FollowUpInput{Satisfaction: financing.Satisfied}, []step{answer, feedback}, []string{"window-GXQ"}},
 	{financing.Reopen, reason, []step{answer, feedback, unsatisfied}, []string{"window-GXQ", "county-GX"}},
+	// The lead bank and the invited bank that offered to handle it open
+	// their own projects.
+	{financing.GreenChannel, financing.GreenChannelInput{}, []step{{"bank-ABC", financing.Offer, answerYes}, answer},
+		[]string{"bank-ICBC", "bank-ABC"}},
 	// Only the system fires the timers' events.
 	{financing.Remind, nil, nil, nil},
 	{financing.Breach, nil, nil, nil},
