@@ -43,7 +43,7 @@ func (q queries) CaseTimers(ctx context.Context, caseID string) ([]engine.Timer,
 // InsertTimer writes a new timer row.
 func (t *tx) InsertTimer(ctx context.Context, tm *engine.Timer) error {
 	r := timerToRow(tm)
-	return translate(t.db.WithContext(ctx).Create(&r).Error)
+	return translate(t.insertLater(ctx, &r))
 }
 
 // UpdateTimer writes tm if its stored status is still from.
