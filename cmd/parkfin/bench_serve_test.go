@@ -188,7 +188,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric(float64(open.pct(99).Microseconds())/1000, "open-p99-ms")
 	// CPU per creation in the closed loop: less sensitive to the machine's
 	// other load than the rate.
-	perCreate := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(closed.n-closed.errors, 1)) }
+	perCreate := func(d time.Duration) float64 {
+		return float64(d.Microseconds()) / float64(max(closed.n-closed.errors, 1))
+	}
 	serveUS, pgUS := perCreate(serveAfter-serveBefore), perCreate(benchload.BackendsSpent(pgBefore, pgAfter))
 	b.ReportMetric(serveUS, "serve-cpu-us/create")
 	b.ReportMetric(pgUS, "pg-cpu-us/create")

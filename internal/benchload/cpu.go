@@ -20,7 +20,7 @@ func ProcessCPU(pid int) time.Duration {
 	if err != nil {
 		return 0
 	}
-	return statCPU(string(raw))
+	return StatCPU(string(raw))
 }
 
 // Backends returns, for each PostgreSQL backend of this machine whose
@@ -54,10 +54,10 @@ func BackendsSpent(before, after map[int]time.Duration) time.Duration {
 	return total
 }
 
-// statCPU returns utime+stime of a /proc/PID/stat line. The command name
+// StatCPU returns utime+stime of a /proc/PID/stat line. The command name
 // may hold spaces, so fields are counted after its closing parenthesis:
 // utime and stime are the 14th and 15th fields of the line.
-func statCPU(s string) time.Duration {
+func StatCPU(s string) time.Duration {
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
 		return 0
