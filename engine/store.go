@@ -162,6 +162,14 @@ type Tx interface {
 	// LockCaseTimers returns the case's timer rows for update, oldest
 	// first. Callers lock the case first.
 	LockCaseTimers(ctx context.Context, caseID string) ([]Timer, error)
+	// HoldTimerCases locks the cases of the timers, in case order, and
+	// their timer rows, and holds them for the rest of the transaction: it
+	// returns each existing timer's case and each case's timer rows,
+	// oldest first; later reads of those cases' timers see the
+	// transaction's own writes, and the writes to those timers, cases and
+	// their notices may be made together when it commits. A transaction
+	// holds one batch.
+	HoldTimerCases(ctx context.Context, timerIDs []string) (map[string]*Case, map[string][]Timer, error)
 	// InsertTimer writes a new timer row.
 	InsertTimer(ctx context.Context, t *Timer) error
 	// UpdateTimer writes t if its stored status is still from; it reports

@@ -237,31 +237,11 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].DueAt.Before(rows[j].DueAt) })
-		var tm *Timer
-		for i := range rows {
-			if rows[i].ID == timerID {
-				tm = &rows[i]
-			}
-		}
-		if tm == nil || tm.Status != TimerPending {
-			return nil
-		}
-		if now.Before(tm.DueAt) {
-			return notDueError{tm.DueAt}
-		}
 		w, err := e.workflowOf(c.Workflow)
 		if err != nil {
 			return err
 		}
-		// Timers of the case that fell due before this one fire first, in
-		// due order, so that its ledger keeps their order however the
-		// workers interleave (a reminder before a breach, when a worker
-		// catches up on both).
-		if err := e.fireRows(ctx, tx, w, c, rows, now, tm.DueAt, tm.ID, &fx); err != nil {
-			return err
-		}
-		fired, err = e.fireRow(ctx, tx, w, c, tm, now, &fx)
+		fired, err = e.fireClaimed(ctx, tx, w, c, rows, timerID, now, &fx)
 		return err
 	})
 	if err != nil {
@@ -269,6 +249,115 @@ func (e *Engine) FireTimer(ctx context.Context, timerID string) (bool, error) {
 	}
 	e.afterCommit(ctx, fx)
 	return fired, nil
+}
+
+// TimerOutcome is what FireTimers did with one timer: it fired, or it had
+// no effect (gone, no longer pending, or its event not possible in the
+// case's state), or NotDue is set: its row falls due later than the index
+// said.
+type TimerOutcome struct {
+	Fired  bool
+	NotDue time.Time
+}
+
+// FireTimers fires due timers as the system, all in one transaction: the
+// same as FireTimer for each, in the order of their cases and, within a
+// case, of their due instants, but with one commit and, on PostgreSQL, a
+// few statements for the whole batch where FireTimer takes several a
+// timer. An error rolls the whole batch back; the caller may then fire the
+// timers one by one.
+func (e *Engine) FireTimers(ctx context.Context, ids []string) (map[string]TimerOutcome, error) {
+	now := e.now()
+	var (
+		out map[string]TimerOutcome
+		fx  effects
+	)
+	err := e.store.InTx(ctx, func(tx Tx) error {
+		out, fx = make(map[string]TimerOutcome, len(ids)), effects{}
+		cases, timers, err := tx.HoldTimerCases(ctx, ids)
+		if err != nil {
+			return err
+		}
+		dueOf := map[string]time.Time{}
+		for _, rows := range timers {
+			for _, r := range rows {
+				dueOf[r.ID] = r.DueAt
+			}
+		}
+		claimed := map[string][]string{} // by case ID
+		var order []string
+		for _, id := range ids {
+			c := cases[id]
+			if c == nil {
+				out[id] = TimerOutcome{} // no such timer: nothing to do
+				continue
+			}
+			if _, ok := claimed[c.ID]; !ok {
+				order = append(order, c.ID)
+			}
+			claimed[c.ID] = append(claimed[c.ID], id)
+		}
+		sort.Strings(order)
+		for _, caseID := range order {
+			ids := claimed[caseID]
+			sort.SliceStable(ids, func(i, j int) bool { return dueOf[ids[i]].Before(dueOf[ids[j]]) })
+			c := cases[ids[0]]
+			w, err := e.workflowOf(c.Workflow)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				// The rows as this transaction left them: an earlier
+				// timer's transition may have cancelled or armed some.
+				rows, err := tx.LockCaseTimers(ctx, caseID)
+				if err != nil {
+					return err
+				}
+				fired, err := e.fireClaimed(ctx, tx, w, c, rows, id, now, &fx)
+				var early notDueError
+				switch {
+				case errors.As(err, &early):
+					out[id] = TimerOutcome{NotDue: early.dueAt}
+				case err != nil:
+					return err
+				default:
+					out[id] = TimerOutcome{Fired: fired}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.afterCommit(ctx, fx)
+	return out, nil
+}
+
+// fireClaimed fires the claimed timer id of the locked case c, whose timer
+// rows are rows: the case's timers that fell due before it first, in due
+// order, so that its ledger keeps their order however the workers
+// interleave (a reminder before a breach, when a worker catches up on
+// both). A timer no longer pending is a no-op; one not due yet is a
+// notDueError.
+func (e *Engine) fireClaimed(ctx context.Context, tx Tx, w *workflow, c *Case, rows []Timer, id string, now time.Time, fx *effects) (bool, error) {
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].DueAt.Before(rows[j].DueAt) })
+	var tm *Timer
+	for i := range rows {
+		if rows[i].ID == id {
+			tm = &rows[i]
+		}
+	}
+	if tm == nil || tm.Status != TimerPending {
+		return false, nil
+	}
+	if now.Before(tm.DueAt) {
+		return false, notDueError{tm.DueAt}
+	}
+	if err := e.fireRows(ctx, tx, w, c, rows, now, tm.DueAt, tm.ID, fx); err != nil {
+		return false, err
+	}
+	return e.fireRow(ctx, tx, w, c, tm, now, fx)
 }
 
 // fireDue fires, in due order, the pending timers of the locked case c that

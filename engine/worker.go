@@ -40,9 +40,15 @@ type WorkerConfig struct {
 	Observer TimerObserver
 	Logger   *slog.Logger
 	// Handler fires one claimed timer and reports whether it had an
-	// effect. Nil means Engine.FireTimer; benchmarks of the claim path
-	// pass a no-op.
+	// effect. Nil means the engine's own: the claimed timers fired in
+	// batches of at most FireBatch, a transaction each
+	// (Engine.FireTimers), and one by one (Engine.FireTimer) when a
+	// batch fails. Benchmarks of the claim path pass a no-op.
 	Handler func(ctx context.Context, timerID string) (bool, error)
+	// FireBatch is how many claimed timers one transaction fires at
+	// most; the claimed timers are spread over Concurrency transactions
+	// before a transaction takes more than one. Default 32.
+	FireBatch int
 }
 
 // TimerObserver is told when timers start and stop firing, and how late
@@ -60,7 +66,9 @@ type Worker struct {
 	engine *Engine
 	index  TimerIndex
 	cfg    WorkerConfig
-	log    *slog.Logger
+	// batch: the engine's own handler, firing timers in batches.
+	batch bool
+	log   *slog.Logger
 
 	mu          sync.Mutex
 	indexDown   bool
@@ -98,10 +106,14 @@ func NewWorker(e *Engine, index TimerIndex, cfg WorkerConfig) *Worker {
 	if cfg.Logger == nil {
 		cfg.Logger = e.log
 	}
-	if cfg.Handler == nil {
+	if cfg.FireBatch <= 0 {
+		cfg.FireBatch = 32
+	}
+	batch := cfg.Handler == nil
+	if batch {
 		cfg.Handler = e.FireTimer
 	}
-	return &Worker{engine: e, index: index, cfg: cfg, log: cfg.Logger, wake: make(chan struct{}, 1)}
+	return &Worker{engine: e, index: index, cfg: cfg, batch: batch, log: cfg.Logger, wake: make(chan struct{}, 1)}
 }
 
 // Wake makes a sleeping worker look at the index now (a timer was armed
@@ -222,51 +234,74 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 		reschedule []TimerRef
 		firstErr   error
 	)
+	// settle records what firing one timer came to.
+	settle := func(ref TimerRef, ok bool, err error) {
+		if o := w.cfg.Observer; o != nil && err == nil && ok && !ref.DueAt.IsZero() {
+			o.Fired(w.engine.clock.Now().Sub(ref.DueAt))
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		var early notDueError
+		switch {
+		case errors.As(err, &early):
+			// The index had it due earlier than its row: put it back
+			// at the row's due time.
+			reschedule = append(reschedule, TimerRef{ID: ref.ID, DueAt: early.dueAt})
+		case err != nil && work.Err() != nil:
+			// Cut short by shutdown: its transaction rolled back, so
+			// give it to another worker now rather than at lease expiry.
+			release = append(release, ref.ID)
+		case err != nil:
+			// Leave it claimed: its lease expires and it is retried.
+			if firstErr == nil {
+				firstErr = err
+			}
+		default:
+			done = append(done, ref.ID)
+			if ok {
+				fired++
+			}
+		}
+	}
 	sem := make(chan struct{}, w.cfg.Concurrency)
 	var wg sync.WaitGroup
-	for _, ref := range refs {
+	for _, part := range w.parts(refs) {
 		if ctx.Err() != nil {
 			mu.Lock()
-			release = append(release, ref.ID)
+			for _, ref := range part {
+				release = append(release, ref.ID)
+			}
 			mu.Unlock()
 			continue
 		}
 		sem <- struct{}{}
 		wg.Add(1)
-		go func(ref TimerRef) {
+		go func(part []TimerRef) {
 			defer func() { <-sem; wg.Done() }()
 			if o := w.cfg.Observer; o != nil {
-				o.Firing(1)
-				defer o.Firing(-1)
+				o.Firing(len(part))
+				defer o.Firing(-len(part))
 			}
-			ok, err := w.fireOne(work, ref)
-			if o := w.cfg.Observer; o != nil && err == nil && ok && !ref.DueAt.IsZero() {
-				o.Fired(w.engine.clock.Now().Sub(ref.DueAt))
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			var early notDueError
-			switch {
-			case errors.As(err, &early):
-				// The index had it due earlier than its row: put it back
-				// at the row's due time.
-				reschedule = append(reschedule, TimerRef{ID: ref.ID, DueAt: early.dueAt})
-			case err != nil && work.Err() != nil:
-				// Cut short by shutdown: its transaction rolled back, so
-				// give it to another worker now rather than at lease expiry.
-				release = append(release, ref.ID)
-			case err != nil:
-				// Leave it claimed: its lease expires and it is retried.
-				if firstErr == nil {
-					firstErr = err
+			if len(part) > 1 {
+				if out, err := w.fireBatch(work, part); err == nil {
+					for _, ref := range part {
+						o := out[ref.ID]
+						var err error
+						if !o.NotDue.IsZero() {
+							err = notDueError{o.NotDue}
+						}
+						settle(ref, o.Fired, err)
+					}
+					return
 				}
-			default:
-				done = append(done, ref.ID)
-				if ok {
-					fired++
-				}
+				// The batch rolled back: fire its timers one by one,
+				// so that one failing timer holds back only itself.
 			}
-		}(ref)
+			for _, ref := range part {
+				ok, err := w.fireOne(work, ref)
+				settle(ref, ok, err)
+			}
+		}(part)
 	}
 	wg.Wait()
 	bg := context.WithoutCancel(ctx)
@@ -286,6 +321,43 @@ func (w *Worker) fire(ctx context.Context, refs []TimerRef) (int, error) {
 		}
 	}
 	return fired, firstErr
+}
+
+// parts splits the claimed timers into the transactions that fire them:
+// one timer each for a handler of single timers; for the engine's own, as
+// many parts as transactions may run at once, each of at most FireBatch
+// timers.
+func (w *Worker) parts(refs []TimerRef) [][]TimerRef {
+	size := 1
+	if w.batch {
+		size = min(w.cfg.FireBatch, (len(refs)+w.cfg.Concurrency-1)/w.cfg.Concurrency)
+		size = max(size, 1)
+	}
+	var out [][]TimerRef
+	for len(refs) > 0 {
+		n := min(size, len(refs))
+		out = append(out, refs[:n])
+		refs = refs[n:]
+	}
+	return out
+}
+
+// fireBatch fires the timers in one transaction, retrying a few times when
+// the database reports a transient conflict.
+func (w *Worker) fireBatch(ctx context.Context, refs []TimerRef) (map[string]TimerOutcome, error) {
+	ids := make([]string, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		var out map[string]TimerOutcome
+		out, err = w.engine.FireTimers(ctx, ids)
+		if err == nil || ErrorCode(err) != ECONFLICT {
+			return out, err
+		}
+	}
+	return nil, err
 }
 
 // fireOne fires one timer, retrying a few times when the database reports a

@@ -115,6 +115,7 @@ type Config struct {
 		Lease          time.Duration `yaml:"lease" env:"PARKFIN_WORKER_LEASE"`
 		Batch          int           `yaml:"batch" env:"PARKFIN_WORKER_BATCH"`
 		Concurrency    int           `yaml:"concurrency" env:"PARKFIN_WORKER_CONCURRENCY"`
+		FireBatch      int           `yaml:"fire_batch" env:"PARKFIN_WORKER_FIRE_BATCH"`
 		ReconcileEvery time.Duration `yaml:"reconcile_every" env:"PARKFIN_WORKER_RECONCILE_EVERY"`
 		ShutdownGrace  time.Duration `yaml:"shutdown_grace" env:"PARKFIN_WORKER_SHUTDOWN_GRACE"`
 		// Follow is how often a worker with the in-process timer index

@@ -238,6 +238,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			Lease:          m.Config.Worker.Lease,
 			Batch:          m.Config.Worker.Batch,
 			Concurrency:    m.Config.Worker.Concurrency,
+			FireBatch:      m.Config.Worker.FireBatch,
 			ReconcileEvery: m.Config.Worker.ReconcileEvery,
 			ShutdownGrace:  m.Config.Worker.ShutdownGrace,
 			Follow:         m.followEvery(),

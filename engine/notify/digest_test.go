@@ -102,3 +102,42 @@ func TestTemplateOverride(t *testing.T) {
 		t.Fatalf("English subject %q", m.Subject)
 	}
 }
+
+// A case that reaches a bank again is worded by what sent it there, not
+// as a new case from the window; and an operator acting as a user at the
+// command line is named as that user.
+func TestRoutedWordedByItsEvent(t *testing.T) {
+	t.Parallel()
+	tpl := notify.NewTemplates(t.TempDir())
+	n := &engine.Notice{ID: "n1", Kind: financing.NoticeRouted, Workflow: financing.Name, Event: financing.Open,
+		CaseNumber: "GXQ-2026-00001", CaseTitle: "某公司", State: financing.Routed,
+		Actor: engine.Actor{User: "window-GXQ", Role: engine.RoleWindow, Org: "GXQ"}, At: start}
+	body := func(lang string, ev engine.EventName) string {
+		t.Helper()
+		n.Event = ev
+		m, err := tpl.Render(lang, n, false, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Body
+	}
+	if got := body("zh-CN", financing.Open); !strings.HasPrefix(got, "园区窗口转来企业融资需求 GXQ-2026-00001") {
+		t.Fatalf("opened: %q", got)
+	}
+	if got := body("zh-CN", financing.Reopen); !strings.HasPrefix(got, "重办：企业融资需求 GXQ-2026-00001") || strings.Contains(got, "园区窗口转来") {
+		t.Fatalf("reopened: %q", got)
+	}
+	if got := body("en", financing.Reroute); strings.Contains(got, "park window") || !strings.Contains(got, "GXQ-2026-00001") {
+		t.Fatalf("rerouted, in English: %q", got)
+	}
+
+	n.Kind, n.Workflow, n.Event = "duty_submitted", "submission", "submit"
+	n.Actor = engine.Actor{User: engine.OperatorAs("operator:alice", "bank-ICBC"), Role: engine.RoleBank, Org: "ICBC"}
+	m, err := tpl.Render("zh-CN", n, false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(m.Body, "bank-ICBC 已报送") || strings.Contains(m.Body, "operator:") {
+		t.Fatalf("submitted by an operator as the bank: %q", m.Body)
+	}
+}

@@ -159,10 +159,15 @@ type Data struct {
 	// Number and Title are the case's number and title (the enterprise).
 	Number string
 	Title  string
-	// State and Event are the case's state and the event, in words.
-	State string
-	Event string
-	// Actor is who fired the event (a user name; "系统" for timers).
+	// State and Event are the case's state and the event, in words;
+	// EventCode is the event's stable code (open, reopen, ...), for a
+	// template that words one event apart from another.
+	State     string
+	Event     string
+	EventCode string
+	// Actor is who fired the event: the user's name (the user an
+	// operator acted as at the command line; the ledger names both), or
+	// "系统" for timers.
 	Actor string
 	// At is when it happened, DueAt the case's deadline ("2026-10-13
 	// 24:00"), in Beijing time.
@@ -190,8 +195,8 @@ func dataOf(lang string, n *engine.Notice, cp bool, link string) Data {
 	d := Data{
 		Number: n.CaseNumber, Title: n.CaseTitle, Link: link, Copy: cp, At: BeijingTime(n.At),
 		State: locale.T(lang, n.Workflow+".state."+string(n.State)),
-		Event: locale.T(lang, n.Workflow+".event."+string(n.Event)),
-		Actor: n.Actor.User,
+		Event: locale.T(lang, n.Workflow+".event."+string(n.Event)), EventCode: string(n.Event),
+		Actor: n.Actor.Name(),
 	}
 	if n.Actor.Role == engine.RoleSystem {
 		d.Actor = locale.T(lang, "notify.system")

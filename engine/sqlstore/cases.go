@@ -117,11 +117,20 @@ func (t *tx) AddParties(ctx context.Context, caseID string, parties []engine.Par
 }
 
 // UpdateCase writes c, not its parties, if its stored version is still
-// oldVersion.
+// oldVersion. A case the transaction holds (HoldTimerCases) is written when
+// it commits.
 func (t *tx) UpdateCase(ctx context.Context, c *engine.Case, oldVersion int) error {
+	if isHeld, err := t.holdCase(c, oldVersion); isHeld || err != nil {
+		return err
+	}
 	r := caseToRow(c)
-	res := t.db.WithContext(ctx).Model(&caseRow{}).
-		Where("id = ? AND version = ?", c.ID, oldVersion).
+	return t.writeCase(t.db.WithContext(ctx), &r, oldVersion)
+}
+
+// writeCase writes a case row if its stored version is still oldVersion.
+func (t *tx) writeCase(db *gorm.DB, r *caseRow, oldVersion int) error {
+	res := db.Model(&caseRow{}).
+		Where("id = ? AND version = ?", r.ID, oldVersion).
 		Updates(map[string]any{
 			"state": r.State, "version": r.Version, "title": r.Title, "ref": r.Ref, "data": r.Data,
 			"updated_at": r.UpdatedAt, "warn_at": r.WarnAt, "due_at": r.DueAt,

@@ -84,6 +84,9 @@ func NoticeFromRow(r NoticeRow) (engine.Notice, error) {
 // InsertNotice writes a notice to the outbox; a notice whose DedupeKey is
 // taken is skipped.
 func (t *tx) InsertNotice(ctx context.Context, n *engine.Notice) (bool, error) {
+	if ok, err := t.holdNotice(n); ok || err != nil {
+		return ok, err
+	}
 	r, err := NoticeToRow(n)
 	if err != nil {
 		return false, err

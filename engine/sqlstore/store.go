@@ -270,6 +270,9 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
+		if err := t.flushHeld(ctx); err != nil {
+			return err
+		}
 		if err := t.flushLedger(ctx); err != nil {
 			return err
 		}
@@ -311,6 +314,9 @@ func (s *Store) inImmediateTx(ctx context.Context, fn func(engine.Tx) error) err
 		if err := fn(t); err != nil {
 			return err
 		}
+		if err := t.flushHeld(ctx); err != nil {
+			return err
+		}
 		if err := t.flushLedger(ctx); err != nil {
 			return err
 		}
@@ -348,4 +354,6 @@ type tx struct {
 	// with a park in this transaction (tx.Park).
 	leads map[leadKey]engine.Pairing
 	banks map[string]engine.Bank
+	// held is what a batch of timer firings holds (HoldTimerCases).
+	held *held
 }

@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/parkfin/parkfin/engine"
@@ -12,6 +14,9 @@ import (
 // LockCaseTimers returns the case's timer rows for update (a row lock on
 // PostgreSQL; SQLite has one writer at a time), oldest first.
 func (t *tx) LockCaseTimers(ctx context.Context, caseID string) ([]engine.Timer, error) {
+	if rows, ok := t.heldTimers(caseID); ok {
+		return rows, nil
+	}
 	db := t.db.WithContext(ctx)
 	if t.dialect == Postgres {
 		db = db.Clauses(clause.Locking{Strength: "UPDATE"})
@@ -40,23 +45,55 @@ func (q queries) CaseTimers(ctx context.Context, caseID string) ([]engine.Timer,
 	return out, nil
 }
 
-// InsertTimer writes a new timer row.
+// CaseTimers returns the case's timer rows, oldest first; a held case's
+// from memory.
+func (t *tx) CaseTimers(ctx context.Context, caseID string) ([]engine.Timer, error) {
+	if rows, ok := t.heldTimers(caseID); ok {
+		return rows, nil
+	}
+	return t.queries.CaseTimers(ctx, caseID)
+}
+
+// InsertTimer writes a new timer row; a held case's when the transaction
+// commits.
 func (t *tx) InsertTimer(ctx context.Context, tm *engine.Timer) error {
+	if _, isHeld := t.holdTimer(tm, "", true); isHeld {
+		return nil
+	}
 	r := timerToRow(tm)
 	return translate(t.insertLater(ctx, &r))
 }
 
-// UpdateTimer writes tm if its stored status is still from.
+// UpdateTimer writes tm if its stored status is still from; a held case's
+// row is changed in memory and written when the transaction commits.
 func (t *tx) UpdateTimer(ctx context.Context, tm *engine.Timer, from engine.TimerStatus) (bool, error) {
+	if ok, isHeld := t.holdTimer(tm, from, false); isHeld {
+		return ok, nil
+	}
 	r := timerToRow(tm)
-	res := t.db.WithContext(ctx).Model(&timerRow{}).
-		Where("id = ? AND status = ?", tm.ID, string(from)).
-		Updates(map[string]any{"status": r.Status, "due_at": r.DueAt, "remaining": r.Remaining, "updated_at": r.UpdatedAt,
-			"base_at": r.BaseAt, "workdays": r.Workdays, "provisional": r.Provisional, "paused_at": r.PausedAt})
+	res := t.db.WithContext(ctx).Model(&timerRow{}).Where("id = ? AND status = ?", tm.ID, string(from)).Updates(timerChanges(&r))
 	if res.Error != nil {
 		return false, translate(res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// writeTimer writes a timer row known to be there (its case is locked).
+func (t *tx) writeTimer(db *gorm.DB, r *timerRow) error {
+	res := db.Model(&timerRow{}).Where("id = ?", r.ID).Updates(timerChanges(r))
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("sqlstore: held timer %s not written", r.ID)
+	}
+	return nil
+}
+
+// timerChanges are the columns a timer's update writes.
+func timerChanges(r *timerRow) map[string]any {
+	return map[string]any{"status": r.Status, "due_at": r.DueAt, "remaining": r.Remaining, "updated_at": r.UpdatedAt,
+		"base_at": r.BaseAt, "workdays": r.Workdays, "provisional": r.Provisional, "paused_at": r.PausedAt}
 }
 
 // PendingTimers returns every pending timer, by due time.
