@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parkfin/parkfin/internal/benchload"
 )
 
 // clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ,
@@ -46,10 +48,10 @@ func readCPU(backends map[int]bool) cpuUse {
 			dir := filepath.Dir(path)
 			pid, _ := strconv.Atoi(filepath.Base(dir))
 			if backends[pid] || !isClientBackend(dir) {
-				u.postgres += parseCPU(s)
+				u.postgres += benchload.StatCPU(s)
 			}
 		case strings.HasPrefix(comm, "redis-server"):
-			u.redis += parseCPU(s)
+			u.redis += benchload.StatCPU(s)
 		}
 	}
 	return u
@@ -71,7 +73,7 @@ func procCPU(path string) time.Duration {
 	if err != nil {
 		return 0
 	}
-	return parseCPU(string(raw))
+	return benchload.StatCPU(string(raw))
 }
 
 // machineCPU returns the time all cores spent busy since boot: user, nice,
@@ -92,23 +94,6 @@ func machineCPU() time.Duration {
 		ticks += n
 	}
 	return time.Duration(ticks) * clockTick
-}
-
-// parseCPU returns utime+stime of a /proc/PID/stat line. The command name
-// may hold spaces, so fields are counted after its closing parenthesis:
-// utime and stime are the 14th and 15th fields of the line.
-func parseCPU(s string) time.Duration {
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * clockTick
 }
 
 // sub returns the CPU time spent between two samples.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net"
@@ -92,8 +93,22 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	// serve's connections name themselves, so that the CPU time of the
+	// backends working for it can be told from the shared server's others.
+	app := "parkfin_bench_" + strconv.Itoa(os.Getpid())
+	// PARKFIN_BENCH_SERVE_DB_PARAMS adds parameters to serve's
+	// connections, for instance log_min_duration_statement=0 to have
+	// PostgreSQL log every statement with its time.
+	params := "application_name=" + app
+	if p := os.Getenv("PARKFIN_BENCH_SERVE_DB_PARAMS"); p != "" {
+		params += "&" + p
+	}
+	serveURL := dbURL + "&" + params
+	if !strings.Contains(dbURL, "?") {
+		serveURL = dbURL + "?" + params
+	}
 	serve := exec.Command(os.Args[0], "serve")
-	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+dbURL, "PARKFIN_REDIS_URL="+redisURL,
+	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+serveURL, "PARKFIN_REDIS_URL="+redisURL,
 		"PARKFIN_REDIS_PREFIX="+prefix, "PARKFIN_HTTP_ADDR="+addr, "PARKFIN_DATA_DIR="+b.TempDir(), "PARKFIN_DEMO=false")
 	logPath := b.TempDir() + "/serve.log"
 	logs, err := os.Create(logPath)
@@ -144,8 +159,22 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 
 	rss := &rssSampler{pid: serve.Process.Pid}
 	stopRSS := rss.run()
+	admin, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close()
+	sampleCPU := func() (serveCPU time.Duration, backends map[int]time.Duration) {
+		backends, err := benchload.Backends(ctx, admin, app)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return benchload.ProcessCPU(serve.Process.Pid), backends
+	}
+	serveBefore, pgBefore := sampleCPU()
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
+	serveAfter, pgAfter := sampleCPU()
 	loadOpen := benchload.Load()
 	open := openLoop(1500, phase, create)
 	b.StopTimer()
@@ -157,6 +186,14 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric(closed.rate(), "closed-creates/s")
 	b.ReportMetric(open.rate(), "open-creates/s")
 	b.ReportMetric(float64(open.pct(99).Microseconds())/1000, "open-p99-ms")
+	// CPU per creation in the closed loop: less sensitive to the machine's
+	// other load than the rate.
+	perCreate := func(d time.Duration) float64 {
+		return float64(d.Microseconds()) / float64(max(closed.n-closed.errors, 1))
+	}
+	serveUS, pgUS := perCreate(serveAfter-serveBefore), perCreate(benchload.BackendsSpent(pgBefore, pgAfter))
+	b.ReportMetric(serveUS, "serve-cpu-us/create")
+	b.ReportMetric(pgUS, "pg-cpu-us/create")
 	b.ReportMetric(float64(rss.maxKB)/1024, "rss-max-MB")
 	b.ReportMetric(float64(hwm)/1024, "rss-peak-MB")
 	b.ReportMetric(tpsBefore, "tpcb-before-tps")
@@ -165,6 +202,7 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric(open.rate()/tps, "open-ratio")
 	b.Logf("closed loop, 16 clients: %s; ratio to TPC-B %.2f", closed, closed.rate()/tps)
 	b.Logf("open loop, 1,500/s: %s; ratio to TPC-B %.2f", open, open.rate()/tps)
+	b.Logf("closed loop CPU per creation: serve %.0f µs, its PostgreSQL backends %.0f µs (%d backends)", serveUS, pgUS, len(pgAfter))
 	b.Logf("serve RSS max %.1f MB sampled, peak (VmHWM) %.1f MB", float64(rss.maxKB)/1024, float64(hwm)/1024)
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
 		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,9 +32,17 @@ import (
 // separate build.
 func TestMain(m *testing.M) {
 	if os.Getenv("PARKFIN_TEST_RUN_CLI") == "1" {
+		// PARKFIN_TEST_CPUPROFILE profiles the command (a benchmark's
+		// serve process) into that file until it exits.
+		if path := os.Getenv("PARKFIN_TEST_CPUPROFILE"); path != "" {
+			if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 		stop()
+		pprof.StopCPUProfile()
 		os.Exit(code)
 	}
 	code := m.Run()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/benchload"
 )
 
 // The benchmarks' CPU accounting, read from /proc (as the engine's
@@ -47,13 +48,13 @@ func sampleCPU() cpuSample {
 		switch {
 		case comm == "postgres":
 			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(path)))
-			u.postgres[pid] = parseCPU(s)
+			u.postgres[pid] = benchload.StatCPU(s)
 			title, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "cmdline"))
 			if !strings.Contains(string(title), ")") && !strings.Contains(string(title), "[local]") {
 				u.server[pid] = true
 			}
 		case strings.HasPrefix(comm, "redis-server"):
-			u.redis += parseCPU(s)
+			u.redis += benchload.StatCPU(s)
 		}
 	}
 	return u
@@ -99,7 +100,7 @@ func procCPU(path string) time.Duration {
 	if err != nil {
 		return 0
 	}
-	return parseCPU(string(raw))
+	return benchload.StatCPU(string(raw))
 }
 
 // machineCPU returns the time all cores spent busy since boot: user, nice,
@@ -120,20 +121,4 @@ func machineCPU() time.Duration {
 		ticks += n
 	}
 	return time.Duration(ticks) * clockTick
-}
-
-// parseCPU returns utime+stime of a /proc/PID/stat line, counting fields
-// after the command's closing parenthesis (the command may hold spaces).
-func parseCPU(s string) time.Duration {
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * clockTick
 }

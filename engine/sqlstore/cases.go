@@ -62,7 +62,7 @@ func (t *tx) LockCaseOfTimer(ctx context.Context, timerID string) (*engine.Case,
 // InsertCase writes a new case and its parties.
 func (t *tx) InsertCase(ctx context.Context, c *engine.Case) error {
 	r := caseToRow(c)
-	if err := t.db.WithContext(ctx).Create(&r).Error; err != nil {
+	if err := t.insertLater(ctx, &r); err != nil {
 		return translate(err)
 	}
 	return t.insertParties(ctx, c)
@@ -113,7 +113,7 @@ func (t *tx) AddParties(ctx context.Context, caseID string, parties []engine.Par
 	for i, p := range parties {
 		rows[i] = partyRow{CaseID: caseID, OrgCode: p.Org, Relation: string(p.Relation)}
 	}
-	return t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error
+	return t.insertLater(ctx, &rows, clause.OnConflict{DoNothing: true})
 }
 
 // UpdateCase writes c, not its parties, if its stored version is still

@@ -29,6 +29,7 @@ func TestStoreConformance(t *testing.T) {
 			t.Run("Paging", func(t *testing.T) { testPaging(t, s) })
 			t.Run("PartiesAndMarks", func(t *testing.T) { testPartiesAndMarks(t, s) })
 			t.Run("RollbackLeavesNothing", func(t *testing.T) { testRollback(t, s) })
+			t.Run("WritesSeenAndFailedInTheirTransaction", func(t *testing.T) { testHeldBackWrites(t, s) })
 		})
 	}
 }
@@ -336,5 +337,84 @@ func testRollback(t *testing.T, s *sqlstore.Store) {
 		return err
 	}); err != nil || got != 1 {
 		t.Fatalf("after the rollbacks: number %d (%v), want 1", got, err)
+	}
+}
+
+// testHeldBackWrites: inserts a store holds back until the transaction's
+// next statement (PostgreSQL) are seen by every later read of the
+// transaction, an insert travelling with the outbox row keeps its own
+// outcome, and a failing insert fails its transaction, leaving nothing.
+func testHeldBackWrites(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	c := mustInsert(t, s, t0)
+	timer := func(name string) *engine.Timer {
+		id, _ := uuid.NewV7()
+		return &engine.Timer{ID: id.String(), CaseID: c.ID, Name: name, Event: "breach", Kind: engine.TimerDeadline,
+			DueAt: t0.Add(time.Hour), Status: engine.TimerPending, CreatedAt: t0, UpdatedAt: t0}
+	}
+	first := timer("first")
+	notice := func() *engine.Notice {
+		id, _ := uuid.NewV7()
+		return &engine.Notice{ID: id.String(), Kind: "event", Workflow: "conformance", Event: "open", CaseID: c.ID,
+			At: t0, DedupeKey: "held-back-" + c.ID}
+	}
+	err := s.InTx(ctx, func(tx engine.Tx) error {
+		if err := tx.InsertTimer(ctx, first); err != nil {
+			return err
+		}
+		rows, err := tx.LockCaseTimers(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if len(rows) != 1 || rows[0].ID != first.ID {
+			t.Errorf("the transaction reads %v after inserting timer %s", rows, first.ID)
+		}
+		if err := tx.AddParties(ctx, c.ID, []engine.Party{{Org: "HELD", Relation: "park"}}); err != nil {
+			return err
+		}
+		if ok, err := tx.InsertNotice(ctx, notice()); err != nil || !ok {
+			t.Errorf("the first notice with its key: inserted %v, %v", ok, err)
+		}
+		if err := tx.InsertTimer(ctx, timer("second")); err != nil {
+			return err
+		}
+		if ok, err := tx.InsertNotice(ctx, notice()); err != nil || ok {
+			t.Errorf("a second notice with the same key: inserted %v, %v", ok, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Case(ctx, c.ID)
+	if err != nil || !slices.Contains(got.Parties, engine.Party{Org: "HELD", Relation: "park"}) {
+		t.Fatalf("the party added is not stored: %v (%v)", got, err)
+	}
+	pending := func() int {
+		var n int
+		err := s.InTx(ctx, func(tx engine.Tx) error {
+			rows, err := tx.LockCaseTimers(ctx, c.ID)
+			n = len(rows)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := pending(); n != 2 {
+		t.Fatalf("%d timers of the case stored, want 2", n)
+	}
+	err = s.InTx(ctx, func(tx engine.Tx) error {
+		if err := tx.InsertTimer(ctx, timer("third")); err != nil {
+			return err
+		}
+		return tx.InsertTimer(ctx, first) // its ID is taken
+	})
+	if engine.ErrorCode(err) != engine.EDUPLICATE {
+		t.Fatalf("a transaction inserting a taken timer ID returned %v, want a duplicate error", err)
+	}
+	if n := pending(); n != 2 {
+		t.Fatalf("the failed transaction left %d timers of the case, want 2", n)
 	}
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -296,4 +297,79 @@ func (s *Store) Pair(ctx context.Context, p engine.Pairing, ev *audit.Entry) (*e
 		return nil, translate(err)
 	}
 	return &out, nil
+}
+
+// Park returns the park, or not_found. Inside a transaction it reads, in
+// the same statement, the park's pairings in force and their banks, which
+// a case's opening asks for next (LeadBank, Bank): one round trip instead
+// of three.
+func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
+	if t.dialect != Postgres {
+		return t.queries.Park(ctx, code)
+	}
+	rows, err := t.db.WithContext(ctx).Raw(
+		`SELECT p.code, p.name, p.county_code, pr.id, pr.year, pr.bank_code, pr.reason, pr.recorded_at, pr.recorded_by, b.name
+		   FROM parks p
+		   LEFT JOIN pairings pr ON pr.park_code = p.code AND pr.superseded_at IS NULL
+		   LEFT JOIN banks b ON b.code = pr.bank_code
+		  WHERE p.code = ?`, code).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var park *engine.Park
+	for rows.Next() {
+		var (
+			p                                  engine.Park
+			id, year                           sql.NullInt64
+			bank, reason, recordedBy, bankName sql.NullString
+			recordedAt                         sql.NullTime
+		)
+		if err := rows.Scan(&p.Code, &p.Name, &p.County, &id, &year, &bank, &reason, &recordedAt, &recordedBy, &bankName); err != nil {
+			return nil, err
+		}
+		park = &p
+		if !id.Valid {
+			continue
+		}
+		if t.leads == nil {
+			t.leads, t.banks = map[leadKey]engine.Pairing{}, map[string]engine.Bank{}
+		}
+		t.leads[leadKey{p.Code, int(year.Int64)}] = engine.Pairing{ID: id.Int64, Year: int(year.Int64), Park: p.Code, Bank: bank.String,
+			Reason: reason.String, RecordedAt: utc(recordedAt.Time), RecordedBy: recordedBy.String}
+		if bankName.Valid {
+			t.banks[bank.String] = engine.Bank{Code: bank.String, Name: bankName.String}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if park == nil {
+		return nil, notFound("园区", code)
+	}
+	return park, nil
+}
+
+// leadKey names a park's pairing of a year.
+type leadKey struct {
+	park string
+	year int
+}
+
+// LeadBank returns the pairing in force for the park in the year, or a
+// no_pairing error; read with the park (Park) when it was.
+func (t *tx) LeadBank(ctx context.Context, park string, year int) (*engine.Pairing, error) {
+	if p, ok := t.leads[leadKey{park, year}]; ok {
+		return &p, nil
+	}
+	return t.queries.LeadBank(ctx, park, year)
+}
+
+// Bank returns the bank, or not_found; read with a park's pairing (Park)
+// when it was.
+func (t *tx) Bank(ctx context.Context, code string) (*engine.Bank, error) {
+	if b, ok := t.banks[code]; ok {
+		return &b, nil
+	}
+	return t.queries.Bank(ctx, code)
 }

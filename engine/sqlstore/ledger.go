@@ -46,17 +46,13 @@ func (t *tx) flushLedger(ctx context.Context) error {
 	}
 	db := t.db.WithContext(ctx)
 	if t.later {
-		ch := t.keys.Chainer()
-		for _, e := range t.pending {
-			ch.Pend(e)
-		}
-		q, args := insertUnsealed(t.pending)
-		t.pending = nil
-		if err := db.Exec(q, args...).Error; err != nil {
+		if t.deferred {
+			// With the inserts still waiting, in one statement.
+			_, err := t.flushWrites(ctx, t.unsealedWrite())
 			return err
 		}
-		t.unsealed = true
-		return nil
+		q, args := t.insertPending()
+		return db.Exec(q, args...).Error
 	}
 	seq, chain, err := lockHead(db, t.dialect)
 	if err != nil {
@@ -71,6 +67,29 @@ func (t *tx) flushLedger(ctx context.Context) error {
 	ins, args := insertSealed(t.pending)
 	t.pending = nil
 	return moveHead(db, t.dialect, ins, args, seq, chain)
+}
+
+// insertPending authenticates the queued entries each on its own and
+// returns the statement inserting them unsealed, for the sealer.
+func (t *tx) insertPending() (string, []any) {
+	ch := t.keys.Chainer()
+	for _, e := range t.pending {
+		ch.Pend(e)
+	}
+	q, args := insertUnsealed(t.pending)
+	t.pending = nil
+	t.unsealed = true
+	return q, args
+}
+
+// unsealedWrite is insertPending as a deferred write, nil when no entry
+// is queued.
+func (t *tx) unsealedWrite() *deferredWrite {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	q, args := t.insertPending()
+	return &deferredWrite{sql: numbered(q), vars: args}
 }
 
 // lockHead reads the chain head and, on PostgreSQL, locks it (FOR UPDATE)

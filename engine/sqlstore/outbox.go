@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/parkfin/parkfin/engine"
@@ -89,6 +90,24 @@ func (t *tx) InsertNotice(ctx context.Context, n *engine.Notice) (bool, error) {
 	r, err := NoticeToRow(n)
 	if err != nil {
 		return false, err
+	}
+	if t.deferred {
+		// The waiting inserts go with it (deferred.go).
+		stmt := t.db.Session(&gorm.Session{DryRun: true}).WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Statement
+		if stmt.Error != nil {
+			return false, stmt.Error
+		}
+		if t.later {
+			// Entries left for the sealer need no lock: they go too.
+			if w := t.unsealedWrite(); w != nil {
+				t.writes = append(t.writes, *w)
+			}
+		}
+		n, err := t.flushWrites(ctx, &deferredWrite{sql: stmt.SQL.String(), vars: stmt.Vars})
+		if err != nil {
+			return false, translate(err)
+		}
+		return n == 1, nil
 	}
 	res := t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
 	if res.Error != nil {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -49,6 +50,9 @@ type Store struct {
 	// runs none.
 	later bool
 	seal  *sealer
+	// open maps the connection of each PostgreSQL transaction in progress
+	// to it, for flushBefore (deferred.go).
+	open sync.Map
 }
 
 var (
@@ -147,6 +151,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	}
 	st := &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB, keys: opts.LedgerKeys}
 	st.later = opts.Sealing == SealLater || opts.Sealing == SealAuto && dialect == Postgres
+	if dialect == Postgres {
+		if err := st.deferWrites(); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
 	if st.later && opts.SealPoll >= 0 {
 		st.seal = newSealer(opts.SealPoll, opts.Logger)
 	}
@@ -254,14 +264,20 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 	}
 	var t *tx
 	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later}
+		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true}
+		s.open.Store(db.Statement.ConnPool, t)
+		defer s.open.Delete(db.Statement.ConnPool)
 		if err := fn(t); err != nil {
 			return err
 		}
 		if err := t.flushHeld(ctx); err != nil {
 			return err
 		}
-		return t.flushLedger(ctx)
+		if err := t.flushLedger(ctx); err != nil {
+			return err
+		}
+		_, err := t.flushWrites(ctx, nil)
+		return err
 	})
 	if err == nil && t.unsealed {
 		s.sealSoon()
@@ -330,6 +346,14 @@ type tx struct {
 	// later: the entries are written unsealed, for a sealer; unsealed is
 	// set once some were.
 	later, unsealed bool
+	// deferred: inserts wait in writes for the next statement (PostgreSQL;
+	// deferred.go); flushing is set while they are sent.
+	deferred, flushing bool
+	writes             []deferredWrite
+	// leads and banks are the pairings in force and their banks read
+	// with a park in this transaction (tx.Park).
+	leads map[leadKey]engine.Pairing
+	banks map[string]engine.Bank
 	// held is what a batch of timer firings holds (HoldTimerCases).
 	held *held
 }

@@ -61,7 +61,7 @@ func (t *tx) InsertTimer(ctx context.Context, tm *engine.Timer) error {
 		return nil
 	}
 	r := timerToRow(tm)
-	return translate(t.db.WithContext(ctx).Create(&r).Error)
+	return translate(t.insertLater(ctx, &r))
 }
 
 // UpdateTimer writes tm if its stored status is still from; a held case's
