@@ -43,6 +43,10 @@ func menuFor(r engine.Role) []menuGroup {
 			menuGroup{"web.nav.group.monitor", []menuItem{{"web.nav.cases", "/cases"}, search}})
 	case engine.RoleAuditor:
 		out = append(out, menuGroup{"web.nav.group.audit", []menuItem{{"web.nav.audit", "/audit"}}})
+	default:
+		// A role with no lists of its own (a guarantee company, a
+		// workflow's role) sees the cases it is a party to.
+		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{{"web.nav.cases", "/cases"}, search}})
 	}
 	out = withVisits(r, out)
 	out = withContactsMenu(out, r)

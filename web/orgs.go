@@ -8,7 +8,8 @@ import (
 	"github.com/parkfin/parkfin/engine"
 )
 
-// orgNames caches the names of parks, banks and counties for a little
+// orgNames caches the names of parks, banks, counties and the other
+// organisations for a little
 // while: every list shows them, and they change rarely.
 type orgNames struct {
 	mu    sync.Mutex
@@ -34,7 +35,8 @@ func (s *Server) orgs(ctx context.Context) (map[string]string, []engine.Bank, []
 	banks, err2 := dir.Banks(ctx)
 	counties, err3 := dir.Counties(ctx)
 	users, err4 := dir.Users(ctx)
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+	others, err5 := dir.Organisations(ctx)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil {
 		return names, nil, nil
 	}
 	// People are named by their display names; "user:" keeps them apart
@@ -52,6 +54,9 @@ func (s *Server) orgs(ctx context.Context) (map[string]string, []engine.Bank, []
 	}
 	for _, c := range counties {
 		names[c.Code] = c.Name
+	}
+	for _, o := range others {
+		names[o.Code] = o.Name
 	}
 	orgCache.names, orgCache.banks, orgCache.parks, orgCache.at = names, banks, parks, time.Now()
 	return names, banks, parks
