@@ -17,6 +17,7 @@ type orgNames struct {
 	names map[string]string
 	banks []engine.Bank
 	parks []engine.Park
+	other []engine.Organisation
 }
 
 var orgCache orgNames
@@ -58,7 +59,7 @@ func (s *Server) orgs(ctx context.Context) (map[string]string, []engine.Bank, []
 	for _, o := range others {
 		names[o.Code] = o.Name
 	}
-	orgCache.names, orgCache.banks, orgCache.parks, orgCache.at = names, banks, parks, time.Now()
+	orgCache.names, orgCache.banks, orgCache.parks, orgCache.other, orgCache.at = names, banks, parks, others, time.Now()
 	return names, banks, parks
 }
 
@@ -78,4 +79,19 @@ func (p *page) Org(code string) string {
 		return n
 	}
 	return code
+}
+
+// orgsOfType lists the organisations of a type without a table of its own
+// (the city departments a difficulty is assigned to), by code.
+func (s *Server) orgsOfType(t engine.OrgType) []engine.Organisation {
+	s.orgs(context.Background())
+	orgCache.mu.Lock()
+	defer orgCache.mu.Unlock()
+	var out []engine.Organisation
+	for _, o := range orgCache.other {
+		if o.Type == t {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/plan3"
 	"github.com/parkfin/parkfin/workflows/submission"
 	"github.com/parkfin/parkfin/workflows/visits"
 )
@@ -18,6 +19,7 @@ type Config struct {
 	Submission submission.Config
 	Visits     visits.Config
 	Contacts   contacts.Config
+	Plan3      plan3.Config
 }
 
 // Definitions returns every workflow's definition, financing first.
@@ -27,6 +29,7 @@ func Definitions(cfg Config) []engine.Definition {
 		submission.Definition(cfg.Submission),
 		visits.Definition(cfg.Visits),
 		contacts.Definition(cfg.Contacts),
+		plan3.Definition(cfg.Plan3),
 	}
 }
 
@@ -41,5 +44,6 @@ func Register(e *engine.Engine, cfg Config) {
 // settings show them: what a user chooses channels for.
 func NoticeKinds() []string {
 	kinds := append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
-	return append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
+	kinds = append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
+	return append(kinds, plan3.NoticeKinds...)
 }
