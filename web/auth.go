@@ -12,6 +12,7 @@ import (
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/workflows/plan3"
 )
 
 // Context keys.
@@ -135,7 +136,10 @@ func (s *Server) home(c echo.Context) error {
 }
 
 // workflowHomes are where the roles the workflows declare land.
-var workflowHomes = map[engine.Role]string{}
+var workflowHomes = map[engine.Role]string{
+	plan3.RoleCityDept:     "/duties/" + plan3.Name,
+	plan3.RoleLeadingGroup: "/duties/" + plan3.Name,
+}
 
 // homeOf is where a role lands: its own page, or the cases it may see for
 // a role a workflow declared.

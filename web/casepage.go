@@ -52,6 +52,8 @@ type caseView struct {
 	// Visits is a park's half-year of visits; Origin the visit a
 	// financing case came from.
 	Visits *visitsView
+	// Plan3 is an assigned difficulty (三办一销号).
+	Plan3 *plan3View
 	Origin *originView
 	// Contacts is set for a contacts register: its contacts as a table.
 	Contacts *contactsView
@@ -163,6 +165,9 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		v.Forms = append(v.Forms, f)
 	}
 	if v.Visits, err = visitsViewOf(cs, s.engine.Events(a, cs), names); err != nil {
+		return nil, err
+	}
+	if v.Plan3, err = plan3ViewOf(cs, names); err != nil {
 		return nil, err
 	}
 	return v, s.contactsCaseOf(v, cs)
