@@ -1,0 +1,59 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/api"
+	"github.com/parkfin/parkfin/internal/testsvc"
+)
+
+// Plan 3 through the cases API: the leading-group office assigns with
+// POST /api/v1/workflows/plan3/cases (every field error at once), the lead
+// department undertakes and files progress through the events API, a
+// cooperating department cannot file it, a bank sees no plan-3 case, and
+// close-out needs the assigner. Every answer is checked against the
+// contract.
+func TestPlan3ThroughTheCasesAPI(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, api.Config{})
+		e.clock.Set(time.Date(2027, 2, 10, 9, 0, 0, 0, shanghai))
+		assign := map[string]any{"enterprise": "益阳某新材料有限公司", "difficulty": "不动产登记办理迟滞，影响抵押贷款",
+			"lead": "FGW", "coop": []any{map[string]any{"dept": "GXJ"}}, "deadline": "2027-04-30"}
+		got := e.do("lgo-YSHJ", http.MethodPost, "/api/v1/workflows/plan3/cases",
+			map[string]any{"enterprise": "", "difficulty": "x", "lead": "ICBC", "deadline": "2027-01-01"}).want(t, http.StatusUnprocessableEntity, "validation_failed")
+		for _, f := range []string{"enterprise", "lead", "deadline"} {
+			if !strings.Contains(string(got.Raw), `"`+f+`"`) {
+				t.Fatalf("field errors lack %s: %s", f, got.Raw)
+			}
+		}
+		e.do("dept-FGW", http.MethodPost, "/api/v1/workflows/plan3/cases", assign).want(t, http.StatusForbidden, "forbidden")
+		created := e.do("lgo-YSHJ", http.MethodPost, "/api/v1/workflows/plan3/cases", assign).want(t, http.StatusCreated)
+		number := created.str("number")
+		if created.str("state") != "assigned" || !strings.HasPrefix(number, "SB-2027-") {
+			t.Fatalf("created %s", created.Raw)
+		}
+		fire := func(user, event string, version int, payload map[string]any) response {
+			return e.do(user, http.MethodPost, "/api/v1/cases/"+number+"/events", map[string]any{"event": event, "version": version, "payload": payload})
+		}
+		fire("dept-FGW", "undertake", 1, map[string]any{"note": "已牵头"}).want(t, http.StatusOK)
+		fire("dept-GXJ", "progress", 2, map[string]any{"text": "代报"}).want(t, http.StatusForbidden, "forbidden")
+		got = fire("dept-FGW", "progress", 2, map[string]any{"text": "已明确验收材料清单"}).want(t, http.StatusOK)
+		if got.Body["state"] != "undertaking" {
+			t.Fatalf("after progress: %s", got.Raw)
+		}
+		page := e.do("bank-ICBC", http.MethodGet, "/api/v1/cases?workflow=plan3", nil).want(t, http.StatusOK)
+		if items, _ := page.Body["items"].([]any); len(items) != 0 {
+			t.Fatalf("a bank lists %s", page.Raw)
+		}
+		e.do("bank-ICBC", http.MethodGet, "/api/v1/cases/"+number, nil).want(t, http.StatusNotFound, "not_found")
+		fire("dept-FGW", "request_close", 3, map[string]any{"result": "已办结"}).want(t, http.StatusOK)
+		fire("dept-FGW", "confirm", 4, map[string]any{}).want(t, http.StatusForbidden, "forbidden")
+		got = fire("lgo-YSHJ", "confirm", 4, map[string]any{"note": "同意销号"}).want(t, http.StatusOK)
+		if got.Body["state"] != "closed" {
+			t.Fatalf("after confirming: %s", got.Raw)
+		}
+	})
+}
