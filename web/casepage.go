@@ -53,7 +53,7 @@ type caseView struct {
 	// financing case came from.
 	Visits *visitsView
 	// Plan3 is an assigned difficulty (三办一销号).
-	Plan3 *plan3View
+	Plan3  *plan3View
 	Origin *originView
 	// Contacts is set for a contacts register: its contacts as a table.
 	Contacts *contactsView
