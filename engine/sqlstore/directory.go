@@ -221,9 +221,15 @@ func (s *Store) Pairings(ctx context.Context, year int) ([]engine.Pairing, error
 	return out, nil
 }
 
-// upsert creates or updates row and records ev, in one write transaction.
-func (s *Store) upsert(ctx context.Context, row any, ev *audit.Entry) error {
+// upsert creates or updates row and records ev, in one write transaction,
+// after the checks (if any) pass in it.
+func (s *Store) upsert(ctx context.Context, row any, ev *audit.Entry, checks ...func(queries) error) error {
 	return translate(s.inWriteTx(ctx, func(q queries) error {
+		for _, check := range checks {
+			if err := check(q); err != nil {
+				return err
+			}
+		}
 		if err := q.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(row).Error; err != nil {
 			return err
 		}
@@ -342,18 +348,12 @@ func (s *Store) PutOrganisation(ctx context.Context, o engine.Organisation, ev *
 	if d, ok := engine.OrgTypeOf(o.Type); !ok || d.Own || d.Fixed != "" {
 		return engine.Errorf(engine.EINVALID, "单位类型“%s”不能在此新建单位。", "Organisations of type %q are not kept here.", o.Type)
 	}
-	return translate(s.inWriteTx(ctx, func(q queries) error {
-		if taken, err := q.orgCodeTaken(ctx, o); err != nil {
-			return err
-		} else if taken {
-			return engine.Errorf(engine.EDUPLICATE, "编码“%s”已被其他单位使用。", "The code %q is another organisation's.", o.Code)
-		}
-		row := &organisationRow{Code: o.Code, Type: string(o.Type), Name: o.Name}
-		if err := q.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(row).Error; err != nil {
+	return s.upsert(ctx, &organisationRow{Code: o.Code, Type: string(o.Type), Name: o.Name}, ev, func(q queries) error {
+		if taken, err := q.orgCodeTaken(ctx, o); err != nil || !taken {
 			return err
 		}
-		return q.record(ctx, ev)
-	}))
+		return engine.Errorf(engine.EDUPLICATE, "编码“%s”已被其他单位使用。", "The code %q is another organisation's.", o.Code)
+	})
 }
 
 // orgCodeTaken reports whether a park, a bank, a county or an organisation
