@@ -55,8 +55,9 @@ type RoleDef struct {
 	ActsFor OrgType
 }
 
-// registry holds the declared organisation types and roles, in the order
-// they were declared: the directory's first, then each workflow's.
+// registry holds the declared organisation types, in the order they were
+// declared (the directory's first, then each workflow's), and the roles;
+// Roles lists these in order.
 var registry struct {
 	mu     sync.RWMutex
 	types  []OrgTypeDef
