@@ -57,3 +57,22 @@ func TestPlan3ThroughTheCasesAPI(t *testing.T) {
 		}
 	})
 }
+
+// The organisations of the types without a table of their own through the
+// reference API: listed by every user, created and renamed by the
+// administrator only, a code another organisation has refused.
+func TestOrganisationsThroughTheAPI(t *testing.T) {
+	e := MustEnv(t, testsvc.Database{Name: "sqlite", URL: testsvc.SQLiteURL}, api.Config{})
+	list := e.do("dept-FGW", http.MethodGet, "/api/v1/organisations", nil).want(t, http.StatusOK)
+	if !strings.Contains(string(list.Raw), `"code":"YSHJ","type":"leading_group"`) {
+		t.Fatalf("list %s", list.Raw)
+	}
+	body := map[string]any{"type": "city_dept", "name": "市住房和城乡建设局"}
+	e.do("city", http.MethodPut, "/api/v1/organisations/ZJJ", body).want(t, http.StatusForbidden, "forbidden")
+	e.do("admin", http.MethodPut, "/api/v1/organisations/GXQ", body).want(t, http.StatusConflict, "conflict")
+	e.do("admin", http.MethodPut, "/api/v1/organisations/ZJJ", map[string]any{"type": "park", "name": "x"}).want(t, http.StatusUnprocessableEntity, "validation_failed")
+	got := e.do("admin", http.MethodPut, "/api/v1/organisations/ZJJ", body).want(t, http.StatusOK)
+	if got.str("type") != "city_dept" || got.str("name") != "市住房和城乡建设局" {
+		t.Fatalf("put %s", got.Raw)
+	}
+}
