@@ -2,12 +2,17 @@ package api_test
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/parkfin/parkfin/api"
+	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/workflows/all"
 )
 
 // Plan 3 through the cases API: the leading-group office assigns with
@@ -74,5 +79,32 @@ func TestOrganisationsThroughTheAPI(t *testing.T) {
 	got := e.do("admin", http.MethodPut, "/api/v1/organisations/ZJJ", body).want(t, http.StatusOK)
 	if got.str("type") != "city_dept" || got.str("name") != "市住房和城乡建设局" {
 		t.Fatalf("put %s", got.Raw)
+	}
+}
+
+// The contract's roles are the declared ones: the directory's and those
+// the registered workflows add.
+func TestContractRolesAreTheDeclaredOnes(t *testing.T) {
+	if err := engine.Declare(all.Definitions(all.Config{})...); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := openapi3.NewLoader().LoadFromData(api.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, schema := range []string{"User", "UserInput"} {
+		var got []string
+		for _, v := range spec.Components.Schemas[schema].Value.Properties["role"].Value.Enum {
+			got = append(got, v.(string))
+		}
+		var want []string
+		for _, r := range engine.Roles {
+			want = append(want, string(r))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s.role lists %v, the declared roles are %v", schema, got, want)
+		}
 	}
 }
