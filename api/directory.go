@@ -176,3 +176,44 @@ func (s *Server) pair(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, viewPairing(*p))
 }
+
+// organisationView is an organisation of a type without a table of its own
+// (a guarantee company, a city department).
+type organisationView struct {
+	Code string `json:"code"`
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+func (s *Server) listOrganisations(c echo.Context) error {
+	list, err := s.dir().Organisations(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]organisationView, len(list))
+	for i, o := range list {
+		out[i] = organisationView{o.Code, string(o.Type), o.Name}
+	}
+	return items(c, out)
+}
+
+func (s *Server) putOrganisation(c echo.Context) error {
+	if err := auth.MayAdminister(actorOf(c)); err != nil {
+		return err
+	}
+	var in struct {
+		Type string `json:"type"`
+		Name string `json:"name"`
+	}
+	if err := decodeStrict(bodyOf(c), &in); err != nil {
+		return err
+	}
+	o := engine.Organisation{Code: c.Param("code"), Type: engine.OrgType(in.Type), Name: normText(in.Name)}
+	if o.Name == "" {
+		return engine.Invalid(engine.FieldError{Field: "name", Code: "required", Message: "name is required.", MessageZH: "请填写名称。"})
+	}
+	if err := s.dir().PutOrganisation(c.Request().Context(), o, s.change(c, audit.OrgChange, o.Code, in.Type+" "+o.Name)); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, organisationView{o.Code, in.Type, o.Name})
+}

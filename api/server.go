@@ -177,6 +177,8 @@ func (s *Server) routes() {
 	a.PUT("/banks/:code", s.putBank)
 	a.GET("/counties", s.listCounties)
 	a.PUT("/counties/:code", s.putCounty)
+	a.GET("/organisations", s.listOrganisations)
+	a.PUT("/organisations/:code", s.putOrganisation)
 	a.GET("/pairings", s.listPairings)
 	a.POST("/pairings", s.pair)
 

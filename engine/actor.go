@@ -4,9 +4,11 @@ import "strings"
 
 // Role is what a user does in the system. Roles are coarse; what a user may
 // do with one case depends also on how the user's organisation relates to it.
+// Roles are declared (see RoleDef): the directory declares these, each
+// workflow the ones it adds.
 type Role string
 
-// The roles of parkfin's users.
+// The roles the directory declares.
 const (
 	// RoleWindow is park window staff (园区企业融资服务窗口工作人员).
 	RoleWindow Role = "window"
@@ -18,6 +20,11 @@ const (
 	RoleCity Role = "city"
 	// RolePBoC is the central-bank branch (人民银行益阳市中心支行).
 	RolePBoC Role = "pboc"
+	// RoleCountyPBoC is a county sub-branch of the central bank (人民银行
+	// 县支行).
+	RoleCountyPBoC Role = "county_pboc"
+	// RoleGuarantor is a guarantee company's contact (融资担保公司联络员).
+	RoleGuarantor Role = "guarantor"
 	// RoleAdmin is the system administrator (系统管理员).
 	RoleAdmin Role = "admin"
 	// RoleAuditor is the security auditor (安全审计员): reads and exports
@@ -26,19 +33,6 @@ const (
 	// RoleSystem is parkfin itself: timers fire events as the system.
 	RoleSystem Role = "system"
 )
-
-// Roles lists the roles a user can have, in display order.
-var Roles = []Role{RoleWindow, RoleBank, RoleCounty, RoleCity, RolePBoC, RoleAdmin, RoleAuditor}
-
-// Valid reports whether r is a role a user can have.
-func (r Role) Valid() bool {
-	for _, x := range Roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
 
 // Actor is who fires an event: a user with a role acting for an
 // organisation, or the system.

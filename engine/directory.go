@@ -27,6 +27,16 @@ type Bank struct {
 	Name string
 }
 
+// Organisation is an organisation of a type that has no table of its own
+// (a guarantee company, a county sub-branch of the central bank, a city
+// department): a code, unique among all organisations, its type and its
+// name.
+type Organisation struct {
+	Code string
+	Type OrgType
+	Name string
+}
+
 // Pairing makes Bank the lead bank (主联系行) of Park for the calendar year
 // Year. Pairings are yearly; a change within the year needs a reason and
 // is kept: the superseded pairing stays, with SupersededAt set.
@@ -46,9 +56,10 @@ type User struct {
 	Name        string
 	DisplayName string
 	Role        Role
-	// Org is the code of the user's organisation: a park for window staff,
-	// a bank for bank contacts, a county for a county office; "city",
-	// "pboc" or "admin" for the others.
+	// Org is the code of the user's organisation, of the type the role
+	// acts for (see RoleDef): a park for window staff, a bank for bank
+	// contacts, CITY for the city office; any code (ADMIN) for a role that
+	// acts for none.
 	Org string
 	// Email is where e-mail notifications go; empty means none.
 	Email        string
@@ -71,8 +82,8 @@ func (u *User) Locked(now time.Time) bool { return u.LockedUntil != nil && now.B
 // Actor returns the actor the user acts as.
 func (u *User) Actor() Actor { return Actor{User: u.Name, Role: u.Role, Org: u.Org} }
 
-// Directory reads the reference data: counties, parks, banks, pairings and
-// users.
+// Directory reads the reference data: counties, parks, banks, pairings,
+// the other organisations and users.
 type Directory interface {
 	// Park returns the park with the code, or a not_found error.
 	Park(ctx context.Context, code string) (*Park, error)
@@ -83,6 +94,9 @@ type Directory interface {
 	// LeadBank returns the pairing in force for the park in the year, or a
 	// no_pairing error.
 	LeadBank(ctx context.Context, park string, year int) (*Pairing, error)
+	// Organisation returns the organisation of a type without a table of
+	// its own, or a not_found error.
+	Organisation(ctx context.Context, code string) (*Organisation, error)
 	// User returns the user with the name, or a not_found error.
 	User(ctx context.Context, name string) (*User, error)
 }
@@ -95,6 +109,9 @@ type DirectoryAdmin interface {
 	Parks(ctx context.Context) ([]Park, error)
 	Banks(ctx context.Context) ([]Bank, error)
 	Users(ctx context.Context) ([]User, error)
+	// Organisations lists the organisations of the types without a table
+	// of their own, by type and code.
+	Organisations(ctx context.Context) ([]Organisation, error)
 	// Pairings lists the pairings of a year, superseded ones included,
 	// oldest first.
 	Pairings(ctx context.Context, year int) ([]Pairing, error)
@@ -106,6 +123,11 @@ type DirectoryAdmin interface {
 	PutPark(ctx context.Context, p Park, ev *record.Entry) error
 	PutBank(ctx context.Context, b Bank, ev *record.Entry) error
 	PutUser(ctx context.Context, u User, ev *record.Entry) error
+	// PutOrganisation creates or renames an organisation of a declared
+	// type without a table of its own, recording ev in the same
+	// transaction. A code a park, a bank, a county or an organisation of
+	// another type has is refused (a duplicate error).
+	PutOrganisation(ctx context.Context, o Organisation, ev *record.Entry) error
 	// Pair makes p.Bank the lead bank of p.Park for p.Year, recording ev
 	// in the same transaction. If another bank is already paired for that
 	// year, p.Reason must say why (a conflict error otherwise) and the old

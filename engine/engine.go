@@ -124,6 +124,9 @@ func compile(d Definition) (*workflow, error) {
 	if d.Name == "" {
 		return nil, fmt.Errorf("no name")
 	}
+	if err := declareDefinition(&d); err != nil {
+		return nil, err
+	}
 	w := &workflow{
 		def:    d,
 		states: make(map[State]*StateDef),

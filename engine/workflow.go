@@ -85,6 +85,11 @@ type Definition struct {
 	// Viewers are granted read access to a case in addition to every
 	// organisation that is a party to it.
 	Viewers []Grant
+	// OrgTypes and Roles declare the organisation types and the roles the
+	// workflow adds to the directory's (a city department and the role
+	// acting for it); registering the workflow declares them.
+	OrgTypes []OrgTypeDef
+	Roles    []RoleDef
 	// MaxBackdate is how far into the past a case may be received (paper
 	// records entered later). Zero means received now.
 	MaxBackdate time.Duration

@@ -49,6 +49,8 @@ type adminView struct {
 	Parks    []engine.Park
 	Banks    []engine.Bank
 	Counties []engine.County
+	Orgs     []engine.Organisation
+	OrgTypes []engine.OrgType
 	Pairings []engine.Pairing
 	Year     int
 	Roles    []engine.Role

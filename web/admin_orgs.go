@@ -11,6 +11,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/locale"
 )
 
 func (s *Server) loadOrgs(ctx context.Context, v *adminView) error {
@@ -21,7 +22,15 @@ func (s *Server) loadOrgs(ctx context.Context, v *adminView) error {
 	if v.Banks, err = s.dir().Banks(ctx); err != nil {
 		return err
 	}
-	v.Counties, err = s.dir().Counties(ctx)
+	if v.Counties, err = s.dir().Counties(ctx); err != nil {
+		return err
+	}
+	v.Orgs, err = s.dir().Organisations(ctx)
+	for _, d := range engine.OrgTypes() {
+		if !d.Own && d.Fixed == "" {
+			v.OrgTypes = append(v.OrgTypes, d.Type)
+		}
+	}
 	return err
 }
 
@@ -33,7 +42,8 @@ func (s *Server) orgsPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "orgs", v)
 }
 
-// orgPost creates or renames a park, a bank or a county office.
+// orgPost creates or renames a park, a bank, a county office or an
+// organisation of another type (a city department, a guarantee company).
 func (s *Server) orgPost(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := &adminView{}
@@ -55,11 +65,21 @@ func (s *Server) orgPost(c echo.Context) error {
 			fields = append(fields, engine.FieldError{Field: "park.county", Code: "unknown", Message: "Choose the county office.", MessageZH: "请选择所属区县金融办。"})
 		}
 	}
+	otype := engine.OrgType(c.FormValue("type"))
+	if kind == "org" {
+		if d, ok := engine.OrgTypeOf(otype); !ok || d.Own || d.Fixed != "" {
+			fields = append(fields, engine.FieldError{Field: "org.type", Code: "required", Message: "Choose the type.", MessageZH: "请选择单位类型。"})
+		}
+	}
 	var err error
 	if len(fields) > 0 {
 		err = engine.Invalid(fields...)
 	} else {
-		ev := s.change(c, kind+".change", code, name)
+		detail := name
+		if kind == "org" {
+			detail = locale.T(locale.ZH, "orgtype."+string(otype)) + " " + name
+		}
+		ev := s.change(c, kind+".change", code, detail)
 		switch kind {
 		case "park":
 			err = s.dir().PutPark(ctx, engine.Park{Code: code, Name: name, County: county}, ev)
@@ -67,6 +87,8 @@ func (s *Server) orgPost(c echo.Context) error {
 			err = s.dir().PutBank(ctx, engine.Bank{Code: code, Name: name}, ev)
 		case "county":
 			err = s.dir().PutCounty(ctx, engine.County{Code: code, Name: name}, ev)
+		case "org":
+			err = s.dir().PutOrganisation(ctx, engine.Organisation{Code: code, Type: otype, Name: name}, ev)
 		default:
 			return echo.ErrBadRequest
 		}

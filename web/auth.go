@@ -12,6 +12,7 @@ import (
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/signin"
+	"github.com/parkfin/parkfin/workflows/plan3"
 )
 
 // Context keys.
@@ -131,7 +132,25 @@ var homes = map[engine.Role]string{
 }
 
 func (s *Server) home(c echo.Context) error {
-	return c.Redirect(http.StatusSeeOther, homes[userOf(c).Role])
+	return c.Redirect(http.StatusSeeOther, homeOf(userOf(c).Role))
+}
+
+// workflowHomes are where the roles the workflows declare land.
+var workflowHomes = map[engine.Role]string{
+	plan3.RoleCityDept:     "/duties/" + plan3.Name,
+	plan3.RoleLeadingGroup: "/duties/" + plan3.Name,
+}
+
+// homeOf is where a role lands: its own page, or the cases it may see for
+// a role a workflow declared.
+func homeOf(r engine.Role) string {
+	if h, ok := homes[r]; ok {
+		return h
+	}
+	if h, ok := workflowHomes[r]; ok {
+		return h
+	}
+	return "/cases"
 }
 
 // demoAccount is one line of the demo accounts table.
@@ -222,7 +241,7 @@ func (s *Server) signInPost(c echo.Context) error {
 	c.SetCookie(s.signin.Cookie(c.Request(), secret, sess))
 	next := v.Next
 	if next == "" {
-		next = homes[u.Role]
+		next = homeOf(u.Role)
 	}
 	if u.MustChangePassword {
 		next = "/password"

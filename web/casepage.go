@@ -52,6 +52,8 @@ type caseView struct {
 	// Visits is a park's half-year of visits; Origin the visit a
 	// financing case came from.
 	Visits *visitsView
+	// Plan3 is an assigned difficulty (三办一销号).
+	Plan3  *plan3View
 	Origin *originView
 	// Contacts is set for a contacts register: its contacts as a table.
 	Contacts *contactsView
@@ -173,6 +175,9 @@ func (s *Server) caseViewOf(c echo.Context, cs *engine.Case, posted engine.Event
 		return nil, err
 	}
 	v.GreenLinks = s.greenLinksOf(ctx, a, d)
+	if v.Plan3, err = plan3ViewOf(cs, names); err != nil {
+		return nil, err
+	}
 	return v, s.contactsCaseOf(v, cs)
 }
 

@@ -97,9 +97,9 @@ func (s *Server) dutyViewOf(c echo.Context, values url.Values, errs map[string]s
 		}
 		v.Open = append(v.Open, r)
 	}
-	if open := eventDef(def, def.OpenEvent); open != nil && len(cases) == 0 && opensOwn(open, a) {
+	if open := eventDef(def, def.OpenEvent); open != nil && opensOwn(open, a) && (len(cases) == 0 || opensMany(open, a)) {
 		f := s.formOf(words, open, 0, nil, values, errs)
-		f.Open = true
+		f.Open = f.Open || len(cases) == 0
 		v.Form = &f
 	}
 	return v, nil
@@ -115,6 +115,19 @@ func opensOwn(open *engine.EventDef, a engine.Actor) bool {
 	}
 	for _, g := range open.Grants {
 		if g.Role == a.Role {
+			return true
+		}
+	}
+	return false
+}
+
+// opensMany reports whether the actor's role opens cases of the workflow
+// for others, as many as it likes (a leading-group office assigning
+// difficulties): its grant names no relation to the case. A grant with one
+// opens the organisation's own case (its register of contacts), once.
+func opensMany(open *engine.EventDef, a engine.Actor) bool {
+	for _, g := range open.Grants {
+		if g.Role == a.Role && g.Relation == "" {
 			return true
 		}
 	}

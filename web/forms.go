@@ -77,6 +77,10 @@ func (s *Server) formOf(words payload.Words, def *engine.EventDef, version int, 
 			for _, b := range banks {
 				fv.Choices = append(fv.Choices, choiceView{Value: b.Code, Label: b.Name})
 			}
+		case payload.KindOrg:
+			for _, o := range s.orgsOfType(engine.OrgType(fd.OrgType)) {
+				fv.Choices = append(fv.Choices, choiceView{Value: o.Code, Label: o.Name})
+			}
 		}
 		if fv.Error != "" {
 			f.Open = true

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/workflows/plan3"
 )
 
 // menuGroup is one task group of the left menu.
@@ -43,6 +44,12 @@ func menuFor(r engine.Role) []menuGroup {
 			menuGroup{"web.nav.group.monitor", []menuItem{{"web.nav.cases", "/cases"}, search}})
 	case engine.RoleAuditor:
 		out = append(out, menuGroup{"web.nav.group.audit", []menuItem{{"web.nav.audit", "/audit"}}})
+	case plan3.RoleCityDept, plan3.RoleLeadingGroup:
+		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{{"plan3.web.nav", "/duties/" + plan3.Name}, search}})
+	default:
+		// A role with no lists of its own (a guarantee company) sees the
+		// cases it is a party to.
+		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{{"web.nav.cases", "/cases"}, search}})
 	}
 	out = withVisits(r, out)
 	out = withGreenChannel(r, out)

@@ -8,7 +8,8 @@ import (
 	"github.com/parkfin/parkfin/engine"
 )
 
-// orgNames caches the names of parks, banks and counties for a little
+// orgNames caches the names of parks, banks, counties and the other
+// organisations for a little
 // while: every list shows them, and they change rarely.
 type orgNames struct {
 	mu    sync.Mutex
@@ -16,6 +17,7 @@ type orgNames struct {
 	names map[string]string
 	banks []engine.Bank
 	parks []engine.Park
+	other []engine.Organisation
 }
 
 var orgCache orgNames
@@ -34,7 +36,8 @@ func (s *Server) orgs(ctx context.Context) (map[string]string, []engine.Bank, []
 	banks, err2 := dir.Banks(ctx)
 	counties, err3 := dir.Counties(ctx)
 	users, err4 := dir.Users(ctx)
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+	others, err5 := dir.Organisations(ctx)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil {
 		return names, nil, nil
 	}
 	// People are named by their display names; "user:" keeps them apart
@@ -53,7 +56,10 @@ func (s *Server) orgs(ctx context.Context) (map[string]string, []engine.Bank, []
 	for _, c := range counties {
 		names[c.Code] = c.Name
 	}
-	orgCache.names, orgCache.banks, orgCache.parks, orgCache.at = names, banks, parks, time.Now()
+	for _, o := range others {
+		names[o.Code] = o.Name
+	}
+	orgCache.names, orgCache.banks, orgCache.parks, orgCache.other, orgCache.at = names, banks, parks, others, time.Now()
 	return names, banks, parks
 }
 
@@ -73,4 +79,19 @@ func (p *page) Org(code string) string {
 		return n
 	}
 	return code
+}
+
+// orgsOfType lists the organisations of a type without a table of its own
+// (the city departments a difficulty is assigned to), by code.
+func (s *Server) orgsOfType(t engine.OrgType) []engine.Organisation {
+	s.orgs(context.Background())
+	orgCache.mu.Lock()
+	defer orgCache.mu.Unlock()
+	var out []engine.Organisation
+	for _, o := range orgCache.other {
+		if o.Type == t {
+			out = append(out, o)
+		}
+	}
+	return out
 }

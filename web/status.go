@@ -6,6 +6,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/payload"
+	"github.com/parkfin/parkfin/workflows/plan3"
 )
 
 // tag is a coloured status tag: a catalogue key and a colour class. The
@@ -42,6 +43,9 @@ func (s *Server) caseStateTag(c *engine.Case) tag {
 		if st.Name == c.State && st.Final {
 			t.Class = "default"
 		}
+	}
+	if c.Workflow == plan3.Name && c.State == plan3.Supervised {
+		t.Class = "red" // 督办
 	}
 	return t
 }

@@ -86,7 +86,7 @@ func details(words payload.Words, event, prefix string, m map[string]any, names 
 				d.Value, d.ValueKey = "", ck
 			} else if strings.HasPrefix(k, "amount") {
 				d.Value = yuan(val) // the label says 元
-			} else if k == "bank" || k == "park" || k == "org" {
+			} else if k == "bank" || k == "park" || k == "org" || k == "lead" {
 				if n, ok := names[val]; ok {
 					d.Value = n
 				}

@@ -53,8 +53,9 @@ func (c *cli) readPassword() (string, error) {
 // roleChoices lists every role a user can have, code and name, for the
 // help and errors of --role.
 func roleChoices(lang string) string {
-	parts := make([]string, len(engine.Roles))
-	for i, r := range engine.Roles {
+	roles := engine.Roles
+	parts := make([]string, len(roles))
+	for i, r := range roles {
 		parts[i] = string(r) + " (" + locale.T(lang, "role."+string(r)) + ")"
 		if lang == locale.ZH {
 			parts[i] = string(r) + "（" + locale.T(lang, "role."+string(r)) + "）"
@@ -122,7 +123,7 @@ func (c *cli) userCreateCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&role, "role", "", roleChoices(locale.EN))
-	cmd.Flags().StringVar(&org, "org", "", "the organisation's code: a park, a bank or a county; for the other roles a code such as CITY, PBOC or ADMIN")
+	cmd.Flags().StringVar(&org, "org", "", "the code of an organisation of the type the role acts for: a park, a bank, a county, another organisation (see the administrator's organisations page); CITY or PBOC for the city office and the central bank; a code such as ADMIN for the administrator and the auditor")
 	cmd.Flags().StringVar(&display, "display-name", "", "the name people read (default: NAME)")
 	cmd.Flags().StringVar(&email, "email", "", "the e-mail address for notices (optional)")
 	return cmd

@@ -33,6 +33,7 @@ const (
 	ParkChange      = "park.change"
 	BankChange      = "bank.change"
 	CountyChange    = "county.change"
+	OrgChange       = "org.change"
 	PairingChange   = "pairing.change"
 	CalendarChange  = "calendar.change"
 	ConfigChange    = "config.change"
@@ -44,7 +45,7 @@ const (
 
 // Actions lists the actions above, in the order a reader filters by them.
 var Actions = []string{SignIn, SignOut, Lockout, Unlock, PasswordChange, TokenIssue, TokenRevoke, SessionsRevoked, Forbidden,
-	UserChange, UserDisable, ParkChange, BankChange, CountyChange, PairingChange, CalendarChange, ConfigChange,
+	UserChange, UserDisable, ParkChange, BankChange, CountyChange, OrgChange, PairingChange, CalendarChange, ConfigChange,
 	ExportDownload, AuditExport, AuditPurge}
 
 // Entry is one audited action; see record.Entry.

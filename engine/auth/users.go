@@ -12,6 +12,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/password"
+	"github.com/parkfin/parkfin/locale"
 )
 
 // NormText is text as parkfin keeps it: NFC, trimmed.
@@ -32,25 +33,38 @@ type UserInput struct {
 	Disabled bool
 }
 
-// CheckOrg returns a field error unless the organisation fits the role:
-// window staff act for a park, bank contacts for a bank, county offices for
-// a county; other roles name no directory entry.
+// CheckOrg returns a field error unless the organisation is of the type
+// the role acts for (see engine.RoleDef): window staff act for a park, bank
+// contacts for a bank, county offices for a county, the city office for
+// CITY, a city department's staff for a city department; a role acting for
+// no type (the administrator, the auditor) names no directory entry.
 func CheckOrg(ctx context.Context, dir engine.Directory, role engine.Role, org string) (*engine.FieldError, error) {
+	t := role.ActsFor()
+	def, _ := engine.OrgTypeOf(t)
+	ok := true
 	var err error
-	switch role {
-	case engine.RoleWindow:
+	switch {
+	case t == "":
+		return nil, nil
+	case def.Fixed != "":
+		ok = org == def.Fixed
+	case t == engine.OrgPark:
 		_, err = dir.Park(ctx, org)
-	case engine.RoleBank:
+	case t == engine.OrgBank:
 		_, err = dir.Bank(ctx, org)
-	case engine.RoleCounty:
+	case t == engine.OrgCounty:
 		_, err = dir.County(ctx, org)
 	default:
-		return nil, nil
+		var o *engine.Organisation
+		if o, err = dir.Organisation(ctx, org); err == nil {
+			ok = o.Type == t
+		}
 	}
-	if engine.ErrorCode(err) == engine.ENOTFOUND {
+	if engine.ErrorCode(err) == engine.ENOTFOUND || (err == nil && !ok) {
+		name := locale.T(locale.ZH, "orgtype."+string(t))
 		return &engine.FieldError{Field: "org", Code: "unknown",
-			Message:   fmt.Sprintf("No organisation %s for the role %s.", org, role),
-			MessageZH: fmt.Sprintf("该角色没有编码为“%s”的单位。", org)}, nil
+			Message:   fmt.Sprintf("No %s with the code %s: the role %s acts for one.", locale.T(locale.EN, "orgtype."+string(t)), org, role),
+			MessageZH: fmt.Sprintf("没有编码为“%s”的单位（该角色须属于%s）。", org, name)}, nil
 	}
 	return nil, err
 }

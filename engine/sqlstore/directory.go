@@ -222,9 +222,15 @@ func (s *Store) Pairings(ctx context.Context, year int) ([]engine.Pairing, error
 	return out, nil
 }
 
-// upsert creates or updates row and records ev, in one write transaction.
-func (s *Store) upsert(ctx context.Context, row any, ev *audit.Entry) error {
+// upsert creates or updates row and records ev, in one write transaction,
+// after the checks (if any) pass in it.
+func (s *Store) upsert(ctx context.Context, row any, ev *audit.Entry, checks ...func(queries) error) error {
 	return translate(s.inWriteTx(ctx, func(q queries) error {
+		for _, check := range checks {
+			if err := check(q); err != nil {
+				return err
+			}
+		}
 		if err := q.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(row).Error; err != nil {
 			return err
 		}
@@ -372,4 +378,67 @@ func (t *tx) Bank(ctx context.Context, code string) (*engine.Bank, error) {
 		return &b, nil
 	}
 	return t.queries.Bank(ctx, code)
+}
+
+type organisationRow struct {
+	Code string `gorm:"primaryKey"`
+	Type string
+	Name string
+}
+
+func (organisationRow) TableName() string { return "organisations" }
+
+func organisationFromRow(r organisationRow) engine.Organisation {
+	return engine.Organisation{Code: r.Code, Type: engine.OrgType(r.Type), Name: r.Name}
+}
+
+// Organisation returns the organisation of a type without a table of its
+// own, or not_found.
+func (q queries) Organisation(ctx context.Context, code string) (*engine.Organisation, error) {
+	r, err := take[organisationRow](ctx, q.db, "单位", code, "code = ?")
+	if err != nil {
+		return nil, err
+	}
+	o := organisationFromRow(*r)
+	return &o, nil
+}
+
+// Organisations lists the organisations of the types without a table of
+// their own, by type and code.
+func (s *Store) Organisations(ctx context.Context) ([]engine.Organisation, error) {
+	var rows []organisationRow
+	if err := s.db.WithContext(ctx).Order("type, code").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]engine.Organisation, len(rows))
+	for i, r := range rows {
+		out[i] = organisationFromRow(r)
+	}
+	return out, nil
+}
+
+// PutOrganisation creates or renames an organisation of a declared type
+// without a table of its own and records ev with it; see
+// engine.DirectoryAdmin.
+func (s *Store) PutOrganisation(ctx context.Context, o engine.Organisation, ev *audit.Entry) error {
+	if d, ok := engine.OrgTypeOf(o.Type); !ok || d.Own || d.Fixed != "" {
+		return engine.Errorf(engine.EINVALID, "单位类型“%s”不能在此新建单位。", "Organisations of type %q are not kept here.", o.Type)
+	}
+	return s.upsert(ctx, &organisationRow{Code: o.Code, Type: string(o.Type), Name: o.Name}, ev, func(q queries) error {
+		if taken, err := q.orgCodeTaken(ctx, o); err != nil || !taken {
+			return err
+		}
+		return engine.Errorf(engine.EDUPLICATE, "编码“%s”已被其他单位使用。", "The code %q is another organisation's.", o.Code)
+	})
+}
+
+// orgCodeTaken reports whether a park, a bank, a county or an organisation
+// of another type has o's code: codes name organisations everywhere (the
+// users', the cases' parties), so they are unique across the tables.
+func (q queries) orgCodeTaken(ctx context.Context, o engine.Organisation) (bool, error) {
+	var n int64
+	err := q.db.WithContext(ctx).Raw(`SELECT (SELECT COUNT(*) FROM parks WHERE code = ?) + (SELECT COUNT(*) FROM banks WHERE code = ?)
+		+ (SELECT COUNT(*) FROM counties WHERE code = ?) + (SELECT COUNT(*) FROM organisations WHERE code = ? AND type <> ?)`,
+		o.Code, o.Code, o.Code, o.Code, string(o.Type)).Scan(&n).Error
+	return n > 0, err
 }

@@ -1,7 +1,8 @@
 // Package demo loads the demonstration data of configs/demo into a
 // directory: the ten parks of the Yiyang plan, their counties, a dozen
-// banks, pairings for 2026 and 2027, and at least one user per role per
-// organisation. Seeding is idempotent.
+// banks, pairings for 2026 and 2027, a guarantee company, the city
+// departments and the leading-group office of plan 3, and at least one user
+// per role per organisation. Seeding is idempotent.
 package demo
 
 import (
@@ -15,6 +16,7 @@ import (
 	"github.com/parkfin/parkfin/configs"
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/password"
+	"github.com/parkfin/parkfin/workflows/all"
 )
 
 // Data is the demonstration data as read from configs/demo/reference.yaml.
@@ -22,6 +24,7 @@ type Data struct {
 	Counties []engine.County           `yaml:"counties"`
 	Parks    []parkYAML                `yaml:"parks"`
 	Banks    []engine.Bank             `yaml:"banks"`
+	Orgs     []orgYAML                 `yaml:"organisations"`
 	Pairings map[int]map[string]string `yaml:"pairings"`
 	Password string                    `yaml:"password"`
 	Extra    []userYAML                `yaml:"users"`
@@ -31,6 +34,12 @@ type parkYAML struct {
 	Code   string `yaml:"code"`
 	Name   string `yaml:"name"`
 	County string `yaml:"county"`
+}
+
+type orgYAML struct {
+	Code string         `yaml:"code"`
+	Type engine.OrgType `yaml:"type"`
+	Name string         `yaml:"name"`
 }
 
 type userYAML struct {
@@ -81,7 +90,7 @@ func (d *Data) Users() []engine.User {
 
 // Result counts what a seed wrote.
 type Result struct {
-	Counties, Parks, Banks, Pairings, Users int
+	Counties, Parks, Banks, Orgs, Pairings, Users int
 }
 
 // Seed writes the demonstration data into dir. Existing users keep their
@@ -110,6 +119,18 @@ func Seed(ctx context.Context, dir engine.DirectoryAdmin, now time.Time) (Result
 			return r, err
 		}
 		r.Banks++
+	}
+	// The organisation types and roles of the workflows are declared
+	// when the workflows are registered; the demo's organisations and
+	// users need them before.
+	if err := engine.Declare(all.Definitions(all.Config{})...); err != nil {
+		return r, err
+	}
+	for _, o := range d.Orgs {
+		if err := dir.PutOrganisation(ctx, engine.Organisation{Code: o.Code, Type: o.Type, Name: o.Name}, nil); err != nil {
+			return r, err
+		}
+		r.Orgs++
 	}
 	years := make([]int, 0, len(d.Pairings))
 	for y := range d.Pairings {

@@ -9,6 +9,7 @@ import (
 	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/greenchannel"
+	"github.com/parkfin/parkfin/workflows/plan3"
 	"github.com/parkfin/parkfin/workflows/submission"
 	"github.com/parkfin/parkfin/workflows/visits"
 )
@@ -19,6 +20,7 @@ type Config struct {
 	Submission submission.Config
 	Visits     visits.Config
 	Contacts   contacts.Config
+	Plan3      plan3.Config
 }
 
 // Definitions returns every workflow's definition, financing first.
@@ -29,6 +31,7 @@ func Definitions(cfg Config) []engine.Definition {
 		visits.Definition(cfg.Visits),
 		contacts.Definition(cfg.Contacts),
 		greenchannel.Definition(),
+		plan3.Definition(cfg.Plan3),
 	}
 }
 
@@ -44,5 +47,6 @@ func Register(e *engine.Engine, cfg Config) {
 func NoticeKinds() []string {
 	kinds := append(append([]string{}, financing.NoticeKinds...), submission.NoticeKinds...)
 	kinds = append(append(kinds, visits.NoticeKinds...), contacts.NoticeKinds...)
-	return append(kinds, greenchannel.NoticeKinds...)
+	kinds = append(kinds, greenchannel.NoticeKinds...)
+	return append(kinds, plan3.NoticeKinds...)
 }

@@ -9,8 +9,9 @@ import (
 
 // Field describes one field of an event's input for a form, drawn from the
 // input type's json and form tags. The form tag is a comma-separated list:
-// the kind first (text, textarea, choice, amount, date, int, bank, tel, email; text when
-// the tag is absent), then options: required, choices=a|b|c, min=N, max=N.
+// the kind first (text, textarea, choice, amount, date, int, bank, org, tel, email; text
+// when the tag is absent), then options: required, choices=a|b|c, min=N,
+// max=N, type=T (the organisation type an org field chooses from).
 //
 //	CanHandle string `json:"can_handle" form:"choice,required,choices=yes|partly|no"`
 //
@@ -33,6 +34,8 @@ type Field struct {
 	Choices []string
 	// Min and Max bound an int.
 	Min, Max int
+	// OrgType is the organisation type an org field chooses from.
+	OrgType string
 	// Key is Name without row indices ("problems.text"): what the
 	// catalogue labels the field by.
 	Key string
@@ -51,6 +54,7 @@ const (
 	KindDate     = "date"
 	KindInt      = "int"
 	KindBank     = "bank"
+	KindOrg      = "org"
 	KindRows     = "rows"
 	KindPhone    = "tel"
 	KindEmail    = "email"
@@ -127,6 +131,8 @@ func fieldsOf2(t reflect.Type, prefix, key, group string, row int) []Field {
 				f.Min, _ = strconv.Atoi(val)
 			case key == "max":
 				f.Max, _ = strconv.Atoi(val)
+			case key == "type":
+				f.OrgType = val
 			}
 		}
 		out = append(out, f)
