@@ -36,4 +36,8 @@ func TestPlan3SupervisedIsRed(t *testing.T) {
 			t.Errorf("%s: %d, the supervised state is not red", path, status)
 		}
 	}
+	// The list names its limit as plan 3 does, not as a bank's answer.
+	if _, body := office.get("/duties/plan3"); !strings.Contains(body, "进展报送期限") || strings.Contains(body, "答复期限") {
+		t.Error("the plan-3 list's limit column is not 进展报送期限")
+	}
 }
