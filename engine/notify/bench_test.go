@@ -176,6 +176,7 @@ func (c *shiftClock) standAt(t time.Time) { c.off.Store(int64(time.Until(t))) }
 // transaction to its inbox row), when the last breach committed, how many
 // dispatch transactions wrote the inbox rows, and the CPU time per breach
 // of this process, of its PostgreSQL backends and of the Redis server.
+// Either burst with a p99 over 1 s (the floor) fails the benchmark.
 func BenchmarkBreachToInbox(b *testing.B) {
 	mustBench(b)
 	for _, n := range []int{100, benchCount(b, "PARKFIN_BENCH_BREACHES", 1000)} {
@@ -305,7 +306,7 @@ func benchBreachToInbox(b *testing.B, n int) {
 		b.ReportMetric(float64(pct(share, 0.99).Milliseconds()), "outbox-p99-ms")
 		b.ReportMetric(float64(fired.Milliseconds()), "last-fired-ms")
 		b.ReportMetric(float64(batches.Load()), "dispatches")
-		if n <= 100 && pct(lat, 0.99) > time.Second {
+		if pct(lat, 0.99) > time.Second {
 			b.Errorf("p99 %v from breach to inbox, over 1s", pct(lat, 0.99))
 		}
 	}
