@@ -1,11 +1,11 @@
 package contacts
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // The kinds of organisation that keep a register.
@@ -54,25 +54,9 @@ type Announcement struct {
 }
 
 // DataOf reads the record of a register.
-func DataOf(c *engine.Case) (*Data, error) {
-	d := &Data{}
-	if len(c.Data) == 0 {
-		return d, nil
-	}
-	if err := json.Unmarshal(c.Data, d); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
+func DataOf(c *engine.Case) (*Data, error) { return payload.Record[Data](c) }
 
-func (d *Data) store(c *engine.Case) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	c.Data = raw
-	return nil
-}
+func (d *Data) store(c *engine.Case) error { return payload.Keep(c, d) }
 
 // InForce returns the filing in force on the day: the one that took effect
 // latest on or before it (the later filed of two on the same day), or nil

@@ -1,10 +1,10 @@
 package financing
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // Data is the financing workflow's record of a case, kept as the case's
@@ -181,22 +181,9 @@ type FollowUpRecord struct {
 }
 
 // DataOf decodes a case's data.
-func DataOf(c *engine.Case) (*Data, error) {
-	var d Data
-	if err := json.Unmarshal(c.Data, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
+func DataOf(c *engine.Case) (*Data, error) { return payload.Record[Data](c) }
 
-func (d *Data) store(c *engine.Case) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	c.Data = raw
-	return nil
-}
+func (d *Data) store(c *engine.Case) error { return payload.Keep(c, d) }
 
 // round returns the current round, or nil before the first.
 func (d *Data) round() *Round {

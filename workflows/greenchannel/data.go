@@ -1,11 +1,11 @@
 package greenchannel
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // Data is the workflow's record of a project, kept as the case's JSON
@@ -38,25 +38,9 @@ type Step struct {
 }
 
 // DataOf decodes a case's data.
-func DataOf(c *engine.Case) (*Data, error) {
-	var d Data
-	if len(c.Data) == 0 {
-		return &d, nil
-	}
-	if err := json.Unmarshal(c.Data, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
+func DataOf(c *engine.Case) (*Data, error) { return payload.Record[Data](c) }
 
-func (d *Data) store(c *engine.Case) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	c.Data = raw
-	return nil
-}
+func (d *Data) store(c *engine.Case) error { return payload.Keep(c, d) }
 
 // Step returns the recorded step of event ev, or nil.
 func (d *Data) Step(ev engine.EventName) *Step {

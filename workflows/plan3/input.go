@@ -2,7 +2,6 @@ package plan3
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -96,25 +95,9 @@ type Filing struct {
 }
 
 // DataOf decodes a case's data.
-func DataOf(c *engine.Case) (*Data, error) {
-	var d Data
-	if len(c.Data) == 0 {
-		return &d, nil
-	}
-	if err := json.Unmarshal(c.Data, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
+func DataOf(c *engine.Case) (*Data, error) { return payload.Record[Data](c) }
 
-func (d *Data) store(c *engine.Case) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	c.Data = raw
-	return nil
-}
+func (d *Data) store(c *engine.Case) error { return payload.Keep(c, d) }
 
 // msg is a field error worded in the catalogue (plan3.error.<code>), in
 // both languages, with args for its verbs.

@@ -1,10 +1,10 @@
 package visits
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/workflows/payload"
 )
 
 // Data is the workflow's record of a park's half-year, kept as the case's
@@ -72,25 +72,9 @@ type Problem struct {
 }
 
 // DataOf decodes a case's data.
-func DataOf(c *engine.Case) (*Data, error) {
-	var d Data
-	if len(c.Data) == 0 {
-		return &d, nil
-	}
-	if err := json.Unmarshal(c.Data, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
+func DataOf(c *engine.Case) (*Data, error) { return payload.Record[Data](c) }
 
-func (d *Data) store(c *engine.Case) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	c.Data = raw
-	return nil
-}
+func (d *Data) store(c *engine.Case) error { return payload.Keep(c, d) }
 
 // problem returns the problem numbered no, or nil.
 func (d *Data) problem(no int) (*Problem, *Visit) {
