@@ -15,6 +15,7 @@ import (
 	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/greenchannel"
+	"github.com/parkfin/parkfin/workflows/plan3"
 	"github.com/parkfin/parkfin/workflows/payload"
 	"github.com/parkfin/parkfin/workflows/visits"
 )
@@ -57,6 +58,7 @@ func payloadSchemas(t *testing.T) string {
 	schemas["VisitsData"] = payload.Schema(visits.Data{})
 	schemas["ContactsData"] = payload.Schema(contacts.Data{})
 	schemas["GreenchannelData"] = payload.Schema(greenchannel.Data{})
+	schemas["Plan3Data"] = payload.Schema(plan3.Data{})
 	schemas["CalendarYearInfo"] = payload.Schema(calendar.YearInfo{})
 	schemas["EventPayload"] = map[string]any{
 		"nullable":    true,
