@@ -316,12 +316,5 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 		if missing := payload.Words(contacts.Name).Missing(lang, d, contacts.RelBank, contacts.RelPark, contacts.RelCounty); len(missing) > 0 {
 			t.Errorf("%s lacks %v", lang, missing)
 		}
-		for _, k := range contacts.NoticeKinds {
-			for _, key := range []string{"notify.kind." + k, "notify.contacts." + k + ".subject", "notify.contacts." + k + ".body"} {
-				if !locale.Has(lang, key) {
-					t.Errorf("%s lacks %s", lang, key)
-				}
-			}
-		}
 	}
 }

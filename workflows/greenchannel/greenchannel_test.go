@@ -406,13 +406,6 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 				t.Errorf("%s lacks %s", lang, k)
 			}
 		}
-		for _, kind := range greenchannel.NoticeKinds {
-			for _, k := range []string{"notify.kind." + kind, "notify.greenchannel." + kind + ".subject", "notify.greenchannel." + kind + ".body"} {
-				if !locale.Has(lang, k) {
-					t.Errorf("%s lacks %s", lang, k)
-				}
-			}
-		}
 	}
 	if greenchannel.Name != financing.GreenChannelWorkflow {
 		t.Fatalf("financing opens %q, the workflow is %q", financing.GreenChannelWorkflow, greenchannel.Name)

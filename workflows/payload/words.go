@@ -47,8 +47,10 @@ func (w Words) Describe(d engine.Definition) engine.Definition {
 }
 
 // Missing lists the catalogue keys of the definition's words that a
-// language lacks: states, events, clocks, the given relations, and every
-// field and choice of every event's input. A workflow's test asserts it is
+// language lacks: states, events, clocks, the given relations, every
+// notice's kind and templates (notify.kind.<kind>,
+// notify.<workflow>.<kind>.subject and .body), and every field and choice
+// of every event's input. A workflow's test asserts it is
 // empty for every language.
 func (w Words) Missing(lang string, d engine.Definition, relations ...engine.Relation) []string {
 	var keys []string
@@ -63,6 +65,13 @@ func (w Words) Missing(lang string, d engine.Definition, relations ...engine.Rel
 	}
 	for _, r := range relations {
 		keys = append(keys, w.Key("relation", string(r)))
+	}
+	for _, nd := range d.Notices {
+		kind := nd.Kind
+		if kind == "" {
+			kind = string(nd.Event)
+		}
+		keys = append(keys, "notify.kind."+kind, "notify."+string(w)+"."+kind+".subject", "notify."+string(w)+"."+kind+".body")
 	}
 	keys = append(keys, string(w)+".name")
 	var out []string

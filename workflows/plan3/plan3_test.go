@@ -297,19 +297,11 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 		if missing := payload.Words(plan3.Name).Missing(lang, d, plan3.RelAssigner, plan3.RelLead, plan3.RelCoop); len(missing) > 0 {
 			t.Errorf("%s lacks %v", lang, missing)
 		}
-		for _, k := range append([]string{"orgtype." + string(plan3.OrgCityDept), "orgtype." + string(plan3.OrgLeadingGroup),
-			"role." + string(plan3.RoleCityDept), "role." + string(plan3.RoleLeadingGroup)}, noticeKeys()...) {
+		for _, k := range []string{"orgtype." + string(plan3.OrgCityDept), "orgtype." + string(plan3.OrgLeadingGroup),
+			"role." + string(plan3.RoleCityDept), "role." + string(plan3.RoleLeadingGroup)} {
 			if !locale.Has(lang, k) {
 				t.Errorf("%s lacks %s", lang, k)
 			}
 		}
 	}
-}
-
-func noticeKeys() []string {
-	var out []string
-	for _, k := range plan3.NoticeKinds {
-		out = append(out, "notify.kind."+k, "notify.plan3."+k+".subject", "notify.plan3."+k+".body")
-	}
-	return out
 }

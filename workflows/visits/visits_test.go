@@ -524,12 +524,5 @@ func TestEveryWordIsInTheCatalogue(t *testing.T) {
 				t.Errorf("%s lacks %s", lang, k)
 			}
 		}
-		for _, kind := range visits.NoticeKinds {
-			for _, k := range []string{"notify.kind." + kind, "notify.visits." + kind + ".subject", "notify.visits." + kind + ".body"} {
-				if !locale.Has(lang, k) {
-					t.Errorf("%s lacks %s", lang, k)
-				}
-			}
-		}
 	}
 }
