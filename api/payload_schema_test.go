@@ -15,8 +15,8 @@ import (
 	"github.com/parkfin/parkfin/workflows/contacts"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/greenchannel"
-	"github.com/parkfin/parkfin/workflows/plan3"
 	"github.com/parkfin/parkfin/workflows/payload"
+	"github.com/parkfin/parkfin/workflows/plan3"
 	"github.com/parkfin/parkfin/workflows/visits"
 )
 
