@@ -29,11 +29,8 @@ func GreenChannel(ctx context.Context, e *engine.Engine, a engine.Actor, p Perio
 		if len(page) < f.Limit {
 			break
 		}
-		cur, err := engine.ParseCursor(engine.CursorAfter(page[len(page)-1]))
-		if err != nil {
-			return nil, err
-		}
-		f.After = cur
+		last := page[len(page)-1]
+		f.After = &engine.Cursor{ReceivedAt: last.ReceivedAt, ID: last.ID}
 	}
 	// Oldest first, as the offices number them.
 	for i, j := 0, len(cases)-1; i < j; i, j = i+1, j-1 {
