@@ -86,7 +86,7 @@ func TestFireTimersInOneTransaction(t *testing.T) {
 			}
 		}
 		e.wantEvents(both, "open", "remind", "lapse")
-		if r, err := e.store.VerifyLedger(e.ctx); err != nil || !r.OK() {
+		if r, err := e.store.VerifyLedger(e.ctx); err != nil || !r.OK() || r.Walked {
 			t.Fatalf("ledger: %s %v", r, err)
 		}
 	})

@@ -150,7 +150,7 @@ func TestRemoveParty(t *testing.T) {
 		wantCode(t, err, engine.ENOTFOUND)
 
 		report, err := e.store.VerifyLedger(e.ctx)
-		if err != nil || !report.OK() {
+		if err != nil || !report.OK() || report.Walked {
 			t.Fatalf("ledger does not verify: %+v (%v)", report, err)
 		}
 	})

@@ -310,7 +310,7 @@ func TestFilesHandedIn(t *testing.T) {
 		if _, err := e.engine.CaseFile(e.ctx, owner, c.ID, "00"); engine.ErrorCode(err) != engine.ENOTFOUND {
 			t.Fatalf("an unknown file: %v", err)
 		}
-		if report, err := e.store.VerifyLedger(e.ctx); err != nil || !report.OK() {
+		if report, err := e.store.VerifyLedger(e.ctx); err != nil || !report.OK() || report.Walked {
 			t.Fatalf("ledger: %+v, %v", report, err)
 		}
 	})

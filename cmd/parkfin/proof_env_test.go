@@ -211,8 +211,8 @@ func (p *proof) mustFireOnce(n int) {
 		p.t.Fatalf("%d timers still pending", left)
 	}
 	r, err := p.store.VerifyLedger(p.ctx)
-	if err != nil || !r.OK() {
-		p.t.Fatalf("ledger: %s %v", r, err)
+	if err != nil || !r.OK() || r.Walked {
+		p.t.Fatalf("ledger: %s %v (walked: %v)", r, err, r.Walked)
 	}
 }
 

@@ -70,8 +70,8 @@ func TestProofThreeSchedulers(t *testing.T) {
 		t.Fatalf("%d open entries in the ledger, want %d", got, total)
 	}
 	r, err := p.store.VerifyLedger(p.ctx)
-	if err != nil || !r.OK() {
-		t.Fatalf("ledger: %s %v", r, err)
+	if err != nil || !r.OK() || r.Walked {
+		t.Fatalf("ledger: %s %v (walked: %v)", r, err, r.Walked)
 	}
 	t.Logf("three schedulers opened %d cases for %v, once each", total, want)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -107,6 +108,16 @@ func (m *memLedger) ScanCaseChains(_ context.Context, fn func(*ledger.CaseRow, *
 	return nil
 }
 
+func (m *memLedger) ScanCases(_ context.Context, fn func(*ledger.CaseRow) error) error {
+	for _, row := range m.cases { // in no order: a RowSource promises none
+		copied := *row
+		if err := fn(&copied); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // append adds a move of the case as the engine and a store would: the
 // content hash, then the number, link and MAC under kr's current key.
 func (m *memLedger) append(t testing.TB, kr *ledger.Keyring, caseID, to string) {
@@ -182,8 +193,8 @@ func (m *memLedger) recomputeFrom(i int, links bool) {
 
 func TestVerify(t *testing.T) {
 	kr := mustKeyring(t, k1)
-	if r := fixture(t, kr).verify(t, kr); !r.OK() || r.String() != "ok: 6 entries, 2 cases" || r.HeadSeq != 6 {
-		t.Fatalf("intact: %s", r)
+	if r := fixture(t, kr).verify(t, kr); !r.OK() || r.String() != "ok: 6 entries, 2 cases" || r.HeadSeq != 6 || r.Walked {
+		t.Fatalf("intact: %s (walked %v: the sums must settle an intact ledger)", r, r.Walked)
 	}
 	t.Run("Edited", func(t *testing.T) {
 		m := fixture(t, kr)
@@ -302,6 +313,74 @@ func TestVerify(t *testing.T) {
 	})
 }
 
+// TestSumsSettleOnlyIntactChains changes each field of each case row in
+// turn, and the chains themselves, and checks that the sums never settle a
+// changed ledger (Verify then walks the chains and names the fault), while
+// they do settle intact ones, whatever order the rows come in.
+func TestSumsSettleOnlyIntactChains(t *testing.T) {
+	kr := mustKeyring(t, k1)
+	intact := func() *memLedger {
+		m := fixture(t, kr)
+		for i := 0; i < 40; i++ {
+			m.append(t, kr, fmt.Sprintf("c%d", 3+i%7), []string{"routed", "accepted", "answered"}[i%3])
+		}
+		return m
+	}
+	for i := 0; i < 5; i++ {
+		if r := intact().verify(t, kr); !r.OK() || r.Walked || r.Cases != 9 || r.Entries != 46 {
+			t.Fatalf("intact: %s, walked %v", r, r.Walked)
+		}
+	}
+	changes := map[string]func(c *ledger.CaseRow){
+		"state":         func(c *ledger.CaseRow) { c.State = "closed" },
+		"version":       func(c *ledger.CaseRow) { c.Version++ },
+		"version_len":   func(c *ledger.CaseRow) { c.Version++; c.LedgerLen++ },
+		"version_down":  func(c *ledger.CaseRow) { c.Version--; c.LedgerLen-- },
+		"workflow":      func(c *ledger.CaseRow) { c.Workflow = "visit" },
+		"number":        func(c *ledger.CaseRow) { c.Number += "9" },
+		"len":           func(c *ledger.CaseRow) { c.LedgerLen-- },
+		"head":          func(c *ledger.CaseRow) { c.LedgerHead = strings.Repeat("0", 64) },
+		"no_entries":    func(c *ledger.CaseRow) { c.LedgerLen, c.LedgerHead = 0, "" },
+		"len_zero_only": func(c *ledger.CaseRow) { c.LedgerLen = 0 },
+	}
+	for name, change := range changes {
+		for id := range intact().cases {
+			m := intact()
+			change(m.cases[id])
+			r := m.verify(t, kr)
+			if r.OK() || !r.Walked || r.BadCase != id {
+				t.Errorf("%s of %s: %s, walked %v", name, id, r, r.Walked)
+			}
+		}
+	}
+	t.Run("RowDeleted", func(t *testing.T) {
+		m := intact()
+		delete(m.cases, "c4")
+		if r := m.verify(t, kr); r.Kind != ledger.KindOrphan || !r.Walked {
+			t.Fatalf("%s, walked %v", r, r.Walked)
+		}
+	})
+	t.Run("RowAdded", func(t *testing.T) {
+		m := intact()
+		m.cases["c99"] = &ledger.CaseRow{ID: "c99", Workflow: "financing", Number: "N-c99", State: "routed", Version: 1, LedgerLen: 1,
+			LedgerHead: m.cases["c4"].LedgerHead}
+		if r := m.verify(t, kr); r.OK() || !r.Walked || r.BadCase != "c99" {
+			t.Fatalf("%s, walked %v", r, r.Walked)
+		}
+	})
+	t.Run("RowsSwapped", func(t *testing.T) {
+		// Two cases of one workflow trade their heads, states and counts.
+		m := intact()
+		a, b := m.cases["c3"], m.cases["c4"]
+		a.LedgerHead, b.LedgerHead = b.LedgerHead, a.LedgerHead
+		a.State, b.State = b.State, a.State
+		a.Version, b.Version, a.LedgerLen, b.LedgerLen = b.Version, a.Version, b.LedgerLen, a.LedgerLen
+		if r := m.verify(t, kr); r.OK() || !r.Walked {
+			t.Fatalf("%s, walked %v", r, r.Walked)
+		}
+	})
+}
+
 func checkpoint(kr *ledger.Keyring, m *memLedger) (ledger.Checkpoint, error) {
 	cp := ledger.Checkpoint{Seq: m.headSeq, ChainHash: m.head, At: time.Date(2026, 1, 6, 0, 0, 0, 0, time.UTC)}
 	kr.Sign(&cp)
@@ -338,6 +417,9 @@ func TestLegacyEntries(t *testing.T) {
 	r := m.verify(t, kr)
 	if !r.OK() || r.Legacy != 2 || r.FirstAuthenticated != 8 || !strings.Contains(r.String(), "before seq 8") {
 		t.Fatalf("%s", r)
+	}
+	if !r.Walked {
+		t.Fatal("entries from before keys record no version: the sums cannot settle them, the walk must")
 	}
 	// A legacy entry rewritten with its hash recomputed is caught by the
 	// first authenticated entry's link.

@@ -79,6 +79,7 @@ func (v *verifier) scanUnsealed(ctx context.Context, src PendingSource) error {
 			return errStop
 		}
 		v.unsealed = 0
+		v.sum(e)
 		if v.links == nil {
 			v.links = map[string][]Link{}
 		}

@@ -88,6 +88,11 @@ type Report struct {
 	// Entries); BadUnsealed names the unsealed entry at fault, if one is.
 	Unsealed    int
 	BadUnsealed int64
+	// Walked says the case chains were walked case by case: the sums of
+	// their links (sums.go) did not settle them, because of a fault or of
+	// entries from before keys. False when they were checked by the sums,
+	// or walked because the store cannot read its case rows alone.
+	Walked bool
 }
 
 // OK reports whether no fault was found.
@@ -192,6 +197,14 @@ func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoi
 	// The unsealed tail is read first: the pass by case follows each
 	// case's sealed entries with its unsealed ones.
 	cv := &verifier{kr: kr}
+	rows, bySums := src.(RowSource)
+	if bySums {
+		sums, err := newLinkSums()
+		if err != nil {
+			return Report{}, err
+		}
+		cv.sums, v.sums = sums, sums.sibling()
+	}
 	if ps, ok := src.(PendingSource); ok {
 		if err := cv.scanUnsealed(ctx, ps); err != nil {
 			return Report{}, err
@@ -201,7 +214,13 @@ func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoi
 		}
 	}
 	caseDone := make(chan error, 1)
-	go func() { caseDone <- cv.scanCases(ctx, src) }()
+	go func() {
+		if bySums {
+			caseDone <- cv.sumRows(ctx, rows)
+			return
+		}
+		caseDone <- cv.scanCases(ctx, src)
+	}()
 	// byCase waits for the pass by case: after a fault by seq, it is
 	// cancelled and its outcome ignored.
 	byCase := func(stop bool) error {
@@ -238,9 +257,21 @@ func Verify(ctx context.Context, src Source, kr *Keyring, checkpoints []Checkpoi
 	if err := byCase(false); err != nil {
 		return Report{}, err
 	}
+	if bySums && !settled(v.sums, cv.sums) {
+		// The sums do not settle it: walk the case chains to find the
+		// fault, or to prove old entries intact.
+		v.r.Walked = true
+		walk := &verifier{kr: kr, links: cv.links}
+		walk.r.Entries, walk.r.Unsealed = cv.r.Entries, cv.r.Unsealed
+		if err := walk.scanCases(ctx, src); err != nil {
+			return Report{}, err
+		}
+		cv = walk
+	}
 	v.r.Cases = cv.r.Cases
-	if cv.r.OK() {
-		// Unsealed entries of no case the pass by case met.
+	if cv.r.OK() && (!bySums || v.r.Walked) {
+		// Unsealed entries of no case the pass by case met (the sums
+		// leave none).
 		cv.unsealedOrphans()
 	}
 	if !cv.r.OK() {
@@ -258,6 +289,7 @@ type verifier struct {
 	r           Report
 	unsealed    int64             // the unsealed entry being checked, if one is
 	links       map[string][]Link // the unsealed entries' links, by case
+	sums        *linkSums         // the case chains' links, when checked by sums
 	prevSeq     int64
 	chain       string
 	authSeen    bool
@@ -310,6 +342,7 @@ func (v *verifier) add(e *Entry) bool {
 			return v.fail(KindEdited, e.Seq, e.CaseID, "content does not match its hash (edited)")
 		}
 		v.r.Legacy++
+		v.sum(e)
 		v.chain = ChainLink(v.chain, e.Seq, e.Hash)
 		v.prevSeq = e.Seq
 		return v.checkpoint(e)
@@ -345,9 +378,17 @@ func (v *verifier) add(e *Entry) bool {
 	if !hmac.Equal(v.hexOf(v.buf), []byte(e.MAC)) {
 		return v.fail(KindMAC, e.Seq, e.CaseID, "the MAC does not match: the entry was rewritten and its hashes recomputed without the key")
 	}
+	v.sum(e)
 	v.chain = strings.Clone(e.ChainHash)
 	v.prevSeq = e.Seq
 	return v.checkpoint(e)
+}
+
+// sum adds e's links to the case chains' sums, when they are kept.
+func (v *verifier) sum(e *Entry) {
+	if v.sums != nil {
+		v.sums.entry(e.CaseID, e.PrevHash, e.Hash, e.From, e.To, e.Version, e.Workflow, e.Number)
+	}
 }
 
 func (v *verifier) checkpoint(e *Entry) bool {

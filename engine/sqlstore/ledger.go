@@ -255,6 +255,17 @@ func (q queries) ChainHead(ctx context.Context) (int64, string, error) {
 	return seq, chain, err
 }
 
+// ScanCases streams the case rows in no order (ledger.RowSource).
+func (q queries) ScanCases(ctx context.Context, fn func(*ledger.CaseRow) error) error {
+	return scanRows(q.db.WithContext(ctx), verifyCases, func(rows *sql.Rows) error {
+		var c ledger.CaseRow
+		if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen); err != nil {
+			return err
+		}
+		return fn(&c)
+	})
+}
+
 // ScanCaseChains streams every case with its entries' links and the
 // entries of cases that do not exist, merged by case id (ledger.Source).
 // The entries by case and the case rows are two cursors open at once in

@@ -81,6 +81,9 @@ func BenchmarkVerifyLedger(b *testing.B) {
 			var peak atomic.Uint64
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
+			// The verification's backends come and go with it: their CPU
+			// time is sampled while it runs, as the heap is.
+			cpu := newBenchCPU(b, s)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -95,9 +98,9 @@ func BenchmarkVerifyLedger(b *testing.B) {
 					if m.HeapInuse > peak.Load() {
 						peak.Store(m.HeapInuse)
 					}
+					cpu.sample()
 				}
 			}()
-			cpuBefore, partsBefore := benchCPU(b, s)
 			if path := os.Getenv("PARKFIN_LEDGER_BENCH_CPUPROFILE"); path != "" {
 				// The verification's profile alone, without the build's.
 				f, err := os.Create(path + "." + db.Name)
@@ -118,46 +121,57 @@ func BenchmarkVerifyLedger(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			cpuAfter, partsAfter := benchCPU(b, s)
-			cpu := cpuAfter - cpuBefore
-			for k, d := range partsAfter {
-				if d -= partsBefore[k]; d > 0 {
-					b.Logf("CPU %v: %s", d.Round(time.Millisecond), k)
-				} else if _, ok := partsBefore[k]; !ok && strings.Contains(k, ": ") {
-					b.Logf("%s", k)
-				}
-			}
-			b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "entries/cpu-s")
 			close(stop)
 			wg.Wait()
+			spent := cpu.spent()
+			b.ReportMetric(float64(n*b.N)/spent.Seconds(), "entries/cpu-s")
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "entries/s")
 			b.ReportMetric(float64(peak.Load()-min(peak.Load(), base.HeapInuse))/(1<<20), "peak-heap-MB")
 		})
 	}
 }
 
-// benchCPU returns the CPU time used so far by this process and, on
-// PostgreSQL, by the benchmark's backends: a figure that, unlike the wall
-// clock, does not depend on what else loads the machine. parts splits it:
-// "go" and "backend PID", and names each backend's last query (with no
-// time).
-func benchCPU(b *testing.B, s *sqlstore.Store) (total time.Duration, parts map[string]time.Duration) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
+// benchCPU measures the CPU time the verification spends: this process's
+// and, on PostgreSQL, that of the benchmark's backends (application name
+// parkfin_ledger_bench), sampled while it runs, since the verification
+// opens connections of its own and closes them when done (a backend's last
+// moments before a sample is taken are lost: at most the sampling
+// interval). Unlike the wall clock it does not depend on what else loads
+// the machine.
+type benchCPU struct {
+	b       *testing.B
+	s       *sqlstore.Store
+	goStart time.Duration
+	mu      sync.Mutex
+	start   map[int]time.Duration // the backends' CPU when first seen before the verification
+	last    map[int]time.Duration // the last CPU seen of each backend
+	query   map[int]string
+}
+
+func newBenchCPU(b *testing.B, s *sqlstore.Store) *benchCPU {
+	c := &benchCPU{b: b, s: s, goStart: processCPU(b), start: map[int]time.Duration{}, last: map[int]time.Duration{}, query: map[int]string{}}
+	c.sample()
+	for pid, d := range c.last {
+		c.start[pid] = d
 	}
-	total = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	parts = map[string]time.Duration{"go": total}
-	if s.Dialect() != sqlstore.Postgres {
-		return total, parts
+	return c
+}
+
+// sample reads the CPU time of every backend of the benchmark now.
+func (c *benchCPU) sample() {
+	if c.s.Dialect() != sqlstore.Postgres {
+		return
 	}
 	var backends []struct {
 		Pid   int
 		Query string
 	}
-	if err := s.DB().Raw("SELECT pid, query FROM pg_stat_activity WHERE application_name = 'parkfin_ledger_bench'").Scan(&backends).Error; err != nil {
-		b.Fatal(err)
+	if err := c.s.DB().Raw("SELECT pid, query FROM pg_stat_activity WHERE application_name = 'parkfin_ledger_bench'").Scan(&backends).Error; err != nil {
+		c.b.Error(err)
+		return
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, be := range backends {
 		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", be.Pid))
 		if err != nil {
@@ -166,12 +180,37 @@ func benchCPU(b *testing.B, s *sqlstore.Store) (total time.Duration, parts map[s
 		f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
 		ut, _ := strconv.ParseInt(f[11], 10, 64)
 		st, _ := strconv.ParseInt(f[12], 10, 64)
-		d := time.Duration(ut+st) * (time.Second / 100)
-		total += d
-		parts[fmt.Sprintf("backend %d", be.Pid)] = d
-		parts[fmt.Sprintf("backend %d: %.70s", be.Pid, strings.Join(strings.Fields(be.Query), " "))] = 0
+		c.last[be.Pid] = time.Duration(ut+st) * (time.Second / 100)
+		if q := strings.Join(strings.Fields(be.Query), " "); !strings.HasPrefix(q, "SELECT pid, query FROM pg_stat_activity") {
+			c.query[be.Pid] = q
+		}
 	}
-	return total, parts
+}
+
+// spent logs the split and returns the CPU time spent since the start.
+func (c *benchCPU) spent() time.Duration {
+	c.sample()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	goCPU := processCPU(c.b) - c.goStart
+	c.b.Logf("CPU %v: go", goCPU.Round(time.Millisecond))
+	total := goCPU
+	for pid, d := range c.last {
+		if d -= c.start[pid]; d > 0 {
+			total += d
+			c.b.Logf("CPU %v: backend %d: %.70s", d.Round(time.Millisecond), pid, c.query[pid])
+		}
+	}
+	return total
+}
+
+// processCPU is this process's CPU time so far.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchBlock is what fillLedger builds at a time: 10,000 entries over

@@ -92,7 +92,7 @@ func TestLedgerVerify(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !r.OK() || r.String() != "ok: 9 entries, 3 cases" || r.HeadSeq != 9 || r.Legacy != 0 {
+				if !r.OK() || r.String() != "ok: 9 entries, 3 cases" || r.HeadSeq != 9 || r.Legacy != 0 || r.Walked {
 					t.Fatalf("report %q", r)
 				}
 			})

@@ -1,16 +1,18 @@
 package sqlstore
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/parkfin/parkfin/engine/ledger"
 )
@@ -27,6 +29,10 @@ const (
 		FROM ledger ORDER BY case_id COLLATE "C", case_version, seq`
 	verifyCaseRows = `SELECT id, workflow, number, state, version, ledger_head, ledger_len
 		FROM cases ORDER BY id COLLATE "C"`
+
+	// verifyCases reads the case rows in no order, for the sums (ledger's
+	// RowSource): a plain sequential scan.
+	verifyCases = `SELECT id, workflow, number, state, version, ledger_head, ledger_len FROM cases`
 
 	verifyCaseLinksSQLite = `SELECT case_id, seq, prev_hash, hash, to_state, workflow, number, case_version, key_id
 		FROM ledger ORDER BY case_id, case_version, seq`
@@ -85,25 +91,17 @@ func mergeCaseChains(nextCase func(*ledger.CaseRow) (bool, error), nextLink func
 // pgVerify verifies the ledger on PostgreSQL over three connections in one
 // snapshot: the first exports it (pg_export_snapshot), the others import it
 // (SET TRANSACTION SNAPSHOT), so that the pass by seq (first connection),
-// the entries by case and the case rows (the others) all read one state of
-// the database while they run at once. Rows are read with pgx's binary
-// protocol, straight from its read buffer.
+// the case rows and, when the sums do not settle them, the entries by case
+// (the others) all read one state of the database while they run at once.
+// Rows are read with pgx's binary protocol, straight from its read buffer.
 func (s *Store) pgVerify(ctx context.Context, checkpoints []ledger.Checkpoint) (ledger.Report, error) {
 	var report ledger.Report
-	err := s.withPgConns(ctx, 3, func(conns []*pgconn.PgConn) error {
-		end := context.WithoutCancel(ctx)
-		begun := 0
-		defer func() {
-			for _, c := range conns[:begun] {
-				c.Exec(end, "ROLLBACK").Close()
-			}
-		}()
+	err := s.withVerifyConns(ctx, 3, func(conns []*pgconn.PgConn) error {
 		const begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 		res, err := conns[0].Exec(ctx, begin+"; SELECT pg_export_snapshot()").ReadAll()
 		if err != nil {
 			return err
 		}
-		begun = 1
 		if len(res) != 2 || len(res[1].Rows) != 1 {
 			return errors.New("sqlstore: pg_export_snapshot returned no snapshot")
 		}
@@ -113,7 +111,6 @@ func (s *Store) pgVerify(ctx context.Context, checkpoints []ledger.Checkpoint) (
 			if _, err := c.Exec(ctx, begin+"; SET TRANSACTION SNAPSHOT '"+snapshot+"'").ReadAll(); err != nil {
 				return err
 			}
-			begun++
 		}
 		report, err = ledger.Verify(ctx, pgSource{bySeq: conns[0], links: conns[1], cases: conns[2]}, s.keys, checkpoints)
 		return err
@@ -121,29 +118,39 @@ func (s *Store) pgVerify(ctx context.Context, checkpoints []ledger.Checkpoint) (
 	return report, err
 }
 
-// withPgConns holds n connections of the pool for fn, as pgx connections.
-func (s *Store) withPgConns(ctx context.Context, n int, fn func([]*pgconn.PgConn) error) error {
-	conns := make([]*pgconn.PgConn, 0, n)
-	var hold func() error
-	hold = func() error {
-		if len(conns) == n {
-			return fn(conns)
-		}
-		c, err := s.sqlDB.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		return c.Raw(func(dc any) error {
-			sc, ok := dc.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("sqlstore: PostgreSQL driver %T is not pgx's", dc)
-			}
-			conns = append(conns, sc.Conn().PgConn())
-			return hold()
-		})
+// verifyReadBuffer is the read buffer of a verification's connections: a
+// verification reads the whole ledger, and with pgx's usual 8 KiB a read
+// system call for every dozen entries costs more than the entries' checks.
+const verifyReadBuffer = 512 << 10
+
+// withVerifyConns opens n connections of their own for a verification,
+// each reading through a large buffer (verifyReadBuffer), runs fn with
+// them, and closes them: the pool's connections keep their small buffers.
+// Closing ends their read-only transactions.
+func (s *Store) withVerifyConns(ctx context.Context, n int, fn func([]*pgconn.PgConn) error) error {
+	cfg, err := pgconn.ParseConfig(s.pgURL)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %w", err)
 	}
-	return hold()
+	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		return pgproto3.NewFrontend(bufio.NewReaderSize(r, verifyReadBuffer), w)
+	}
+	conns := make([]*pgconn.PgConn, 0, n)
+	defer func() {
+		end, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		for _, c := range conns {
+			c.Close(end)
+		}
+	}()
+	for range n {
+		c, err := pgconn.ConnectConfig(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("sqlstore: connect for verification: %w", err)
+		}
+		conns = append(conns, c)
+	}
+	return fn(conns)
 }
 
 // pgSource reads a verification's rows on PostgreSQL, one connection each.
@@ -280,6 +287,25 @@ func (p pgSource) ChainHead(ctx context.Context) (int64, string, error) {
 	}
 	seq, err := pgInt(res.Rows[0][0])
 	return seq, string(res.Rows[0][1]), err
+}
+
+// ScanCases reads the case rows in no order, with their strings in pgx's
+// read buffer (ledger.RowSource's fn keeps none of them).
+func (p pgSource) ScanCases(ctx context.Context, fn func(*ledger.CaseRow) error) error {
+	var c ledger.CaseRow
+	return pgScan(ctx, p.cases, verifyCases, 7, func(v [][]byte) error {
+		version, err := pgInt(v[4])
+		if err != nil {
+			return err
+		}
+		n, err := pgInt(v[6])
+		if err != nil {
+			return err
+		}
+		c.Version, c.LedgerLen = int(version), int(n)
+		c.ID, c.Workflow, c.Number, c.State, c.LedgerHead = borrowed(v[0]), borrowed(v[1]), borrowed(v[2]), borrowed(v[3]), borrowed(v[5])
+		return fn(&c)
+	})
 }
 
 // ScanCaseChains reads the entries by case and the case rows at once, on

@@ -53,6 +53,9 @@ type Store struct {
 	// open maps the connection of each PostgreSQL transaction in progress
 	// to it, for flushBefore (deferred.go).
 	open sync.Map
+	// pgURL is the PostgreSQL database's URL, for the verification's own
+	// connections (ledger_verify.go).
+	pgURL string
 }
 
 var (
@@ -152,6 +155,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	st := &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB, keys: opts.LedgerKeys}
 	st.later = opts.Sealing == SealLater || opts.Sealing == SealAuto && dialect == Postgres
 	if dialect == Postgres {
+		st.pgURL = rawURL
 		if err := st.deferWrites(); err != nil {
 			sqlDB.Close()
 			return nil, err

@@ -302,7 +302,7 @@ func TestSpringFestivalFiling(t *testing.T) {
 			if cur["ICBC"].InForce.Liaison.Name != "吴联络" || cur["GXQ"].InForce.Liaison.Name != "郑窗口" || cur["ICBC"].Late || !cur["GXQ"].Late {
 				t.Fatalf("current %+v", cur)
 			}
-			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() {
+			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() || rep.Walked {
 				t.Fatalf("ledger %+v %v", rep, err)
 			}
 		})

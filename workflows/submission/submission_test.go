@@ -205,7 +205,7 @@ func TestQ3AcrossNationalDay(t *testing.T) {
 			if hnb.State != submission.Accepted || !hnb.Overdue {
 				t.Fatalf("HNB ends %s, overdue %v", hnb.State, hnb.Overdue)
 			}
-			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() {
+			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() || rep.Walked {
 				t.Fatalf("ledger %+v %v", rep, err)
 			}
 		})

@@ -245,7 +245,7 @@ func TestHalfYear2026H2(t *testing.T) {
 			if gxq.State != visits.Closed {
 				t.Fatalf("closed: %s", gxq.State)
 			}
-			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() {
+			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() || rep.Walked {
 				t.Fatalf("ledger %+v %v", rep, err)
 			}
 		})
@@ -460,7 +460,7 @@ func TestProblemBecomesCase(t *testing.T) {
 			if _, err := e.fire(gxq, "window-GXQ", visits.OpenCase, visits.CaseInput{Problem: 3}); engine.ErrorCode(err) != engine.EDUPLICATE {
 				t.Fatalf("after closing: %v", err)
 			}
-			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() {
+			if rep, err := e.Store.VerifyLedger(e.ctx); err != nil || !rep.OK() || rep.Walked {
 				t.Fatalf("ledger %+v %v", rep, err)
 			}
 		})
