@@ -122,7 +122,7 @@ func TestOperations(t *testing.T) {
 	t.Run("VerifyLedger", func(t *testing.T) {
 		e.open("GXQ")
 		r := e.do("city", "GET", "/api/v1/ledger/verify", nil).want(t, http.StatusOK)
-		if r.Body["ok"] != true || r.num("entries") < 1 {
+		if r.Body["ok"] != true || r.num("entries") < 1 || r.Body["walked"] != false {
 			t.Fatalf("%s", r.Raw)
 		}
 	})

@@ -65,5 +65,5 @@ func (s *Server) verifyLedger(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"ok": r.OK(), "entries": r.Entries, "cases": r.Cases,
 		"legacy": r.Legacy, "first_authenticated": r.FirstAuthenticated, "head_seq": r.HeadSeq, "unsealed": r.Unsealed,
 		"kind": string(r.Kind), "problem": r.Problem, "message": locale.LedgerProblem(lang, r),
-		"bad_seq": r.BadSeq, "bad_case": r.BadCase, "bad_unsealed": r.BadUnsealed, "field": r.Field})
+		"bad_seq": r.BadSeq, "bad_case": r.BadCase, "bad_unsealed": r.BadUnsealed, "field": r.Field, "walked": r.Walked})
 }

@@ -45,7 +45,7 @@ ledger is broken.`,
 				if err := c.emit(map[string]any{"ok": r.OK(), "entries": r.Entries, "cases": r.Cases,
 					"legacy": r.Legacy, "first_authenticated": r.FirstAuthenticated, "head_seq": r.HeadSeq,
 					"checkpoints": r.Checkpoints, "unsealed": r.Unsealed, "kind": r.Kind,
-					"problem": r.Problem, "bad_seq": r.BadSeq, "bad_case": r.BadCase, "bad_unsealed": r.BadUnsealed}, func(w io.Writer) {
+					"problem": r.Problem, "bad_seq": r.BadSeq, "bad_case": r.BadCase, "bad_unsealed": r.BadUnsealed, "walked": r.Walked}, func(w io.Writer) {
 					if r.OK() {
 						fmt.Fprintln(w, r.String())
 					}
