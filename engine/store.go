@@ -149,6 +149,9 @@ type Tx interface {
 	// NextNumber returns the next sequence number for the case-number
 	// prefix, starting at 1.
 	NextNumber(ctx context.Context, prefix string) (int, error)
+	// NextNumbers takes the next n sequence numbers for the prefix at
+	// once and returns the last of them: they are last-n+1 … last.
+	NextNumbers(ctx context.Context, prefix string, n int) (int, error)
 	// AppendLedger appends an entry whose content hash is set (Seal). The
 	// store numbers it in the global sequence, links it into the global
 	// chain and authenticates it when the transaction commits, setting its

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
@@ -94,7 +95,7 @@ func (t *tx) SetMarks(ctx context.Context, caseID string, add, remove []string) 
 		for i, m := range add {
 			rows[i] = markRow{CaseID: caseID, Mark: m}
 		}
-		if err := t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		if err := t.insertLater(ctx, &rows, clause.OnConflict{DoNothing: true}); err != nil {
 			return err
 		}
 	}
@@ -150,12 +151,23 @@ func (t *tx) writeCase(db *gorm.DB, r *caseRow, oldVersion int) error {
 
 // NextNumber returns the next number for the prefix, starting at 1.
 func (t *tx) NextNumber(ctx context.Context, prefix string) (int, error) {
-	var n int
+	return t.NextNumbers(ctx, prefix, 1)
+}
+
+// NextNumbers takes the next n numbers for the prefix and returns the last.
+// The counter's row stays locked until the transaction ends, so the
+// numbers of a prefix are gap-free: a transaction that rolls back gives
+// its numbers back.
+func (t *tx) NextNumbers(ctx context.Context, prefix string, n int) (int, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("sqlstore: %d numbers asked for", n)
+	}
+	var last int
 	err := t.db.WithContext(ctx).Raw(
-		`INSERT INTO case_numbers (prefix, last) VALUES (?, 1)
-		 ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + 1
-		 RETURNING last`, prefix).Scan(&n).Error
-	return n, err
+		`INSERT INTO case_numbers (prefix, last) VALUES (?, ?)
+		 ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + excluded.last
+		 RETURNING last`, prefix, n).Scan(&last).Error
+	return last, err
 }
 
 // Cases lists cases newest received first, narrowed by f.

@@ -313,6 +313,11 @@ func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 	if t.dialect != Postgres {
 		return t.queries.Park(ctx, code)
 	}
+	if p, ok := t.parks[code]; ok {
+		// Read before in this transaction (a batch of openings asks for
+		// its parks once each).
+		return &p, nil
+	}
 	rows, err := t.db.WithContext(ctx).Raw(
 		`SELECT p.code, p.name, p.county_code, pr.id, pr.year, pr.bank_code, pr.reason, pr.recorded_at, pr.recorded_by, b.name
 		   FROM parks p
@@ -353,6 +358,10 @@ func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 	if park == nil {
 		return nil, notFound("园区", code)
 	}
+	if t.parks == nil {
+		t.parks = map[string]engine.Park{}
+	}
+	t.parks[code] = *park
 	return park, nil
 }
 

@@ -354,6 +354,7 @@ type tx struct {
 	// with a park in this transaction (tx.Park).
 	leads map[leadKey]engine.Pairing
 	banks map[string]engine.Bank
+	parks map[string]engine.Park
 	// held is what a batch of timer firings holds (HoldTimerCases).
 	held *held
 }
