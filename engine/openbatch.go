@@ -70,14 +70,21 @@ func (q *openQueue) withdraw(call *openCall) bool {
 	return false
 }
 
-// take removes and returns the oldest waiting calls, at most q.max.
-func (q *openQueue) take() []*openCall {
+// take removes and returns the oldest waiting calls, at most q.max, and
+// reports whether call was still waiting (in the batch or after it).
+func (q *openQueue) take(call *openCall) (batch []*openCall, waiting bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	for _, c := range q.wait {
+		if c == call {
+			waiting = true
+			break
+		}
+	}
 	n := min(len(q.wait), q.max)
-	batch := append([]*openCall(nil), q.wait[:n]...)
+	batch = append([]*openCall(nil), q.wait[:n]...)
 	q.wait = append(q.wait[:0], q.wait[n:]...)
-	return batch
+	return batch, waiting
 }
 
 // openQueued queues the opening and returns its outcome: opened by this
@@ -92,11 +99,6 @@ func (e *Engine) openQueued(call *openCall) (*Case, error) {
 		select {
 		case <-call.done:
 			return call.out, call.err
-		default:
-		}
-		select {
-		case <-call.done:
-			return call.out, call.err
 		case <-call.ctx.Done():
 			if q.withdraw(call) {
 				return nil, call.ctx.Err()
@@ -105,10 +107,16 @@ func (e *Engine) openQueued(call *openCall) (*Case, error) {
 			<-call.done
 			return call.out, call.err
 		case q.slots <- struct{}{}:
-			if batch := q.take(); len(batch) > 0 {
+			batch, waiting := q.take(call)
+			if len(batch) > 0 {
 				e.commitOpenings(batch)
 			}
 			<-q.slots
+			if !waiting {
+				// Another committer took it.
+				<-call.done
+				return call.out, call.err
+			}
 		}
 	}
 }
