@@ -134,7 +134,8 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 		live = append(live, call)
 	}
 	if len(live) > 1 {
-		if fx, err := e.openBatch(live); err == nil {
+		fx, err := e.openBatch(live)
+		if err == nil {
 			e.afterCommit(live[0].ctx, fx)
 			for _, call := range live {
 				if call.err == nil {
@@ -144,6 +145,7 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 			}
 			return
 		}
+		e.log.Warn("a batch of openings failed; opening them one by one", "openings", len(live), "err", err)
 	}
 	for _, call := range live {
 		blank := call.blank

@@ -15,7 +15,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/sqlstore"
-		"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/enginetest"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/all"

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -99,7 +98,7 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 	t.writes = nil
 	pieces := mergeWrites(ws)
 	if last != nil {
-		pieces = append(pieces, piece{sql: last.sql, vars: last.vars})
+		pieces = append(pieces, whole(last))
 	}
 	if len(pieces) == 0 {
 		return 0, nil
@@ -110,15 +109,15 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 	for len(pieces) > 0 {
 		// A statement carries as many pieces as PostgreSQL takes
 		// parameters; the rest go in the next.
-		n, params := 1, len(pieces[0].vars)
-		for n < len(pieces) && params+len(pieces[n].vars) <= maxParams {
-			params += len(pieces[n].vars)
+		n, params := 1, pieces[0].params()
+		for n < len(pieces) && params+pieces[n].params() <= maxParams {
+			params += pieces[n].params()
 			n++
 		}
 		b.Reset()
 		vars := make([]any, 1, params+1)
 		vars[0] = pgx.QueryExecModeExec
-		for i, p := range pieces[:n] {
+		for i := range pieces[:n] {
 			switch {
 			case n == 1:
 			case i == 0:
@@ -131,15 +130,10 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 			if i < n-1 {
 				b.WriteString("w" + strconv.Itoa(i) + " AS (")
 			}
-			offset := len(vars) - 1
-			b.WriteString(placeholder.ReplaceAllStringFunc(p.sql, func(ph string) string {
-				k, _ := strconv.Atoi(ph[1:])
-				return "$" + strconv.Itoa(k+offset)
-			}))
+			vars = pieces[i].render(&b, vars)
 			if i < n-1 {
 				b.WriteString(")")
 			}
-			vars = append(vars, p.vars...)
 		}
 		pieces = pieces[n:]
 		res, err := t.db.Statement.ConnPool.ExecContext(ctx, b.String(), vars...)
@@ -160,11 +154,69 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 // most 65,535).
 const maxParams = 60000
 
-// piece is one statement of a flush: its SQL with $n placeholders
-// counted from $1, and their values.
+// piece is one statement of a flush: head, its rows joined by commas, and
+// tail. A statement that is not a multi-row insert is all head, with one
+// row of no text giving the values of its placeholders.
 type piece struct {
-	sql  string
-	vars []any
+	head, tail string
+	rows       []pieceRow
+	// nparams counts the placeholders of all rows.
+	nparams int
+}
+
+// whole is the piece of a statement sent as it is.
+func whole(w *deferredWrite) piece {
+	return piece{head: w.sql, rows: []pieceRow{{vars: w.vars, params: len(w.vars)}}, nparams: len(w.vars)}
+}
+
+// pieceRow is one row of values: its text, whose placeholders $n name
+// vars[n-1], and the number of its placeholders.
+type pieceRow struct {
+	sql    string
+	vars   []any
+	params int
+}
+
+func (p *piece) params() int { return p.nparams }
+
+// render writes the piece with its placeholders numbered after those of
+// vars, and returns vars with their values appended.
+func (p *piece) render(b *strings.Builder, vars []any) []any {
+	if len(p.rows) == 1 && p.rows[0].sql == "" {
+		return renumber(b, p.head, p.rows[0].vars, vars)
+	}
+	b.WriteString(p.head)
+	for i, r := range p.rows {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		vars = renumber(b, r.sql, r.vars, vars)
+	}
+	b.WriteString(p.tail)
+	return vars
+}
+
+// renumber writes q with each placeholder $n renumbered as the next
+// parameter after out's (the first of out is the query mode), whose value
+// vars[n-1] it appends to out.
+func renumber(b *strings.Builder, q string, vars, out []any) []any {
+	for {
+		i := strings.IndexByte(q, '$')
+		if i < 0 {
+			b.WriteString(q)
+			return out
+		}
+		b.WriteString(q[:i+1])
+		j := i + 1
+		k := 0
+		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+			k = k*10 + int(q[j]-'0')
+			j++
+		}
+		out = append(out, vars[k-1])
+		b.WriteString(strconv.Itoa(len(out) - 1))
+		q = q[j:]
+	}
 }
 
 // mergeWrites turns the queued inserts into pieces: the inserts with the
@@ -172,66 +224,33 @@ type piece struct {
 // their rows (several, if they take too many parameters), at the place of
 // the first; any other write stays as it is.
 func mergeWrites(ws []deferredWrite) []piece {
-	type group struct {
-		head, tail string
-		rows       []string // each row with $n counted from $1
-		vars       [][]any
-	}
 	var (
-		order  []any // *group or piece, in first-queued order
-		groups = map[string]*group{}
+		out    []piece
+		groups map[string]int // index in out of the open piece of a shape
 	)
 	for _, w := range ws {
 		head, rows, tail, ok := splitInsert(w.sql)
 		if !ok {
-			order = append(order, piece{sql: w.sql, vars: w.vars})
+			out = append(out, whole(&w))
 			continue
+		}
+		if groups == nil {
+			groups = map[string]int{}
 		}
 		key := head + "\x00" + tail
-		g := groups[key]
-		if g == nil {
-			g = &group{head: head, tail: tail}
-			groups[key] = g
-			order = append(order, g)
-		}
 		for _, r := range rows {
-			// Each row's placeholders, renumbered from $1 with the values
-			// they name.
-			var vars []any
-			text := placeholder.ReplaceAllStringFunc(r, func(ph string) string {
-				k, _ := strconv.Atoi(ph[1:])
-				vars = append(vars, w.vars[k-1])
-				return "$" + strconv.Itoa(len(vars))
-			})
-			g.rows = append(g.rows, text)
-			g.vars = append(g.vars, vars)
-		}
-	}
-	out := make([]piece, 0, len(order))
-	var b strings.Builder
-	for _, o := range order {
-		g, ok := o.(*group)
-		if !ok {
-			out = append(out, o.(piece))
-			continue
-		}
-		for i := 0; i < len(g.rows); {
-			b.Reset()
-			b.WriteString(g.head)
-			var vars []any
-			for first := i; i < len(g.rows) && (i == first || len(vars)+len(g.vars[i]) <= maxParams); i++ {
-				if i > first {
-					b.WriteString(",")
-				}
-				offset := len(vars)
-				b.WriteString(placeholder.ReplaceAllStringFunc(g.rows[i], func(ph string) string {
-					k, _ := strconv.Atoi(ph[1:])
-					return "$" + strconv.Itoa(k+offset)
-				}))
-				vars = append(vars, g.vars[i]...)
+			row := pieceRow{sql: r, vars: w.vars, params: strings.Count(r, "$")}
+			i, open := groups[key]
+			if open && out[i].params()+row.params > maxParams {
+				open = false
 			}
-			b.WriteString(g.tail)
-			out = append(out, piece{sql: b.String(), vars: vars})
+			if !open {
+				i = len(out)
+				groups[key] = i
+				out = append(out, piece{head: head, tail: tail})
+			}
+			out[i].rows = append(out[i].rows, row)
+			out[i].nparams += row.params
 		}
 	}
 	return out
@@ -281,10 +300,6 @@ func splitInsert(q string) (head string, rows []string, tail string, ok bool) {
 		j = len(q) - len(rest) + 1
 	}
 }
-
-// placeholder matches a PostgreSQL parameter in gorm's generated inserts,
-// which hold no literals.
-var placeholder = regexp.MustCompile(`\$[0-9]+`)
 
 // numbered returns q with its ? placeholders numbered $1, $2, … (q holds
 // no literals).
