@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"sort"
 	"sync"
 	"time"
 )
@@ -178,19 +177,19 @@ func (e *Engine) openBatch(batch []*openCall) (effects, error) {
 			call.m = m
 			byPrefix[call.c.Number] = append(byPrefix[call.c.Number], call)
 		}
-		prefixes := make([]string, 0, len(byPrefix))
-		for p := range byPrefix {
-			prefixes = append(prefixes, p)
-		}
-		sort.Strings(prefixes)
-		for _, p := range prefixes {
-			calls := byPrefix[p]
-			last, err := tx.NextNumbers(ctx, p, len(calls))
+		if len(byPrefix) > 0 {
+			counts := make(map[string]int, len(byPrefix))
+			for p, calls := range byPrefix {
+				counts[p] = len(calls)
+			}
+			last, err := tx.NextNumbers(ctx, counts)
 			if err != nil {
 				return err
 			}
-			for i, call := range calls {
-				call.m.number(last - len(calls) + 1 + i)
+			for p, calls := range byPrefix {
+				for i, call := range calls {
+					call.m.number(last[p] - len(calls) + 1 + i)
+				}
 			}
 		}
 		for _, call := range batch {

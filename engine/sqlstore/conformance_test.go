@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -155,6 +156,62 @@ func testNumbering(t *testing.T, s *sqlstore.Store) {
 		if v != i+1 {
 			t.Fatalf("numbers %v are not 1..%d without gaps or repeats", got, n)
 		}
+	}
+
+	// Several prefixes at once (a batch of openings), some transactions
+	// rolling back: each prefix's numbers taken by the committed ones are
+	// 1..count, and no two transactions deadlock.
+	var (
+		mu    sync.Mutex
+		taken = map[string][]int{}
+	)
+	errs = make(chan error, n)
+	rollback := errors.New("rolled back")
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			counts := map[string]int{"NUMB-": 1 + i%3, "NUMA-": 1 + i%2}
+			if i%4 == 0 {
+				counts["NUMC-"] = 2
+			}
+			err := s.InTx(ctx, func(tx engine.Tx) error {
+				last, err := tx.NextNumbers(ctx, counts)
+				if err != nil {
+					return err
+				}
+				if i%5 == 0 {
+					return rollback
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for p, k := range counts {
+					for j := last[p] - k + 1; j <= last[p]; j++ {
+						taken[p] = append(taken[p], j)
+					}
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, rollback) {
+				errs <- err
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for p, got := range taken {
+		sort.Ints(got)
+		for i, v := range got {
+			if v != i+1 {
+				t.Fatalf("%s numbers %v are not 1..%d without gaps or repeats", p, got, len(got))
+			}
+		}
+	}
+	if len(taken) != 3 {
+		t.Fatalf("numbers taken of %d prefixes", len(taken))
 	}
 }
 

@@ -355,6 +355,8 @@ type tx struct {
 	leads map[leadKey]engine.Pairing
 	banks map[string]engine.Bank
 	parks map[string]engine.Park
+	// parksAll is set once every park was read (Park).
+	parksAll bool
 	// held is what a batch of timer firings holds (HoldTimerCases).
 	held *held
 }
