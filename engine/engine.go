@@ -33,7 +33,11 @@ type Config struct {
 	// own. Default 32.
 	OpenBatch int
 	// OpenCommitters is how many transactions of openings run at once;
-	// the openings arriving meanwhile wait for the next. Default 4.
+	// the openings arriving meanwhile wait for the next. Default 1: the
+	// openings of a park's year take their numbers one transaction after
+	// the other anyway (the counter's row is locked to the commit), so a
+	// second transaction mostly waits for the first, and the batches are
+	// smaller.
 	OpenCommitters int
 }
 
@@ -68,7 +72,7 @@ func New(cfg Config) *Engine {
 		cfg.OpenBatch = 32
 	}
 	if cfg.OpenCommitters <= 0 {
-		cfg.OpenCommitters = 4
+		cfg.OpenCommitters = 1
 	}
 	e := &Engine{
 		store:     cfg.Store,
