@@ -475,3 +475,52 @@ func testHeldBackWrites(t *testing.T, s *sqlstore.Store) {
 		t.Fatalf("the failed transaction left %d timers of the case, want 2", n)
 	}
 }
+
+// On PostgreSQL, a transaction's held-back inserts that take more
+// parameters than one statement may carry are sent in several, all rows
+// written once: three cases with 12,000 parties each (a statement takes at
+// most 60,000 parameters, a party row three), and half the parties added
+// twice.
+func TestLargeFlushSplits(t *testing.T) {
+	for _, db := range testsvc.Databases() {
+		if db.Name != "postgres" {
+			continue // SQLite's statements are sent one by one
+		}
+		t.Run(db.Name, func(t *testing.T) {
+			s := MustStore(t, db)
+			ctx := context.Background()
+			const n = 12000
+			var cases []*engine.Case
+			err := s.InTx(ctx, func(tx engine.Tx) error {
+				for k := range 3 {
+					id, _ := uuid.NewV7()
+					c := &engine.Case{ID: id.String(), Number: fmt.Sprintf("BIG-%d", k), Workflow: "conformance", State: "open", Version: 1,
+						Data: []byte(`{}`), ReceivedAt: t0, RoutedAt: t0, CreatedAt: t0, UpdatedAt: t0}
+					for i := range n {
+						c.Parties = append(c.Parties, engine.Party{Org: fmt.Sprintf("ORG%05d", i), Relation: "park"})
+					}
+					if err := tx.InsertCase(ctx, c); err != nil {
+						return err
+					}
+					if err := tx.AddParties(ctx, c.ID, c.Parties[:n/2]); err != nil {
+						return err
+					}
+					cases = append(cases, c)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cases {
+				got, err := s.Case(ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Parties) != n || got.Number != c.Number {
+					t.Fatalf("case %s: %d parties, want %d", got.Number, len(got.Parties), n)
+				}
+			}
+		})
+	}
+}

@@ -2,12 +2,15 @@ package sqlstore
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 )
 
 // Writes held back. On PostgreSQL a transaction's plain inserts whose
@@ -26,10 +29,14 @@ import (
 // statement it travels with, and the transaction with it, as before.
 
 // deferredWrite is one insert waiting: its SQL with $n placeholders and
-// their values.
+// their values; or, built from a model's schema (insertRows), the text
+// before and after its rows, a row's placeholders and the values of its
+// rows, width a row.
 type deferredWrite struct {
-	sql  string
-	vars []any
+	sql             string
+	vars            []any
+	head, tail, row string
+	width           int
 }
 
 // deferWrites registers the callback that sends a transaction's waiting
@@ -76,12 +83,133 @@ func (t *tx) insertLater(ctx context.Context, value any, clauses ...clause.Expre
 	if !t.deferred {
 		return t.db.WithContext(ctx).Clauses(clauses...).Create(value).Error
 	}
+	if w, ok := t.insertRows(value, clauses); ok {
+		t.writes = append(t.writes, w)
+		return nil
+	}
 	stmt := t.db.Session(&gorm.Session{DryRun: true}).WithContext(ctx).Clauses(clauses...).Create(value).Statement
 	if stmt.Error != nil {
 		return stmt.Error
 	}
 	t.writes = append(t.writes, deferredWrite{sql: stmt.SQL.String(), vars: stmt.Vars})
 	return nil
+}
+
+// insertShape is how rows of a model are inserted: the statement's text
+// before its rows (the columns gorm would name, in its order) and after
+// them, and the fields giving a row's values.
+type insertShape struct {
+	head, tail string
+	fields     []*schema.Field
+	// row is a row's placeholders: ($1, $2, …).
+	row string
+}
+
+// shapeKey names an insertShape: the model's schema, and whether the
+// insert skips conflicting rows.
+type shapeKey struct {
+	schema    *schema.Schema
+	doNothing bool
+}
+
+var insertShapes sync.Map // shapeKey → *insertShape, nil where gorm must build the insert
+
+// insertRows is the write gorm's Create would queue for value (a pointer
+// to a model or to a slice of models) with clauses, built from the
+// model's parsed schema without running gorm's statement machinery, which
+// costs more than the write's values themselves. ok is false for what it
+// does not handle the way gorm would (defaults, automatic times, clauses
+// other than ON CONFLICT DO NOTHING): gorm builds those.
+func (t *tx) insertRows(value any, clauses []clause.Expression) (w deferredWrite, ok bool) {
+	doNothing := false
+	switch {
+	case len(clauses) == 0:
+	case len(clauses) == 1:
+		oc, isOC := clauses[0].(clause.OnConflict)
+		if !isOC || !oc.DoNothing || len(oc.Columns) > 0 || oc.Where.Exprs != nil || oc.TargetWhere.Exprs != nil || oc.OnConstraint != "" {
+			return w, false
+		}
+		doNothing = true
+	default:
+		return w, false
+	}
+	stmt := &gorm.Statement{DB: t.db}
+	if err := stmt.Parse(value); err != nil {
+		return w, false
+	}
+	key := shapeKey{stmt.Schema, doNothing}
+	var shape *insertShape
+	if v, found := insertShapes.Load(key); found {
+		shape = v.(*insertShape)
+	} else {
+		shape = newInsertShape(stmt.Schema, doNothing)
+		insertShapes.Store(key, shape)
+	}
+	if shape == nil {
+		return w, false
+	}
+	rv := reflect.Indirect(reflect.ValueOf(value))
+	ctx := context.Background()
+	row := func(v reflect.Value) {
+		for _, f := range shape.fields {
+			x, _ := f.ValueOf(ctx, v)
+			w.vars = append(w.vars, x)
+		}
+	}
+	switch rv.Kind() {
+	case reflect.Struct:
+		w.vars = make([]any, 0, len(shape.fields))
+		row(rv)
+	case reflect.Slice:
+		if rv.Len() == 0 {
+			return w, false
+		}
+		w.vars = make([]any, 0, rv.Len()*len(shape.fields))
+		for i := range rv.Len() {
+			e := reflect.Indirect(rv.Index(i))
+			if e.Kind() != reflect.Struct {
+				return deferredWrite{}, false
+			}
+			row(e)
+		}
+	default:
+		return w, false
+	}
+	w.head, w.tail, w.row, w.width = shape.head, shape.tail, shape.row, len(shape.fields)
+	return w, true
+}
+
+// newInsertShape returns how rows of the schema are inserted, or nil when
+// gorm would insert them otherwise than with every column's value as it
+// stands (a default, an automatic time, a field it may not write, hooks).
+func newInsertShape(s *schema.Schema, doNothing bool) *insertShape {
+	if s.BeforeCreate || s.AfterCreate || s.BeforeSave || s.AfterSave {
+		return nil
+	}
+	shape := &insertShape{}
+	var cols, row strings.Builder
+	for _, name := range s.DBNames {
+		f := s.FieldsByDBName[name]
+		if f.HasDefaultValue || f.AutoCreateTime > 0 || f.AutoUpdateTime > 0 || !f.Creatable {
+			return nil
+		}
+		if len(shape.fields) > 0 {
+			cols.WriteString(",")
+			row.WriteString(",")
+		}
+		cols.WriteString(`"` + name + `"`)
+		row.WriteString("$" + strconv.Itoa(len(shape.fields)+1))
+		shape.fields = append(shape.fields, f)
+	}
+	if len(shape.fields) == 0 {
+		return nil
+	}
+	shape.head = `INSERT INTO "` + s.Table + `" (` + cols.String() + ") VALUES "
+	if doNothing {
+		shape.tail = " ON CONFLICT DO NOTHING"
+	}
+	shape.row = "(" + row.String() + ")"
+	return shape
 }
 
 // flushWrites runs the waiting inserts, with last (if set) as the
@@ -229,7 +357,16 @@ func mergeWrites(ws []deferredWrite) []piece {
 		groups map[string]int // index in out of the open piece of a shape
 	)
 	for _, w := range ws {
-		head, rows, tail, ok := splitInsert(w.sql)
+		head, rows, tail, ok := w.head, []string(nil), w.tail, w.width > 0
+		if ok {
+			// One row of placeholders per row of values, each naming
+			// its own values.
+			for k := 0; k < len(w.vars); k += w.width {
+				rows = append(rows, w.row)
+			}
+		} else {
+			head, rows, tail, ok = splitInsert(w.sql)
+		}
 		if !ok {
 			out = append(out, whole(&w))
 			continue
@@ -238,8 +375,11 @@ func mergeWrites(ws []deferredWrite) []piece {
 			groups = map[string]int{}
 		}
 		key := head + "\x00" + tail
-		for _, r := range rows {
+		for k, r := range rows {
 			row := pieceRow{sql: r, vars: w.vars, params: strings.Count(r, "$")}
+			if w.width > 0 {
+				row.vars = w.vars[k*w.width : (k+1)*w.width]
+			}
 			i, open := groups[key]
 			if open && out[i].params()+row.params > maxParams {
 				open = false
