@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -44,6 +45,8 @@ type openCall struct {
 	done  chan struct{}
 	out   *Case
 	err   error
+	// answered is set when done is closed (by the committer).
+	answered bool
 	// Within a batch: the case being opened, its prepared move and its
 	// effects.
 	c  *Case
@@ -106,11 +109,7 @@ func (e *Engine) openQueued(call *openCall) (*Case, error) {
 			<-call.done
 			return call.out, call.err
 		case q.slots <- struct{}{}:
-			batch, waiting := q.take(call)
-			if len(batch) > 0 {
-				e.commitOpenings(batch)
-			}
-			<-q.slots
+			waiting := e.commitTaken(call)
 			if !waiting {
 				// Another committer took it.
 				<-call.done
@@ -120,6 +119,37 @@ func (e *Engine) openQueued(call *openCall) (*Case, error) {
 	}
 }
 
+// commitTaken takes the waiting calls and opens them, holding a committer
+// slot; it reports whether call was still waiting. Should an opening
+// panic, every call of the batch not answered yet gets an error, the slot
+// is released, and the panic goes on up the caller's stack.
+func (e *Engine) commitTaken(call *openCall) (waiting bool) {
+	q := e.opens
+	batch, waiting := q.take(call)
+	defer func() {
+		<-q.slots
+		if p := recover(); p != nil {
+			for _, c := range batch {
+				if !c.answered {
+					c.out, c.err = nil, fmt.Errorf("engine: a batch of openings failed: %v", p)
+					c.answer()
+				}
+			}
+			panic(p)
+		}
+	}()
+	if len(batch) > 0 {
+		e.commitOpenings(batch)
+	}
+	return waiting
+}
+
+// answer hands the call its outcome.
+func (call *openCall) answer() {
+	call.answered = true
+	close(call.done)
+}
+
 // commitOpenings opens the calls, in one transaction when there are
 // several, and answers each.
 func (e *Engine) commitOpenings(batch []*openCall) {
@@ -127,7 +157,7 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 	for _, call := range batch {
 		if err := call.ctx.Err(); err != nil {
 			call.err = err
-			close(call.done)
+			call.answer()
 			continue
 		}
 		live = append(live, call)
@@ -135,12 +165,12 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 	if len(live) > 1 {
 		fx, err := e.openBatch(live)
 		if err == nil {
-			e.afterCommit(live[0].ctx, fx)
+			e.afterCommit(context.WithoutCancel(live[0].ctx), fx)
 			for _, call := range live {
 				if call.err == nil {
 					call.out = call.c
 				}
-				close(call.done)
+				call.answer()
 			}
 			return
 		}
@@ -149,7 +179,7 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 	for _, call := range live {
 		blank := call.blank
 		call.out, call.err = e.openOne(call.ctx, call.req, call.w, &blank, call.now)
-		close(call.done)
+		call.answer()
 	}
 }
 

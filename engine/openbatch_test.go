@@ -349,3 +349,69 @@ func (be *batchEnv) describe(t *testing.T, id string) string {
 	}
 	return b.String()
 }
+
+// An opening whose workflow panics in a batch leaves no other opening
+// waiting for ever: those of its batch get an error or their case, the
+// panic goes up the stack of the one caller that ran the batch, and
+// openings go on afterwards.
+func TestPanickingOpeningReleasesItsBatch(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustFlowEnv(t, db, at(2026, 3, 2, 9, 0))
+		touchy := flowDefinition()
+		touchy.Name = "touchy"
+		for i := range touchy.Events {
+			if ev := &touchy.Events[i]; ev.Name == evOpen {
+				apply := ev.Apply
+				ev.Apply = func(ctx context.Context, t *engine.Transition) error {
+					var in flowInput
+					if err := json.Unmarshal(t.Payload, &in); err == nil && in.Title == "panic" {
+						panic("this opening cannot be applied")
+					}
+					return apply(ctx, t)
+				}
+			}
+		}
+		e.engine.Register(touchy)
+		open := func(title string) (c *engine.Case, err error, panicked bool) {
+			defer func() {
+				if p := recover(); p != nil {
+					panicked = true
+				}
+			}()
+			c, err = e.engine.Open(e.ctx, engine.OpenRequest{Workflow: touchy.Name, Actor: windowP1,
+				Payload: MustJSON(t, flowInput{Title: title, Bank: "B1"})})
+			return c, err, false
+		}
+		done := make(chan bool, 12)
+		for i := range 12 {
+			title := "calm"
+			if i == 5 {
+				title = "panic"
+			}
+			go func() {
+				_, _, panicked := open(title)
+				done <- panicked
+			}()
+		}
+		panics := 0
+		for range 12 {
+			select {
+			case p := <-done:
+				if p {
+					panics++
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("openings still waiting after a panic in their batch")
+			}
+		}
+		if panics != 1 {
+			t.Fatalf("%d callers saw the panic", panics)
+		}
+		if c, err, _ := open("calm"); err != nil || c == nil {
+			t.Fatalf("opening after the panic: %v", err)
+		}
+		if r, err := e.store.VerifyLedger(e.ctx); err != nil || !r.OK() {
+			t.Fatalf("ledger: %s %v", r, err)
+		}
+	})
+}
