@@ -441,6 +441,24 @@ func splitInsert(q string) (head string, rows []string, tail string, ok bool) {
 	}
 }
 
+// execUnprepared runs q, whose ? placeholders take args, without preparing
+// it on PostgreSQL (pgx's QueryExecModeExec: one round trip): for
+// statements whose text varies with their rows, which the driver would
+// otherwise prepare at the cost of a round trip more, and keep in its
+// statement cache, crowding out the statements that recur.
+func execUnprepared(ctx context.Context, db *gorm.DB, dialect Dialect, q string, args ...any) error {
+	if dialect != Postgres {
+		return db.Exec(q, args...).Error
+	}
+	_, err := db.Statement.ConnPool.ExecContext(ctx, numbered(q), append([]any{pgx.QueryExecModeExec}, args...)...)
+	if err != nil {
+		if tr, ok := db.Dialector.(gorm.ErrorTranslator); ok {
+			err = tr.Translate(err)
+		}
+	}
+	return err
+}
+
 // numbered returns q with its ? placeholders numbered $1, $2, … (q holds
 // no literals).
 func numbered(q string) string {
