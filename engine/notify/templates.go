@@ -238,7 +238,7 @@ func (t *Templates) renderText(lang string, n *engine.Notice, cp bool, link stri
 	if cp {
 		subject = t.text(lang, "notify.copy_prefix") + subject
 	}
-	return t.compose(lang, subject, body, link)
+	return t.compose(lang, subject, body, link), nil
 }
 
 var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
@@ -253,7 +253,7 @@ var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE ht
 
 // compose lays a subject and body out for every channel but e-mail's
 // HTML (addHTML).
-func (t *Templates) compose(lang, subject, body, link string) (*Message, error) {
+func (t *Templates) compose(lang, subject, body, link string) *Message {
 	open := t.text(lang, "notify.open_case")
 	footer := t.text(lang, "notify.footer")
 	return &Message{
@@ -262,7 +262,7 @@ func (t *Templates) compose(lang, subject, body, link string) (*Message, error) 
 		Text:     body + "\n\n" + open + "：" + link + "\n\n" + footer,
 		Markdown: "### " + subject + "\n" + body + "\n[" + open + "](" + link + ")",
 		Link:     link,
-	}, nil
+	}
 }
 
 // addHTML lays the message out as the e-mail's HTML part, once.
