@@ -153,7 +153,7 @@ func (call *openCall) answer() {
 // commitOpenings opens the calls, in one transaction when there are
 // several, and answers each.
 func (e *Engine) commitOpenings(batch []*openCall) {
-	live := batch[:0]
+	live := make([]*openCall, 0, len(batch))
 	for _, call := range batch {
 		if err := call.ctx.Err(); err != nil {
 			call.err = err
@@ -185,10 +185,13 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 
 // openBatch opens the calls in one transaction: each one's open event runs
 // (prepareMove; one the workflow refuses gets its error and is left out),
-// then the cases are numbered, the numbers of each prefix taken together in
-// prefix order (so that concurrent batches lock the counters in one order),
-// and written. It returns the effects of all; an error means the
-// transaction was rolled back.
+// then the cases are numbered, the numbers of all their prefixes taken in
+// one statement (Tx.NextNumbers, which locks the counters in prefix order,
+// so that concurrent transactions cannot deadlock on them), and written,
+// each in the order the calls arrived. It returns the effects of all; an
+// error means the transaction was rolled back. A statement that fails on
+// PostgreSQL fails the transaction, and so the batch, even when the
+// workflow turned it into a refusal of one opening.
 func (e *Engine) openBatch(batch []*openCall) (effects, error) {
 	var all effects
 	ctx := context.WithoutCancel(batch[0].ctx)
