@@ -469,9 +469,11 @@ func (m *moving) number(seq int) {
 }
 
 // prepareMove checks the actor and runs the state machine with the event's
-// Apply, changing c in memory only: it writes nothing to the database, so
-// that an opening it refuses in a batch (Engine.Open) fails alone. An
-// opening leaves c.Number at the prefix its open event set.
+// Apply, changing c in memory. For an opening it writes nothing to the
+// database (an open event's Apply only reads the directory; only later
+// events open other cases, Transition.Open), so that an opening it refuses
+// in a batch (Engine.Open) fails alone; it leaves c.Number at the prefix
+// the open event set.
 func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, origin *Origin, fx *effects) (*moving, error) {
 	ev := w.events[name]
 	if ev == nil {
