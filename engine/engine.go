@@ -28,6 +28,17 @@ type Config struct {
 	// means no index (a process that only reads, or tests of the rows).
 	Index  TimerIndex
 	Logger *slog.Logger
+	// OpenBatch is how many concurrent openings (Open) one transaction
+	// takes at most (openbatch.go); 1 opens each in a transaction of its
+	// own. Default 32.
+	OpenBatch int
+	// OpenCommitters is how many transactions of openings run at once;
+	// the openings arriving meanwhile wait for the next. Default 1: the
+	// openings of a park's year take their numbers one transaction after
+	// the other anyway (the counter's row is locked to the commit), so a
+	// second transaction mostly waits for the first, and the batches are
+	// smaller.
+	OpenCommitters int
 }
 
 // Engine runs workflows over a Store.
@@ -44,6 +55,9 @@ type Engine struct {
 	onTransition atomic.Pointer[func([]Move)]
 	// onNotice is called after notices were committed.
 	onNotice atomic.Pointer[func()]
+	// opens queues concurrent openings for shared transactions; nil
+	// when each opens alone.
+	opens *openQueue
 }
 
 // New returns an Engine with no workflows registered.
@@ -54,7 +68,13 @@ func New(cfg Config) *Engine {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Engine{
+	if cfg.OpenBatch <= 0 {
+		cfg.OpenBatch = 32
+	}
+	if cfg.OpenCommitters <= 0 {
+		cfg.OpenCommitters = 1
+	}
+	e := &Engine{
 		store:     cfg.Store,
 		clock:     cfg.Clock,
 		cal:       cfg.Calendar,
@@ -62,6 +82,10 @@ func New(cfg Config) *Engine {
 		log:       cfg.Logger,
 		workflows: make(map[string]*workflow),
 	}
+	if cfg.OpenBatch > 1 {
+		e.opens = newOpenQueue(cfg.OpenCommitters, cfg.OpenBatch)
+	}
+	return e
 }
 
 // Store returns the engine's store.

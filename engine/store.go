@@ -149,6 +149,12 @@ type Tx interface {
 	// NextNumber returns the next sequence number for the case-number
 	// prefix, starting at 1.
 	NextNumber(ctx context.Context, prefix string) (int, error)
+	// NextNumbers takes, for each prefix, the next n sequence numbers at
+	// once (n the prefix's count, at least 1), in one statement, and
+	// returns the last of each prefix's: they are last-n+1 … last. The
+	// counters are locked in prefix order, so that concurrent callers do
+	// not deadlock.
+	NextNumbers(ctx context.Context, counts map[string]int) (map[string]int, error)
 	// AppendLedger appends an entry whose content hash is set (Seal). The
 	// store numbers it in the global sequence, links it into the global
 	// chain and authenticates it when the transaction commits, setting its

@@ -106,8 +106,16 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.opens != nil {
+		return e.openQueued(&openCall{ctx: ctx, req: req, w: w, blank: *c, now: now})
+	}
+	return e.openOne(ctx, req, w, c, now)
+}
+
+// openOne opens the case c of w in a transaction of its own.
+func (e *Engine) openOne(ctx context.Context, req OpenRequest, w *workflow, c *Case, now time.Time) (*Case, error) {
 	var fx effects
-	err = e.store.InTx(ctx, func(tx Tx) error {
+	err := e.store.InTx(ctx, func(tx Tx) error {
 		fx = effects{}
 		c.Parties = nil
 		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Files, now, true, nil, &fx); err != nil {
@@ -423,25 +431,70 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 // opening is the open event of a new case; origin, when set, is the case
 // whose event opens it (Transition.Open).
 func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, origin *Origin, fx *effects) error {
-	ev := w.events[name]
-	if ev == nil {
-		return Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
-	}
-	refs, err := fileRefs(ev, files)
+	m, err := e.prepareMove(ctx, tx, w, c, name, actor, payload, files, now, opening, origin, fx)
 	if err != nil {
 		return err
 	}
+	if opening {
+		seq, err := tx.NextNumber(ctx, c.Number)
+		if err != nil {
+			return err
+		}
+		m.number(seq)
+	}
+	return e.finishMove(ctx, tx, m, fx)
+}
+
+// moving is a transition between its state machine and its writes: what
+// prepareMove worked out and finishMove writes.
+type moving struct {
+	w             *workflow
+	c             *Case
+	name          EventName
+	actor         Actor
+	files         []File
+	refs          []FileRef
+	now           time.Time
+	opening       bool
+	t             *Transition
+	from          State
+	partiesBefore []Party
+	marksBefore   []string
+}
+
+// number gives an opened case its number: the prefix its open event set,
+// then the sequence number seq.
+func (m *moving) number(seq int) {
+	m.c.Number = fmt.Sprintf("%s%05d", m.c.Number, seq)
+}
+
+// prepareMove checks the actor and runs the state machine with the event's
+// Apply, changing c in memory. For an opening it writes nothing to the
+// database (an open event's Apply only reads the directory; only later
+// events open other cases, Transition.Open), so that an opening it refuses
+// in a batch (Engine.Open) fails alone; it leaves c.Number at the prefix
+// the open event set.
+func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, origin *Origin, fx *effects) (*moving, error) {
+	ev := w.events[name]
+	if ev == nil {
+		return nil, Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
+	}
+	refs, err := fileRefs(ev, files)
+	if err != nil {
+		return nil, err
+	}
 	if !opening && !w.mayFire(actor, ev, c) {
-		return Errorf(EFORBIDDEN, "您无权对该案件执行“%[1]s”操作。", "You may not %[2]s this case.", w.eventLabel(name), name)
+		return nil, Errorf(EFORBIDDEN, "您无权对该案件执行“%[1]s”操作。", "You may not %[2]s this case.", w.eventLabel(name), name)
 	}
 	if ev.While != "" && !clockOpen(c, ev.While) && contains(ev.From, c.State) {
-		return Errorf(ETRANSITION, "该案件当前没有进行中的“%[1]s”，不能执行“%[2]s”操作。",
+		return nil, Errorf(ETRANSITION, "该案件当前没有进行中的“%[1]s”，不能执行“%[2]s”操作。",
 			"The case has no open %[3]s limit; %[4]s is not possible now.", w.clockLabel(ev.While), w.eventLabel(name), ev.While, name)
 	}
 	from := c.State
-	partiesBefore := append([]Party{}, c.Parties...)
-	marksBefore := append([]string{}, c.Marks...)
+	m := &moving{w: w, c: c, name: name, actor: actor, files: files, refs: refs, now: now, opening: opening, from: from,
+		partiesBefore: append([]Party{}, c.Parties...), marksBefore: append([]string{}, c.Marks...)}
 	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx, Calendar: e.cal, Files: refs, OpenedBy: origin}
+	m.t = t
 	if !opening {
 		t.opener = func(ctx context.Context, workflow string, payload json.RawMessage, ref string) (*Case, error) {
 			return e.openWithin(ctx, tx, c, name, workflow, actor, payload, ref, now, fx)
@@ -474,37 +527,37 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		)
 		switch {
 		case errors.As(err, &canceled):
-			return canceled.Err
+			return nil, canceled.Err
 		case errors.As(err, &noTrans):
 			// A self-transition: looplab/fsm reports it, the case stays.
 			if noTrans.Err != nil {
-				return noTrans.Err
+				return nil, noTrans.Err
 			}
 		case errors.As(err, &invalid):
-			return Errorf(ETRANSITION, "案件当前状态为“%[1]s”，不能执行“%[2]s”操作。",
+			return nil, Errorf(ETRANSITION, "案件当前状态为“%[1]s”，不能执行“%[2]s”操作。",
 				"The case is %[3]s; %[4]s is not possible now.", w.stateLabel(from), w.eventLabel(name), from, name)
 		default:
-			return err
+			return nil, err
 		}
 	}
-	if opening {
-		if !w.mayFire(actor, ev, c) {
-			return Errorf(EFORBIDDEN, "您无权登记该案件。", "You may not open this case.")
-		}
-		seq, err := tx.NextNumber(ctx, c.Number)
-		if err != nil {
-			return err
-		}
-		c.Number = fmt.Sprintf("%s%05d", c.Number, seq)
+	if opening && !w.mayFire(actor, ev, c) {
+		return nil, Errorf(EFORBIDDEN, "您无权登记该案件。", "You may not open this case.")
 	}
 	c.State = State(machine.Current())
+	return m, nil
+}
+
+// finishMove writes the transition prepareMove made (an opened case
+// numbered): timers, the ledger entry, the case, its files and notice.
+func (e *Engine) finishMove(ctx context.Context, tx Tx, m *moving, fx *effects) error {
+	w, c, t, name, actor, now, opening := m.w, m.c, m.t, m.name, m.actor, m.now, m.opening
 	oldVersion := c.Version
 	c.Version++
 	c.UpdatedAt = now
 	if err := e.moveTimers(ctx, tx, w, c, t, opening, fx); err != nil {
 		return err
 	}
-	gained, lost := partyDiff(partiesBefore, c.Parties)
+	gained, lost := partyDiff(m.partiesBefore, c.Parties)
 	if !opening && (len(gained) > 0 || len(lost) > 0) {
 		// The ledger says who gained and who lost sight of the case.
 		annotated, err := withParties(t.Payload, gained, lost)
@@ -513,15 +566,15 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		}
 		t.Payload = annotated
 	}
-	if len(refs) > 0 {
+	if len(m.refs) > 0 {
 		// The ledger names what was handed in, by its SHA-256.
-		annotated, err := withFiles(t.Payload, refs)
+		annotated, err := withFiles(t.Payload, m.refs)
 		if err != nil {
 			return err
 		}
 		t.Payload = annotated
 	}
-	entry, err := e.appendLedger(ctx, tx, c, name, actor, from, t.Payload, now)
+	entry, err := e.appendLedger(ctx, tx, c, name, actor, m.from, t.Payload, now)
 	if err != nil {
 		return err
 	}
@@ -532,12 +585,12 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 		if err := tx.InsertCase(ctx, c); err != nil {
 			return err
 		}
-		if err := e.keepFiles(ctx, tx, c, name, actor, files, refs, now); err != nil {
+		if err := e.keepFiles(ctx, tx, c, name, actor, m.files, m.refs, now); err != nil {
 			return err
 		}
 		return e.writeNotice(ctx, tx, w, c, name, actor, t.Payload, now, fx)
 	}
-	if err := e.keepFiles(ctx, tx, c, name, actor, files, refs, now); err != nil {
+	if err := e.keepFiles(ctx, tx, c, name, actor, m.files, m.refs, now); err != nil {
 		return err
 	}
 	if err := tx.UpdateCase(ctx, c, oldVersion); err != nil {
@@ -552,7 +605,7 @@ func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name Eve
 	if err := tx.RemoveParties(ctx, c.ID, lost); err != nil {
 		return err
 	}
-	add, remove := markDiff(marksBefore, c.Marks)
+	add, remove := markDiff(m.marksBefore, c.Marks)
 	if len(add) > 0 || len(remove) > 0 {
 		return tx.SetMarks(ctx, c.ID, add, remove)
 	}

@@ -110,6 +110,13 @@ type Config struct {
 
 	Ledger LedgerConfig `yaml:"ledger"`
 
+	// Open batches concurrent case openings into shared transactions
+	// (engine.Config.OpenBatch, OpenCommitters).
+	Open struct {
+		Batch      int `yaml:"batch" env:"PARKFIN_OPEN_BATCH"`
+		Committers int `yaml:"committers" env:"PARKFIN_OPEN_COMMITTERS"`
+	} `yaml:"open"`
+
 	Worker struct {
 		Poll           time.Duration `yaml:"poll" env:"PARKFIN_WORKER_POLL"`
 		Lease          time.Duration `yaml:"lease" env:"PARKFIN_WORKER_LEASE"`
@@ -219,6 +226,12 @@ func (c *Config) validate() error {
 	}
 	if c.Worker.Follow <= 0 || c.Worker.Follow > time.Second {
 		errs = append(errs, fmt.Errorf("worker.follow %v must be in (0, 1s]: timers armed by other processes fire within a second", c.Worker.Follow))
+	}
+	if c.Open.Batch < 1 || c.Open.Batch > 500 {
+		errs = append(errs, fmt.Errorf("open.batch is %d: it must be from 1 (each opening alone) to 500", c.Open.Batch))
+	}
+	if c.Open.Committers < 1 || c.Open.Committers > 64 {
+		errs = append(errs, fmt.Errorf("open.committers is %d: it must be from 1 to 64", c.Open.Committers))
 	}
 	if c.Worker.Lease < time.Second {
 		errs = append(errs, fmt.Errorf("worker.lease %v is shorter than a second", c.Worker.Lease))

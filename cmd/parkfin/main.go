@@ -141,7 +141,8 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 			return err
 		}
 	}
-	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: m.Calendar.Live(), Index: m.Index, Logger: m.Logger})
+	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: m.Calendar.Live(), Index: m.Index, Logger: m.Logger,
+		OpenBatch: m.Config.Open.Batch, OpenCommitters: m.Config.Open.Committers})
 	m.Engine.OnTransition(m.Metrics.Transitions)
 	m.registerStoreMetrics()
 	f := m.Config.Financing

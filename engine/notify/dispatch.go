@@ -190,7 +190,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 		if m := rendered[cp]; m != nil {
 			return m, nil
 		}
-		m, err := s.tpl.Render(locale.ZH, n, cp, link)
+		m, err := s.tpl.renderText(locale.ZH, n, cp, link)
 		rendered[cp] = m
 		return m, err
 	}
@@ -233,6 +233,9 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 						CaseNumber: n.CaseNumber, Subject: m.Subject, Body: m.Body, Link: link, CreatedAt: n.At.UTC(),
 					})
 				case ch == Email && u.Email != "" && s.cfg.Senders[Email] != nil:
+					if err := s.tpl.addHTML(locale.ZH, m); err != nil {
+						return nil, nil, err
+					}
 					em := *m
 					em.To = u.Email
 					if err := addDelivery(Email, u.Name, u.Name, &em); err != nil {

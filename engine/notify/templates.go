@@ -212,6 +212,16 @@ func dataOf(lang string, n *engine.Notice, cp bool, link string) Data {
 
 // Render renders a notice for one recipient.
 func (t *Templates) Render(lang string, n *engine.Notice, cp bool, link string) (*Message, error) {
+	m, err := t.renderText(lang, n, cp, link)
+	if err != nil {
+		return nil, err
+	}
+	return m, t.addHTML(lang, m)
+}
+
+// renderText is Render without the e-mail's HTML part, which only an
+// e-mail delivery needs (addHTML).
+func (t *Templates) renderText(lang string, n *engine.Notice, cp bool, link string) (*Message, error) {
 	d := dataOf(lang, n, cp, link)
 	base := "notify." + n.Workflow + "." + n.Kind
 	if n.Kind == KindDigest {
@@ -228,7 +238,7 @@ func (t *Templates) Render(lang string, n *engine.Notice, cp bool, link string) 
 	if cp {
 		subject = t.text(lang, "notify.copy_prefix") + subject
 	}
-	return t.compose(lang, subject, body, link)
+	return t.compose(lang, subject, body, link), nil
 }
 
 var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
@@ -241,28 +251,37 @@ var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE ht
 </body></html>
 `))
 
-// compose lays a subject and body out for every channel.
-func (t *Templates) compose(lang, subject, body, link string) (*Message, error) {
+// compose lays a subject and body out for every channel but e-mail's
+// HTML (addHTML).
+func (t *Templates) compose(lang, subject, body, link string) *Message {
 	open := t.text(lang, "notify.open_case")
 	footer := t.text(lang, "notify.footer")
+	return &Message{
+		Subject:  subject,
+		Body:     body,
+		Text:     body + "\n\n" + open + "：" + link + "\n\n" + footer,
+		Markdown: "### " + subject + "\n" + body + "\n[" + open + "](" + link + ")",
+		Link:     link,
+	}
+}
+
+// addHTML lays the message out as the e-mail's HTML part, once.
+func (t *Templates) addHTML(lang string, m *Message) error {
+	if m.HTML != "" {
+		return nil
+	}
 	var paras []string
-	for _, p := range strings.Split(body, "\n") {
+	for _, p := range strings.Split(m.Body, "\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			paras = append(paras, p)
 		}
 	}
 	var h bytes.Buffer
-	err := htmlLayout.Execute(&h, map[string]any{"Lang": locale.Lang(lang), "Subject": subject, "Paragraphs": paras,
-		"Link": link, "Open": open, "Footer": footer})
+	err := htmlLayout.Execute(&h, map[string]any{"Lang": locale.Lang(lang), "Subject": m.Subject, "Paragraphs": paras,
+		"Link": m.Link, "Open": t.text(lang, "notify.open_case"), "Footer": t.text(lang, "notify.footer")})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &Message{
-		Subject:  subject,
-		Body:     body,
-		Text:     body + "\n\n" + open + "：" + link + "\n\n" + footer,
-		HTML:     h.String(),
-		Markdown: "### " + subject + "\n" + body + "\n[" + open + "](" + link + ")",
-		Link:     link,
-	}, nil
+	m.HTML = h.String()
+	return nil
 }

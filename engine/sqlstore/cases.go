@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
 	"strings"
 
 	"gorm.io/gorm"
@@ -94,7 +96,7 @@ func (t *tx) SetMarks(ctx context.Context, caseID string, add, remove []string) 
 		for i, m := range add {
 			rows[i] = markRow{CaseID: caseID, Mark: m}
 		}
-		if err := t.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		if err := t.insertLater(ctx, &rows, clause.OnConflict{DoNothing: true}); err != nil {
 			return err
 		}
 	}
@@ -150,12 +152,57 @@ func (t *tx) writeCase(db *gorm.DB, r *caseRow, oldVersion int) error {
 
 // NextNumber returns the next number for the prefix, starting at 1.
 func (t *tx) NextNumber(ctx context.Context, prefix string) (int, error) {
-	var n int
+	var last int
 	err := t.db.WithContext(ctx).Raw(
 		`INSERT INTO case_numbers (prefix, last) VALUES (?, 1)
 		 ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + 1
-		 RETURNING last`, prefix).Scan(&n).Error
-	return n, err
+		 RETURNING last`, prefix).Scan(&last).Error
+	return last, err
+}
+
+// NextNumbers takes the next numbers of several prefixes in one statement
+// and returns the last of each prefix's. The counters' rows are written in
+// prefix order and stay locked until the transaction ends: the numbers of
+// a prefix are gap-free (a transaction that rolls back gives its numbers
+// back), and two transactions taking numbers of the same prefixes wait
+// for one another rather than deadlock.
+func (t *tx) NextNumbers(ctx context.Context, counts map[string]int) (map[string]int, error) {
+	prefixes := make([]string, 0, len(counts))
+	for p, n := range counts {
+		if n < 1 {
+			return nil, fmt.Errorf("sqlstore: %d numbers asked for prefix %q", n, p)
+		}
+		prefixes = append(prefixes, p)
+	}
+	sort.Strings(prefixes)
+	var (
+		b    strings.Builder
+		args = make([]any, 0, 2*len(prefixes))
+	)
+	b.WriteString("INSERT INTO case_numbers (prefix, last) VALUES ")
+	for i, p := range prefixes {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?)")
+		args = append(args, p, counts[p])
+	}
+	b.WriteString(" ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + excluded.last RETURNING prefix, last")
+	var rows []struct {
+		Prefix string
+		Last   int
+	}
+	if err := t.db.WithContext(ctx).Raw(b.String(), args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Prefix] = r.Last
+	}
+	if len(out) != len(counts) {
+		return nil, fmt.Errorf("sqlstore: %d of %d counters taken", len(out), len(counts))
+	}
+	return out, nil
 }
 
 // Cases lists cases newest received first, narrowed by f.

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -155,6 +156,62 @@ func testNumbering(t *testing.T, s *sqlstore.Store) {
 		if v != i+1 {
 			t.Fatalf("numbers %v are not 1..%d without gaps or repeats", got, n)
 		}
+	}
+
+	// Several prefixes at once (a batch of openings), some transactions
+	// rolling back: each prefix's numbers taken by the committed ones are
+	// 1..count, and no two transactions deadlock.
+	var (
+		mu    sync.Mutex
+		taken = map[string][]int{}
+	)
+	errs = make(chan error, n)
+	rollback := errors.New("rolled back")
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			counts := map[string]int{"NUMB-": 1 + i%3, "NUMA-": 1 + i%2}
+			if i%4 == 0 {
+				counts["NUMC-"] = 2
+			}
+			err := s.InTx(ctx, func(tx engine.Tx) error {
+				last, err := tx.NextNumbers(ctx, counts)
+				if err != nil {
+					return err
+				}
+				if i%5 == 0 {
+					return rollback
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for p, k := range counts {
+					for j := last[p] - k + 1; j <= last[p]; j++ {
+						taken[p] = append(taken[p], j)
+					}
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, rollback) {
+				errs <- err
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for p, got := range taken {
+		sort.Ints(got)
+		for i, v := range got {
+			if v != i+1 {
+				t.Fatalf("%s numbers %v are not 1..%d without gaps or repeats", p, got, len(got))
+			}
+		}
+	}
+	if len(taken) != 3 {
+		t.Fatalf("numbers taken of %d prefixes", len(taken))
 	}
 }
 
@@ -416,5 +473,54 @@ func testHeldBackWrites(t *testing.T, s *sqlstore.Store) {
 	}
 	if n := pending(); n != 2 {
 		t.Fatalf("the failed transaction left %d timers of the case, want 2", n)
+	}
+}
+
+// On PostgreSQL, a transaction's held-back inserts that take more
+// parameters than one statement may carry are sent in several, all rows
+// written once: three cases with 12,000 parties each (a statement takes at
+// most 60,000 parameters, a party row three), and half the parties added
+// twice.
+func TestLargeFlushSplits(t *testing.T) {
+	for _, db := range testsvc.Databases() {
+		if db.Name != "postgres" {
+			continue // SQLite's statements are sent one by one
+		}
+		t.Run(db.Name, func(t *testing.T) {
+			s := MustStore(t, db)
+			ctx := context.Background()
+			const n = 12000
+			var cases []*engine.Case
+			err := s.InTx(ctx, func(tx engine.Tx) error {
+				for k := range 3 {
+					id, _ := uuid.NewV7()
+					c := &engine.Case{ID: id.String(), Number: fmt.Sprintf("BIG-%d", k), Workflow: "conformance", State: "open", Version: 1,
+						Data: []byte(`{}`), ReceivedAt: t0, RoutedAt: t0, CreatedAt: t0, UpdatedAt: t0}
+					for i := range n {
+						c.Parties = append(c.Parties, engine.Party{Org: fmt.Sprintf("ORG%05d", i), Relation: "park"})
+					}
+					if err := tx.InsertCase(ctx, c); err != nil {
+						return err
+					}
+					if err := tx.AddParties(ctx, c.ID, c.Parties[:n/2]); err != nil {
+						return err
+					}
+					cases = append(cases, c)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cases {
+				got, err := s.Case(ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Parties) != n || got.Number != c.Number {
+					t.Fatalf("case %s: %d parties, want %d", got.Number, len(got.Parties), n)
+				}
+			}
+		})
 	}
 }

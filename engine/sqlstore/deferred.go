@@ -2,12 +2,15 @@ package sqlstore
 
 import (
 	"context"
-	"regexp"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 )
 
 // Writes held back. On PostgreSQL a transaction's plain inserts whose
@@ -26,10 +29,14 @@ import (
 // statement it travels with, and the transaction with it, as before.
 
 // deferredWrite is one insert waiting: its SQL with $n placeholders and
-// their values.
+// their values; or, built from a model's schema (insertRows), the text
+// before and after its rows, a row's placeholders and the values of its
+// rows, width a row.
 type deferredWrite struct {
-	sql  string
-	vars []any
+	sql             string
+	vars            []any
+	head, tail, row string
+	width           int
 }
 
 // deferWrites registers the callback that sends a transaction's waiting
@@ -76,6 +83,10 @@ func (t *tx) insertLater(ctx context.Context, value any, clauses ...clause.Expre
 	if !t.deferred {
 		return t.db.WithContext(ctx).Clauses(clauses...).Create(value).Error
 	}
+	if w, ok := t.insertRows(value, clauses); ok {
+		t.writes = append(t.writes, w)
+		return nil
+	}
 	stmt := t.db.Session(&gorm.Session{DryRun: true}).WithContext(ctx).Clauses(clauses...).Create(value).Statement
 	if stmt.Error != nil {
 		return stmt.Error
@@ -84,59 +95,369 @@ func (t *tx) insertLater(ctx context.Context, value any, clauses ...clause.Expre
 	return nil
 }
 
+// insertShape is how rows of a model are inserted: the statement's text
+// before its rows (the columns gorm would name, in its order) and after
+// them, and the fields giving a row's values.
+type insertShape struct {
+	head, tail string
+	fields     []*schema.Field
+	// row is a row's placeholders: ($1, $2, …).
+	row string
+}
+
+// shapeKey names an insertShape: the model's schema, and whether the
+// insert skips conflicting rows.
+type shapeKey struct {
+	schema    *schema.Schema
+	doNothing bool
+}
+
+var insertShapes sync.Map // shapeKey → *insertShape, nil where gorm must build the insert
+
+// insertRows is the write gorm's Create would queue for value (a pointer
+// to a model or to a slice of models) with clauses, built from the
+// model's parsed schema without running gorm's statement machinery, which
+// costs more than the write's values themselves. ok is false for what it
+// does not handle the way gorm would (defaults, automatic times, clauses
+// other than ON CONFLICT DO NOTHING): gorm builds those.
+func (t *tx) insertRows(value any, clauses []clause.Expression) (w deferredWrite, ok bool) {
+	doNothing := false
+	switch {
+	case len(clauses) == 0:
+	case len(clauses) == 1:
+		oc, isOC := clauses[0].(clause.OnConflict)
+		if !isOC || !oc.DoNothing || len(oc.Columns) > 0 || oc.Where.Exprs != nil || oc.TargetWhere.Exprs != nil || oc.OnConstraint != "" {
+			return w, false
+		}
+		doNothing = true
+	default:
+		return w, false
+	}
+	stmt := &gorm.Statement{DB: t.db}
+	if err := stmt.Parse(value); err != nil {
+		return w, false
+	}
+	key := shapeKey{stmt.Schema, doNothing}
+	var shape *insertShape
+	if v, found := insertShapes.Load(key); found {
+		shape = v.(*insertShape)
+	} else {
+		shape = newInsertShape(stmt.Schema, doNothing)
+		insertShapes.Store(key, shape)
+	}
+	if shape == nil {
+		return w, false
+	}
+	rv := reflect.Indirect(reflect.ValueOf(value))
+	ctx := context.Background()
+	row := func(v reflect.Value) {
+		for _, f := range shape.fields {
+			x, _ := f.ValueOf(ctx, v)
+			w.vars = append(w.vars, x)
+		}
+	}
+	switch rv.Kind() {
+	case reflect.Struct:
+		w.vars = make([]any, 0, len(shape.fields))
+		row(rv)
+	case reflect.Slice:
+		if rv.Len() == 0 {
+			return w, false
+		}
+		w.vars = make([]any, 0, rv.Len()*len(shape.fields))
+		for i := range rv.Len() {
+			e := reflect.Indirect(rv.Index(i))
+			if e.Kind() != reflect.Struct {
+				return deferredWrite{}, false
+			}
+			row(e)
+		}
+	default:
+		return w, false
+	}
+	w.head, w.tail, w.row, w.width = shape.head, shape.tail, shape.row, len(shape.fields)
+	return w, true
+}
+
+// newInsertShape returns how rows of the schema are inserted, or nil when
+// gorm would insert them otherwise than with every column's value as it
+// stands (a default, an automatic time, a field it may not write, hooks).
+func newInsertShape(s *schema.Schema, doNothing bool) *insertShape {
+	if s.BeforeCreate || s.AfterCreate || s.BeforeSave || s.AfterSave {
+		return nil
+	}
+	shape := &insertShape{}
+	var cols, row strings.Builder
+	for _, name := range s.DBNames {
+		f := s.FieldsByDBName[name]
+		if f.HasDefaultValue || f.AutoCreateTime > 0 || f.AutoUpdateTime > 0 || !f.Creatable {
+			return nil
+		}
+		if len(shape.fields) > 0 {
+			cols.WriteString(",")
+			row.WriteString(",")
+		}
+		cols.WriteString(`"` + name + `"`)
+		row.WriteString("$" + strconv.Itoa(len(shape.fields)+1))
+		shape.fields = append(shape.fields, f)
+	}
+	if len(shape.fields) == 0 {
+		return nil
+	}
+	shape.head = `INSERT INTO "` + s.Table + `" (` + cols.String() + ") VALUES "
+	if doNothing {
+		shape.tail = " ON CONFLICT DO NOTHING"
+	}
+	shape.row = "(" + row.String() + ")"
+	return shape
+}
+
 // flushWrites runs the waiting inserts, with last (if set) as the
-// statement they travel with, and returns last's result.
+// statement they travel with, and returns last's result. Inserts into a
+// table of the same shape are sent as one multi-row insert, in the order
+// they were queued: a transaction opening a batch of cases writes them,
+// their parties, timers and notices with one insert a table. The text
+// varies with the rows it carries, so it is sent unprepared (pgx's
+// QueryExecModeExec, one round trip): preparing each text, as the driver
+// does by default, would cost a round trip more and fill its statement
+// cache with texts seen once.
 func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected int64, err error) {
 	ws := t.writes
 	t.writes = nil
+	pieces := mergeWrites(ws)
 	if last != nil {
-		ws = append(ws, *last)
+		pieces = append(pieces, whole(last))
 	}
-	if len(ws) == 0 {
+	if len(pieces) == 0 {
 		return 0, nil
-	}
-	var (
-		b    strings.Builder
-		vars []any
-	)
-	for i, w := range ws {
-		switch {
-		case i == len(ws)-1 && i == 0:
-		case i == 0:
-			b.WriteString("WITH ")
-		case i < len(ws)-1:
-			b.WriteString(", ")
-		}
-		if i < len(ws)-1 {
-			b.WriteString("w" + strconv.Itoa(i) + " AS (")
-		} else if i > 0 {
-			b.WriteString(" ")
-		}
-		offset := len(vars)
-		b.WriteString(placeholder.ReplaceAllStringFunc(w.sql, func(p string) string {
-			n, _ := strconv.Atoi(p[1:])
-			return "$" + strconv.Itoa(n+offset)
-		}))
-		if i < len(ws)-1 {
-			b.WriteString(")")
-		}
-		vars = append(vars, w.vars...)
 	}
 	t.flushing = true
 	defer func() { t.flushing = false }()
-	res, err := t.db.Statement.ConnPool.ExecContext(ctx, b.String(), vars...)
-	if err != nil {
-		if tr, ok := t.db.Dialector.(gorm.ErrorTranslator); ok {
-			err = tr.Translate(err)
+	var b strings.Builder
+	for len(pieces) > 0 {
+		// A statement carries as many pieces as PostgreSQL takes
+		// parameters; the rest go in the next.
+		n, params := 1, pieces[0].params()
+		for n < len(pieces) && params+pieces[n].params() <= maxParams {
+			params += pieces[n].params()
+			n++
 		}
-		return 0, err
+		b.Reset()
+		vars := make([]any, 1, params+1)
+		vars[0] = pgx.QueryExecModeExec
+		for i := range pieces[:n] {
+			switch {
+			case n == 1:
+			case i == 0:
+				b.WriteString("WITH ")
+			case i < n-1:
+				b.WriteString(", ")
+			default:
+				b.WriteString(" ")
+			}
+			if i < n-1 {
+				b.WriteString("w" + strconv.Itoa(i) + " AS (")
+			}
+			vars = pieces[i].render(&b, vars)
+			if i < n-1 {
+				b.WriteString(")")
+			}
+		}
+		pieces = pieces[n:]
+		res, err := t.db.Statement.ConnPool.ExecContext(ctx, b.String(), vars...)
+		if err != nil {
+			if tr, ok := t.db.Dialector.(gorm.ErrorTranslator); ok {
+				err = tr.Translate(err)
+			}
+			return 0, err
+		}
+		if len(pieces) == 0 {
+			return res.RowsAffected()
+		}
 	}
-	return res.RowsAffected()
+	return 0, nil
 }
 
-// placeholder matches a PostgreSQL parameter in gorm's generated inserts,
-// which hold no literals.
-var placeholder = regexp.MustCompile(`\$[0-9]+`)
+// maxParams bounds the parameters of one statement (PostgreSQL takes at
+// most 65,535).
+const maxParams = 60000
+
+// piece is one statement of a flush: head, its rows joined by commas, and
+// tail. A statement that is not a multi-row insert is all head, with one
+// row of no text giving the values of its placeholders.
+type piece struct {
+	head, tail string
+	rows       []pieceRow
+	// nparams counts the placeholders of all rows.
+	nparams int
+}
+
+// whole is the piece of a statement sent as it is.
+func whole(w *deferredWrite) piece {
+	return piece{head: w.sql, rows: []pieceRow{{vars: w.vars, params: len(w.vars)}}, nparams: len(w.vars)}
+}
+
+// pieceRow is one row of values: its text, whose placeholders $n name
+// vars[n-1], and the number of its placeholders.
+type pieceRow struct {
+	sql    string
+	vars   []any
+	params int
+}
+
+func (p *piece) params() int { return p.nparams }
+
+// render writes the piece with its placeholders numbered after those of
+// vars, and returns vars with their values appended.
+func (p *piece) render(b *strings.Builder, vars []any) []any {
+	if len(p.rows) == 1 && p.rows[0].sql == "" {
+		return renumber(b, p.head, p.rows[0].vars, vars)
+	}
+	b.WriteString(p.head)
+	for i, r := range p.rows {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		vars = renumber(b, r.sql, r.vars, vars)
+	}
+	b.WriteString(p.tail)
+	return vars
+}
+
+// renumber writes q with each placeholder $n renumbered as the next
+// parameter after out's (the first of out is the query mode), whose value
+// vars[n-1] it appends to out.
+func renumber(b *strings.Builder, q string, vars, out []any) []any {
+	for {
+		i := strings.IndexByte(q, '$')
+		if i < 0 {
+			b.WriteString(q)
+			return out
+		}
+		b.WriteString(q[:i+1])
+		j := i + 1
+		k := 0
+		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+			k = k*10 + int(q[j]-'0')
+			j++
+		}
+		out = append(out, vars[k-1])
+		b.WriteString(strconv.Itoa(len(out) - 1))
+		q = q[j:]
+	}
+}
+
+// mergeWrites turns the queued inserts into pieces: the inserts with the
+// same text before and after their VALUES rows become one insert of all
+// their rows (several, if they take too many parameters), at the place of
+// the first; any other write stays as it is.
+func mergeWrites(ws []deferredWrite) []piece {
+	var (
+		out    []piece
+		groups map[string]int // index in out of the open piece of a shape
+	)
+	for _, w := range ws {
+		head, rows, tail, ok := w.head, []string(nil), w.tail, w.width > 0
+		if ok {
+			// One row of placeholders per row of values, each naming
+			// its own values.
+			for k := 0; k < len(w.vars); k += w.width {
+				rows = append(rows, w.row)
+			}
+		} else {
+			head, rows, tail, ok = splitInsert(w.sql)
+		}
+		if !ok {
+			out = append(out, whole(&w))
+			continue
+		}
+		if groups == nil {
+			groups = map[string]int{}
+		}
+		key := head + "\x00" + tail
+		for k, r := range rows {
+			row := pieceRow{sql: r, vars: w.vars, params: strings.Count(r, "$")}
+			if w.width > 0 {
+				row.vars = w.vars[k*w.width : (k+1)*w.width]
+			}
+			i, open := groups[key]
+			if open && out[i].params()+row.params > maxParams {
+				open = false
+			}
+			if !open {
+				i = len(out)
+				groups[key] = i
+				out = append(out, piece{head: head, tail: tail})
+			}
+			out[i].rows = append(out[i].rows, row)
+			out[i].nparams += row.params
+		}
+	}
+	return out
+}
+
+// splitInsert splits an INSERT … VALUES (…), (…) … statement into what
+// comes before its rows (up to VALUES and a space), the rows and what
+// comes after them. ok is false for any other statement. The statements
+// split are gorm's and this package's, which hold no literals.
+func splitInsert(q string) (head string, rows []string, tail string, ok bool) {
+	if !strings.HasPrefix(q, "INSERT INTO ") {
+		return "", nil, "", false
+	}
+	i := strings.Index(q, " VALUES ")
+	if i < 0 {
+		return "", nil, "", false
+	}
+	head = q[:i+len(" VALUES ")]
+	j := len(head)
+	for {
+		for j < len(q) && q[j] == ' ' {
+			j++
+		}
+		if j >= len(q) || q[j] != '(' {
+			return "", nil, "", false
+		}
+		depth, k := 0, j
+		for ; k < len(q); k++ {
+			if q[k] == '(' {
+				depth++
+			} else if q[k] == ')' {
+				depth--
+				if depth == 0 {
+					break
+				}
+			}
+		}
+		if k == len(q) {
+			return "", nil, "", false
+		}
+		rows = append(rows, q[j:k+1])
+		j = k + 1
+		rest := strings.TrimLeft(q[j:], " ")
+		if !strings.HasPrefix(rest, ",") {
+			return head, rows, q[j:], true
+		}
+		j = len(q) - len(rest) + 1
+	}
+}
+
+// execUnprepared runs q, whose ? placeholders take args, without preparing
+// it on PostgreSQL (pgx's QueryExecModeExec: one round trip): for
+// statements whose text varies with their rows, which the driver would
+// otherwise prepare at the cost of a round trip more, and keep in its
+// statement cache, crowding out the statements that recur.
+func execUnprepared(ctx context.Context, db *gorm.DB, dialect Dialect, q string, args ...any) error {
+	if dialect != Postgres {
+		return db.Exec(q, args...).Error
+	}
+	_, err := db.Statement.ConnPool.ExecContext(ctx, numbered(q), append([]any{pgx.QueryExecModeExec}, args...)...)
+	if err != nil {
+		if tr, ok := db.Dialector.(gorm.ErrorTranslator); ok {
+			err = tr.Translate(err)
+		}
+	}
+	return err
+}
 
 // numbered returns q with its ? placeholders numbered $1, $2, … (q holds
 // no literals).

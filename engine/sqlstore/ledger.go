@@ -134,7 +134,7 @@ func moveHead(db *gorm.DB, dialect Dialect, ins string, args []any, seq int64, c
 	const move = "UPDATE ledger_chain SET seq = ?, chain_hash = ?, updated_at = ? WHERE id = 1"
 	now := time.Now().UTC()
 	if dialect == Postgres {
-		return db.Exec("WITH appended AS ("+ins+" RETURNING 1) "+move, append(args, seq, chain, now)...).Error
+		return execUnprepared(db.Statement.Context, db, dialect, "WITH appended AS ("+ins+" RETURNING 1) "+move, append(args, seq, chain, now)...)
 	}
 	if err := db.Exec(ins, args...).Error; err != nil {
 		return err

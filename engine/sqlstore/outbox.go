@@ -91,6 +91,11 @@ func (t *tx) InsertNotice(ctx context.Context, n *engine.Notice) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if t.deferred && n.DedupeKey == "" {
+		// A notice without a dedupe key is always written: it waits with
+		// the other inserts (deferred.go).
+		return true, translate(t.insertLater(ctx, &r, clause.OnConflict{DoNothing: true}))
+	}
 	if t.deferred {
 		// The waiting inserts go with it (deferred.go).
 		stmt := t.db.Session(&gorm.Session{DryRun: true}).WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Statement

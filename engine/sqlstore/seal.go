@@ -180,10 +180,14 @@ func (s *Store) sealOnce(ctx context.Context) (sealed int, more bool, err error)
 		sealed = len(entries)
 		// The delete's trigger refuses a row the ledger does not hold yet:
 		// insert first, in a statement of its own.
-		if err := db.Exec(ins, args...).Error; err != nil {
+		if err := execUnprepared(ctx, db, s.dialect, ins, args...); err != nil {
 			return err
 		}
-		if err := db.Exec("DELETE FROM ledger_unsealed WHERE id IN ?", ids).Error; err != nil {
+		if s.dialect == Postgres {
+			if err := execUnprepared(ctx, db, s.dialect, "DELETE FROM ledger_unsealed WHERE id = ANY(?)", ids); err != nil {
+				return err
+			}
+		} else if err := db.Exec("DELETE FROM ledger_unsealed WHERE id IN ?", ids).Error; err != nil {
 			return err
 		}
 		return db.Exec("UPDATE ledger_chain SET seq = ?, chain_hash = ?, updated_at = ? WHERE id = 1", seq, chain, time.Now().UTC()).Error

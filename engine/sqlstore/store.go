@@ -358,6 +358,9 @@ type tx struct {
 	// with a park in this transaction (tx.Park).
 	leads map[leadKey]engine.Pairing
 	banks map[string]engine.Bank
+	parks map[string]engine.Park
+	// parksAll is set once every park was read (Park).
+	parksAll bool
 	// held is what a batch of timer firings holds (HoldTimerCases).
 	held *held
 }

@@ -1,0 +1,417 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/enginetest"
+	"github.com/parkfin/parkfin/internal/testsvc"
+	"github.com/parkfin/parkfin/workflows/all"
+	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/financing/uscc"
+)
+
+// slowStore is a real store whose transactions start late by delay: while
+// one runs, the openings arriving queue, and go together in the next. It
+// counts the transactions.
+type slowStore struct {
+	*sqlstore.Store
+	delay time.Duration
+	txs   atomic.Int64
+}
+
+func (s *slowStore) InTx(ctx context.Context, fn func(engine.Tx) error) error {
+	s.txs.Add(1)
+	time.Sleep(s.delay)
+	return s.Store.InTx(ctx, fn)
+}
+
+// batchEnv is the financing engine over the demo data, opening with one
+// committer at a time over a slowStore.
+type batchEnv struct {
+	*enginetest.Env
+	slow   *slowStore
+	engine *engine.Engine
+	parks  []string
+}
+
+func newBatchEnv(t *testing.T, db testsvc.Database, batch int) *batchEnv {
+	t.Helper()
+	env := enginetest.New(t, db, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	slow := &slowStore{Store: env.Store, delay: 50 * time.Millisecond}
+	eng := engine.New(engine.Config{Store: slow, Clock: env.Clock, Calendar: env.Overrides.Live(), Index: env.Index,
+		OpenBatch: batch, OpenCommitters: 1})
+	all.Register(eng, all.Config{})
+	data, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := &batchEnv{Env: env, slow: slow, engine: eng}
+	for _, p := range data.Parks {
+		be.parks = append(be.parks, p.Code)
+	}
+	if len(be.parks) < 3 {
+		t.Fatalf("the demo data has %d parks", len(be.parks))
+	}
+	return be
+}
+
+// request is an opening of a financing case at the park's window.
+func (be *batchEnv) request(t *testing.T, park, enterprise string) engine.OpenRequest {
+	t.Helper()
+	u, err := be.Store.User(context.Background(), "window-"+park)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check, err := uscc.CheckChar("91430900MA4L00001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(financing.OpenInput{Park: park,
+		Enterprise: financing.Enterprise{Name: enterprise, USCC: "91430900MA4L00001" + string(check)},
+		Need:       "扩大生产线，需流动资金贷款。", Amount: "3000000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine.OpenRequest{Workflow: financing.Name, Actor: u.Actor(), Payload: raw}
+}
+
+// openAll opens the requests at once and returns each one's case and
+// error.
+func (be *batchEnv) openAll(reqs []engine.OpenRequest) ([]*engine.Case, []error) {
+	cases, errs := make([]*engine.Case, len(reqs)), make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cases[i], errs[i] = be.engine.Open(context.Background(), req)
+		}()
+	}
+	wg.Wait()
+	return cases, errs
+}
+
+// Many openings at once across several parks share a few transactions and
+// all succeed; each park's year is numbered from 1 without a gap or a
+// repeat, and the ledger verifies.
+func TestConcurrentOpeningsShareTransactions(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		be := newBatchEnv(t, db, 32)
+		const n = 60
+		var reqs []engine.OpenRequest
+		for i := range n {
+			reqs = append(reqs, be.request(t, be.parks[i%3], "并发登记企业"+strconv.Itoa(i)))
+		}
+		cases, errs := be.openAll(reqs)
+		numbers := map[string][]int{}
+		for i, c := range cases {
+			if errs[i] != nil {
+				t.Fatalf("opening %d: %v", i, errs[i])
+			}
+			k := strings.LastIndex(c.Number, "-")
+			seq, err := strconv.Atoi(c.Number[k+1:])
+			if err != nil {
+				t.Fatalf("number %q", c.Number)
+			}
+			numbers[c.Number[:k]] = append(numbers[c.Number[:k]], seq)
+			stored := be.mustCase(t, c.ID)
+			if stored.Number != c.Number || stored.State != c.State || stored.Version != 1 {
+				t.Fatalf("stored %+v, returned %+v", stored, c)
+			}
+		}
+		if len(numbers) != 3 {
+			t.Fatalf("prefixes %v", numbers)
+		}
+		for prefix, seqs := range numbers {
+			sort.Ints(seqs)
+			for i, s := range seqs {
+				if s != i+1 {
+					t.Fatalf("%s numbered %v: not 1 to %d", prefix, seqs, len(seqs))
+				}
+			}
+		}
+		if txs := be.slow.txs.Load(); txs >= n/2 {
+			t.Fatalf("%d openings took %d transactions", n, txs)
+		}
+		if r, err := be.Store.VerifyLedger(context.Background()); err != nil || !r.OK() {
+			t.Fatalf("ledger: %s %v", r, err)
+		}
+	})
+}
+
+// In a batch, an opening the rules refuse (an unknown park) and one by an
+// actor who may not open the case fail with their own errors; the others
+// commit together, numbered without a gap.
+func TestBatchRefusesOnlyTheBadOpening(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		be := newBatchEnv(t, db, 32)
+		bank, err := be.Store.User(context.Background(), "bank-"+be.leadBank(t, be.parks[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reqs []engine.OpenRequest
+		for i := range 10 {
+			reqs = append(reqs, be.request(t, be.parks[i%2], "批量企业"+strconv.Itoa(i)))
+		}
+		unknown := be.request(t, be.parks[0], "园区不存在的企业")
+		unknown.Payload = []byte(strings.Replace(string(unknown.Payload), `"park":"`+be.parks[0]+`"`, `"park":"NOPARK"`, 1))
+		forbidden := be.request(t, be.parks[1], "银行代登记企业")
+		forbidden.Actor = bank.Actor()
+		reqs = append(reqs[:4], append([]engine.OpenRequest{unknown}, reqs[4:]...)...)
+		reqs = append(reqs[:8], append([]engine.OpenRequest{forbidden}, reqs[8:]...)...)
+		cases, errs := be.openAll(reqs)
+		for i := range reqs {
+			switch i {
+			case 4:
+				if engine.ErrorCode(errs[i]) != engine.EINVALID || cases[i] != nil {
+					t.Fatalf("unknown park: %v, %v", cases[i], errs[i])
+				}
+			case 8:
+				if engine.ErrorCode(errs[i]) != engine.EFORBIDDEN || cases[i] != nil {
+					t.Fatalf("opened by a bank: %v, %v", cases[i], errs[i])
+				}
+			default:
+				if errs[i] != nil {
+					t.Fatalf("opening %d: %v", i, errs[i])
+				}
+			}
+		}
+		// One transaction for the first to come, one or two for the
+		// rest: the refusals did not send the batch back case by case.
+		if txs := be.slow.txs.Load(); txs > 4 {
+			t.Fatalf("%d openings took %d transactions", len(reqs), txs)
+		}
+		be.wantNumbered(t, cases)
+	})
+}
+
+// When a batch's transaction fails (here the record one request writes
+// with its case fails), it is rolled back and its openings run one by one:
+// the failing one fails alone, the others commit, numbered without a gap.
+func TestFailedBatchOpensOneByOne(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		be := newBatchEnv(t, db, 32)
+		boom := errors.New("the record of this opening cannot be written")
+		var reqs []engine.OpenRequest
+		for i := range 12 {
+			req := be.request(t, be.parks[i%3], "回退企业"+strconv.Itoa(i))
+			if i == 7 {
+				req.InTx = func(context.Context, engine.Tx, *engine.Case) error { return boom }
+			}
+			reqs = append(reqs, req)
+		}
+		cases, errs := be.openAll(reqs)
+		for i := range reqs {
+			if i == 7 {
+				if !errors.Is(errs[i], boom) || cases[i] != nil {
+					t.Fatalf("failing opening: %v, %v", cases[i], errs[i])
+				}
+				continue
+			}
+			if errs[i] != nil {
+				t.Fatalf("opening %d: %v", i, errs[i])
+			}
+		}
+		be.wantNumbered(t, cases)
+		if r, err := be.Store.VerifyLedger(context.Background()); err != nil || !r.OK() {
+			t.Fatalf("ledger: %s %v", r, err)
+		}
+	})
+}
+
+// A case opened in a batch ends exactly as one opened alone: the same
+// case row, ledger entries, timers and notices.
+func TestBatchOpeningEndsAsAlone(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		be := newBatchEnv(t, db, 32)
+		alone, err := be.Engine.Open(context.Background(), be.request(t, be.parks[0], "同一企业"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reqs []engine.OpenRequest
+		for i := range 6 {
+			reqs = append(reqs, be.request(t, be.parks[i%2], "同一企业"))
+		}
+		cases, errs := be.openAll(reqs)
+		var batched *engine.Case
+		for i, c := range cases {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
+			if c.Number == be.parks[0]+"-2026-00004" {
+				batched = c // opened in the batch after the first
+			}
+		}
+		if batched == nil {
+			t.Fatalf("no case numbered %s-2026-00004", be.parks[0])
+		}
+		if txs := be.slow.txs.Load(); txs > 3 {
+			t.Fatalf("%d openings took %d transactions", len(reqs), txs)
+		}
+		a, b := be.describe(t, alone.ID), be.describe(t, batched.ID)
+		a = strings.ReplaceAll(a, alone.Number, "NUMBER")
+		b = strings.ReplaceAll(b, batched.Number, "NUMBER")
+		if a != b {
+			t.Fatalf("opened alone:\n%s\nin a batch:\n%s", a, b)
+		}
+	})
+}
+
+func (be *batchEnv) mustCase(t *testing.T, id string) *engine.Case {
+	t.Helper()
+	c, err := be.Store.Case(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// leadBank returns the park's lead bank in 2026.
+func (be *batchEnv) leadBank(t *testing.T, park string) string {
+	t.Helper()
+	p, err := be.Store.LeadBank(context.Background(), park, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Bank
+}
+
+// wantNumbered checks the opened cases of each prefix are numbered 1 to
+// their count.
+func (be *batchEnv) wantNumbered(t *testing.T, cases []*engine.Case) {
+	t.Helper()
+	numbers := map[string][]string{}
+	for _, c := range cases {
+		if c == nil {
+			continue
+		}
+		k := strings.LastIndex(c.Number, "-")
+		numbers[c.Number[:k+1]] = append(numbers[c.Number[:k+1]], c.Number)
+	}
+	for prefix, got := range numbers {
+		sort.Strings(got)
+		for i, n := range got {
+			if want := fmt.Sprintf("%s%05d", prefix, i+1); n != want {
+				t.Fatalf("numbers %v: %s where %s was due", got, n, want)
+			}
+		}
+	}
+}
+
+// describe renders what a case's opening left in the database, but its
+// IDs, hashes and instants.
+func (be *batchEnv) describe(t *testing.T, id string) string {
+	t.Helper()
+	ctx := context.Background()
+	c := be.mustCase(t, id)
+	var b strings.Builder
+	limits, _ := json.Marshal(c.Limits)
+	fmt.Fprintf(&b, "case %s %s v%d %q %q %s parties %v marks %v limits %s due %v soon %v ledger %d\n",
+		c.Number, c.State, c.Version, c.Title, c.Ref, c.Data, c.Parties, c.Marks, limits, c.DueAt, c.DueSoon, c.LedgerLen)
+	entries, err := be.Store.CaseLedger(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		fmt.Fprintf(&b, "ledger %s v%d %s/%s/%s %s %s>%s %s\n", e.Number, e.Version, e.ActorUser, e.ActorRole, e.ActorOrg,
+			e.Event, e.From, e.To, e.Payload)
+	}
+	timers, err := be.Store.CaseTimers(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range timers {
+		fmt.Fprintf(&b, "timer %s %s %d %s due %v workdays %d provisional %v\n", tm.Name, tm.Event, tm.Kind, tm.Status,
+			tm.DueAt.UTC(), tm.Workdays, tm.Provisional)
+	}
+	var notices []struct {
+		Kind, Event, CaseNumber, CaseTitle, State, ActorUser, Recipients, Payload string
+	}
+	if err := be.Store.DB().Raw(`SELECT kind, event, case_number, case_title, state, actor_user, recipients, payload
+		FROM outbox WHERE case_id = ? ORDER BY kind`, id).Scan(&notices).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range notices {
+		fmt.Fprintf(&b, "notice %+v\n", n)
+	}
+	return b.String()
+}
+
+// An opening whose workflow panics in a batch leaves no other opening
+// waiting for ever: those of its batch get an error or their case, the
+// panic goes up the stack of the one caller that ran the batch, and
+// openings go on afterwards.
+func TestPanickingOpeningReleasesItsBatch(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustFlowEnv(t, db, at(2026, 3, 2, 9, 0))
+		touchy := flowDefinition()
+		touchy.Name = "touchy"
+		for i := range touchy.Events {
+			if ev := &touchy.Events[i]; ev.Name == evOpen {
+				apply := ev.Apply
+				ev.Apply = func(ctx context.Context, t *engine.Transition) error {
+					var in flowInput
+					if err := json.Unmarshal(t.Payload, &in); err == nil && in.Title == "panic" {
+						panic("this opening cannot be applied")
+					}
+					return apply(ctx, t)
+				}
+			}
+		}
+		e.engine.Register(touchy)
+		open := func(title string) (c *engine.Case, err error, panicked bool) {
+			defer func() {
+				if p := recover(); p != nil {
+					panicked = true
+				}
+			}()
+			c, err = e.engine.Open(e.ctx, engine.OpenRequest{Workflow: touchy.Name, Actor: windowP1,
+				Payload: MustJSON(t, flowInput{Title: title, Bank: "B1"})})
+			return c, err, false
+		}
+		done := make(chan bool, 12)
+		for i := range 12 {
+			title := "calm"
+			if i == 5 {
+				title = "panic"
+			}
+			go func() {
+				_, _, panicked := open(title)
+				done <- panicked
+			}()
+		}
+		panics := 0
+		for range 12 {
+			select {
+			case p := <-done:
+				if p {
+					panics++
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("openings still waiting after a panic in their batch")
+			}
+		}
+		if panics != 1 {
+			t.Fatalf("%d callers saw the panic", panics)
+		}
+		if c, err, _ := open("calm"); err != nil || c == nil {
+			t.Fatalf("opening after the panic: %v", err)
+		}
+		if r, err := e.store.VerifyLedger(e.ctx); err != nil || !r.OK() {
+			t.Fatalf("ledger: %s %v", r, err)
+		}
+	})
+}
