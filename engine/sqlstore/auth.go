@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -56,35 +55,16 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (*auth.Token, erro
 }
 
 // TokenUser returns the token with the hash and its user, joined in one
-// query: it runs on every request a machine makes.
+// query: it runs on every request a machine makes. On PostgreSQL, lookups
+// that wait at the same time share their query (tokenlookup.go).
 func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engine.User, error) {
-	var r struct {
-		ID, UserName, Name, Hash      string
-		CreatedAt, ExpiresAt          time.Time
-		RevokedAt                     *time.Time
-		IssuedBy                      string
-		UDisplayName, URole, UOrgCode string
-		UPasswordHash                 string
-		UDisabled                     bool
-		UMustChangePassword           bool
-		UCreatedAt                    time.Time
-	}
-	const q = `SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at, t.issued_by,
-		u.display_name AS u_display_name, u.role AS u_role, u.org_code AS u_org_code,
-		u.password_hash AS u_password_hash, u.disabled AS u_disabled, u.created_at AS u_created_at,
-		u.must_change_password AS u_must_change_password
-		FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.hash = `
+	var r tokenUserRow
 	if s.dialect == Postgres {
-		// Straight through database/sql: on every request, gorm's
-		// statement machinery and reflective scan cost more than the
-		// query's own work in this process.
-		err := s.sqlDB.QueryRowContext(ctx, q+"$1", hash).Scan(&r.ID, &r.UserName, &r.Name, &r.Hash, &r.CreatedAt, &r.ExpiresAt,
-			&r.RevokedAt, &r.IssuedBy, &r.UDisplayName, &r.URole, &r.UOrgCode, &r.UPasswordHash, &r.UDisabled, &r.UCreatedAt,
-			&r.UMustChangePassword)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		var err error
+		if r, _, err = s.tokens.lookup(ctx, hash); err != nil {
 			return nil, nil, err
 		}
-	} else if err := s.db.WithContext(ctx).Raw(q+"?", hash).Scan(&r).Error; err != nil {
+	} else if err := s.db.WithContext(ctx).Raw(tokenUserQuery+"?", hash).Scan(&r).Error; err != nil {
 		return nil, nil, err
 	}
 	if r.ID == "" {

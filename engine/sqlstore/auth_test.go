@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -184,6 +185,79 @@ func TestIdempotencyClaims(t *testing.T) {
 					t.Fatalf("after forgetting: %v %v", won, err)
 				}
 			})
+		})
+	}
+}
+
+// TestTokenLookupsTogether looks many tokens up at once from many
+// goroutines — known ones of several users and unknown ones — and checks
+// that each
+// lookup gets its own token and user, and that a revocation committed
+// before a lookup starts is seen by it, however lookups are gathered.
+func TestTokenLookupsTogether(t *testing.T) {
+	for _, db := range testsvc.Databases() {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := MustStore(t, db)
+			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+			if _, err := demo.Seed(ctx, s, now); err != nil {
+				t.Fatal(err)
+			}
+			users := []string{"bank-ICBC", "bank-CCB", "window-GXQ", "city", "county-GX"}
+			type issued struct {
+				secret string
+				tok    *auth.Token
+			}
+			var toks []issued
+			for i := 0; i < 20; i++ {
+				secret, tok, err := auth.IssueToken(ctx, s, s, users[i%len(users)], fmt.Sprintf("t%d", i), now, 24*time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				toks = append(toks, issued{secret, tok})
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 1000)
+			for g := 0; g < 40; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < 25; i++ {
+						k := (g*25 + i) % (len(toks) + 3)
+						if k >= len(toks) {
+							if _, _, err := s.TokenUser(ctx, auth.Hash(fmt.Sprintf("pfk_unknown_%d", k))); engine.ErrorCode(err) != engine.ENOTFOUND {
+								errs <- fmt.Errorf("unknown token: %v", err)
+							}
+							continue
+						}
+						tu, u, err := s.TokenUser(ctx, toks[k].tok.Hash)
+						if err != nil || tu.ID != toks[k].tok.ID || u.Name != toks[k].tok.User {
+							errs <- fmt.Errorf("token %d: %+v %+v %v", k, tu, u, err)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			// A revocation, then lookups at once: every one sees it.
+			if err := s.RevokeToken(ctx, toks[0].tok.ID, now.Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			var seen sync.WaitGroup
+			for g := 0; g < 20; g++ {
+				seen.Add(1)
+				go func() {
+					defer seen.Done()
+					tu, _, err := s.TokenUser(ctx, toks[0].tok.Hash)
+					if err != nil || tu.Active(now.Add(2*time.Minute)) {
+						t.Errorf("revoked token looked up as %+v, %v", tu, err)
+					}
+				}()
+			}
+			seen.Wait()
 		})
 	}
 }

@@ -56,6 +56,9 @@ type Store struct {
 	// pgURL is the PostgreSQL database's URL, for the verification's own
 	// connections (ledger_verify.go).
 	pgURL string
+	// tokens gathers the bearer tokens' lookups on PostgreSQL
+	// (tokenlookup.go).
+	tokens *tokenLookups
 }
 
 var (
@@ -156,6 +159,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	st.later = opts.Sealing == SealLater || opts.Sealing == SealAuto && dialect == Postgres
 	if dialect == Postgres {
 		st.pgURL = rawURL
+		st.tokens = &tokenLookups{db: sqlDB}
 		if err := st.deferWrites(); err != nil {
 			sqlDB.Close()
 			return nil, err
