@@ -294,18 +294,27 @@ func (p pgSource) ChainHead(ctx context.Context) (int64, string, error) {
 func (p pgSource) ScanCases(ctx context.Context, fn func(*ledger.CaseRow) error) error {
 	var c ledger.CaseRow
 	return pgScan(ctx, p.cases, verifyCases, 7, func(v [][]byte) error {
-		version, err := pgInt(v[4])
-		if err != nil {
+		if err := pgCaseCounts(v, &c); err != nil {
 			return err
 		}
-		n, err := pgInt(v[6])
-		if err != nil {
-			return err
-		}
-		c.Version, c.LedgerLen = int(version), int(n)
 		c.ID, c.Workflow, c.Number, c.State, c.LedgerHead = borrowed(v[0]), borrowed(v[1]), borrowed(v[2]), borrowed(v[3]), borrowed(v[5])
 		return fn(&c)
 	})
+}
+
+// pgCaseCounts decodes a case row's version and entry count (columns 4
+// and 6 of verifyCases and verifyCaseRows).
+func pgCaseCounts(v [][]byte, c *ledger.CaseRow) error {
+	version, err := pgInt(v[4])
+	if err != nil {
+		return err
+	}
+	n, err := pgInt(v[6])
+	if err != nil {
+		return err
+	}
+	c.Version, c.LedgerLen = int(version), int(n)
+	return nil
 }
 
 // ScanCaseChains reads the entries by case and the case rows at once, on
@@ -334,15 +343,9 @@ func (p pgSource) ScanCaseChains(ctx context.Context, fn func(*ledger.CaseRow, *
 		var txt rowText
 		return pgScan(ctx, p.cases, verifyCaseRows, 7, func(v [][]byte) error {
 			var c ledger.CaseRow
-			version, err := pgInt(v[4])
-			if err != nil {
+			if err := pgCaseCounts(v, &c); err != nil {
 				return err
 			}
-			n, err := pgInt(v[6])
-			if err != nil {
-				return err
-			}
-			c.Version, c.LedgerLen = int(version), int(n)
 			txt.load(v, caseText, &c.ID, &c.Workflow, &c.Number, &c.State, &c.LedgerHead)
 			return emit(c)
 		})
