@@ -88,10 +88,10 @@ type Report struct {
 	// Entries); BadUnsealed names the unsealed entry at fault, if one is.
 	Unsealed    int
 	BadUnsealed int64
-	// Walked says the case chains were walked case by case: the sums of
-	// their links (sums.go) did not settle them, because of a fault or of
-	// entries from before keys. False when they were checked by the sums,
-	// or walked because the store cannot read its case rows alone.
+	// Walked says the sums of the case chains' links (sums.go) did not
+	// settle them, because of a fault or of entries from before keys, and
+	// the chains were walked case by case. (A Source that cannot read its
+	// case rows alone is always walked; Walked then stays false.)
 	Walked bool
 }
 
