@@ -117,6 +117,24 @@ func (s *SMTPServer) WaitFor(t testing.TB, n int, timeout time.Duration) []Mail 
 	}
 }
 
+// WaitUntil waits until the messages accepted so far satisfy cond, and
+// returns them.
+func (s *SMTPServer) WaitUntil(t testing.TB, what string, timeout time.Duration, cond func([]Mail) bool) []Mail {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		if m := s.Mails(); cond(m) {
+			return m
+		}
+		select {
+		case <-s.notify:
+		case <-deadline.C:
+			t.Fatalf("SMTP server: no %s after %v; accepted %d messages", what, timeout, len(s.Mails()))
+		}
+	}
+}
+
 type session struct {
 	s      *SMTPServer
 	authed bool
