@@ -8,6 +8,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -60,6 +61,9 @@ type Config struct {
 	// Warm, set by serve, warms the server up in the background as it
 	// is built (see warm); Ready reports when it is done.
 	Warm bool
+	// Context, when set, is the server's lifetime: the warm-up stops when
+	// it ends (serve stopping before the warm-up is done).
+	Context context.Context
 }
 
 // Server is the web application.

@@ -23,7 +23,11 @@ const warmFor = 2 * time.Minute
 // board is computed for it, on a warm server.
 func (s *Server) warm() {
 	defer close(s.warmed)
-	ctx, cancel := context.WithTimeout(context.Background(), warmFor)
+	life := s.cfg.Context
+	if life == nil {
+		life = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(life, warmFor)
 	defer cancel()
 	t0 := time.Now()
 	for _, t := range s.views.pages {
@@ -36,8 +40,18 @@ func (s *Server) warm() {
 		return
 	}
 	offices := []engine.Actor{{User: "warm-up", Role: engine.RoleCity}}
+	stopping := func() bool {
+		if life.Err() == nil {
+			return false
+		}
+		s.cfg.Logger.Info("board warm-up ended: the server is stopping")
+		return true
+	}
 	counties, err := s.engine.Store().Directory().Counties(ctx)
 	if err != nil {
+		if stopping() {
+			return
+		}
 		s.cfg.Logger.Warn("board warm-up: counties not read", "err", err)
 	}
 	for _, c := range counties {
@@ -45,6 +59,9 @@ func (s *Server) warm() {
 	}
 	for _, a := range offices {
 		if _, err := s.boardView(ctx, a, "", ""); err != nil {
+			if stopping() {
+				return
+			}
 			s.cfg.Logger.Warn("board warm-up stopped", "err", err, "role", a.Role, "org", a.Org)
 			return
 		}

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,5 +50,26 @@ func TestWarmUp(t *testing.T) {
 				t.Errorf("the warm server's board: GXQ received %d, want 1", got)
 			}
 		})
+	}
+}
+
+// TestWarmUpStopsWithTheServer: a warm-up whose server is stopping (its
+// Context ended) ends at once, says so, and leaves the server ready
+// rather than computing boards on a store about to close.
+func TestWarmUpStopsWithTheServer(t *testing.T) {
+	e := MustEnv(t, testsvc.Databases()[0], 0)
+	var logs bytes.Buffer
+	life, stop := context.WithCancel(context.Background())
+	stop()
+	ws := web.New(web.Config{Engine: e.x.Engine, Auth: e.x.Store, Calendar: e.x.Overrides.Live(), Report: e.report, Warm: true,
+		Context: life, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := ws.Ready(ctx); err != nil {
+		t.Fatalf("a warm-up whose server stopped did not end: %v", err)
+	}
+	if !strings.Contains(logs.String(), "board warm-up ended: the server is stopping") || strings.Contains(logs.String(), "boards warmed") ||
+		strings.Contains(logs.String(), "level=WARN") {
+		t.Fatalf("logged %q", logs.String())
 	}
 }

@@ -47,7 +47,7 @@ func TestCLIChangesAudited(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		h := m.handler()
+		h := m.handler(ctx)
 		signIn := func(name, pw string) (int, string) {
 			body, _ := json.Marshal(map[string]string{"user": name, "password": pw})
 			req := httptest.NewRequest(http.MethodPost, "/api/v1/session", bytes.NewReader(body))

@@ -277,7 +277,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 		// At most MaxConnections at once: a flood queues in the kernel's
 		// backlog instead of exhausting memory and file descriptors.
 		m.listener = netutil.LimitListener(ln, m.Config.HTTP.MaxConnections)
-		m.server = &http.Server{Handler: m.handler(), ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+		m.server = &http.Server{Handler: m.handler(ctx), ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 			// A slow or stalled client cannot hold a connection for ever:
 			// headers in 10 s, the whole request in 30 s, the answer (an
 			// export of a quarter's ledger included) written in 2 minutes,
@@ -307,17 +307,24 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 
 // handler serves the JSON API under /api/ (with /healthz and /readyz) and
 // the web pages everywhere else; both sign people in through one limiter.
-func (m *Main) handler() http.Handler {
+func (m *Main) handler(ctx context.Context) http.Handler {
 	limiter := signin.NewLimiter(signin.Limits{})
 	password.SetMaxConcurrent(m.Config.Security.MaxHashing)
 	// The web pages warm up in the background (the offices' boards
-	// computed once: see web.Server.Ready); /readyz waits for it.
-	webSrv := web.New(web.Config{
+	// computed once: see web.Server.Ready); /readyz waits for it. The
+	// warm-up stops when serve does, and Close waits for it before it
+	// closes the store.
+	webSrv := web.New(web.Config{Context: ctx,
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar.Live(), Overrides: m.Calendar, Limiter: limiter,
 		SessionTTL: m.Config.HTTP.SessionTTL, SecureCookies: m.Config.SecureCookies(), BehindProxy: m.Config.HTTP.BehindProxy,
 		TrustedProxies: m.Config.HTTP.TrustedProxies, Policy: m.Config.Policy(),
 		Demo: m.Config.Demo, Poll: m.Config.HTTP.Poll, Logger: m.Logger, Notify: m.Notify, Report: m.Report, Warm: true,
 	})
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		_ = webSrv.Ready(context.Background())
+	}()
 	ready := append(m.readyChecks(), api.Check{Name: "warm_up", Ping: webSrv.Ready})
 	apiSrv := api.New(api.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: ready, Logger: m.Logger, Limiter: limiter,

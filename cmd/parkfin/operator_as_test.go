@@ -75,7 +75,7 @@ func TestOperatorAsLookups(t *testing.T) {
 
 		// The case page names the people by display name, the operator
 		// beside them.
-		srv := httptest.NewServer(m.handler())
+		srv := httptest.NewServer(m.handler(ctx))
 		defer srv.Close()
 		jar, _ := cookiejar.New(nil)
 		client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
