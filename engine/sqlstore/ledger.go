@@ -257,7 +257,13 @@ func (q queries) ChainHead(ctx context.Context) (int64, string, error) {
 
 // ScanCases streams the case rows in no order (ledger.RowSource).
 func (q queries) ScanCases(ctx context.Context, fn func(*ledger.CaseRow) error) error {
-	return scanRows(q.db.WithContext(ctx), verifyCases, func(rows *sql.Rows) error {
+	return q.scanCaseRows(ctx, verifyCases, fn)
+}
+
+// scanCaseRows runs a read of the case rows (in no order for the sums, by
+// case id for a walk) and calls fn for each.
+func (q queries) scanCaseRows(ctx context.Context, query string, fn func(*ledger.CaseRow) error) error {
+	return scanRows(q.db.WithContext(ctx), query, func(rows *sql.Rows) error {
 		var c ledger.CaseRow
 		if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen); err != nil {
 			return err
@@ -289,13 +295,7 @@ func (q queries) ScanCaseChains(ctx context.Context, fn func(*ledger.CaseRow, *l
 		})
 	}
 	cases := func(ctx context.Context, emit func(ledger.CaseRow) error) error {
-		return scanRows(q.db.WithContext(ctx), casesQ, func(rows *sql.Rows) error {
-			var c ledger.CaseRow
-			if err := rows.Scan(&c.ID, &c.Workflow, &c.Number, &c.State, &c.Version, &c.LedgerHead, &c.LedgerLen); err != nil {
-				return err
-			}
-			return emit(c)
-		})
+		return q.scanCaseRows(ctx, casesQ, func(c *ledger.CaseRow) error { return emit(*c) })
 	}
 	return readCaseChains(ctx, links, cases, fn)
 }
