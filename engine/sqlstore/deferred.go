@@ -226,13 +226,24 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 	t.writes = nil
 	pieces := mergeWrites(ws)
 	if last != nil {
-		pieces = append(pieces, whole(last))
+		// An insert of rows goes as one like the others (as arrays, when
+		// it can); anything else as it is.
+		if ps := mergeWrites([]deferredWrite{*last}); len(ps) == 1 {
+			pieces = append(pieces, ps[0])
+		} else {
+			pieces = append(pieces, whole(last))
+		}
 	}
 	if len(pieces) == 0 {
 		return 0, nil
 	}
 	t.flushing = true
 	defer func() { t.flushing = false }()
+	for i := range pieces {
+		if _, err := t.unnest(ctx, &pieces[i]); err != nil {
+			return 0, err
+		}
+	}
 	var b strings.Builder
 	for len(pieces) > 0 {
 		// A statement carries as many pieces as PostgreSQL takes
@@ -244,7 +255,21 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 		}
 		b.Reset()
 		vars := make([]any, 1, params+1)
-		vars[0] = pgx.QueryExecModeExec
+		// A text that varies with its rows goes unprepared; one that does
+		// not is prepared once per connection. Arrays need their types
+		// from PostgreSQL: a varying text holding some is described
+		// first, unnamed.
+		stable, arrays := true, false
+		for i := range pieces[:n] {
+			stable = stable && pieces[i].stable
+			arrays = arrays || pieces[i].stable
+		}
+		switch {
+		case arrays && !stable:
+			vars[0] = pgx.QueryExecModeDescribeExec
+		case !arrays:
+			vars[0] = pgx.QueryExecModeExec
+		}
 		for i := range pieces[:n] {
 			switch {
 			case n == 1:
@@ -264,6 +289,9 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 			}
 		}
 		pieces = pieces[n:]
+		if stable {
+			vars = vars[1:] // no mode: the driver's own, prepared
+		}
 		res, err := t.db.Statement.ConnPool.ExecContext(ctx, b.String(), vars...)
 		if err != nil {
 			if tr, ok := t.db.Dialector.(gorm.ErrorTranslator); ok {
@@ -290,6 +318,8 @@ type piece struct {
 	rows       []pieceRow
 	// nparams counts the placeholders of all rows.
 	nparams int
+	// stable: the piece's text does not vary with its rows (unnest.go).
+	stable bool
 }
 
 // whole is the piece of a statement sent as it is.

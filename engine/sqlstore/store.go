@@ -59,6 +59,9 @@ type Store struct {
 	// tokens gathers the bearer tokens' lookups on PostgreSQL
 	// (tokenlookup.go).
 	tokens *tokenLookups
+	// types are the column types of the tables that flushes insert into
+	// as arrays (PostgreSQL; unnest.go).
+	types *columnTypes
 }
 
 var (
@@ -160,6 +163,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if dialect == Postgres {
 		st.pgURL = rawURL
 		st.tokens = &tokenLookups{db: sqlDB}
+		st.types = &columnTypes{}
 		if err := st.deferWrites(); err != nil {
 			sqlDB.Close()
 			return nil, err
@@ -246,6 +250,10 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	for _, r := range results {
 		names = append(names, r.Source.Path)
 	}
+	if s.types != nil && len(names) > 0 {
+		// The tables may have changed: read their columns again.
+		s.types.m.Clear()
+	}
 	if err := s.initLedgerChain(ctx); err != nil {
 		return names, err
 	}
@@ -272,7 +280,7 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 	}
 	var t *tx
 	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true}
+		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true, types: s.types}
 		s.open.Store(db.Statement.ConnPool, t)
 		defer s.open.Delete(db.Statement.ConnPool)
 		if err := fn(t); err != nil {
@@ -367,4 +375,6 @@ type tx struct {
 	parksAll bool
 	// held is what a batch of timer firings holds (HoldTimerCases).
 	held *held
+	// types: the store's column types, for inserts sent as arrays.
+	types *columnTypes
 }
