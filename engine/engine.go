@@ -50,7 +50,7 @@ type Engine struct {
 	log       *slog.Logger
 	workflows map[string]*workflow
 	// onSchedule is called after timers were put in the index.
-	onSchedule atomic.Pointer[func()]
+	onSchedule atomic.Pointer[func(time.Time)]
 	// onTransition is told of the transitions each commit made.
 	onTransition atomic.Pointer[func([]Move)]
 	// onNotice is called after notices were committed.

@@ -71,6 +71,7 @@ type TimerIndex interface {
 // when any process arms a timer, rather than at its next poll.
 type Waker interface {
 	// Wakeups returns a channel that receives when timers were scheduled,
-	// subscribed by the time it returns, closed when ctx is done.
-	Wakeups(ctx context.Context) (<-chan struct{}, error)
+	// the earliest due time among them (zero when not told), subscribed
+	// by the time it returns, closed when ctx is done.
+	Wakeups(ctx context.Context) (<-chan time.Time, error)
 }

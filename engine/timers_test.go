@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,7 +333,7 @@ func TestOnScheduleWakesTheWorker(t *testing.T) {
 		forEachDB(t, func(t *testing.T, db testsvc.Database) {
 			e := MustFlowEnv(t, db, at(2026, 3, 2, 9, 0))
 			called := make(chan int, 16)
-			e.engine.OnSchedule(func() {
+			e.engine.OnSchedule(func(time.Time) {
 				// Runs after the commit: the rows are there to read.
 				refs, err := e.store.PendingTimers(e.ctx)
 				if err != nil {
@@ -397,7 +398,7 @@ func TestOnScheduleWakesTheWorker(t *testing.T) {
 			// fires it, and then it sleeps for its poll.
 			first := e.MustOpen("B1")
 			e.MustFire(first, cityOffice, evNotify, flowInput{ReplyBy: ptr(e.clock.Now())})
-			e.engine.OnSchedule(w.Wake)
+			e.engine.OnSchedule(w.WakeFor)
 			ctx, cancel := context.WithCancel(e.ctx)
 			done := make(chan error, 1)
 			go func() { done <- w.Run(ctx) }()
@@ -421,6 +422,68 @@ func TestOnScheduleWakesTheWorker(t *testing.T) {
 			}
 		})
 	})
+}
+
+// countingIndex counts the looks of a worker at the real index it wraps.
+type countingIndex struct {
+	engine.TimerIndex
+	claims atomic.Int64
+}
+
+func (x *countingIndex) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]engine.TimerRef, error) {
+	x.claims.Add(1)
+	return x.TimerIndex.Claim(ctx, now, limit, lease)
+}
+
+// A sleeping worker wakes for a timer armed due before its next look, or
+// whose due time it is not told, and sleeps on through one armed due after
+// it: that look finds it in time.
+func TestWakeForOnlyTimersDueBeforeTheNextLook(t *testing.T) {
+	e := MustFlowEnv(t, testsvc.Databases()[0], at(2026, 3, 2, 9, 0))
+	index := &countingIndex{TimerIndex: e.index}
+	w := engine.NewWorker(e.engine, index, engine.WorkerConfig{Poll: time.Hour, ReconcileEvery: time.Hour})
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("worker: %v", err)
+		}
+	}()
+	// asleep waits until the worker stopped looking, and returns its looks.
+	asleep := func() int64 {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+			n := index.claims.Load()
+			time.Sleep(150 * time.Millisecond)
+			if n > 0 && index.claims.Load() == n {
+				return n
+			}
+		}
+		t.Fatal("the worker did not settle")
+		return 0
+	}
+	looked := func(before int64, what string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if index.claims.Load() > before {
+				return
+			}
+		}
+		t.Fatalf("the worker did not look for %s", what)
+	}
+	n := asleep()
+	w.WakeFor(e.clock.Now().Add(2 * time.Hour))
+	time.Sleep(300 * time.Millisecond)
+	if got := index.claims.Load(); got != n {
+		t.Fatalf("a timer due after the next look woke the worker (%d looks, then %d)", n, got)
+	}
+	w.WakeFor(e.clock.Now().Add(time.Minute))
+	looked(n, "a timer due before its next look")
+	n = asleep()
+	w.WakeFor(time.Time{})
+	looked(n, "a timer of unknown due time")
 }
 
 // StartOn events arm a timer afresh, StopOn events cancel it, even once it

@@ -730,15 +730,22 @@ func (e *Engine) afterCommit(ctx context.Context, fx effects) {
 			e.log.Warn("timer index: schedule failed; the reconciler will repair it", "err", err, "timers", len(fx.schedule))
 		}
 		if fn := e.onSchedule.Load(); fn != nil {
-			(*fn)()
+			earliest := fx.schedule[0].DueAt
+			for _, r := range fx.schedule[1:] {
+				if r.DueAt.Before(earliest) {
+					earliest = r.DueAt
+				}
+			}
+			(*fn)(earliest)
 		}
 	}
 }
 
-// OnSchedule registers fn to be called after timers were put in the index:
-// a worker in the same process wakes to look at them rather than at its
-// next poll.
-func (e *Engine) OnSchedule(fn func()) { e.onSchedule.Store(&fn) }
+// OnSchedule registers fn to be called, with the earliest due time, after
+// timers were put in the index: a worker in the same process wakes to look
+// at them rather than at its next poll, when they fall due before it
+// (Worker.WakeFor).
+func (e *Engine) OnSchedule(fn func(earliest time.Time)) { e.onSchedule.Store(&fn) }
 
 // OnTransition registers fn to be told of the transitions each commit made
 // (metrics count them by workflow and event).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,6 +76,9 @@ type Worker struct {
 	storeDown   bool
 	firingFails bool
 	wake        chan struct{}
+	// sleepUntil is when, by the engine's clock (unix nanoseconds), the
+	// worker's sleep ends; math.MaxInt64 while it is awake (WakeFor).
+	sleepUntil atomic.Int64
 	// reconcileSoon asks Run to reconcile at its next turn (the index came
 	// back): Run owns every reconcile, and none outlives it.
 	reconcileSoon atomic.Bool
@@ -113,7 +117,9 @@ func NewWorker(e *Engine, index TimerIndex, cfg WorkerConfig) *Worker {
 	if batch {
 		cfg.Handler = e.FireTimer
 	}
-	return &Worker{engine: e, index: index, cfg: cfg, batch: batch, log: cfg.Logger, wake: make(chan struct{}, 1)}
+	w := &Worker{engine: e, index: index, cfg: cfg, batch: batch, log: cfg.Logger, wake: make(chan struct{}, 1)}
+	w.sleepUntil.Store(math.MaxInt64) // not asleep yet
+	return w
 }
 
 // Wake makes a sleeping worker look at the index now (a timer was armed
@@ -122,6 +128,16 @@ func (w *Worker) Wake() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
+	}
+}
+
+// WakeFor wakes the worker for a timer armed due at due (zero: unknown)
+// if it would otherwise sleep past it: a timer due after the worker's next
+// look is found by that look, with no wake-up. A burst of openings, each
+// arming limits days away, no longer wakes the worker once a commit.
+func (w *Worker) WakeFor(due time.Time) {
+	if due.IsZero() || due.UnixNano() < w.sleepUntil.Load() {
+		w.Wake()
 	}
 }
 
@@ -138,8 +154,8 @@ func (w *Worker) Run(ctx context.Context) error {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				for range ch {
-					w.Wake()
+				for due := range ch {
+					w.WakeFor(due)
 				}
 			}()
 			defer func() { stop(); <-done }()
@@ -157,6 +173,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.openScheduled(ctx)
 	lastSchedule := time.Now()
 	for {
+		// Awake: any timer armed now may have been missed by the look
+		// below, so every WakeFor wakes until the next sleep is set.
+		w.sleepUntil.Store(math.MaxInt64)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -178,6 +197,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				wait = max(d, time.Millisecond)
 			}
 		}
+		w.sleepUntil.Store(w.engine.clock.Now().Add(wait).UnixNano())
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -246,7 +246,7 @@ func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 			Observer:       m.Metrics,
 			Logger:         m.Logger,
 		})
-		m.Engine.OnSchedule(w.Wake)
+		m.Engine.OnSchedule(w.WakeFor)
 		m.wg.Add(1)
 		go func() {
 			defer m.wg.Done()

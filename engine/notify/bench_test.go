@@ -248,7 +248,7 @@ func benchBreachToInbox(b *testing.B, n int) {
 			conc = benchCount(b, "PARKFIN_WORKER_CONCURRENCY", 8)
 		}
 		w := engine.NewWorker(eng, index, engine.WorkerConfig{Logger: quiet, Concurrency: conc})
-		eng.OnSchedule(w.Wake)
+		eng.OnSchedule(w.WakeFor)
 		var wg sync.WaitGroup
 		wg.Add(2)
 		go func() { defer wg.Done(); _ = w.Run(runCtx) }()

@@ -269,8 +269,14 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
+// dispatchGap is the least time between the starts of two dispatches of
+// the loop: under a stream of commits, the notices of each gap are
+// expanded in one transaction rather than a few at a time.
+const dispatchGap = 25 * time.Millisecond
+
 func (s *Service) runDispatch(ctx context.Context) {
 	for ctx.Err() == nil {
+		next := time.Now().Add(dispatchGap)
 		if _, err := s.Dispatch(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("notify: dispatch failed; the notices wait in the outbox", "err", err)
 		}
@@ -281,6 +287,14 @@ func (s *Service) runDispatch(ctx context.Context) {
 		case <-t.C:
 		}
 		t.Stop()
+		if d := time.Until(next); d > 0 {
+			gap := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+			case <-gap.C:
+			}
+			gap.Stop()
+		}
 	}
 }
 

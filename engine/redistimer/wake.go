@@ -2,13 +2,17 @@ package redistimer
 
 import (
 	"context"
+	"time"
 )
 
 // Wakeups subscribes to the index's wake channel, on which every Schedule
-// publishes, and returns a channel that receives (coalesced) when timers
-// were scheduled by any process. The subscription is in place when it
+// publishes the earliest due time it armed, and returns a channel that
+// receives, when timers were scheduled by any process, the earliest due
+// time among them (zero for a message that names none). Messages that
+// arrive while one waits are folded into it, keeping the earlier time, so
+// none is lost by coalescing. The subscription is in place when it
 // returns; it ends, and the channel closes, when ctx is done.
-func (x *Index) Wakeups(ctx context.Context) (<-chan struct{}, error) {
+func (x *Index) Wakeups(ctx context.Context) (<-chan time.Time, error) {
 	sub := x.client.Subscribe(ctx, x.keys.wake)
 	// The first reply confirms the subscription: from here on no Schedule
 	// is missed.
@@ -16,7 +20,7 @@ func (x *Index) Wakeups(ctx context.Context) (<-chan struct{}, error) {
 		sub.Close()
 		return nil, wrap("subscribe", err)
 	}
-	out := make(chan struct{}, 1)
+	out := make(chan time.Time, 1)
 	msgs := sub.Channel()
 	go func() {
 		defer close(out)
@@ -25,16 +29,38 @@ func (x *Index) Wakeups(ctx context.Context) (<-chan struct{}, error) {
 			select {
 			case <-ctx.Done():
 				return
-			case _, ok := <-msgs:
+			case m, ok := <-msgs:
 				if !ok {
 					return
 				}
-				select {
-				case out <- struct{}{}:
-				default: // a wake-up is pending already
+				due, err := time.Parse(time.RFC3339Nano, m.Payload)
+				if err != nil {
+					due = time.Time{}
+				}
+				for {
+					select {
+					case out <- due:
+					case pending := <-out:
+						// One waits already: send the earlier.
+						due = earlier(due, pending)
+						continue
+					}
+					break
 				}
 			}
 		}
 	}()
 	return out, nil
+}
+
+// earlier is the earlier of two due times, where zero (not told) comes
+// before any.
+func earlier(a, b time.Time) time.Time {
+	if a.IsZero() || b.IsZero() {
+		return time.Time{}
+	}
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

@@ -31,7 +31,10 @@ func TestWakeups(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-ch:
+	case due := <-ch:
+		if !due.Equal(timerindextest.T0) {
+			t.Fatalf("wake-up told due %v, want %v", due, timerindextest.T0)
+		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no wake-up within 5s of a Schedule by another client")
 	}
@@ -39,6 +42,23 @@ func TestWakeups(t *testing.T) {
 	case <-ch:
 		t.Fatal("a second wake-up for one Schedule (or one from another prefix)")
 	case <-time.After(200 * time.Millisecond):
+	}
+	// Wake-ups that arrive while one waits fold into it, keeping the
+	// earliest due time.
+	later, earlier := timerindextest.T0.Add(time.Hour), timerindextest.T0.Add(time.Minute)
+	for _, ref := range []engine.TimerRef{{ID: "b", DueAt: later}, {ID: "c", DueAt: earlier}, {ID: "d", DueAt: later}} {
+		if err := other.Schedule(ctx, ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case due := <-ch:
+		if !due.Equal(earlier) {
+			t.Fatalf("folded wake-ups told due %v, want the earliest %v", due, earlier)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no wake-up for three Schedules")
 	}
 	cancel()
 	select {

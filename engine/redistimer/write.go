@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -26,7 +27,11 @@ func (x *Index) Schedule(ctx context.Context, refs ...engine.TimerRef) error {
 	members := make([]redis.Z, len(refs))
 	ids := make([]any, len(refs))
 	dues := make([]any, 0, 2*len(refs))
+	earliest := refs[0].DueAt
 	for i, ref := range refs {
+		if ref.DueAt.Before(earliest) {
+			earliest = ref.DueAt
+		}
 		if ref.ID == "" {
 			return errors.New("redistimer: timer with an empty ID")
 		}
@@ -44,7 +49,9 @@ func (x *Index) Schedule(ctx context.Context, refs ...engine.TimerRef) error {
 		// Workers of every process wake at once rather than at their next
 		// poll: a timer armed by a CLI command or a serve without a worker
 		// is looked at within milliseconds.
-		p.Publish(ctx, x.keys.wake, "")
+		// The message is the earliest due time: a worker that looks
+		// before it anyway need not wake (Worker.WakeFor).
+		p.Publish(ctx, x.keys.wake, earliest.UTC().Format(time.RFC3339Nano))
 		return nil
 	})
 	return wrap("schedule", err)

@@ -38,7 +38,7 @@ const defaultSealPoll = 250 * time.Millisecond
 // sealGap is the least time between the starts of a sealer's runs: a
 // sealing transaction costs a commit, so a busy process seals its commits
 // of each sealGap in one batch instead of one by one.
-const sealGap = 20 * time.Millisecond
+const sealGap = 50 * time.Millisecond
 
 // insertUnsealed returns one statement inserting the entries, authenticated
 // with Chainer.Pend, into ledger_unsealed.
