@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -108,6 +109,8 @@ type workflow struct {
 	clocks    map[string]*ClockDef
 	notices   map[EventName]*NoticeDef
 	fsmEvents fsm.Events
+	// machines keeps built state machines for reuse (workflow.machine).
+	machines sync.Pool
 }
 
 // Register adds a workflow. It panics if the definition is broken: a state

@@ -500,26 +500,14 @@ func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, n
 			return e.openWithin(ctx, tx, c, name, workflow, actor, payload, ref, now, fx)
 		}
 	}
-	machine := fsm.NewFSM(string(from), w.fsmEvents, fsm.Callbacks{
-		"before_event": func(ctx context.Context, fe *fsm.Event) {
-			t.To = State(fe.Dst)
-			if ev.Apply == nil {
-				if actor.Role == RoleSystem {
-					return // the engine's own record (which timer fired)
-				}
-				if len(payload) != 0 && string(payload) != "null" && string(payload) != "{}" {
-					fe.Cancel(Invalid(FieldError{Field: "payload", Code: "unexpected",
-						Message: "This action takes no details.", MessageZH: "该操作不需要填写内容。"}))
-				}
-				t.Payload = nil
-				return
-			}
-			if err := ev.Apply(ctx, t); err != nil {
-				fe.Cancel(err)
-			}
-		},
-	})
-	if err := machine.Event(ctx, string(name)); err != nil {
+	machine := w.machine()
+	machine.SetState(string(from))
+	err = machine.Event(ctx, string(name), &fsmCall{t: t, ev: ev})
+	to := State(machine.Current())
+	// Back for reuse only after a move that returned: one whose Apply
+	// panicked leaves its machine to the collector.
+	w.machines.Put(machine)
+	if err != nil {
 		var (
 			canceled fsm.CanceledError
 			noTrans  fsm.NoTransitionError
@@ -543,8 +531,47 @@ func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, n
 	if opening && !w.mayFire(actor, ev, c) {
 		return nil, Errorf(EFORBIDDEN, "您无权登记该案件。", "You may not open this case.")
 	}
-	c.State = State(machine.Current())
+	c.State = to
 	return m, nil
+}
+
+// fsmCall is what a state machine's event callback needs of the move.
+type fsmCall struct {
+	t  *Transition
+	ev *EventDef
+}
+
+// machine returns a state machine of the workflow's graph, built once and
+// reused: building one per move (maps of every event and callback) cost
+// more than the move's own checks. Each is used by one move at a time; the
+// move sets its state and passes itself as the event's argument.
+func (w *workflow) machine() *fsm.FSM {
+	if m, ok := w.machines.Get().(*fsm.FSM); ok {
+		return m
+	}
+	return fsm.NewFSM("", w.fsmEvents, fsm.Callbacks{"before_event": beforeEvent})
+}
+
+// beforeEvent runs the event's Apply (or refuses details for an event that
+// takes none) before the state machine moves; an error cancels the move.
+func beforeEvent(ctx context.Context, fe *fsm.Event) {
+	call := fe.Args[0].(*fsmCall)
+	t, ev := call.t, call.ev
+	t.To = State(fe.Dst)
+	if ev.Apply == nil {
+		if t.Actor.Role == RoleSystem {
+			return // the engine's own record (which timer fired)
+		}
+		if p := t.Payload; len(p) != 0 && string(p) != "null" && string(p) != "{}" {
+			fe.Cancel(Invalid(FieldError{Field: "payload", Code: "unexpected",
+				Message: "This action takes no details.", MessageZH: "该操作不需要填写内容。"}))
+		}
+		t.Payload = nil
+		return
+	}
+	if err := ev.Apply(ctx, t); err != nil {
+		fe.Cancel(err)
+	}
 }
 
 // finishMove writes the transition prepareMove made (an opened case

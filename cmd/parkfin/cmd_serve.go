@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -50,6 +51,7 @@ func (c *cli) runUntilStopped(opts ServeOptions, before func(m *Main) error) err
 	if err != nil {
 		return err
 	}
+	gcDefaults(os.Getenv, m.Logger)
 	if before != nil {
 		if err := before(m); err != nil {
 			m.Close()
