@@ -15,7 +15,7 @@ func (s *Service) wakeChannel() string { return s.cfg.RedisPrefix + "notify:wake
 func (s *Service) publishWakes() {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		if err := s.cfg.Redis.Publish(ctx, s.wakeChannel(), "").Err(); err != nil {
+		if err := s.cfg.Redis.Publish(ctx, s.wakeChannel(), s.id).Err(); err != nil {
 			s.log.Debug("notify: wake-up not published; the other processes find the notices at their next poll", "err", err)
 		}
 		cancel()
@@ -57,9 +57,13 @@ func (s *Service) runBus(ctx context.Context) {
 			select {
 			case <-ctx.Done():
 				break listen
-			case _, ok := <-msgs:
+			case m, ok := <-msgs:
 				if !ok {
 					break listen
+				}
+				if m.Payload == s.id {
+					// Our own: Wake signalled already.
+					continue
 				}
 				signal(s.wake)
 			}

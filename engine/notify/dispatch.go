@@ -62,7 +62,47 @@ type directory struct {
 	robots map[string][]robotRow
 }
 
+// directorySum is, on PostgreSQL, a digest of every row loadDirectory
+// reads: while it stays the same, the directory read last is still true.
+const directorySum = `SELECT encode(sha256(convert_to(
+	coalesce((SELECT string_agg(concat_ws(chr(31), name, role, org_code, email), chr(30) ORDER BY name) FROM users WHERE NOT disabled), '') || chr(29) ||
+	coalesce((SELECT string_agg(concat_ws(chr(31), user_name, kind, channels), chr(30) ORDER BY user_name, kind) FROM notify_prefs), '') || chr(29) ||
+	coalesce((SELECT string_agg(concat_ws(chr(31), id, org_code, channel, url, secret, kinds, created_at::text), chr(30) ORDER BY id) FROM notify_robots), ''),
+	'UTF8')), 'hex')`
+
+// loadDirectory returns the directory as db's transaction sees it. On
+// PostgreSQL one query tells whether anything in it changed since the last
+// read, and the last read serves while nothing did: a stream of notices
+// no longer reads and decodes every user, choice and robot once a
+// dispatch. A change by any process — a user added or disabled, a choice,
+// a robot — is seen by the next dispatch.
 func (s *Service) loadDirectory(db *gorm.DB) (*directory, error) {
+	if s.dialect != sqlstore.Postgres {
+		return readDirectory(db)
+	}
+	var sum string
+	if err := db.Raw(directorySum).Row().Scan(&sum); err != nil {
+		return nil, err
+	}
+	s.dirMu.Lock()
+	d, last := s.dir, s.dirSum
+	s.dirMu.Unlock()
+	if d != nil && last == sum {
+		return d, nil
+	}
+	d, err := readDirectory(db)
+	if err != nil {
+		return nil, err
+	}
+	s.dirMu.Lock()
+	s.dir, s.dirSum = d, sum
+	s.dirMu.Unlock()
+	return d, nil
+}
+
+// readDirectory reads the users, their choices and the robots. The
+// directory it returns is not changed after: dispatches share it.
+func readDirectory(db *gorm.DB) (*directory, error) {
 	var users []userRow
 	if err := db.Where("NOT disabled").Order("name").Find(&users).Error; err != nil {
 		return nil, err
@@ -186,11 +226,20 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 	// One rendering per notice for those asked to act and one for those
 	// copied: the words do not depend on the user (all read zh-CN).
 	rendered := map[bool]*Message{}
+	var (
+		data Data // the notice's, read once for both renderings
+		read bool
+	)
 	render := func(cp bool) (*Message, error) {
 		if m := rendered[cp]; m != nil {
 			return m, nil
 		}
-		m, err := s.tpl.renderText(locale.ZH, n, cp, link)
+		if !read {
+			data, read = dataOf(locale.ZH, n, false, link), true
+		}
+		d := data
+		d.Copy = cp
+		m, err := s.tpl.renderData(locale.ZH, n, d)
 		rendered[cp] = m
 		return m, err
 	}

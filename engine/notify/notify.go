@@ -127,7 +127,15 @@ type Service struct {
 	pubMu      sync.Mutex
 	publishing bool
 	again      bool
-	mu         sync.Mutex
+	// id names this service in the wake-ups it publishes, so that it
+	// does not wake itself a second time on hearing its own.
+	id string
+	// dir is the directory a dispatch read last and dirSum its digest
+	// (loadDirectory), guarded by dirMu.
+	dirMu  sync.Mutex
+	dir    *directory
+	dirSum string
+	mu     sync.Mutex
 	// digested is the date (Beijing) of the last digest this process
 	// wrote or found written.
 	digested string
@@ -173,6 +181,9 @@ func New(cfg Config) *Service {
 		cfg: cfg, db: cfg.Store.DB(), dialect: cfg.Store.Dialect(), clock: cfg.Clock, log: cfg.Logger,
 		tpl: cfg.Templates, wake: make(chan struct{}, 1), sendWake: map[string]chan struct{}{},
 	}
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	s.id = hex.EncodeToString(id[:])
 	for ch := range cfg.Senders {
 		s.sendWake[ch] = make(chan struct{}, 1)
 	}

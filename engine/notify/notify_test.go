@@ -252,3 +252,48 @@ func TestDingTalkRobot(t *testing.T) {
 		t.Fatalf("dead letters %+v", dead)
 	}
 }
+
+// A dispatcher keeps the directory it read while nothing in it changes;
+// a change by anyone — a user's choices, a robot, a user disabled or
+// added — is seen by its next dispatch.
+func TestDirectoryChangesSeenAtOnce(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db)
+		countyInbox := func() int { return len(e.inbox("county-GX", financing.NoticeRouted)) }
+		e.open("GXQ", 1)
+		e.drain()
+		if n := len(e.inbox("bank-ICBC", financing.NoticeRouted)); n != 1 || countyInbox() != 1 {
+			t.Fatalf("first case: bank %d, county %d inbox messages, want 1 each", n, countyInbox())
+		}
+		// The bank chooses e-mail alone for new cases.
+		if err := e.svc.PutSettings(e.ctx, "bank-ICBC", notify.Settings{financing.NoticeRouted: {notify.Email}}, financing.NoticeKinds); err != nil {
+			t.Fatal(err)
+		}
+		e.open("GXQ", 2)
+		e.drain()
+		if n := len(e.inbox("bank-ICBC", financing.NoticeRouted)); n != 1 {
+			t.Fatalf("after choosing e-mail alone the bank has %d inbox messages, want still 1", n)
+		}
+		// The county's user is disabled, another added: the next case
+		// reaches the new one only.
+		if got := e.count("SELECT count(*) FROM users WHERE name = 'county-GX'"); got != 1 {
+			t.Fatalf("county-GX: %d rows", got)
+		}
+		if err := e.x.Store.DB().Exec("UPDATE users SET disabled = true WHERE name = 'county-GX'").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := e.x.Store.DB().Exec(`INSERT INTO users (name, display_name, role, org_code, created_at)
+			SELECT 'county-GX-2', display_name, role, org_code, created_at FROM users WHERE name = 'county-GX'`).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.open("GXQ", 3)
+		e.drain()
+		if n := countyInbox(); n != 2 {
+			t.Fatalf("disabled county user has %d inbox messages, want still 2", n)
+		}
+		if n := len(e.inbox("county-GX-2", financing.NoticeRouted)); n != 1 {
+			t.Fatalf("the new county user has %d inbox messages, want 1", n)
+		}
+	})
+}

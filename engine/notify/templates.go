@@ -222,7 +222,14 @@ func (t *Templates) Render(lang string, n *engine.Notice, cp bool, link string) 
 // renderText is Render without the e-mail's HTML part, which only an
 // e-mail delivery needs (addHTML).
 func (t *Templates) renderText(lang string, n *engine.Notice, cp bool, link string) (*Message, error) {
-	d := dataOf(lang, n, cp, link)
+	return t.renderData(lang, n, dataOf(lang, n, cp, link))
+}
+
+// renderData is renderText with the notice's data read already (dataOf):
+// the renderings of one notice for those asked to act and those copied
+// differ only in d.Copy.
+func (t *Templates) renderData(lang string, n *engine.Notice, d Data) (*Message, error) {
+	cp := d.Copy
 	base := "notify." + n.Workflow + "." + n.Kind
 	if n.Kind == KindDigest {
 		base = "notify.digest." + string(n.Event)
@@ -238,7 +245,7 @@ func (t *Templates) renderText(lang string, n *engine.Notice, cp bool, link stri
 	if cp {
 		subject = t.text(lang, "notify.copy_prefix") + subject
 	}
-	return t.compose(lang, subject, body, link), nil
+	return t.compose(lang, subject, body, d.Link), nil
 }
 
 var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
