@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/sqlstore"
@@ -195,12 +194,12 @@ func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string
 	// lost only the status update) is left as it is: exactly one inbox row
 	// per notice and user, one delivery per notice and destination.
 	if len(inbox) > 0 {
-		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(inbox, 1000).Error; err != nil {
+		if err := s.cfg.Store.InsertRows(ctx, db, &inbox, true); err != nil {
 			return 0, nil, nil, err
 		}
 	}
 	if len(deliveries) > 0 {
-		if err := db.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(deliveries, 1000).Error; err != nil {
+		if err := s.cfg.Store.InsertRows(ctx, db, &deliveries, true); err != nil {
 			return 0, nil, nil, err
 		}
 	}

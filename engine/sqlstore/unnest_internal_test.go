@@ -177,3 +177,68 @@ func TestUnnestText(t *testing.T) {
 		}
 	}
 }
+
+// kept is a model for TestInsertRows.
+type kept struct {
+	ID   string `gorm:"primaryKey"`
+	Body string
+	At   time.Time
+}
+
+func (kept) TableName() string { return "kept" }
+
+// InsertRows inserts a slice of models within a transaction, as arrays on
+// PostgreSQL, and with skipConflicts leaves out the rows already there;
+// SQLite takes the same rows.
+func TestInsertRows(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	for _, db := range testsvc.Databases() {
+		t.Run(db.Name, func(t *testing.T) {
+			s, err := Open(ctx, db.URL(t), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			timeType := "timestamp with time zone"
+			if s.dialect != Postgres {
+				timeType = "datetime"
+			}
+			if err := s.db.Exec(`CREATE TABLE kept (id text PRIMARY KEY, body text NOT NULL, at ` + timeType + ` NOT NULL)`).Error; err != nil {
+				t.Fatal(err)
+			}
+			insert := func(rows []kept) {
+				t.Helper()
+				err := s.db.Transaction(func(tx *gorm.DB) error {
+					if err := s.InsertRows(ctx, tx, &rows, true); err != nil {
+						return err
+					}
+					if s.dialect != Postgres {
+						return nil
+					}
+					// On the transaction's connection: the rows went as arrays.
+					var prepared int64
+					if err := tx.Raw(`SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO "kept"%SELECT * FROM unnest(%ON CONFLICT DO NOTHING'`).Scan(&prepared).Error; err != nil {
+						return err
+					}
+					if prepared == 0 {
+						t.Error("the rows did not go as arrays in a prepared statement")
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			insert([]kept{{"a", "甲", at}, {"b", "乙", at}})
+			insert([]kept{{"b", "changed", at}, {"c", "丙", at.Add(time.Hour)}})
+			var got []kept
+			if err := s.db.Order("id").Find(&got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 3 || got[0].Body != "甲" || got[1].Body != "乙" || got[2].Body != "丙" || !got[2].At.Equal(at.Add(time.Hour)) {
+				t.Fatalf("rows %+v", got)
+			}
+		})
+	}
+}
