@@ -126,8 +126,15 @@ func (e *Engine) openQueued(call *openCall) (*Case, error) {
 func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 	q := e.opens
 	batch, waiting := q.take(call)
+	held := true
+	release := func() {
+		if held {
+			held = false
+			<-q.slots
+		}
+	}
 	defer func() {
-		<-q.slots
+		release()
 		if p := recover(); p != nil {
 			for _, c := range batch {
 				if !c.answered {
@@ -139,7 +146,12 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 		}
 	}()
 	if len(batch) > 0 {
-		e.commitOpenings(batch)
+		if finish := e.commitOpenings(batch); finish != nil {
+			// The batch committed: the next may start while this one's
+			// timers go to the index and its callers get their cases.
+			release()
+			finish()
+		}
 	}
 	return waiting
 }
@@ -151,8 +163,10 @@ func (call *openCall) answer() {
 }
 
 // commitOpenings opens the calls, in one transaction when there are
-// several, and answers each.
-func (e *Engine) commitOpenings(batch []*openCall) {
+// several, and answers each; or, once that transaction committed, returns
+// what remains to be done — its timers told to the index, then each call
+// answered — for the caller to run after giving up its committer slot.
+func (e *Engine) commitOpenings(batch []*openCall) (finish func()) {
 	live := make([]*openCall, 0, len(batch))
 	for _, call := range batch {
 		if err := call.ctx.Err(); err != nil {
@@ -165,14 +179,15 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 	if len(live) > 1 {
 		fx, err := e.openBatch(live)
 		if err == nil {
-			e.afterCommit(context.WithoutCancel(live[0].ctx), fx)
-			for _, call := range live {
-				if call.err == nil {
-					call.out = call.c
+			return func() {
+				e.afterCommit(context.WithoutCancel(live[0].ctx), fx)
+				for _, call := range live {
+					if call.err == nil {
+						call.out = call.c
+					}
+					call.answer()
 				}
-				call.answer()
 			}
-			return
 		}
 		e.log.Warn("a batch of openings failed; opening them one by one", "openings", len(live), "err", err)
 	}
@@ -181,6 +196,7 @@ func (e *Engine) commitOpenings(batch []*openCall) {
 		call.out, call.err = e.openOne(call.ctx, call.req, call.w, &blank, call.now)
 		call.answer()
 	}
+	return nil
 }
 
 // openBatch opens the calls in one transaction: each one's open event runs

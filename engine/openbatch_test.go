@@ -415,3 +415,112 @@ func TestPanickingOpeningReleasesItsBatch(t *testing.T) {
 		}
 	})
 }
+
+// heldIndex is a real timer index whose first Schedule of more timers than
+// one opening arms (a batch's), once armed, waits until release is
+// closed. Before it is armed it counts the timers of each Schedule.
+type heldIndex struct {
+	engine.TimerIndex
+	single  atomic.Int64 // timers of one opening; 0 until armed
+	last    atomic.Int64
+	held    atomic.Bool
+	holding chan struct{}
+	release chan struct{}
+}
+
+func (x *heldIndex) Schedule(ctx context.Context, refs ...engine.TimerRef) error {
+	x.last.Store(int64(len(refs)))
+	if n := x.single.Load(); n > 0 && int64(len(refs)) > n && x.held.CompareAndSwap(false, true) {
+		close(x.holding)
+		<-x.release
+	}
+	return x.TimerIndex.Schedule(ctx, refs...)
+}
+
+// A committed batch gives up its committer slot before it tells the timer
+// index and answers its callers: the next batch opens meanwhile. Each
+// caller still gets its case only once its timers are in the index.
+func TestNextBatchOpensWhileOneTellsTheIndex(t *testing.T) {
+	db := testsvc.Databases()[0]
+	env := enginetest.New(t, db, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	index := &heldIndex{TimerIndex: env.Index, holding: make(chan struct{}), release: make(chan struct{})}
+	slow := &slowStore{Store: env.Store, delay: 50 * time.Millisecond}
+	eng := engine.New(engine.Config{Store: slow, Clock: env.Clock, Calendar: env.Overrides.Live(), Index: index,
+		OpenBatch: 32, OpenCommitters: 1})
+	all.Register(eng, all.Config{})
+	data, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := &batchEnv{Env: env, slow: slow, engine: eng, parks: []string{data.Parks[0].Code, data.Parks[1].Code}}
+
+	type result struct {
+		c   *engine.Case
+		err error
+	}
+	open := func(n int, name string) chan result {
+		out := make(chan result, n)
+		for i := range n {
+			req := be.request(t, be.parks[i%2], name+strconv.Itoa(i))
+			go func() {
+				c, err := eng.Open(context.Background(), req)
+				out <- result{c, err}
+			}()
+		}
+		return out
+	}
+	// One opening alone, to learn how many timers an opening arms.
+	if _, err := eng.Open(context.Background(), be.request(t, be.parks[0], "独自登记企业")); err != nil {
+		t.Fatal(err)
+	}
+	if index.last.Load() == 0 {
+		t.Fatal("an opening armed no timer")
+	}
+	index.single.Store(index.last.Load())
+	first := open(6, "先到企业")
+	select {
+	case <-index.holding:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no batch reached the timer index")
+	}
+	// The first batch committed and waits on the index; its callers wait
+	// with it.
+	answered := 0
+	for answered < 6 {
+		select {
+		case r := <-first:
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			answered++
+			continue
+		case <-time.After(300 * time.Millisecond):
+		}
+		break
+	}
+	if answered == 6 {
+		t.Fatal("every first opening was answered before its batch's timers were in the index")
+	}
+	later := open(3, "后到企业")
+	for range 3 {
+		select {
+		case r := <-later:
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the next openings waited for the previous batch to tell the index")
+		}
+	}
+	close(index.release)
+	for ; answered < 6; answered++ {
+		select {
+		case r := <-first:
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the first batch's callers were not answered")
+		}
+	}
+}
