@@ -196,6 +196,29 @@ func valueOf(v any) (any, error) {
 	return dv.Value()
 }
 
+// insertArrays runs q, a multi-row INSERT … VALUES whose ? placeholders
+// take args, on PostgreSQL as an insert of arrays (one prepared text
+// whatever the number of rows) where it can.
+func (s *Store) insertArrays(ctx context.Context, db *gorm.DB, q string, args []any) error {
+	t := &tx{queries: queries{db: db, dialect: s.dialect}, deferred: true, types: s.types}
+	t.writes = []deferredWrite{{sql: numbered(q), vars: args}}
+	_, err := t.flushWrites(ctx, nil)
+	return err
+}
+
+// execPrepared runs q, whose ? placeholders take args as they are (a
+// slice stays one array parameter), through the driver's statement cache:
+// for a text that does not vary.
+func execPrepared(ctx context.Context, db *gorm.DB, q string, args ...any) error {
+	_, err := db.Statement.ConnPool.ExecContext(ctx, numbered(q), args...)
+	if err != nil {
+		if tr, ok := db.Dialector.(gorm.ErrorTranslator); ok {
+			err = tr.Translate(err)
+		}
+	}
+	return err
+}
+
 // InsertRows inserts value, a pointer to a model or to a slice of models,
 // within db's transaction, as Create would; with skipConflicts, rows that
 // conflict are left out (ON CONFLICT DO NOTHING). On PostgreSQL the rows go
