@@ -216,10 +216,14 @@ func newInsertShape(s *schema.Schema, doNothing bool) *insertShape {
 // statement they travel with, and returns last's result. Inserts into a
 // table of the same shape are sent as one multi-row insert, in the order
 // they were queued: a transaction opening a batch of cases writes them,
-// their parties, timers and notices with one insert a table. The text
-// varies with the rows it carries, so it is sent unprepared (pgx's
-// QueryExecModeExec, one round trip): preparing each text, as the driver
-// does by default, would cost a round trip more and fill its statement
+// their parties, timers and notices with one insert a table. Each such
+// insert goes as arrays, one a column (unnest.go), so that the text is the
+// same whatever the rows and is prepared once per connection. An insert
+// that cannot go so keeps its VALUES list, whose text varies with its
+// rows: a statement holding one is sent unprepared (pgx's
+// QueryExecModeExec, one round trip, or QueryExecModeDescribeExec when it
+// also holds arrays, whose types the driver must learn), since preparing
+// each text would cost a round trip more and fill the driver's statement
 // cache with texts seen once.
 func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected int64, err error) {
 	ws := t.writes
