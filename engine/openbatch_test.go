@@ -501,26 +501,24 @@ func TestNextBatchOpensWhileOneTellsTheIndex(t *testing.T) {
 	if answered == 6 {
 		t.Fatal("every first opening was answered before its batch's timers were in the index")
 	}
-	later := open(3, "后到企业")
-	for range 3 {
+	// await takes one outcome from ch within 10 s, or fails saying why.
+	await := func(ch chan result, why string) {
+		t.Helper()
 		select {
-		case r := <-later:
+		case r := <-ch:
 			if r.err != nil {
 				t.Fatal(r.err)
 			}
 		case <-time.After(10 * time.Second):
-			t.Fatal("the next openings waited for the previous batch to tell the index")
+			t.Fatal(why)
 		}
+	}
+	later := open(3, "后到企业")
+	for range 3 {
+		await(later, "the next openings waited for the previous batch to tell the index")
 	}
 	close(index.release)
 	for ; answered < 6; answered++ {
-		select {
-		case r := <-first:
-			if r.err != nil {
-				t.Fatal(r.err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("the first batch's callers were not answered")
-		}
+		await(first, "the first batch's callers were not answered")
 	}
 }

@@ -399,15 +399,7 @@ func TestOnScheduleWakesTheWorker(t *testing.T) {
 			first := e.MustOpen("B1")
 			e.MustFire(first, cityOffice, evNotify, flowInput{ReplyBy: ptr(e.clock.Now())})
 			e.engine.OnSchedule(w.WakeFor)
-			ctx, cancel := context.WithCancel(e.ctx)
-			done := make(chan error, 1)
-			go func() { done <- w.Run(ctx) }()
-			defer func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("worker: %v", err)
-				}
-			}()
+			defer runWorker(t, e.ctx, w)()
 			if id := waitFired("the first notice"); id != e.MustTimer(first, tmNotice).ID {
 				t.Fatalf("the worker fired %s first", id)
 			}
@@ -422,6 +414,20 @@ func TestOnScheduleWakesTheWorker(t *testing.T) {
 			}
 		})
 	})
+}
+
+// runWorker runs w until the returned stop is called, which waits for it
+// and reports its error.
+func runWorker(t *testing.T, ctx context.Context, w *engine.Worker) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("worker: %v", err)
+		}
+	}
 }
 
 // countingIndex counts the looks of a worker at the real index it wraps.
@@ -442,15 +448,7 @@ func TestWakeForOnlyTimersDueBeforeTheNextLook(t *testing.T) {
 	e := MustFlowEnv(t, testsvc.Databases()[0], at(2026, 3, 2, 9, 0))
 	index := &countingIndex{TimerIndex: e.index}
 	w := engine.NewWorker(e.engine, index, engine.WorkerConfig{Poll: time.Hour, ReconcileEvery: time.Hour})
-	ctx, cancel := context.WithCancel(e.ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("worker: %v", err)
-		}
-	}()
+	defer runWorker(t, e.ctx, w)()
 	// asleep waits until the worker stopped looking, and returns its looks.
 	asleep := func() int64 {
 		t.Helper()
