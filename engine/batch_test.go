@@ -99,18 +99,14 @@ func TestFireTimersInOneTransaction(t *testing.T) {
 func TestWorkerBatchFallsBackToSingleTimers(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustFlowEnv(t, db, at(2026, 3, 2, 9, 0))
-		brittle := flowDefinition()
-		brittle.Name = "brittle"
-		for i := range brittle.Events {
-			if brittle.Events[i].Name == evLapse {
-				brittle.Events[i].Apply = func(_ context.Context, t *engine.Transition) error {
-					if t.Case.Title == "bad" {
-						return errors.New("this case's limit cannot be applied")
-					}
-					return nil
+		brittle := flowWith("brittle", evLapse, func(applyFunc) applyFunc {
+			return func(_ context.Context, t *engine.Transition) error {
+				if t.Case.Title == "bad" {
+					return errors.New("this case's limit cannot be applied")
 				}
+				return nil
 			}
-		}
+		})
 		e.engine.Register(brittle)
 		open := func(title string) *engine.Case {
 			c, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: brittle.Name, Actor: windowP1,

@@ -94,6 +94,22 @@ var (
 	cityOffice = engine.Actor{User: "city", Role: engine.RoleCity, Org: "city"}
 )
 
+// applyFunc is an event's Apply.
+type applyFunc = func(ctx context.Context, t *engine.Transition) error
+
+// flowWith returns the drill definition under another name, with the
+// Apply of one event replaced by wrap of it (nil where the event has none).
+func flowWith(name string, event engine.EventName, wrap func(apply applyFunc) applyFunc) engine.Definition {
+	d := flowDefinition()
+	d.Name = name
+	for i := range d.Events {
+		if ev := &d.Events[i]; ev.Name == event {
+			ev.Apply = wrap(ev.Apply)
+		}
+	}
+	return d
+}
+
 // flowDefinition returns a fresh drill definition: its slices are new on
 // every call, so that a test may break one without touching another.
 func flowDefinition() engine.Definition {

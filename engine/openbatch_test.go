@@ -357,20 +357,15 @@ func (be *batchEnv) describe(t *testing.T, id string) string {
 func TestPanickingOpeningReleasesItsBatch(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustFlowEnv(t, db, at(2026, 3, 2, 9, 0))
-		touchy := flowDefinition()
-		touchy.Name = "touchy"
-		for i := range touchy.Events {
-			if ev := &touchy.Events[i]; ev.Name == evOpen {
-				apply := ev.Apply
-				ev.Apply = func(ctx context.Context, t *engine.Transition) error {
-					var in flowInput
-					if err := json.Unmarshal(t.Payload, &in); err == nil && in.Title == "panic" {
-						panic("this opening cannot be applied")
-					}
-					return apply(ctx, t)
+		touchy := flowWith("touchy", evOpen, func(apply applyFunc) applyFunc {
+			return func(ctx context.Context, t *engine.Transition) error {
+				var in flowInput
+				if err := json.Unmarshal(t.Payload, &in); err == nil && in.Title == "panic" {
+					panic("this opening cannot be applied")
 				}
+				return apply(ctx, t)
 			}
-		}
+		})
 		e.engine.Register(touchy)
 		open := func(title string) (c *engine.Case, err error, panicked bool) {
 			defer func() {

@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/audit"
 	"github.com/parkfin/parkfin/engine/calendar"
-	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
@@ -20,11 +18,8 @@ func TestChangeAndAuditOneTransaction(t *testing.T) {
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s := MustStore(t, db)
-			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-			if _, err := demo.Seed(ctx, s, now); err != nil {
-				t.Fatal(err)
-			}
+			s := mustDemoStore(t, db)
+			now := demoNow
 			before, err := s.Park(ctx, "GXQ")
 			if err != nil {
 				t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/auth"
-	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
@@ -17,11 +16,8 @@ func TestTokens(t *testing.T) {
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s := MustStore(t, db)
-			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-			if _, err := demo.Seed(ctx, s, now); err != nil {
-				t.Fatal(err)
-			}
+			s := mustDemoStore(t, db)
+			now := demoNow
 			secret, tok, err := auth.IssueToken(ctx, s, s, "bank-ICBC", "ERP", now, 24*time.Hour)
 			if err != nil {
 				t.Fatal(err)
@@ -86,11 +82,8 @@ func TestSessions(t *testing.T) {
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s := MustStore(t, db)
-			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-			if _, err := demo.Seed(ctx, s, now); err != nil {
-				t.Fatal(err)
-			}
+			s := mustDemoStore(t, db)
+			now := demoNow
 			sess := auth.Session{Hash: auth.Hash("cookie"), User: "city", CSRF: "csrf", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
 			if err := s.CreateSession(ctx, sess); err != nil {
 				t.Fatal(err)
@@ -198,11 +191,8 @@ func TestTokenLookupsTogether(t *testing.T) {
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s := MustStore(t, db)
-			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-			if _, err := demo.Seed(ctx, s, now); err != nil {
-				t.Fatal(err)
-			}
+			s := mustDemoStore(t, db)
+			now := demoNow
 			users := []string{"bank-ICBC", "bank-CCB", "window-GXQ", "city", "county-GX"}
 			type issued struct {
 				secret string

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/ledger"
@@ -130,25 +131,17 @@ func testNumbering(t *testing.T, s *sqlstore.Store) {
 	ctx := context.Background()
 	const n = 40
 	got := make([]int, n)
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
+	var g errgroup.Group
 	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			err := s.InTx(ctx, func(tx engine.Tx) error {
+		g.Go(func() error {
+			return s.InTx(ctx, func(tx engine.Tx) error {
 				var err error
 				got[i], err = tx.NextNumber(ctx, "NUM-")
 				return err
 			})
-			if err != nil {
-				errs <- err
-			}
-		}(i)
+		})
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
 	sort.Ints(got)
@@ -165,12 +158,9 @@ func testNumbering(t *testing.T, s *sqlstore.Store) {
 		mu    sync.Mutex
 		taken = map[string][]int{}
 	)
-	errs = make(chan error, n)
 	rollback := errors.New("rolled back")
 	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+		g.Go(func() error {
 			counts := map[string]int{"NUMB-": 1 + i%3, "NUMA-": 1 + i%2}
 			if i%4 == 0 {
 				counts["NUMC-"] = 2
@@ -192,14 +182,13 @@ func testNumbering(t *testing.T, s *sqlstore.Store) {
 				}
 				return nil
 			})
-			if err != nil && !errors.Is(err, rollback) {
-				errs <- err
+			if errors.Is(err, rollback) {
+				return nil
 			}
-		}(i)
+			return err
+		})
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
 	for p, got := range taken {

@@ -11,6 +11,19 @@ import (
 	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
+// demoNow is when the store tests seed the demo data.
+var demoNow = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+// mustDemoStore is MustStore with the demo data seeded at demoNow.
+func mustDemoStore(t *testing.T, db testsvc.Database) *sqlstore.Store {
+	t.Helper()
+	s := MustStore(t, db)
+	if _, err := demo.Seed(context.Background(), s, demoNow); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func MustStore(t *testing.T, db testsvc.Database) *sqlstore.Store {
 	t.Helper()
 	ctx := context.Background()
@@ -29,11 +42,8 @@ func TestPairings(t *testing.T) {
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
-			s := MustStore(t, db)
-			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-			if _, err := demo.Seed(ctx, s, now); err != nil {
-				t.Fatal(err)
-			}
+			s := mustDemoStore(t, db)
+			now := demoNow
 			t.Run("SeedIsIdempotent", func(t *testing.T) {
 				r, err := demo.Seed(ctx, s, now)
 				if err != nil {
