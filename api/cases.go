@@ -46,7 +46,7 @@ func (s *Server) createCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	req := engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, ReceivedAt: o.ReceivedAt, RoutedAt: o.RoutedAt}
+	req := engine.OpenRequest{Workflow: financing.Name, Actor: a, Payload: payload, Decoded: &o.Input, ReceivedAt: o.ReceivedAt, RoutedAt: o.RoutedAt}
 	return s.openCase(c, a, body, req)
 }
 

@@ -218,7 +218,7 @@ func (e *Engine) openBatch(batch []*openCall) (effects, error) {
 			c := call.blank
 			call.c, call.m, call.fx, call.err = &c, nil, effects{}, nil
 			w := call.w
-			m, err := e.prepareMove(call.ctx, tx, w, call.c, w.def.OpenEvent, call.req.Actor, call.req.Payload, call.req.Files, call.now, true, nil, &call.fx)
+			m, err := e.prepareMove(call.ctx, tx, w, call.c, w.def.OpenEvent, call.req.Actor, call.req.Payload, call.req.Decoded, call.req.Files, call.now, true, nil, &call.fx)
 			if err != nil {
 				call.err = err
 				continue

@@ -517,3 +517,54 @@ func TestNextBatchOpensWhileOneTellsTheIndex(t *testing.T) {
 		await(first, "the first batch's callers were not answered")
 	}
 }
+
+// The open event's Apply finds the input its caller decoded already
+// (OpenRequest.Decoded), its own in every batch, and nil where the caller
+// decoded nothing.
+func TestOpenHandsTheDecodedInputToApply(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustFlowEnv(t, db, at(2026, 3, 2, 9, 0))
+		var (
+			mu   sync.Mutex
+			seen = map[string]any{} // title → Transition.Decoded
+		)
+		decoding := flowWith("decoding", evOpen, func(apply applyFunc) applyFunc {
+			return func(ctx context.Context, t *engine.Transition) error {
+				var in flowInput
+				if err := json.Unmarshal(t.Payload, &in); err != nil {
+					return err
+				}
+				mu.Lock()
+				seen[in.Title] = t.Decoded
+				mu.Unlock()
+				return apply(ctx, t)
+			}
+		})
+		e.engine.Register(decoding)
+		inputs := make([]*flowInput, 12)
+		var wg sync.WaitGroup
+		for i := range inputs {
+			in := &flowInput{Title: fmt.Sprintf("decoded %d", i), Bank: "B1"}
+			inputs[i] = in
+			wg.Go(func() {
+				if _, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: decoding.Name, Actor: windowP1,
+					Payload: MustJSON(t, in), Decoded: in}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if _, err := e.engine.Open(e.ctx, engine.OpenRequest{Workflow: decoding.Name, Actor: windowP1,
+			Payload: MustJSON(t, flowInput{Title: "raw", Bank: "B1"})}); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range inputs {
+			if got, ok := seen[in.Title].(*flowInput); !ok || got != in {
+				t.Errorf("%s: Apply saw %#v, not the caller's input", in.Title, seen[in.Title])
+			}
+		}
+		if got, ok := seen["raw"]; !ok || got != nil {
+			t.Errorf("an opening without a decoded input: Apply saw %#v (seen %v)", got, ok)
+		}
+	})
+}

@@ -20,6 +20,11 @@ type OpenRequest struct {
 	Actor    Actor
 	// Payload is the workflow's opening input.
 	Payload json.RawMessage
+	// Decoded, when set, is Payload as the caller already decoded and
+	// checked it, in the workflow's own input type (Transition.Decoded):
+	// the open event's Apply may take it instead of decoding Payload
+	// again. Payload must be its encoding.
+	Decoded any
 	// ReceivedAt is when the need reached the window; zero means now. It
 	// may lie in the past by at most the workflow's MaxBackdate, never in
 	// the future.
@@ -118,7 +123,7 @@ func (e *Engine) openOne(ctx context.Context, req OpenRequest, w *workflow, c *C
 	err := e.store.InTx(ctx, func(tx Tx) error {
 		fx = effects{}
 		c.Parties = nil
-		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Files, now, true, nil, &fx); err != nil {
+		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Decoded, req.Files, now, true, nil, &fx); err != nil {
 			return err
 		}
 		if req.InTx != nil {
@@ -162,7 +167,7 @@ func (e *Engine) openWithin(ctx context.Context, tx Tx, by *Case, ev EventName, 
 		return nil, err
 	}
 	origin := &Origin{CaseID: by.ID, Number: by.Number, Workflow: by.Workflow, Event: ev, Ref: ref}
-	if err := e.move(ctx, tx, w, c, w.def.OpenEvent, actor, payload, nil, now, true, origin, fx); err != nil {
+	if err := e.move(ctx, tx, w, c, w.def.OpenEvent, actor, payload, nil, nil, now, true, origin, fx); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -202,7 +207,7 @@ func (e *Engine) Fire(ctx context.Context, req FireRequest) (*Case, error) {
 		if err := e.fireDue(ctx, tx, w, c, now, &fx); err != nil {
 			return err
 		}
-		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, req.Files, now, false, nil, &fx)
+		return e.move(ctx, tx, w, c, req.Event, req.Actor, req.Payload, nil, req.Files, now, false, nil, &fx)
 	})
 	if err != nil {
 		return nil, err
@@ -420,7 +425,7 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 	if err != nil {
 		return false, err
 	}
-	if err := e.move(ctx, tx, w, c, tm.Event, System, payload, nil, now, false, nil, fx); err != nil {
+	if err := e.move(ctx, tx, w, c, tm.Event, System, payload, nil, nil, now, false, nil, fx); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -430,8 +435,8 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 // with the event's Apply, timers, the ledger entry and the case write.
 // opening is the open event of a new case; origin, when set, is the case
 // whose event opens it (Transition.Open).
-func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, origin *Origin, fx *effects) error {
-	m, err := e.prepareMove(ctx, tx, w, c, name, actor, payload, files, now, opening, origin, fx)
+func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, decoded any, files []File, now time.Time, opening bool, origin *Origin, fx *effects) error {
+	m, err := e.prepareMove(ctx, tx, w, c, name, actor, payload, decoded, files, now, opening, origin, fx)
 	if err != nil {
 		return err
 	}
@@ -474,7 +479,7 @@ func (m *moving) number(seq int) {
 // events open other cases, Transition.Open), so that an opening it refuses
 // in a batch (Engine.Open) fails alone; it leaves c.Number at the prefix
 // the open event set.
-func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, files []File, now time.Time, opening bool, origin *Origin, fx *effects) (*moving, error) {
+func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, decoded any, files []File, now time.Time, opening bool, origin *Origin, fx *effects) (*moving, error) {
 	ev := w.events[name]
 	if ev == nil {
 		return nil, Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
@@ -493,7 +498,7 @@ func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, n
 	from := c.State
 	m := &moving{w: w, c: c, name: name, actor: actor, files: files, refs: refs, now: now, opening: opening, from: from,
 		partiesBefore: append([]Party{}, c.Parties...), marksBefore: append([]string{}, c.Marks...)}
-	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Directory: tx, Calendar: e.cal, Files: refs, OpenedBy: origin}
+	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Decoded: decoded, Directory: tx, Calendar: e.cal, Files: refs, OpenedBy: origin}
 	m.t = t
 	if !opening {
 		t.opener = func(ctx context.Context, workflow string, payload json.RawMessage, ref string) (*Case, error) {

@@ -202,6 +202,10 @@ type Transition struct {
 	Now time.Time
 	// Payload is the event's input; Apply may normalise it.
 	Payload json.RawMessage
+	// Decoded is Payload as the caller already decoded and checked it
+	// (OpenRequest.Decoded), or nil: an Apply that finds its own input
+	// type here need not decode Payload again.
+	Decoded any
 	// Directory reads reference data inside the transaction.
 	Directory Directory
 	// Calendar computes working days, for rules that count them (a return

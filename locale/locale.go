@@ -85,15 +85,25 @@ func Has(lang, key string) bool {
 // then to the first of the fallback keys that exists; the key itself when
 // none does (a missing word shows as its key, and a test catches it).
 func T(lang, key string, fallbacks ...string) string {
-	for _, k := range append([]string{key}, fallbacks...) {
-		if v, ok := catalogue[Lang(lang)][k]; ok {
-			return v
-		}
-		if v, ok := catalogue[ZH][k]; ok {
+	l := Lang(lang)
+	if v, ok := lookup(l, key); ok {
+		return v
+	}
+	for _, k := range fallbacks {
+		if v, ok := lookup(l, k); ok {
 			return v
 		}
 	}
 	return key
+}
+
+// lookup returns the text of key in the language l, or in Chinese.
+func lookup(l, key string) (string, bool) {
+	if v, ok := catalogue[l][key]; ok {
+		return v, true
+	}
+	v, ok := catalogue[ZH][key]
+	return v, ok
 }
 
 // Keys returns the keys of the language with the prefix, sorted.

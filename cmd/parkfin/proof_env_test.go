@@ -43,6 +43,14 @@ func TestMain(m *testing.M) {
 		code := Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 		stop()
 		pprof.StopCPUProfile()
+		// PARKFIN_TEST_MEMPROFILE writes the command's allocations
+		// (pprof's allocs profile) into that file when it exits.
+		if path := os.Getenv("PARKFIN_TEST_MEMPROFILE"); path != "" {
+			if f, err := os.Create(path); err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}
 		os.Exit(code)
 	}
 	code := m.Run()

@@ -58,7 +58,11 @@ func (r *rules) open() applyFunc {
 			park *engine.Park
 		)
 		var c payload.Checker
-		if err := payload.Decode(t.Payload, &in); err != nil {
+		if v, ok := t.Decoded.(*OpenInput); ok {
+			// The caller decoded the payload already (the API does, to
+			// answer for every field at once); checking again is cheap.
+			in = *v
+		} else if err := payload.Decode(t.Payload, &in); err != nil {
 			c.AddError("payload", err)
 		}
 		in.check(&c)

@@ -1,6 +1,8 @@
 package payload
 
 import (
+	"sync"
+
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/locale"
@@ -19,7 +21,24 @@ func (w Words) Key(kind, name string) string { return string(w) + "." + kind + "
 // Label is the Chinese label of a field of an event's input: the event's
 // own word for it, or the workflow's.
 func (w Words) Label(ev engine.EventName, field string) string {
-	return locale.T(locale.ZH, w.Key("field", string(ev)+"."+field), w.Key("field", field))
+	k := labelKey{w, ev, field}
+	if v, ok := labels.Load(k); ok {
+		return v.(string)
+	}
+	v := locale.T(locale.ZH, w.Key("field", string(ev)+"."+field), w.Key("field", field))
+	labels.Store(k, v)
+	return v
+}
+
+// labels keeps the labels looked up: every input's check asks for those of
+// its fields, whether or not it finds a problem to name them in, and the
+// catalogue does not change while the program runs.
+var labels sync.Map // labelKey → string
+
+type labelKey struct {
+	w     Words
+	ev    engine.EventName
+	field string
 }
 
 // Choices lists the allowed values of a field with their Chinese labels.
