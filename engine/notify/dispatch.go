@@ -157,9 +157,13 @@ func splitList(s string) []string {
 
 func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string, map[string]bool, error) {
 	now := s.now()
-	var rows []sqlstore.NoticeRow
-	err := db.Raw("SELECT * FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?"+s.forUpdate(),
-		now, s.cfg.Batch).Scan(&rows).Error
+	claimed, err := db.Raw("SELECT "+sqlstore.NoticeColumns+" FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?"+s.forUpdate(),
+		now, s.cfg.Batch).Rows()
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	rows, err := sqlstore.ScanNotices(claimed)
+	claimed.Close()
 	if err != nil || len(rows) == 0 {
 		return 0, nil, nil, err
 	}

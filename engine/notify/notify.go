@@ -282,8 +282,11 @@ func (s *Service) Run(ctx context.Context) {
 
 // dispatchGap is the least time between the starts of two dispatches of
 // the loop: under a stream of commits, the notices of each gap are
-// expanded in one transaction rather than a few at a time.
-const dispatchGap = 25 * time.Millisecond
+// expanded in one transaction rather than a few at a time. A run costs a
+// transaction, its reads and its commit whatever it takes: at 100 ms a
+// stream of 1,500 openings a second is dispatched in about ten runs a
+// second rather than forty, and a notice waits at most 100 ms more.
+const dispatchGap = 100 * time.Millisecond
 
 func (s *Service) runDispatch(ctx context.Context) {
 	for ctx.Err() == nil {

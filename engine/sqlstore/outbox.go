@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -42,6 +43,39 @@ type NoticeRow struct {
 
 // TableName is the outbox table.
 func (NoticeRow) TableName() string { return "outbox" }
+
+// NoticeColumns are the outbox's columns in the order ScanNotices reads
+// them.
+const NoticeColumns = "id, kind, workflow, event, case_id, case_number, case_title, state, actor_user, actor_role, actor_org, " +
+	"at, due_at, recipients, payload, dedupe_key, status, next_at, claim"
+
+// ScanNotices reads rows of NoticeColumns. A dispatch reads its batch of
+// notices this way rather than through gorm's reflection, which cost more
+// than the reading itself for batches of some hundred rows.
+func ScanNotices(rows *sql.Rows) ([]NoticeRow, error) {
+	var out []NoticeRow
+	for rows.Next() {
+		var (
+			r     NoticeRow
+			due   sql.NullTime
+			dedup sql.NullString
+		)
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Workflow, &r.Event, &r.CaseID, &r.CaseNumber, &r.CaseTitle, &r.State,
+			&r.ActorUser, &r.ActorRole, &r.ActorOrg, &r.At, &due, &r.Recipients, &r.Payload, &dedup, &r.Status, &r.NextAt, &r.Claim); err != nil {
+			return nil, err
+		}
+		r.At, r.NextAt = r.At.UTC(), r.NextAt.UTC()
+		if due.Valid {
+			t := due.Time.UTC()
+			r.DueAt = &t
+		}
+		if dedup.Valid {
+			r.DedupeKey = &dedup.String
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
 
 // NoticeToRow maps a notice to its row.
 func NoticeToRow(n *engine.Notice) (NoticeRow, error) {

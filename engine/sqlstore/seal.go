@@ -37,8 +37,9 @@ const defaultSealPoll = 250 * time.Millisecond
 
 // sealGap is the least time between the starts of a sealer's runs: a
 // sealing transaction costs a commit, so a busy process seals its commits
-// of each sealGap in one batch instead of one by one.
-const sealGap = 50 * time.Millisecond
+// of each sealGap in one batch instead of one by one. An entry stays
+// unsealed (authenticated, not yet chained) that much longer at most.
+const sealGap = 100 * time.Millisecond
 
 // insertUnsealed returns one statement inserting the entries, authenticated
 // with Chainer.Pend, into ledger_unsealed.
