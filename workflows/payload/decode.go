@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -92,8 +93,21 @@ func decodeObject(raw []byte, v reflect.Value, prefix string, errs *[]engine.Fie
 // fieldsOf maps the JSON names of a struct's fields, embedded structs'
 // promoted ones included, to the settable fields.
 func fieldsOf(v reflect.Value) map[string]reflect.Value {
-	out := make(map[string]reflect.Value)
-	t := v.Type()
+	paths := fieldPaths(v.Type())
+	out := make(map[string]reflect.Value, len(paths))
+	for name, path := range paths {
+		out[name] = v.FieldByIndex(path)
+	}
+	return out
+}
+
+// fieldPaths maps the JSON names of a struct type's fields to their index
+// paths (reflect.Value.FieldByIndex), worked out once per type.
+func fieldPaths(t reflect.Type) map[string][]int {
+	if p, ok := pathsByType.Load(t); ok {
+		return p.(map[string][]int)
+	}
+	out := make(map[string][]int)
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("json")
@@ -104,9 +118,9 @@ func fieldsOf(v reflect.Value) map[string]reflect.Value {
 		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
 			// An embedded struct's exported fields are promoted, even
 			// when its type is not exported (as encoding/json does).
-			for k, f := range fieldsOf(v.Field(i)) {
+			for k, p := range fieldPaths(sf.Type) {
 				if _, shadowed := out[k]; !shadowed {
-					out[k] = f
+					out[k] = append([]int{i}, p...)
 				}
 			}
 			continue
@@ -117,10 +131,13 @@ func fieldsOf(v reflect.Value) map[string]reflect.Value {
 		if name == "" {
 			name = sf.Name
 		}
-		out[name] = v.Field(i)
+		out[name] = []int{i}
 	}
+	pathsByType.Store(t, out)
 	return out
 }
+
+var pathsByType sync.Map // reflect.Type → map[string][]int
 
 // hasLoneSurrogate reports whether a JSON text escapes half of a UTF-16
 // surrogate pair without the other half (\ud800 alone), which a decoder
