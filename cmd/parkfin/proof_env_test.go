@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,6 +39,23 @@ func TestMain(m *testing.M) {
 			if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
 				defer pprof.StopCPUProfile()
 			}
+		}
+		// PARKFIN_TEST_TRACE writes an execution trace of four seconds
+		// (go tool trace) into that file, PARKFIN_TEST_TRACE_AFTER (a
+		// duration) after the command started: where a benchmark's
+		// serve waits, on the network, a lock or the scheduler.
+		if path := os.Getenv("PARKFIN_TEST_TRACE"); path != "" {
+			go func() {
+				d, _ := time.ParseDuration(os.Getenv("PARKFIN_TEST_TRACE_AFTER"))
+				time.Sleep(d)
+				f, err := os.Create(path)
+				if err != nil || trace.Start(f) != nil {
+					return
+				}
+				time.Sleep(4 * time.Second)
+				trace.Stop()
+				f.Close()
+			}()
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
