@@ -306,12 +306,11 @@ func (s *Store) Pair(ctx context.Context, p engine.Pairing, ev *audit.Entry) (*e
 }
 
 // Park returns the park, or not_found. Inside a transaction it reads, in
-// the same statement, the park's pairings in force and their banks, which
-// a case's opening asks for next (LeadBank, Bank): one round trip instead
-// of three. It keeps what it read for the rest of the transaction; asked
-// for a second park, it reads all of them at once: a transaction opening a
-// batch of cases (engine.Engine.Open) reads the directory in at most two
-// round trips, however many parks the batch spans.
+// one statement, every park with its pairings in force and their banks,
+// which a case's opening asks for next (LeadBank, Bank), and keeps them for
+// the rest of the transaction: a transaction opening a batch of cases
+// (engine.Engine.Open) reads the directory in one round trip, however many
+// parks the batch spans. A city has tens of parks, a pairing each a year.
 func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 	if t.dialect != Postgres {
 		return t.queries.Park(ctx, code)
@@ -322,18 +321,11 @@ func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 	if t.parksAll {
 		return nil, notFound("园区", code)
 	}
-	all := len(t.parks) > 0
 	q := `SELECT p.code, p.name, p.county_code, pr.id, pr.year, pr.bank_code, pr.reason, pr.recorded_at, pr.recorded_by, b.name
 		   FROM parks p
 		   LEFT JOIN pairings pr ON pr.park_code = p.code AND pr.superseded_at IS NULL
 		   LEFT JOIN banks b ON b.code = pr.bank_code`
-	var args []any
-	if !all {
-		q += `
-		  WHERE p.code = ?`
-		args = append(args, code)
-	}
-	rows, err := t.db.WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := t.db.WithContext(ctx).Raw(q).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +359,7 @@ func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	t.parksAll = all
+	t.parksAll = true
 	p, ok := t.parks[code]
 	if !ok {
 		return nil, notFound("园区", code)

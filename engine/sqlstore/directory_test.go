@@ -2,8 +2,13 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/sqlstore"
@@ -127,6 +132,59 @@ func TestMigrateTwice(t *testing.T) {
 			applied, err := s.Migrate(context.Background())
 			if err != nil || len(applied) != 0 {
 				t.Fatalf("second migration applied %v (%v)", applied, err)
+			}
+		})
+	}
+}
+
+// A transaction reads the directory for its openings in one statement:
+// every park, with its pairings in force and their banks, at the first
+// park it is asked for; the others, and a park that does not exist, are
+// answered from what it read.
+func TestParksReadOnceATransaction(t *testing.T) {
+	for _, db := range testsvc.Databases() {
+		t.Run(db.Name, func(t *testing.T) {
+			s := mustDemoStore(t, db)
+			var reads atomic.Int64
+			if err := s.DB().Callback().Row().After("*").Register("test:count_park_reads", func(g *gorm.DB) {
+				if strings.Contains(g.Statement.SQL.String(), "FROM parks") {
+					reads.Add(1)
+				}
+			}); err != nil {
+				t.Fatal(err)
+			}
+			parks, err := s.Parks(context.Background())
+			if err != nil || len(parks) < 2 {
+				t.Fatalf("parks %v, %v", parks, err)
+			}
+			reads.Store(0)
+			err = s.InTx(context.Background(), func(tx engine.Tx) error {
+				for _, p := range parks {
+					got, err := tx.Park(context.Background(), p.Code)
+					if err != nil {
+						return err
+					}
+					if got.Name != p.Name || got.County != p.County {
+						return fmt.Errorf("park %s read as %+v, not %+v", p.Code, got, p)
+					}
+					pr, err := tx.LeadBank(context.Background(), p.Code, demoNow.Year())
+					if err != nil {
+						return fmt.Errorf("lead bank of %s: %v", p.Code, err)
+					}
+					if _, err := tx.Bank(context.Background(), pr.Bank); err != nil {
+						return fmt.Errorf("bank %s: %v", pr.Bank, err)
+					}
+				}
+				if _, err := tx.Park(context.Background(), "NOPE"); engine.ErrorCode(err) != engine.ENOTFOUND {
+					return fmt.Errorf("an unknown park: %v", err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if db.Name == "postgres" && reads.Load() != 1 {
+				t.Fatalf("%d statements read parks for %d parks, want 1", reads.Load(), len(parks))
 			}
 		})
 	}
