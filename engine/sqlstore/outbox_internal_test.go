@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 // ScanNotices reads back every column of the outbox rows gorm wrote: times
 // in UTC, a missing deadline and dedupe key as nil, present ones as set.
 func TestScanNoticesReadsWhatWasWritten(t *testing.T) {
-	ctx := context.Background()
 	at := time.Date(2026, 5, 6, 7, 8, 9, 123456000, time.UTC)
 	due, key := at.Add(72*time.Hour), "breach:case-1:reply"
 	want := []NoticeRow{
@@ -26,14 +24,7 @@ func TestScanNoticesReadsWhatWasWritten(t *testing.T) {
 	}
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
-			s, err := Open(ctx, db.URL(t), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if _, err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			s := mustOpen(t, db.URL(t), true)
 			if err := s.db.Create(&want).Error; err != nil {
 				t.Fatal(err)
 			}

@@ -29,21 +29,22 @@ type tokenUserRow struct {
 	UCreatedAt                    time.Time
 }
 
-// tokenUserQuery reads tokens with their users; its WHERE clause follows.
-const tokenUserQuery = `SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at, t.issued_by,
+// tokenUserColumns are the columns of a token and its user, as
+// tokenUserRow holds them.
+const tokenUserColumns = `SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at, t.issued_by,
 		u.display_name AS u_display_name, u.role AS u_role, u.org_code AS u_org_code,
 		u.password_hash AS u_password_hash, u.disabled AS u_disabled, u.created_at AS u_created_at,
-		u.must_change_password AS u_must_change_password
+		u.must_change_password AS u_must_change_password`
+
+// tokenUserQuery reads tokens with their users; its WHERE clause follows.
+const tokenUserQuery = tokenUserColumns + `
 		FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.hash = `
 
 // tokenUsersQuery reads the tokens of several hashes with their users. It
 // joins the hashes as a table rather than testing hash = ANY($1): with
 // ANY, PostgreSQL never trusts a generic plan for the prepared statement
 // and plans it afresh at every lookup; joined, it plans it once.
-const tokenUsersQuery = `SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at, t.issued_by,
-		u.display_name AS u_display_name, u.role AS u_role, u.org_code AS u_org_code,
-		u.password_hash AS u_password_hash, u.disabled AS u_disabled, u.created_at AS u_created_at,
-		u.must_change_password AS u_must_change_password
+const tokenUsersQuery = tokenUserColumns + `
 		FROM unnest($1::text[]) AS h(hash) JOIN api_tokens t ON t.hash = h.hash JOIN users u ON u.name = t.user_name`
 
 // maxTokenLookups bounds the hashes of one query.

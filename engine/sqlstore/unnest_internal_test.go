@@ -31,11 +31,7 @@ func (v *valuerPtr) Value() (driver.Value, error) { return v.s, nil }
 // anything but placeholders goes as VALUES, as before.
 func TestFlushSendsRowsAsArrays(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, testsvc.PostgresURL(t), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := mustOpen(t, testsvc.PostgresURL(t), false)
 	if err := s.db.Exec(`CREATE TABLE flushed (n bigserial PRIMARY KEY, name text NOT NULL, k integer, ok boolean,
 		at timestamptz, doc jsonb, raw bytea, amount numeric(14,2), tag varchar(16))`).Error; err != nil {
 		t.Fatal(err)
@@ -195,11 +191,7 @@ func TestInsertRows(t *testing.T) {
 	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
-			s, err := Open(ctx, db.URL(t), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := mustOpen(t, db.URL(t), false)
 			timeType := "timestamp with time zone"
 			if s.dialect != Postgres {
 				timeType = "datetime"

@@ -58,7 +58,7 @@ func decodeObject(raw []byte, v reflect.Value, prefix string, errs *[]engine.Fie
 		}
 		return
 	}
-	fields := fieldsOf(v)
+	paths := fieldPaths(v.Type())
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
 		keys = append(keys, k)
@@ -67,7 +67,7 @@ func decodeObject(raw []byte, v reflect.Value, prefix string, errs *[]engine.Fie
 	for _, k := range keys {
 		val := obj[k]
 		name := prefix + k
-		f, ok := fields[k]
+		path, ok := paths[k]
 		if !ok {
 			*errs = append(*errs, engine.FieldError{Field: name, Code: "unknown",
 				Message: fmt.Sprintf("Unknown field %s.", name), MessageZH: fmt.Sprintf("不认识的字段 %s。", name)})
@@ -77,6 +77,7 @@ func decodeObject(raw []byte, v reflect.Value, prefix string, errs *[]engine.Fie
 			*errs = append(*errs, Encoding(name))
 			continue
 		}
+		f := v.FieldByIndex(path)
 		if f.Kind() == reflect.Struct && f.Type() != timeType && bytes.HasPrefix(bytes.TrimSpace(val), []byte("{")) {
 			decodeObject(val, f, name+".", errs)
 			continue
@@ -90,19 +91,9 @@ func decodeObject(raw []byte, v reflect.Value, prefix string, errs *[]engine.Fie
 	}
 }
 
-// fieldsOf maps the JSON names of a struct's fields, embedded structs'
-// promoted ones included, to the settable fields.
-func fieldsOf(v reflect.Value) map[string]reflect.Value {
-	paths := fieldPaths(v.Type())
-	out := make(map[string]reflect.Value, len(paths))
-	for name, path := range paths {
-		out[name] = v.FieldByIndex(path)
-	}
-	return out
-}
-
-// fieldPaths maps the JSON names of a struct type's fields to their index
-// paths (reflect.Value.FieldByIndex), worked out once per type.
+// fieldPaths maps the JSON names of a struct type's fields, embedded
+// structs' promoted ones included, to their index paths
+// (reflect.Value.FieldByIndex), worked out once per type.
 func fieldPaths(t reflect.Type) map[string][]int {
 	if p, ok := pathsByType.Load(t); ok {
 		return p.(map[string][]int)
