@@ -185,6 +185,13 @@ func (p *person) register(fields map[string]string) (string, string) {
 	for id, v := range fields {
 		steps = append(steps, chromedp.SetValue(chromedp.CSS("#open-"+id), v))
 	}
+	if code, ok := fields["enterprise-uscc"]; ok {
+		// A clerk sees the credit code's check come back before pressing
+		// 登记. The answer changes the form's height: a press that lands
+		// as it arrives misses the moved button.
+		steps = append(steps, chromedp.Focus(chromedp.CSS("#open-enterprise-uscc")), chromedp.Blur(chromedp.CSS("#open-enterprise-uscc")),
+			waitFor(fmt.Sprintf(`(document.querySelector("#open-enterprise-uscc-err .field-ok")||{textContent:""}).textContent.replace(/\s/g, "").includes(%q)`, code)))
+	}
 	steps = append(steps, chromedp.Click(chromedp.CSS("form.register button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".case-head")))
 	p.do("register", steps...)
