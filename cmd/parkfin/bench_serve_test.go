@@ -41,7 +41,9 @@ import (
 //
 //	PARKFIN_BENCH=1 go test -run '^$' -bench ServeCreateVsTPCB -benchtime 1x -timeout 30m ./cmd/parkfin/
 //
-// PARKFIN_BENCH_SECONDS sets each load phase's length (default 20).
+// PARKFIN_BENCH_SECONDS sets each load phase's length (default 20);
+// PARKFIN_BENCH_TIMELINE=file writes the open loop's requests out, each
+// with when it was due and how long it took.
 func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if os.Getenv("PARKFIN_BENCH") != "1" {
 		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
@@ -184,6 +186,13 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	loadOpen := benchload.Load()
 	open := openLoop(1500, phase, create)
 	b.StopTimer()
+	// PARKFIN_BENCH_TIMELINE names a file for the open loop's requests,
+	// each with when it was due and how long it took.
+	if path := os.Getenv("PARKFIN_BENCH_TIMELINE"); path != "" {
+		if err := open.writeTimeline(path); err != nil {
+			b.Error(err)
+		}
+	}
 	stopRSS()
 	hwm := procStatusKB(serve.Process.Pid, "VmHWM")
 
@@ -242,13 +251,23 @@ type loadRun struct {
 	firstErr string
 	elapsed  time.Duration
 	lat      []time.Duration
+	// at is when each request was due, from the phase's start (the open
+	// loop's only), in the order of lat.
+	at []time.Duration
 }
 
-func (r *loadRun) add(d time.Duration, err error) {
+func (r *loadRun) add(d time.Duration, err error) { r.addAt(-1, d, err) }
+
+// addAt records a request due at (from the phase's start; negative for
+// none) that took d.
+func (r *loadRun) addAt(at, d time.Duration, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.n++
 	r.lat = append(r.lat, d)
+	if at >= 0 {
+		r.at = append(r.at, at)
+	}
 	if err != nil {
 		r.errors++
 		if r.firstErr == "" {
@@ -258,6 +277,18 @@ func (r *loadRun) add(d time.Duration, err error) {
 }
 
 func (r *loadRun) rate() float64 { return float64(r.n-r.errors) / r.elapsed.Seconds() }
+
+// writeTimeline writes one line per request of the open loop, before
+// pct sorts the latencies: when it was due (µs from the phase's start)
+// and how long it took (µs). It shows whether the slow requests are spread
+// out or came together in a stall.
+func (r *loadRun) writeTimeline(path string) error {
+	var b strings.Builder
+	for i, at := range r.at {
+		fmt.Fprintf(&b, "%d %d\n", at.Microseconds(), r.lat[i].Microseconds())
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
 
 func (r *loadRun) pct(p float64) time.Duration {
 	if len(r.lat) == 0 {
@@ -315,7 +346,7 @@ func openLoop(rate int, d time.Duration, fn func() error) *loadRun {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			err := fn()
-			r.add(time.Since(due), err)
+			r.addAt(due.Sub(start), time.Since(due), err)
 		}()
 	}
 	wg.Wait()

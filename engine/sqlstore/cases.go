@@ -280,14 +280,20 @@ func (q queries) filtered(ctx context.Context, f engine.CaseFilter) *gorm.DB {
 		}
 		db = db.Where("state IN ?", states)
 	}
-	if f.DueSoon != nil {
-		db = db.Where("due_soon = ?", *f.DueSoon)
-	}
-	if f.Overdue != nil {
-		db = db.Where("overdue = ?", *f.Overdue)
-	}
-	if f.PastDue != nil {
-		db = db.Where("past_due = ?", *f.PastDue)
+	// The flags go as literals, not bound values: the partial indexes of
+	// the cases whose flag is set serve only plans that see "overdue"
+	// itself (migration 00021).
+	for _, flag := range []struct {
+		column string
+		want   *bool
+	}{{"due_soon", f.DueSoon}, {"overdue", f.Overdue}, {"past_due", f.PastDue}} {
+		switch {
+		case flag.want == nil:
+		case *flag.want:
+			db = db.Where(flag.column)
+		default:
+			db = db.Where("NOT " + flag.column)
+		}
 	}
 	if f.Mark != "" {
 		db = db.Where("EXISTS (SELECT 1 FROM case_marks m WHERE m.case_id = cases.id AND m.mark = ?)", f.Mark)

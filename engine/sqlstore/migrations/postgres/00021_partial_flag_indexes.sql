@@ -1,0 +1,27 @@
+-- +goose Up
+-- The three time flags are true for few cases: the lists that ask for them
+-- walk partial indexes holding only those cases, and a new case, its flags
+-- false, enters none of them. The lists write the flags as literals
+-- ("overdue", not "overdue = $1"), so that prepared statements' generic
+-- plans can use these indexes (see 00002).
+CREATE INDEX cases_due_soon ON cases (workflow, received_at DESC, id DESC) WHERE due_soon;
+CREATE INDEX cases_overdue ON cases (workflow, received_at DESC, id DESC) WHERE overdue;
+CREATE INDEX cases_past_due ON cases (workflow, received_at DESC, id DESC) WHERE past_due;
+DROP INDEX cases_by_due_soon;
+DROP INDEX cases_by_overdue;
+DROP INDEX cases_by_past_due;
+
+-- Most notices have no dedupe key: the unique index keeps only those that
+-- have one, instead of an entry for every notice's NULL.
+ALTER TABLE outbox DROP CONSTRAINT outbox_dedupe_key_key;
+CREATE UNIQUE INDEX outbox_dedupe_key ON outbox (dedupe_key) WHERE dedupe_key IS NOT NULL;
+
+-- +goose Down
+DROP INDEX outbox_dedupe_key;
+ALTER TABLE outbox ADD CONSTRAINT outbox_dedupe_key_key UNIQUE (dedupe_key);
+CREATE INDEX cases_by_due_soon ON cases (workflow, due_soon, received_at DESC, id DESC);
+CREATE INDEX cases_by_overdue ON cases (workflow, overdue, received_at DESC, id DESC);
+CREATE INDEX cases_by_past_due ON cases (workflow, past_due, received_at DESC, id DESC);
+DROP INDEX cases_past_due;
+DROP INDEX cases_overdue;
+DROP INDEX cases_due_soon;
