@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,6 +109,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		serveURL = dbURL + "?" + params
 	}
 	serve := exec.Command(os.Args[0], "serve")
+	if os.Getenv("ZZ_NOWORKER") != "" {
+		serve.Args = append(serve.Args, "--no-worker")
+	}
 	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+serveURL, "PARKFIN_REDIS_URL="+redisURL,
 		"PARKFIN_REDIS_PREFIX="+prefix, "PARKFIN_HTTP_ADDR="+addr, "PARKFIN_DATA_DIR="+b.TempDir(), "PARKFIN_DEMO=false")
 	logPath := b.TempDir() + "/serve.log"
@@ -217,6 +220,8 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric(open.rate()/tps, "open-ratio")
 	b.Logf("closed loop, 16 clients: %s; ratio to TPC-B %.2f", closed, closed.rate()/tps)
 	b.Logf("open loop, 1,500/s: %s; ratio to TPC-B %.2f", open, open.rate()/tps)
+	slow, windows, all := open.bunched(30*time.Millisecond, 50*time.Millisecond)
+	b.Logf("open loop: %d requests over 30 ms, due within %d of its %d windows of 50 ms", slow, windows, all)
 	b.Logf("closed loop CPU per creation: serve %.0f µs, its PostgreSQL backends %.0f µs (%d backends)", serveUS, pgUS, len(pgAfter))
 	b.Logf("serve RSS max %.1f MB sampled, peak (VmHWM) %.1f MB", float64(rss.maxKB)/1024, float64(hwm)/1024)
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
@@ -253,7 +258,10 @@ type loadRun struct {
 	lat      []time.Duration
 	// at is when each request was due, from the phase's start (the open
 	// loop's only), in the order of lat.
-	at []time.Duration
+	at    []time.Duration
+	start time.Time
+	// sorted is lat in order, for the percentiles.
+	sorted []time.Duration
 }
 
 func (r *loadRun) add(d time.Duration, err error) { r.addAt(-1, d, err) }
@@ -278,25 +286,45 @@ func (r *loadRun) addAt(at, d time.Duration, err error) {
 
 func (r *loadRun) rate() float64 { return float64(r.n-r.errors) / r.elapsed.Seconds() }
 
-// writeTimeline writes one line per request of the open loop, before
-// pct sorts the latencies: when it was due (µs from the phase's start)
-// and how long it took (µs). It shows whether the slow requests are spread
-// out or came together in a stall.
+// writeTimeline writes one line per request of the open loop: when it was
+// due (µs from the phase's start) and how long it took (µs). It shows
+// whether the slow requests are spread out or came together in a stall. A
+// first line gives the phase's start (RFC 3339, µs), to set beside the
+// logs of serve and PostgreSQL.
 func (r *loadRun) writeTimeline(path string) error {
 	var b strings.Builder
+	fmt.Fprintf(&b, "# start %s\n", r.start.UTC().Format("2006-01-02T15:04:05.000000Z07:00"))
 	for i, at := range r.at {
 		fmt.Fprintf(&b, "%d %d\n", at.Microseconds(), r.lat[i].Microseconds())
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
+// bunched counts the open loop's requests slower than limit and the
+// windows of the phase, each as long as window, in which they were due:
+// few windows mean the slow requests came together, in a stall.
+func (r *loadRun) bunched(limit, window time.Duration) (slow, windows, all int) {
+	seen := map[time.Duration]bool{}
+	for i, at := range r.at {
+		if r.lat[i] > limit {
+			slow++
+			seen[at/window] = true
+		}
+	}
+	return slow, len(seen), int(r.elapsed/window) + 1
+}
+
 func (r *loadRun) pct(p float64) time.Duration {
 	if len(r.lat) == 0 {
 		return 0
 	}
-	sort.Slice(r.lat, func(i, j int) bool { return r.lat[i] < r.lat[j] })
-	i := max(0, min(int(float64(len(r.lat))*p/100+0.5)-1, len(r.lat)-1))
-	return r.lat[i]
+	if len(r.sorted) != len(r.lat) {
+		// A sorted copy: lat stays in the order of at.
+		r.sorted = slices.Clone(r.lat)
+		slices.Sort(r.sorted)
+	}
+	i := max(0, min(int(float64(len(r.sorted))*p/100+0.5)-1, len(r.sorted)-1))
+	return r.sorted[i]
 }
 
 func (r *loadRun) String() string {
@@ -336,6 +364,7 @@ func openLoop(rate int, d time.Duration, fn func() error) *loadRun {
 	sem := make(chan struct{}, 512)
 	var wg sync.WaitGroup
 	start := time.Now()
+	r.start = start
 	for i := 0; i < total && time.Since(start) < d; i++ {
 		due := start.Add(time.Duration(i) * interval)
 		if w := time.Until(due); w > 0 {
