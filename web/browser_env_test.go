@@ -183,13 +183,15 @@ func (p *person) register(fields map[string]string) (string, string) {
 	p.t.Helper()
 	var steps []chromedp.Action[chromedp.Void]
 	for id, v := range fields {
-		steps = append(steps, chromedp.SetValue(chromedp.CSS("#open-"+id), v))
+		if id != "enterprise-uscc" {
+			steps = append(steps, chromedp.SetValue(chromedp.CSS("#open-"+id), v))
+		}
 	}
 	if code, ok := fields["enterprise-uscc"]; ok {
-		// A clerk sees the credit code's check come back before pressing
-		// 登记. The answer changes the form's height: a press that lands
-		// as it arrives misses the moved button.
-		steps = append(steps, chromedp.Focus(chromedp.CSS("#open-enterprise-uscc")), chromedp.Blur(chromedp.CSS("#open-enterprise-uscc")),
+		// The credit code is typed, and checked as it is: the clerk sees
+		// the check's answer before pressing 登记.
+		steps = append(steps, chromedp.Evaluate[chromedp.Void](`document.querySelector("#open-enterprise-uscc").value = ""`),
+			chromedp.SendKeys(chromedp.CSS("#open-enterprise-uscc"), code),
 			waitFor(fmt.Sprintf(`(document.querySelector("#open-enterprise-uscc-err .field-ok")||{textContent:""}).textContent.replace(/\s/g, "").includes(%q)`, code)))
 	}
 	steps = append(steps, chromedp.Click(chromedp.CSS("form.register button[type=submit]")),
