@@ -43,7 +43,8 @@ import (
 //
 // PARKFIN_BENCH_SECONDS sets each load phase's length (default 20);
 // PARKFIN_BENCH_TIMELINE=file writes the open loop's requests out, each
-// with when it was due and how long it took.
+// with when it was due and how long it took; PARKFIN_BENCH_NO_WORKER=1
+// runs serve --no-worker.
 func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if os.Getenv("PARKFIN_BENCH") != "1" {
 		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
@@ -109,7 +110,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		serveURL = dbURL + "?" + params
 	}
 	serve := exec.Command(os.Args[0], "serve")
-	if os.Getenv("ZZ_NOWORKER") != "" {
+	if os.Getenv("PARKFIN_BENCH_NO_WORKER") == "1" {
+		// Without the timer worker and the dispatcher: what they cost
+		// the openings.
 		serve.Args = append(serve.Args, "--no-worker")
 	}
 	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+serveURL, "PARKFIN_REDIS_URL="+redisURL,
