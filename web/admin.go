@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -54,9 +55,12 @@ type adminView struct {
 	Pairings []engine.Pairing
 	Year     int
 	Roles    []engine.Role
-	Errors   map[string]string
-	Error    string
-	Done     string
+	// Choices are the organisations a new user may belong to, offered
+	// under the code box by code and name.
+	Choices []orgChoice
+	Errors  map[string]string
+	Error   string
+	Done    string
 	// Secret is a new token, shown once; Info is the year's calendar or
 	// the ledger's report, as text.
 	Secret string
@@ -103,7 +107,32 @@ func (s *Server) usersPage(c echo.Context) error {
 func (s *Server) loadUsers(ctx context.Context, v *adminView) error {
 	var err error
 	v.Users, err = s.dir().Users(ctx)
+	v.Choices = s.orgChoices(ctx)
 	return err
+}
+
+// orgChoice is one organisation offered for a new user: its code and its
+// name, or the catalogue's key of its name.
+type orgChoice struct{ Code, Name, Key string }
+
+// orgChoices lists every organisation by code: the directory's parks,
+// banks, counties and others; the offices whose type has one fixed code
+// (CITY, PBOC); and the codes the hint gives administrators and auditors.
+func (s *Server) orgChoices(ctx context.Context) []orgChoice {
+	names, _, _ := s.orgs(ctx)
+	out := make([]orgChoice, 0, len(names)+4)
+	for code, name := range names {
+		if !strings.HasPrefix(code, "user:") {
+			out = append(out, orgChoice{Code: code, Name: name})
+		}
+	}
+	for code, key := range fixedOrgKeys() {
+		if _, listed := names[code]; !listed {
+			out = append(out, orgChoice{Code: code, Key: key})
+		}
+	}
+	slices.SortFunc(out, func(a, b orgChoice) int { return strings.Compare(a.Code, b.Code) })
+	return out
 }
 
 // userPost creates a user, or for an existing one disables, enables or

@@ -17,6 +17,17 @@ func TestAdmin(t *testing.T) {
 
 	// Users
 	{
+		// The new user's organisation is offered by code and name; the
+		// users' organisations are named, not coded.
+		_, page := admin.get("/admin/users")
+		if strings.Contains(page, `<td data-label="单位">ADMIN</td>`) || !strings.Contains(page, `<td data-label="单位">系统管理员</td>`) {
+			t.Errorf("the administrator's organisation is shown by its code")
+		}
+		for _, want := range []string{`<datalist id="u-org-list">`, `<option value="GXQ">益阳高新区</option>`, `<option value="ICBC">`, `<option value="CITY">市政府金融办</option>`, `<option value="AUDIT">安全审计员</option>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the user form does not offer %s", want)
+			}
+		}
 		status, body, _ := admin.post("/admin/users", url.Values{"op": {"create"}, "name": {"window-GXQ-2"}, "role": {"window"}, "org": {"NOPE"}, "password": {"short"}}, true)
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "没有编码为“NOPE”的单位") || !strings.Contains(body, "密码至少需要 10 个字符") {
 			t.Fatalf("a bad new user: status %d", status)

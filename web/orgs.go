@@ -70,7 +70,9 @@ func forgetOrgs() {
 	orgCache.mu.Unlock()
 }
 
-// Org returns the name of an organisation, or its code.
+// Org returns the name of an organisation: the directory's, else the
+// catalogue's for a code the directory does not list (CITY, ADMIN), else
+// the code.
 func (p *page) Org(code string) string {
 	if p.orgs == nil {
 		p.orgs, _, _ = p.s.orgs(p.c.Request().Context())
@@ -78,7 +80,23 @@ func (p *page) Org(code string) string {
 	if n, ok := p.orgs[code]; ok {
 		return n
 	}
+	if key, ok := fixedOrgKeys()[code]; ok {
+		return p.T(key)
+	}
 	return code
+}
+
+// fixedOrgKeys maps the codes that are no directory organisation's to the
+// catalogue's keys of their names: the offices whose type has one fixed
+// code (CITY, PBOC), and the codes administrators and auditors belong to.
+func fixedOrgKeys() map[string]string {
+	keys := map[string]string{"ADMIN": "role." + string(engine.RoleAdmin), "AUDIT": "role." + string(engine.RoleAuditor)}
+	for _, d := range engine.OrgTypes() {
+		if d.Fixed != "" {
+			keys[d.Fixed] = "orgtype." + string(d.Type)
+		}
+	}
+	return keys
 }
 
 // orgsOfType lists the organisations of a type without a table of its own
