@@ -39,6 +39,10 @@ func TestProofSenderKilled(t *testing.T) {
 	if held == 0 {
 		t.Fatal("the killed worker held no claims")
 	}
+	// The receiver learns that the sender is gone when its server sees the
+	// connections closed, a moment after the kill: releasing before that
+	// would accept a request nobody waits for any more.
+	recv.WaitUntil(t, "the receiver to see the killed worker's connections closed", 10*time.Second, func() bool { return recv.InFlight() == 0 })
 	recv.Release()
 
 	ctx, cancel := context.WithCancel(p.ctx)

@@ -120,6 +120,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.inFlight--
 		r.mu.Unlock()
+		r.signal()
 		if req.Context().Err() != nil {
 			return // the sender is gone: nothing was delivered
 		}
