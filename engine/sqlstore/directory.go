@@ -315,24 +315,31 @@ func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 	if t.dialect != Postgres {
 		return t.queries.Park(ctx, code)
 	}
-	if p, ok := t.parks[code]; ok {
-		return &p, nil
+	if t.parks == nil {
+		if err := t.readParks(ctx); err != nil {
+			return nil, err
+		}
 	}
-	if t.parksAll {
+	p, ok := t.parks[code]
+	if !ok {
 		return nil, notFound("园区", code)
 	}
+	return &p, nil
+}
+
+// readParks reads every park, with its pairings in force and their banks,
+// into the transaction's maps; they are set only once all was read.
+func (t *tx) readParks(ctx context.Context) error {
 	q := `SELECT p.code, p.name, p.county_code, pr.id, pr.year, pr.bank_code, pr.reason, pr.recorded_at, pr.recorded_by, b.name
 		   FROM parks p
 		   LEFT JOIN pairings pr ON pr.park_code = p.code AND pr.superseded_at IS NULL
 		   LEFT JOIN banks b ON b.code = pr.bank_code`
 	rows, err := t.db.WithContext(ctx).Raw(q).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	if t.parks == nil {
-		t.parks = map[string]engine.Park{}
-	}
+	parks, leads, banks := map[string]engine.Park{}, map[leadKey]engine.Pairing{}, map[string]engine.Bank{}
 	for rows.Next() {
 		var (
 			p                                  engine.Park
@@ -341,30 +348,23 @@ func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 			recordedAt                         sql.NullTime
 		)
 		if err := rows.Scan(&p.Code, &p.Name, &p.County, &id, &year, &bank, &reason, &recordedAt, &recordedBy, &bankName); err != nil {
-			return nil, err
+			return err
 		}
-		t.parks[p.Code] = p
+		parks[p.Code] = p
 		if !id.Valid {
 			continue
 		}
-		if t.leads == nil {
-			t.leads, t.banks = map[leadKey]engine.Pairing{}, map[string]engine.Bank{}
-		}
-		t.leads[leadKey{p.Code, int(year.Int64)}] = engine.Pairing{ID: id.Int64, Year: int(year.Int64), Park: p.Code, Bank: bank.String,
+		leads[leadKey{p.Code, int(year.Int64)}] = engine.Pairing{ID: id.Int64, Year: int(year.Int64), Park: p.Code, Bank: bank.String,
 			Reason: reason.String, RecordedAt: utc(recordedAt.Time), RecordedBy: recordedBy.String}
 		if bankName.Valid {
-			t.banks[bank.String] = engine.Bank{Code: bank.String, Name: bankName.String}
+			banks[bank.String] = engine.Bank{Code: bank.String, Name: bankName.String}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	t.parksAll = true
-	p, ok := t.parks[code]
-	if !ok {
-		return nil, notFound("园区", code)
-	}
-	return &p, nil
+	t.parks, t.leads, t.banks = parks, leads, banks
+	return nil
 }
 
 // leadKey names a park's pairing of a year.

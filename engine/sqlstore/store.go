@@ -366,13 +366,11 @@ type tx struct {
 	// deferred.go); flushing is set while they are sent.
 	deferred, flushing bool
 	writes             []deferredWrite
-	// leads and banks are the pairings in force and their banks read
-	// with a park in this transaction (tx.Park).
+	// parks, and the pairings in force and their banks, as read at the
+	// first park asked for in this transaction (tx.Park); nil until then.
+	parks map[string]engine.Park
 	leads map[leadKey]engine.Pairing
 	banks map[string]engine.Bank
-	parks map[string]engine.Park
-	// parksAll is set once every park was read (Park).
-	parksAll bool
 	// held is what a batch of timer firings holds (HoldTimerCases).
 	held *held
 	// types: the store's column types, for inserts sent as arrays.
