@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -185,12 +186,19 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		}
 		return benchload.ProcessCPU(serve.Process.Pid), backends
 	}
+	// The load generator (this process) and the whole machine are
+	// sampled too: on two cores, serve, PostgreSQL and the generator
+	// share the CPU, and the sum per creation bounds the rate.
+	busy := func() time.Duration { b, _ := benchload.MachineCPU(); return b }
 	serveBefore, pgBefore := sampleCPU()
+	genBefore, busyBefore := benchload.ProcessCPU(os.Getpid()), busy()
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
 	serveAfter, pgAfter := sampleCPU()
+	genAfter, busyAfter := benchload.ProcessCPU(os.Getpid()), busy()
 	loadOpen := benchload.Load()
 	open := openLoop(1500, phase, create)
+	busyOpen := busy()
 	b.StopTimer()
 	// PARKFIN_BENCH_TIMELINE names a file for the open loop's requests,
 	// each with when it was due and how long it took.
@@ -213,8 +221,16 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		return float64(d.Microseconds()) / float64(max(closed.n-closed.errors, 1))
 	}
 	serveUS, pgUS := perCreate(serveAfter-serveBefore), perCreate(benchload.BackendsSpent(pgBefore, pgAfter))
+	genUS, machineUS := perCreate(genAfter-genBefore), perCreate(busyAfter-busyBefore)
+	// The most the machine's cores could carry at that cost: every core
+	// busy with nothing but creations.
+	cores := float64(runtime.NumCPU())
+	ceiling := cores * 1e6 / machineUS
 	b.ReportMetric(serveUS, "serve-cpu-us/create")
 	b.ReportMetric(pgUS, "pg-cpu-us/create")
+	b.ReportMetric(genUS, "generator-cpu-us/create")
+	b.ReportMetric(machineUS, "machine-cpu-us/create")
+	b.ReportMetric(ceiling, "cpu-ceiling-creates/s")
 	b.ReportMetric(float64(rss.maxKB)/1024, "rss-max-MB")
 	b.ReportMetric(float64(hwm)/1024, "rss-peak-MB")
 	b.ReportMetric(tpsBefore, "tpcb-before-tps")
@@ -225,7 +241,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.Logf("open loop, 1,500/s: %s; ratio to TPC-B %.2f", open, open.rate()/tps)
 	slow, windows, all := open.bunched(30*time.Millisecond, 50*time.Millisecond)
 	b.Logf("open loop: %d requests over 30 ms, due within %d of its %d windows of 50 ms", slow, windows, all)
-	b.Logf("closed loop CPU per creation: serve %.0f µs, its PostgreSQL backends %.0f µs (%d backends)", serveUS, pgUS, len(pgAfter))
+	b.Logf("closed loop CPU per creation: serve %.0f µs, its PostgreSQL backends %.0f µs (%d backends), the load generator %.0f µs; the whole machine %.0f µs (%.2f of %.0f cores busy), so at most %.0f creations/s with every core busy",
+		serveUS, pgUS, len(pgAfter), genUS, machineUS, (busyAfter-busyBefore).Seconds()/closed.elapsed.Seconds(), cores, ceiling)
+	b.Logf("open loop: %.2f of %.0f cores busy", (busyOpen-busyAfter).Seconds()/open.elapsed.Seconds(), cores)
 	b.Logf("serve RSS max %.1f MB sampled, peak (VmHWM) %.1f MB", float64(rss.maxKB)/1024, float64(hwm)/1024)
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
 		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())

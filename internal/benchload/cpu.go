@@ -70,3 +70,35 @@ func StatCPU(s string) time.Duration {
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * clockTick
 }
+
+// MachineCPU returns the time all of the machine's cores have spent busy
+// and the time they have been counted, both summed over the cores, from
+// /proc/stat's first line: busy is everything but idle and waiting for
+// I/O. Two samples give how many cores were busy between them.
+func MachineCPU() (busy, total time.Duration) {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	return MachineStat(string(raw))
+}
+
+// MachineStat returns busy and total of a /proc/stat text (MachineCPU).
+func MachineStat(s string) (busy, total time.Duration) {
+	line, _, _ := strings.Cut(s, "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, 0
+	}
+	var idle int64
+	// user nice system idle iowait irq softirq steal: guest time is
+	// already counted in user.
+	for i, v := range f[1:min(len(f), 9)] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		total += time.Duration(n) * clockTick
+		if i == 3 || i == 4 {
+			idle += n
+		}
+	}
+	return total - time.Duration(idle)*clockTick, total
+}
