@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -61,6 +62,26 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		t.Errorf("credit code check says %q, want the engine's message about character 18", msg)
 	}
 	shoot(window, "register")
+	// The check's answer keeps its room: a one-line confirmation after an
+	// error of two lines (three at 375 px) does not move 登记 (a clerk
+	// pressing it as the answer comes would miss it).
+	buttonTop := `document.querySelector("form.register button[type=submit]").getBoundingClientRect().top + window.scrollY`
+	typeCode := func(code, answer string) {
+		window.do("type the credit code "+code,
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#open-enterprise-uscc").value = ""`),
+			chromedp.SendKeys(chromedp.CSS("#open-enterprise-uscc"), code),
+			waitFor(fmt.Sprintf(`(document.querySelector("#open-enterprise-uscc-err")||{textContent:""}).textContent.includes(%q)`, answer)))
+	}
+	for _, width := range []int64{1280, 375} {
+		window.do("viewport", chromedp.EmulateViewport(width, 800))
+		typeCode("91430900MA4L00010X", "第18位")
+		before := eval[float64](window, buttonTop)
+		typeCode(validUSCC, "校验通过")
+		if after := eval[float64](window, buttonTop); after != before {
+			t.Errorf("at %d px 登记 moved from %.1f to %.1f px when the credit code's check answered", width, before, after)
+		}
+	}
+	window.do("reset viewport", chromedp.EmulateViewport(1280, 900))
 	number, casePath := window.register(map[string]string{"enterprise-name": "益阳市示范机械制造有限公司",
 		"enterprise-uscc": validUSCC, "need": "流动资金贷款，了解抵押条件和办理流程。", "amount": "1500000"})
 	if amt := window.text(".facts"); !strings.Contains(amt, "1,500,000.00") || !strings.Contains(amt, "150.00") {
