@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,19 @@ func TestGreenChannelThroughTheCasesAPI(t *testing.T) {
 		fire("bank-ICBC", number, "accept", 1, map[string]any{}).want(t, http.StatusOK)
 		fire("bank-ICBC", number, "answer", 2, answerYes).want(t, http.StatusOK)
 		fire("window-GXQ", number, "green_channel", 3, map[string]any{}).want(t, http.StatusForbidden, "forbidden")
+		// The bank's events offer the opening until its project exists.
+		offered := func() bool {
+			v := e.do("bank-ICBC", http.MethodGet, "/api/v1/cases/"+number, nil).want(t, http.StatusOK)
+			evs, _ := v.Body["events"].([]any)
+			return slices.Contains(evs, any("green_channel"))
+		}
+		if !offered() {
+			t.Fatalf("an answered case does not offer its lead bank green_channel")
+		}
 		fire("bank-ICBC", number, "green_channel", 3, map[string]any{"note": "优先办理"}).want(t, http.StatusOK)
+		if offered() {
+			t.Errorf("the case still offers green_channel to the bank whose project exists")
+		}
 		again := fire("bank-ICBC", number, "green_channel", 4, map[string]any{}).want(t, http.StatusConflict, "conflict")
 		if !strings.Contains(again.str("detail"), "本行已为该案件开通绿色通道（项目 LS-") {
 			t.Fatalf("the second opening: %s", again.Raw)

@@ -182,7 +182,8 @@ func (e *Engine) Events(a Actor, c *Case) []EventName {
 	var out []EventName
 	for _, name := range w.outgoing(c.State) {
 		ev := w.events[name]
-		if name != w.def.OpenEvent && len(ev.Grants) > 0 && w.mayFire(a, ev, c) && (ev.While == "" || clockOpen(c, ev.While)) {
+		if name != w.def.OpenEvent && len(ev.Grants) > 0 && w.mayFire(a, ev, c) && (ev.While == "" || clockOpen(c, ev.While)) &&
+			(ev.Offered == nil || ev.Offered(a, c)) {
 			out = append(out, name)
 		}
 	}

@@ -137,6 +137,12 @@ type EventDef struct {
 	// deadline alike) the event moves by Transition.ExtendBy working days,
 	// which its Apply sets (a granted extension).
 	Extends string
+	// Offered, when set, says whether the event is open to the actor on
+	// the case as its data stands, beyond its states and grants (a bank's
+	// green-channel project not opened yet): lists of the events an actor
+	// may fire (Engine.Events) leave it out otherwise, so that no screen
+	// offers what Apply would refuse. Apply still decides.
+	Offered func(a Actor, c *Case) bool
 	// Apply validates the payload and applies it to t.Case. It may replace
 	// t.Payload with a normalised form, which is what the ledger records.
 	// Nil means the event takes no payload. The open event's Apply fills

@@ -92,6 +92,10 @@ func Definition(cfg Config) engine.Definition {
 		}
 		return d
 	}
+	offeredIf := func(d engine.EventDef, offered func(engine.Actor, *engine.Case) bool) engine.EventDef {
+		d.Offered = offered
+		return d
+	}
 	offices := []engine.Grant{county, city, pboc}
 	events := []engine.EventDef{
 		ev(Open, []engine.State{Submitted}, Routed, []engine.Grant{window}, (*rules).open),
@@ -126,7 +130,11 @@ func Definition(cfg Config) engine.Definition {
 		ev(FollowUp, []engine.State{Closed}, "", []engine.Grant{window}, (*rules).followUp),
 		ev(FollowUpOverdue, []engine.State{Closed}, "", nil, nil),
 		ev(Reopen, []engine.State{Closed}, Routed, []engine.Grant{window, county}, (*rules).reopen),
-		ev(GreenChannel, []engine.State{Answered, Closed}, "", []engine.Grant{leadBank, partBank}, (*rules).greenChannel),
+		offeredIf(ev(GreenChannel, []engine.State{Answered, Closed}, "", []engine.Grant{leadBank, partBank}, (*rules).greenChannel),
+			func(a engine.Actor, c *engine.Case) bool {
+				d, err := DataOf(c)
+				return err == nil && d.GreenChannelOpen(a.Org)
+			}),
 		ev(Remind, bankRuns, "", nil, nil),
 		ev(Breach, bankRuns, "", nil, (*rules).breach),
 		ev(OfficeRemind, withOffices, "", nil, nil),
