@@ -52,7 +52,7 @@ func (c *cli) reportCmd() *cobra.Command {
 	cmd.AddCommand(c.reportExportCmd("ledger", report.KindLedger, "the 解决台账 of a period as .xlsx or CSV"),
 		c.reportExportCmd("problems", report.KindProblems, "the 问题清单 of a period as .xlsx or CSV"),
 		c.reportStatsCmd(), c.reportRankingCmd(), c.reportPublishCmd(), c.reportRebuildCmd(),
-		c.reportFilingsCmd(), c.reportYearlyCmd(), c.reportEvaluateCmd())
+		c.reportFilingsCmd(), c.reportYearlyCmd(), c.reportEvaluateCmd(), c.reportGreenCmd())
 	return cmd
 }
 

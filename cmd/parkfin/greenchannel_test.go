@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/parkfin/parkfin/engine/calendar"
 )
@@ -70,6 +74,46 @@ func TestCLIGreenChannel(t *testing.T) {
 		mustJSONOut(t, &shown, "case", "show", p, "--as", "county-GX")
 		if len(shown.Ledger) != 3 || shown.Ledger[2].Event != "apply" {
 			t.Fatalf("the county reads the ledger %+v", shown.Ledger)
+		}
+
+		// The report of the year: the project's steps timed from the
+		// bank's answer, in working and calendar days; ICBC's averages.
+		year := today[:4]
+		var rep greenReportJSON
+		mustJSONOut(t, &rep, "report", "greenchannel", "--period", year)
+		if len(rep.Projects) != 1 || rep.Projects[0].Number != p || rep.Projects[0].Financing != num || len(rep.Projects[0].Steps) != 2 ||
+			rep.Projects[0].Steps[0].Step != "set_up" || rep.Projects[0].Steps[1].Step != "apply" ||
+			rep.Projects[0].Steps[0].From != d.AnsweredOn || rep.Projects[0].Steps[1].Amount != "2000000.00" || rep.Projects[0].Total != nil {
+			t.Fatalf("the year's projects %+v", rep.Projects)
+		}
+		if len(rep.Banks) != 1 || rep.Banks[0].Bank != "ICBC" || rep.Banks[0].Projects != 1 ||
+			rep.Banks[0].Steps["set_up"].N != 1 || rep.Banks[0].Steps["set_up"].Workdays == nil || rep.Banks[0].Steps["disburse"].Days != nil {
+			t.Fatalf("the year's banks %+v", rep.Banks)
+		}
+		mustJSONOut(t, &rep, "report", "greenchannel", "--period", year, "--as", "bank-ABC")
+		if len(rep.Projects) != 0 || len(rep.Banks) != 0 {
+			t.Fatalf("ABC's report %+v", rep)
+		}
+		text := mustRun(t, "report", "greenchannel", "--period", year)
+		if !strings.Contains(text, p) || !strings.Contains(text, "立项") || !strings.Contains(text, "各银行平均用时") || !strings.Contains(text, "工商银行益阳分行") {
+			t.Fatalf("the report as text:\n%s", text)
+		}
+		book := filepath.Join(t.TempDir(), "green.xlsx")
+		mustRun(t, "report", "greenchannel", "--period", year, "-o", book)
+		f, err := excelize.OpenFile(book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		found := false
+		for _, sheet := range f.GetSheetList() {
+			rows, _ := f.GetRows(sheet)
+			for _, r := range rows {
+				found = found || slices.Contains(r, p)
+			}
+		}
+		if !found {
+			t.Errorf("the workbook %v does not name the project %s", f.GetSheetList(), p)
 		}
 	})
 }
