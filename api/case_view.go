@@ -9,6 +9,7 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/ledger"
 	"github.com/parkfin/parkfin/workflows/financing"
+	"github.com/parkfin/parkfin/workflows/greenchannel"
 )
 
 // caseView is a case as the API shows it. Times are in Asia/Shanghai.
@@ -54,6 +55,9 @@ type caseView struct {
 	Events              []engine.EventName `json:"events"`
 	LedgerEntries       int                `json:"ledger_entries"`
 	Data                json.RawMessage    `json:"data,omitempty"`
+	// Timing is the time a green-channel project's steps took, reckoned
+	// with the working-day calendar (single case only).
+	Timing *greenchannel.Timing `json:"timing,omitempty"`
 }
 
 func local(t time.Time) time.Time { return t.In(calendar.Location()) }
@@ -103,6 +107,13 @@ func (s *Server) viewCase(a engine.Actor, c *engine.Case, full bool) caseView {
 	}
 	if full {
 		v.Data = c.Data
+		if c.Workflow == greenchannel.Name && s.cfg.Calendar != nil {
+			if d, err := greenchannel.DataOf(c); err == nil {
+				if tm, err := greenchannel.TimingOf(d, s.cfg.Calendar.Live()); err == nil {
+					v.Timing = tm
+				}
+			}
+		}
 	}
 	return v
 }

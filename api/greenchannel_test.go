@@ -85,6 +85,18 @@ func TestGreenChannelThroughTheCasesAPI(t *testing.T) {
 		if one.str("state") != "applied" || data["financing"] != number || len(steps) != 2 || steps[1].(map[string]any)["amount"] != "3000000.00" {
 			t.Fatalf("the central bank reads %s", one.Raw)
 		}
+		// The steps' times, reckoned with the calendar: 立项 from the
+		// bank's answer, 申报 from 立项, both today.
+		timing, _ := one.Body["timing"].(map[string]any)
+		spans, _ := timing["steps"].([]any)
+		if len(spans) != 2 || spans[0].(map[string]any)["step"] != "set_up" || spans[1].(map[string]any)["from"] != today ||
+			spans[1].(map[string]any)["workdays"] != float64(0) || spans[1].(map[string]any)["days"] != float64(0) {
+			t.Fatalf("the project's timing: %s", one.Raw)
+		}
+		list := e.do("pboc", http.MethodGet, "/api/v1/cases?workflow=greenchannel", nil).want(t, http.StatusOK)
+		if strings.Contains(string(list.Raw), `"timing"`) {
+			t.Errorf("a list carries the projects' timing: %s", list.Raw)
+		}
 		e.do("bank-ICBC", http.MethodPost, "/api/v1/workflows/greenchannel/cases", map[string]any{"bank": "ICBC"}).want(t, http.StatusConflict, "transition_not_allowed")
 	})
 }
