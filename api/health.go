@@ -23,6 +23,9 @@ func (s *Server) readyz(c echo.Context) error {
 	for _, chk := range s.cfg.Ready {
 		if err := chk.Ping(ctx); err != nil {
 			status[chk.Name] = "unreachable"
+			if chk.Failing != "" {
+				status[chk.Name] = chk.Failing
+			}
 			code = http.StatusServiceUnavailable
 			s.cfg.Logger.Warn("readiness check failed", "check", chk.Name, "err", err)
 			continue

@@ -33,6 +33,10 @@ type Policy = auth.Policy
 type Check struct {
 	Name string
 	Ping func(ctx context.Context) error
+	// Failing is what /readyz says of the check when Ping fails:
+	// "unreachable" (a dependency) unless set ("pending": a warm-up not
+	// done yet).
+	Failing string
 }
 
 // Config holds what the server is built from.

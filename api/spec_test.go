@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sort"
@@ -67,11 +68,15 @@ func TestOperations(t *testing.T) {
 		}
 	})
 	t.Run("ReadyzDown", func(t *testing.T) {
-		srv := api.New(api.Config{Ready: []api.Check{{Name: "redis", Ping: func(context.Context) error { return errors.New("down") }}}})
+		down := func(context.Context) error { return errors.New("down") }
+		srv := api.New(api.Config{Ready: []api.Check{{Name: "redis", Ping: down}, {Name: "warm_up", Ping: down, Failing: "pending"},
+			{Name: "database", Ping: func(context.Context) error { return nil }}}})
 		rec := &recorder{header: http.Header{}}
 		req, _ := http.NewRequest("GET", "/readyz", nil)
 		srv.Handler().ServeHTTP(rec, req)
-		if rec.status != http.StatusServiceUnavailable || !strings.Contains(rec.body.String(), "unreachable") {
+		var got map[string]string
+		if err := json.Unmarshal([]byte(rec.body.String()), &got); err != nil || rec.status != http.StatusServiceUnavailable ||
+			got["redis"] != "unreachable" || got["warm_up"] != "pending" || got["database"] != "ok" {
 			t.Fatalf("%d %s", rec.status, rec.body.String())
 		}
 	})

@@ -325,7 +325,7 @@ func (m *Main) handler(ctx context.Context) http.Handler {
 		defer m.wg.Done()
 		_ = webSrv.Ready(context.Background())
 	}()
-	ready := append(m.readyChecks(), api.Check{Name: "warm_up", Ping: webSrv.Ready})
+	ready := append(m.readyChecks(), api.Check{Name: "warm_up", Ping: webSrv.Ready, Failing: "pending"})
 	apiSrv := api.New(api.Config{
 		Engine: m.Engine, Auth: m.Store, Calendar: m.Calendar, Ready: ready, Logger: m.Logger, Limiter: limiter,
 		Notify: m.Notify, NoticeKinds: all.NoticeKinds(), Report: m.Report,
