@@ -80,6 +80,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if u.Disabled {
 			return unauthenticated()
 		}
+		// A county sub-branch of the central bank acts through its county.
+		if err := engine.ResolveUnit(ctx, s.dir(), u); err != nil {
+			return err
+		}
 		c.Set(actorKey, u.Actor())
 		c.Set(userKey, u)
 		if u.MustChangePassword && !passwordChangeAllowed(c) {

@@ -183,6 +183,9 @@ type organisationView struct {
 	Code string `json:"code"`
 	Type string `json:"type"`
 	Name string `json:"name"`
+	// County is the county a county sub-branch of the central bank leads
+	// with the county's office; omitted for the others.
+	County string `json:"county,omitempty"`
 }
 
 func (s *Server) listOrganisations(c echo.Context) error {
@@ -192,7 +195,7 @@ func (s *Server) listOrganisations(c echo.Context) error {
 	}
 	out := make([]organisationView, len(list))
 	for i, o := range list {
-		out[i] = organisationView{o.Code, string(o.Type), o.Name}
+		out[i] = organisationView{o.Code, string(o.Type), o.Name, o.County}
 	}
 	return items(c, out)
 }
@@ -202,18 +205,19 @@ func (s *Server) putOrganisation(c echo.Context) error {
 		return err
 	}
 	var in struct {
-		Type string `json:"type"`
-		Name string `json:"name"`
+		Type   string `json:"type"`
+		Name   string `json:"name"`
+		County string `json:"county"`
 	}
 	if err := decodeStrict(bodyOf(c), &in); err != nil {
 		return err
 	}
-	o := engine.Organisation{Code: c.Param("code"), Type: engine.OrgType(in.Type), Name: normText(in.Name)}
+	o := engine.Organisation{Code: c.Param("code"), Type: engine.OrgType(in.Type), Name: normText(in.Name), County: strings.TrimSpace(in.County)}
 	if o.Name == "" {
 		return engine.Invalid(engine.FieldError{Field: "name", Code: "required", Message: "name is required.", MessageZH: "请填写名称。"})
 	}
 	if err := s.dir().PutOrganisation(c.Request().Context(), o, s.change(c, audit.OrgChange, o.Code, in.Type+" "+o.Name)); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, organisationView{o.Code, in.Type, o.Name})
+	return c.JSON(http.StatusOK, organisationView{o.Code, in.Type, o.Name, o.County})
 }

@@ -80,6 +80,23 @@ func TestOrganisationsThroughTheAPI(t *testing.T) {
 	if got.str("type") != "city_dept" || got.str("name") != "市住房和城乡建设局" {
 		t.Fatalf("put %s", got.Raw)
 	}
+	// A county sub-branch of the central bank names its county (listed
+	// with it); without one, or another type with one, is refused on the
+	// field.
+	if !strings.Contains(string(list.Raw), `"code":"PBOC-AH","type":"county_pboc","name":"人民银行安化县支行","county":"AH"`) {
+		t.Fatalf("the demo's sub-branch listed as %s", list.Raw)
+	}
+	for _, bad := range []map[string]any{{"type": "county_pboc", "name": "人民银行桃江县支行"},
+		{"type": "county_pboc", "name": "人民银行桃江县支行", "county": "NONE"}, {"type": "city_dept", "name": "x", "county": "TJ"}} {
+		r := e.do("admin", http.MethodPut, "/api/v1/organisations/PBOC-TJ", bad).want(t, http.StatusUnprocessableEntity, "validation_failed")
+		if !strings.Contains(string(r.Raw), `"field":"county"`) {
+			t.Errorf("%v refused without naming the county: %s", bad, r.Raw)
+		}
+	}
+	got = e.do("admin", http.MethodPut, "/api/v1/organisations/PBOC-TJ", map[string]any{"type": "county_pboc", "name": "人民银行桃江县支行", "county": "TJ"}).want(t, http.StatusOK)
+	if got.str("county") != "TJ" {
+		t.Fatalf("put %s", got.Raw)
+	}
 }
 
 // The contract's roles are the declared ones: the directory's and those

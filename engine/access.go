@@ -8,7 +8,7 @@ import (
 
 // allows reports whether g lets actor act on c.
 func (g Grant) allows(a Actor, c *Case) bool {
-	return g.Role == a.Role && (g.Relation == "" || c.HasParty(a.Org, g.Relation))
+	return g.Role == a.Role && (g.Relation == "" || c.HasParty(a.relOrg(), g.Relation))
 }
 
 // mayFire reports whether the actor may fire ev on c. Only the system fires
@@ -67,10 +67,10 @@ func (w *workflow) scope(a Actor) (s *Scope, ok bool) {
 			rels = append(rels, g.Relation)
 		}
 	}
-	if len(rels) == 0 || a.Org == "" {
+	if len(rels) == 0 || a.relOrg() == "" {
 		return nil, false
 	}
-	return &Scope{Org: a.Org, Relations: rels}, true
+	return &Scope{Org: a.relOrg(), Relations: rels}, true
 }
 
 // Case returns the case if the actor may see it. A case the actor may not

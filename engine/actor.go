@@ -47,6 +47,21 @@ type Actor struct {
 	// Org is the code of the organisation the user acts for (a park, a
 	// bank, a county office, ...). Empty for the system.
 	Org string
+	// Unit is the organisation through whose relations to cases the actor
+	// acts, when it is not Org: a county sub-branch of the central bank
+	// leads its county's cases with the county's financial office, so it
+	// acts through its county (ResolveUnit). Empty means Org. The ledger
+	// still records Org.
+	Unit string
+}
+
+// relOrg is the organisation whose relations to a case decide what the
+// actor may see and do.
+func (a Actor) relOrg() string {
+	if a.Unit != "" {
+		return a.Unit
+	}
+	return a.Org
 }
 
 // System is the actor of timer-fired events.

@@ -35,6 +35,9 @@ type Organisation struct {
 	Code string
 	Type OrgType
 	Name string
+	// County is the county an organisation of an InCounty type works in
+	// (a county sub-branch of the central bank); empty for the others.
+	County string
 }
 
 // Pairing makes Bank the lead bank (主联系行) of Park for the calendar year
@@ -74,13 +77,36 @@ type User struct {
 	MustChangePassword bool
 	// LockedUntil is set while failed sign-ins lock the account.
 	LockedUntil *time.Time
+	// Unit is the organisation the user acts through, when not Org
+	// (Actor.Unit): set by ResolveUnit, not stored.
+	Unit string
 }
 
 // Locked reports whether failed sign-ins lock the account at now.
 func (u *User) Locked(now time.Time) bool { return u.LockedUntil != nil && now.Before(*u.LockedUntil) }
 
 // Actor returns the actor the user acts as.
-func (u *User) Actor() Actor { return Actor{User: u.Name, Role: u.Role, Org: u.Org} }
+func (u *User) Actor() Actor { return Actor{User: u.Name, Role: u.Role, Org: u.Org, Unit: u.Unit} }
+
+// ResolveUnit sets u.Unit for a role acting for an organisation of an
+// InCounty type: the county the organisation works in, whose cases the
+// user leads with the county's financial office. Other users are left as
+// they are.
+func ResolveUnit(ctx context.Context, dir Directory, u *User) error {
+	def, ok := OrgTypeOf(u.Role.ActsFor())
+	if !ok || !def.InCounty {
+		return nil
+	}
+	o, err := dir.Organisation(ctx, u.Org)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil // an organisation gone: the user sees nothing
+	}
+	if err != nil {
+		return err
+	}
+	u.Unit = o.County
+	return nil
+}
 
 // Directory reads the reference data: counties, parks, banks, pairings,
 // the other organisations and users.

@@ -45,6 +45,11 @@ type OrgTypeDef struct {
 	// county, a bank's pairings); the others are kept in the directory's
 	// organisations table.
 	Own bool
+	// InCounty says each organisation of the type names the county it
+	// works in, and its users act through that county's relations to the
+	// cases (Actor.Unit): a county sub-branch of the central bank, which
+	// leads its county's cases with the county's financial office.
+	InCounty bool
 }
 
 // RoleDef declares a role: the organisation type its users act for. A role
@@ -186,7 +191,7 @@ func init() {
 		OrgTypeDef{Type: OrgCounty, Own: true},
 		OrgTypeDef{Type: OrgCity, Fixed: "CITY"},
 		OrgTypeDef{Type: OrgPBoC, Fixed: "PBOC"},
-		OrgTypeDef{Type: OrgCountyPBoC},
+		OrgTypeDef{Type: OrgCountyPBoC, InCounty: true},
 		OrgTypeDef{Type: OrgGuarantor},
 	)
 	if err == nil {

@@ -34,6 +34,22 @@ func TestAdminOrganisations(t *testing.T) {
 	if _, body := admin.get("/audit"); strings.Contains(body, "org.change") {
 		t.Fatal("the audit page shows the action's code")
 	}
+	// A county sub-branch of the central bank names its county; nothing
+	// else does.
+	branch := url.Values{"kind": {"org"}, "type": {"county_pboc"}, "code": {"PBOC-TJ"}, "name": {"人民银行桃江县支行"}}
+	if s, body, _ := admin.post("/admin/orgs", branch, true); s != http.StatusUnprocessableEntity || !strings.Contains(body, "请选择该支行所在的区县") {
+		t.Fatalf("a county sub-branch without its county: %d", s)
+	}
+	if s, body, _ := admin.post("/admin/orgs", url.Values{"kind": {"org"}, "type": {"guarantor"}, "code": {"XYDB"}, "name": {"湘益担保"}, "county": {"TJ"}}, true); s != http.StatusUnprocessableEntity || !strings.Contains(body, "只有人民银行县支行须选择所属区县") {
+		t.Fatalf("a guarantee company with a county: %d", s)
+	}
+	branch.Set("county", "TJ")
+	if s, _, _ := admin.post("/admin/orgs", branch, true); s != http.StatusSeeOther {
+		t.Fatalf("a county sub-branch with its county: %d", s)
+	}
+	if _, body := admin.get("/admin/orgs"); !strings.Contains(body, "人民银行桃江县支行") || !strings.Contains(body, "桃江县金融办") {
+		t.Fatal("the new sub-branch is not listed with its county")
+	}
 	bad := url.Values{"op": {"create"}, "name": {"xydb-1"}, "role": {"guarantor"}, "org": {"GXQ"}, "password": {"A-good-password1"}}
 	if s, body, _ := admin.post("/admin/users", bad, true); s != http.StatusUnprocessableEntity || !strings.Contains(body, "没有编码为“GXQ”的单位") {
 		t.Fatalf("a guarantor for a park: %d", s)

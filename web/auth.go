@@ -41,6 +41,11 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			sess, u, err := resolve(c.Request().Context(), ck.Value, s.clock.Now())
 			switch {
 			case err == nil:
+				// A county sub-branch of the central bank acts through its
+				// county.
+				if err := engine.ResolveUnit(c.Request().Context(), s.dir(), u); err != nil {
+					return err
+				}
 				c.Set(sessionKey, sess)
 				c.Set(userKey, u)
 			case engine.ErrorCode(err) != engine.EUNAUTHORIZED:
@@ -122,13 +127,14 @@ func (s *Server) root(c echo.Context) error {
 
 // homes are where each role lands after signing in.
 var homes = map[engine.Role]string{
-	engine.RoleWindow:  "/park",
-	engine.RoleBank:    "/inbox",
-	engine.RoleCounty:  "/board",
-	engine.RoleCity:    "/board",
-	engine.RolePBoC:    "/board",
-	engine.RoleAdmin:   "/admin/users",
-	engine.RoleAuditor: "/audit",
+	engine.RoleWindow:     "/park",
+	engine.RoleBank:       "/inbox",
+	engine.RoleCounty:     "/board",
+	engine.RoleCountyPBoC: "/board",
+	engine.RoleCity:       "/board",
+	engine.RolePBoC:       "/board",
+	engine.RoleAdmin:      "/admin/users",
+	engine.RoleAuditor:    "/audit",
 }
 
 func (s *Server) home(c echo.Context) error {

@@ -93,3 +93,39 @@ func TestBoardFromTally(t *testing.T) {
 		})
 	}
 }
+
+// The county sub-branch of the central bank (pboc-AH) leads its county's
+// cases with the county office: its board counts AH's cases and not
+// another county's, its list shows them, and a case's page offers it the
+// offices' forms; another county's case is not found.
+func TestCountySubBranchBoard(t *testing.T) {
+	for _, db := range testsvc.Databases() {
+		t.Run(db.Name, func(t *testing.T) {
+			e := MustEnv(t, db, 0)
+			ah := MustRegister(t, e.MustSignIn("window-AHJK"), "安化县示范茶业有限公司", nil)
+			gx := MustRegister(t, e.MustSignIn("window-GXQ"), "益阳市示范机械制造有限公司", nil)
+			branch := e.MustSignIn("pboc-AH")
+			status, body := branch.get("/board?from=2026-01-01")
+			if status != http.StatusOK || !strings.Contains(body, `id="as-of"`) {
+				t.Fatalf("the sub-branch's board: %d", status)
+			}
+			if got := figure(t, body, "/cases?state=routed"); got != 1 {
+				t.Errorf("the sub-branch's board counts %d routed cases, want AH's one", got)
+			}
+			if strings.Contains(body, "park=GXQ") {
+				t.Errorf("the sub-branch's board names GX's park")
+			}
+			_, body = branch.get("/cases")
+			if !strings.Contains(body, ah) || strings.Contains(body, gx) {
+				t.Errorf("the sub-branch's list lacks %s or shows GX's %s", ah, gx)
+			}
+			status, body = branch.get(ah)
+			if status != http.StatusOK || !strings.Contains(body, "督办") {
+				t.Errorf("the sub-branch's case page: %d, offers no 督办", status)
+			}
+			if status, _ := branch.get(gx); status != http.StatusNotFound {
+				t.Errorf("the sub-branch reads GX's case: %d", status)
+			}
+		})
+	}
+}

@@ -15,7 +15,7 @@ import (
 // roles that keep it (banks, windows) or watch it (the offices).
 func withContactsMenu(out []menuGroup, r engine.Role) []menuGroup {
 	switch r {
-	case engine.RoleWindow, engine.RoleBank, engine.RoleCounty, engine.RoleCity, engine.RolePBoC:
+	case engine.RoleWindow, engine.RoleBank, engine.RoleCounty, engine.RoleCountyPBoC, engine.RoleCity, engine.RolePBoC:
 		if len(out) > 0 {
 			out[0].Items = append(out[0].Items, menuItem{"web.nav.contacts", "/duties/" + contacts.Name})
 		}

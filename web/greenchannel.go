@@ -223,7 +223,7 @@ func (s *Server) greenExport(c echo.Context) error {
 // roles that see projects: the banks, the windows and the offices.
 func withGreenChannel(r engine.Role, menu []menuGroup) []menuGroup {
 	switch r {
-	case engine.RoleBank, engine.RoleWindow, engine.RoleCounty, engine.RoleCity, engine.RolePBoC:
+	case engine.RoleBank, engine.RoleWindow, engine.RoleCounty, engine.RoleCountyPBoC, engine.RoleCity, engine.RolePBoC:
 	default:
 		return menu
 	}

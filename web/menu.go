@@ -30,7 +30,7 @@ func menuFor(r engine.Role) []menuGroup {
 	case engine.RoleBank:
 		out = append(out, menuGroup{"web.nav.group.bank", []menuItem{
 			{"web.nav.inbox", "/inbox"}, submissions, search, stats, ranking, filings}})
-	case engine.RoleCounty:
+	case engine.RoleCounty, engine.RoleCountyPBoC:
 		out = append(out, menuGroup{"web.nav.group.monitor", []menuItem{
 			{"web.nav.board", "/board"}, {"web.nav.cases", "/cases"}, search, stats}})
 	case engine.RoleCity, engine.RolePBoC:

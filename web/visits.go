@@ -90,7 +90,7 @@ func originOf(o *engine.Origin) *originView {
 // the offices (that watch).
 func withVisits(r engine.Role, menu []menuGroup) []menuGroup {
 	switch r {
-	case engine.RoleBank, engine.RoleWindow, engine.RoleCounty, engine.RoleCity, engine.RolePBoC:
+	case engine.RoleBank, engine.RoleWindow, engine.RoleCounty, engine.RoleCountyPBoC, engine.RoleCity, engine.RolePBoC:
 	default:
 		return menu
 	}

@@ -139,6 +139,9 @@ func actor(ctx context.Context, m *Main, name string) (engine.Actor, error) {
 			"数据库不在本机：以用户身份操作须加 --operator，操作将记录为“%s as %s”。",
 			"The database is not on this machine: acting as a user needs --operator, and is recorded as \"%s as %s\".", operator(), name)
 	}
+	if err := engine.ResolveUnit(ctx, m.Store, u); err != nil {
+		return engine.Actor{}, err
+	}
 	a := u.Actor()
 	a.User = engine.OperatorAs(operator(), u.Name)
 	return a, nil

@@ -66,7 +66,8 @@ type directory struct {
 const directorySum = `SELECT encode(sha256(convert_to(
 	coalesce((SELECT string_agg(concat_ws(chr(31), name, role, org_code, email), chr(30) ORDER BY name) FROM users WHERE NOT disabled), '') || chr(29) ||
 	coalesce((SELECT string_agg(concat_ws(chr(31), user_name, kind, channels), chr(30) ORDER BY user_name, kind) FROM notify_prefs), '') || chr(29) ||
-	coalesce((SELECT string_agg(concat_ws(chr(31), id, org_code, channel, url, secret, kinds, created_at::text), chr(30) ORDER BY id) FROM notify_robots), ''),
+	coalesce((SELECT string_agg(concat_ws(chr(31), id, org_code, channel, url, secret, kinds, created_at::text), chr(30) ORDER BY id) FROM notify_robots), '') || chr(29) ||
+	coalesce((SELECT string_agg(concat_ws(chr(31), code, county_code), chr(30) ORDER BY code) FROM organisations WHERE county_code <> ''), ''),
 	'UTF8')), 'hex')`
 
 // loadDirectory returns the directory as db's transaction sees it. On
@@ -114,11 +115,24 @@ func readDirectory(db *gorm.DB) (*directory, error) {
 	if err := db.Order("id").Find(&robots).Error; err != nil {
 		return nil, err
 	}
+	// The organisations that work in a county (a county sub-branch of the
+	// central bank): their users hear what the county's office hears.
+	var inCounty []struct{ Code, CountyCode string }
+	if err := db.Raw("SELECT code, county_code FROM organisations WHERE county_code <> ''").Scan(&inCounty).Error; err != nil {
+		return nil, err
+	}
+	countyOf := make(map[string]string, len(inCounty))
+	for _, o := range inCounty {
+		countyOf[o.Code] = o.CountyCode
+	}
 	d := &directory{byOrg: map[string][]userRow{}, byRole: map[string][]userRow{},
 		prefs: map[string]map[string][]string{}, robots: map[string][]robotRow{}}
 	for _, u := range users {
 		d.byOrg[u.OrgCode] = append(d.byOrg[u.OrgCode], u)
 		d.byRole[u.Role] = append(d.byRole[u.Role], u)
+		if county := countyOf[u.OrgCode]; county != "" {
+			d.byOrg[county] = append(d.byOrg[county], u)
+		}
 	}
 	for _, p := range prefs {
 		if d.prefs[p.UserName] == nil {

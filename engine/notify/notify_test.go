@@ -297,3 +297,24 @@ func TestDirectoryChangesSeenAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// The county level is a double lead: the county's financial office and the
+// county sub-branch of the central bank (人民银行安化县支行, demo user
+// pboc-AH, working in county AH) both hear of the county's cases, and the
+// sub-branch hears nothing of another county's.
+func TestCountySubBranchHearsWithTheCountyOffice(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db)
+		c := e.open("AHJK", 1)
+		e.open("GXQ", 2)
+		e.drain()
+		office, branch := e.inbox("county-AH", financing.NoticeRouted), e.inbox("pboc-AH", financing.NoticeRouted)
+		if len(office) != 1 || len(branch) != 1 {
+			t.Fatalf("routed notices: county office %d, county sub-branch %d, want 1 each", len(office), len(branch))
+		}
+		if !strings.HasPrefix(branch[0].Subject, "【抄送】") || !strings.Contains(branch[0].Subject, c.Number) {
+			t.Errorf("the sub-branch's subject %q", branch[0].Subject)
+		}
+	})
+}

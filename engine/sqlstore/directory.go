@@ -392,15 +392,16 @@ func (t *tx) Bank(ctx context.Context, code string) (*engine.Bank, error) {
 }
 
 type organisationRow struct {
-	Code string `gorm:"primaryKey"`
-	Type string
-	Name string
+	Code       string `gorm:"primaryKey"`
+	Type       string
+	Name       string
+	CountyCode string
 }
 
 func (organisationRow) TableName() string { return "organisations" }
 
 func organisationFromRow(r organisationRow) engine.Organisation {
-	return engine.Organisation{Code: r.Code, Type: engine.OrgType(r.Type), Name: r.Name}
+	return engine.Organisation{Code: r.Code, Type: engine.OrgType(r.Type), Name: r.Name, County: r.CountyCode}
 }
 
 // Organisation returns the organisation of a type without a table of its
@@ -432,10 +433,25 @@ func (s *Store) Organisations(ctx context.Context) ([]engine.Organisation, error
 // without a table of its own and records ev with it; see
 // engine.DirectoryAdmin.
 func (s *Store) PutOrganisation(ctx context.Context, o engine.Organisation, ev *audit.Entry) error {
-	if d, ok := engine.OrgTypeOf(o.Type); !ok || d.Own || d.Fixed != "" {
+	d, ok := engine.OrgTypeOf(o.Type)
+	if !ok || d.Own || d.Fixed != "" {
 		return engine.Errorf(engine.EINVALID, "单位类型“%s”不能在此新建单位。", "Organisations of type %q are not kept here.", o.Type)
 	}
-	return s.upsert(ctx, &organisationRow{Code: o.Code, Type: string(o.Type), Name: o.Name}, ev, func(q queries) error {
+	if !d.InCounty && o.County != "" {
+		return engine.Invalid(engine.FieldError{Field: "county", Code: "not_allowed",
+			Message: "Only a county sub-branch of the central bank names a county.", MessageZH: "只有人民银行县支行须选择所属区县。"})
+	}
+	return s.upsert(ctx, &organisationRow{Code: o.Code, Type: string(o.Type), Name: o.Name, CountyCode: o.County}, ev, func(q queries) error {
+		if d.InCounty {
+			// The county is read in the write's transaction: it cannot go
+			// meanwhile.
+			if _, err := q.County(ctx, o.County); engine.ErrorCode(err) == engine.ENOTFOUND {
+				return engine.Invalid(engine.FieldError{Field: "county", Code: "unknown",
+					Message: "Choose the county the sub-branch leads with its financial office.", MessageZH: "请选择该支行所在的区县（与区县金融办共同牵头）。"})
+			} else if err != nil {
+				return err
+			}
+		}
 		if taken, err := q.orgCodeTaken(ctx, o); err != nil || !taken {
 			return err
 		}

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -47,12 +48,32 @@ func TestOrganisations(t *testing.T) {
 			}
 			for _, bad := range []engine.Organisation{
 				{Code: "GXQ", Type: engine.OrgGuarantor, Name: "园区的编码"},
-				{Code: "ICBC", Type: engine.OrgCountyPBoC, Name: "银行的编码"},
-				{Code: "XYDB", Type: engine.OrgCountyPBoC, Name: "另一类型的同一编码"},
+				{Code: "ICBC", Type: engine.OrgCountyPBoC, Name: "银行的编码", County: "AH"},
+				{Code: "XYDB", Type: engine.OrgCountyPBoC, Name: "另一类型的同一编码", County: "AH"},
 			} {
 				if err := s.PutOrganisation(ctx, bad, entry(bad.Code)); engine.ErrorCode(err) != engine.EDUPLICATE {
 					t.Errorf("%+v: %v, want duplicate", bad, err)
 				}
+			}
+			// A county sub-branch of the central bank names an existing
+			// county, which it keeps; no other type names one.
+			o, err = s.Organisation(ctx, "PBOC-AH")
+			if err != nil || o.County != "AH" {
+				t.Fatalf("the demo's county sub-branch: %+v %v", o, err)
+			}
+			for _, bad := range []engine.Organisation{
+				{Code: "PBOC-YY", Type: engine.OrgCountyPBoC, Name: "无区县"},
+				{Code: "PBOC-YY", Type: engine.OrgCountyPBoC, Name: "未知区县", County: "NONE"},
+				{Code: "XYDB", Type: engine.OrgGuarantor, Name: "担保公司不选区县", County: "AH"},
+			} {
+				err := s.PutOrganisation(ctx, bad, entry(bad.Code))
+				var fe *engine.Error
+				if !errors.As(err, &fe) || fe.Code != engine.EINVALID || len(fe.Fields) != 1 || fe.Fields[0].Field != "county" {
+					t.Errorf("%+v: %v, want the county refused", bad, err)
+				}
+			}
+			if o, _ := s.Organisation(ctx, "XYDB"); o.County != "" || o.Name != "湘益担保" {
+				t.Fatalf("a refused change was kept: %+v", o)
 			}
 			for _, bad := range []engine.OrgType{engine.OrgPark, engine.OrgCity, "nonesuch"} {
 				if err := s.PutOrganisation(ctx, engine.Organisation{Code: "Z", Type: bad, Name: "z"}, entry("Z")); engine.ErrorCode(err) != engine.EINVALID {

@@ -40,6 +40,8 @@ type orgYAML struct {
 	Code string         `yaml:"code"`
 	Type engine.OrgType `yaml:"type"`
 	Name string         `yaml:"name"`
+	// County: a county sub-branch of the central bank's county.
+	County string `yaml:"county"`
 }
 
 type userYAML struct {
@@ -127,7 +129,7 @@ func Seed(ctx context.Context, dir engine.DirectoryAdmin, now time.Time) (Result
 		return r, err
 	}
 	for _, o := range d.Orgs {
-		if err := dir.PutOrganisation(ctx, engine.Organisation{Code: o.Code, Type: o.Type, Name: o.Name}, nil); err != nil {
+		if err := dir.PutOrganisation(ctx, engine.Organisation{Code: o.Code, Type: o.Type, Name: o.Name, County: o.County}, nil); err != nil {
 			return r, err
 		}
 		r.Orgs++

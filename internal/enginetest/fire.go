@@ -16,6 +16,9 @@ func (x *Env) MustActor(t testing.TB, name string) engine.Actor {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := engine.ResolveUnit(context.Background(), x.Store, u); err != nil {
+		t.Fatal(err)
+	}
 	return u.Actor()
 }
 

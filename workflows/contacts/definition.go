@@ -126,7 +126,7 @@ func Definition(cfg Config) engine.Definition {
 		},
 		// The offices watch every register; administrators keep the
 		// directory and fire no event.
-		Viewers:   []engine.Grant{{Role: engine.RoleCounty}, {Role: engine.RoleCity}, {Role: engine.RolePBoC}},
+		Viewers:   []engine.Grant{{Role: engine.RoleCounty}, {Role: engine.RoleCountyPBoC}, {Role: engine.RoleCity}, {Role: engine.RolePBoC}},
 		Clocks:    []engine.ClockDef{{Name: ClockFiling}},
 		MainClock: ClockFiling,
 		Timers: []engine.TimerDef{

@@ -64,9 +64,12 @@ var (
 	partBank = engine.Grant{Role: engine.RoleBank, Relation: RelParticipant}
 	former   = engine.Grant{Role: engine.RoleBank, Relation: RelFormerBank}
 	county   = engine.Grant{Role: engine.RoleCounty, Relation: RelCounty}
-	city     = engine.Grant{Role: engine.RoleCity}
-	pboc     = engine.Grant{Role: engine.RolePBoC}
-	admin    = engine.Grant{Role: engine.RoleAdmin}
+	// countyPBoC is the county sub-branch of the central bank, which leads
+	// its county's cases with the county office (the double lead).
+	countyPBoC = engine.Grant{Role: engine.RoleCountyPBoC, Relation: RelCounty}
+	city       = engine.Grant{Role: engine.RoleCity}
+	pboc       = engine.Grant{Role: engine.RolePBoC}
+	admin      = engine.Grant{Role: engine.RoleAdmin}
 )
 
 // states groups used below.
@@ -96,15 +99,16 @@ func Definition(cfg Config) engine.Definition {
 		d.Offered = offered
 		return d
 	}
-	offices := []engine.Grant{county, city, pboc}
+	counties := []engine.Grant{county, countyPBoC}
+	offices := []engine.Grant{county, countyPBoC, city, pboc}
 	events := []engine.EventDef{
 		ev(Open, []engine.State{Submitted}, Routed, []engine.Grant{window}, (*rules).open),
 		ev(Accept, []engine.State{Routed}, Accepted, []engine.Grant{leadBank}, (*rules).accept),
 		ev(Return, bankRuns, Returned, []engine.Grant{leadBank}, (*rules).returnCase),
-		ev(Reroute, []engine.State{Returned}, Routed, []engine.Grant{county}, (*rules).reroute),
-		ev(SendBack, []engine.State{Returned}, WithWindow, []engine.Grant{county}, (*rules).note),
+		ev(Reroute, []engine.State{Returned}, Routed, counties, (*rules).reroute),
+		ev(SendBack, []engine.State{Returned}, WithWindow, counties, (*rules).note),
 		ev(Resubmit, []engine.State{WithWindow}, Routed, []engine.Grant{window}, (*rules).resubmit),
-		ev(Dismiss, []engine.State{Returned}, Closed, []engine.Grant{county}, (*rules).dismiss),
+		ev(Dismiss, []engine.State{Returned}, Closed, counties, (*rules).dismiss),
 		ev(RequestInfo, []engine.State{Accepted}, InfoRequested, []engine.Grant{leadBank}, (*rules).requestInfo),
 		ev(SupplyInfo, []engine.State{InfoRequested}, Accepted, []engine.Grant{window}, (*rules).supplyInfo),
 		ev(InfoTimeout, []engine.State{InfoRequested}, Closed, nil, (*rules).infoTimeout),
@@ -113,23 +117,23 @@ func Definition(cfg Config) engine.Definition {
 		ev(Offer, []engine.State{Accepted, InfoRequested, Escalated, Coordinating}, "", []engine.Grant{partBank}, (*rules).offer),
 		ev(CannotSolve, []engine.State{Accepted}, Escalated, []engine.Grant{leadBank}, (*rules).cannotSolve),
 		ev(RequestExtension, []engine.State{Accepted}, "", []engine.Grant{leadBank}, (*rules).requestExtension),
-		ev(GrantExtension, []engine.State{Accepted, InfoRequested}, "", []engine.Grant{county}, (*rules).grantExtension),
-		ev(RefuseExtension, []engine.State{Accepted, InfoRequested}, "", []engine.Grant{county}, (*rules).refuseExtension),
+		ev(GrantExtension, []engine.State{Accepted, InfoRequested}, "", counties, (*rules).grantExtension),
+		ev(RefuseExtension, []engine.State{Accepted, InfoRequested}, "", counties, (*rules).refuseExtension),
 		ev(ExtensionUndecided, []engine.State{Accepted, InfoRequested}, "", nil, nil),
 		ev(Supervise, withBank, "", offices, (*rules).supervise),
 		ev(ReplySupervision, withBank, "", []engine.Grant{leadBank}, (*rules).replySupervision),
 		ev(SupervisionOverdue, withBank, "", nil, nil),
 		ev(Urge, open, "", offices, (*rules).note),
-		ev(Escalate, []engine.State{Routed, Accepted, InfoRequested, Returned}, Escalated, []engine.Grant{county}, (*rules).escalate),
+		ev(Escalate, []engine.State{Routed, Accepted, InfoRequested, Returned}, Escalated, counties, (*rules).escalate),
 		ev(Acknowledge, []engine.State{Escalated}, Coordinating, []engine.Grant{city, pboc}, (*rules).acknowledge),
 		ev(Resolve, withOffices, Answered, []engine.Grant{city, pboc}, (*rules).resolve),
 		ev(Assign, withOffices, Routed, []engine.Grant{city, pboc}, (*rules).assign),
-		ev(Transfer, withBank, Routed, []engine.Grant{county}, (*rules).transfer),
+		ev(Transfer, withBank, Routed, counties, (*rules).transfer),
 		ev(Feedback, []engine.State{Answered}, Closed, []engine.Grant{window}, (*rules).feedback),
 		ev(Withdraw, []engine.State{Routed, Accepted, InfoRequested, Returned, WithWindow, Answered}, Closed, []engine.Grant{window}, (*rules).withdraw),
 		ev(FollowUp, []engine.State{Closed}, "", []engine.Grant{window}, (*rules).followUp),
 		ev(FollowUpOverdue, []engine.State{Closed}, "", nil, nil),
-		ev(Reopen, []engine.State{Closed}, Routed, []engine.Grant{window, county}, (*rules).reopen),
+		ev(Reopen, []engine.State{Closed}, Routed, []engine.Grant{window, county, countyPBoC}, (*rules).reopen),
 		offeredIf(ev(GreenChannel, []engine.State{Answered, Closed}, "", []engine.Grant{leadBank, partBank}, (*rules).greenChannel),
 			func(a engine.Actor, c *engine.Case) bool {
 				d, err := DataOf(c)
@@ -171,7 +175,7 @@ func Definition(cfg Config) engine.Definition {
 			{Name: Coordinating},
 			{Name: Closed},
 		},
-		Viewers: []engine.Grant{city, pboc, admin, county},
+		Viewers: []engine.Grant{city, pboc, admin, county, countyPBoC},
 		Tracers: []engine.Grant{former},
 		Events:  events,
 		Notices: notices(),

@@ -58,6 +58,9 @@ func (e *env) actor(name string) engine.Actor {
 	if err != nil {
 		e.t.Fatalf("user %s: %v", name, err)
 	}
+	if err := engine.ResolveUnit(e.ctx, e.store, u); err != nil {
+		e.t.Fatal(err)
+	}
 	return u.Actor()
 }
 

@@ -401,3 +401,43 @@ func TestExtensionGrantedDuringAPause(t *testing.T) {
 		}
 	})
 }
+
+// The county level is a double lead (plan 6; docs/workflows.md): the county
+// sub-branch of the central bank (pboc-AH, of 人民银行安化县支行, working in
+// county AH) sees its county's cases and does what the county office does
+// — supervises the bank, escalates — recorded under its own organisation;
+// it sees nothing of another county.
+func TestCountySubBranchLeadsWithTheCountyOffice(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db, at(2026, 11, 2, 10, 0))
+		ah := e.openAs("window-AHJK", e.openInput("AHJK"), time.Time{})
+		gx := e.open(time.Time{})
+		branch := e.actor("pboc-AH")
+		if branch.Unit != "AH" || branch.Org != "PBOC-AH" {
+			t.Fatalf("the sub-branch acts as %+v", branch)
+		}
+		if _, err := e.engine.Case(e.ctx, branch, gx.ID); engine.ErrorCode(err) != engine.ENOTFOUND {
+			t.Fatalf("the sub-branch reads another county's case: %v", err)
+		}
+		list, err := e.engine.Cases(e.ctx, branch, engine.CaseFilter{Workflow: financing.Name})
+		if err != nil || len(list) != 1 || list[0].ID != ah.ID {
+			t.Fatalf("the sub-branch lists %d cases (%v), want its county's one", len(list), err)
+		}
+		if evs := e.engine.Events(branch, ah); !slices.Contains(evs, financing.Supervise) || !slices.Contains(evs, financing.Escalate) {
+			t.Fatalf("the sub-branch is offered %v", evs)
+		}
+		_, err = e.fire(gx, "pboc-AH", financing.Supervise, financing.SuperviseInput{Notice: "督办", ReplyBy: "2026-11-06"})
+		wantCode(t, err, engine.ENOTFOUND)
+		c := e.mustFire(ah, "pboc-AH", financing.Supervise, financing.SuperviseInput{Notice: "请于期限内答复企业。", ReplyBy: "2026-11-06"})
+		if s := e.data(c).Supervisions; len(s) != 1 || s[0].By != "PBOC-AH" {
+			t.Fatalf("the supervision is recorded as %+v", s)
+		}
+		if _, actor, _ := e.lastEntry(c); actor != "pboc-AH" {
+			t.Fatalf("the ledger names %q", actor)
+		}
+		c = e.mustFire(c, "pboc-AH", financing.Escalate, reason)
+		if c.State != financing.Escalated || e.data(c).Escalation.By != "PBOC-AH" {
+			t.Fatalf("escalated: %s %+v", c.State, e.data(c).Escalation)
+		}
+	})
+}

@@ -113,7 +113,7 @@ func Definition() engine.Definition {
 		Events: events,
 		// The park's window and the county office are parties; the city
 		// office and the central bank see every project.
-		Viewers: []engine.Grant{{Role: engine.RoleWindow, Relation: RelPark}, {Role: engine.RoleCounty, Relation: RelCounty},
+		Viewers: []engine.Grant{{Role: engine.RoleWindow, Relation: RelPark}, {Role: engine.RoleCounty, Relation: RelCounty}, {Role: engine.RoleCountyPBoC, Relation: RelCounty},
 			{Role: engine.RoleCity}, {Role: engine.RolePBoC}},
 		Notices: notices(),
 	})

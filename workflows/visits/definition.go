@@ -120,7 +120,7 @@ func Definition(cfg Config) engine.Definition {
 			{Name: Remind, From: pending},
 			{Name: Lapse, From: pending},
 		},
-		Viewers:   []engine.Grant{{Role: engine.RoleCounty, Relation: RelCounty}, {Role: engine.RoleCity}, {Role: engine.RolePBoC}},
+		Viewers:   []engine.Grant{{Role: engine.RoleCounty, Relation: RelCounty}, {Role: engine.RoleCountyPBoC, Relation: RelCounty}, {Role: engine.RoleCity}, {Role: engine.RolePBoC}},
 		Clocks:    []engine.ClockDef{{Name: ClockVisit}},
 		MainClock: ClockVisit,
 		Timers: []engine.TimerDef{
