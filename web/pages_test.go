@@ -43,7 +43,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 		"county-GX":   {"/board", "/cases", "/cases?past_due=1&park=GXQ&from=2026-01-01&to=2026-12-31", casePath},
 		"city":        {"/board", casePath, "/nowhere"},
 		"pboc":        {"/board"},
-		"pboc-AH":     {"/board", "/cases"},
+		"pboc-AH":     {"/board", "/cases", "/stats", "/greenchannel", "/duties/visits", "/duties/contacts", "/search?q=示范"},
 		"window-LLGY": {casePath},
 		"auditor":     {"/audit", "/audit?action=signin"},
 	}
