@@ -59,6 +59,10 @@ type directory struct {
 	byRole map[string][]userRow
 	prefs  map[string]map[string][]string
 	robots map[string][]robotRow
+	// branches are, by county, the organisations working in it (a county
+	// sub-branch of the central bank): their robots hear what the
+	// county's office hears.
+	branches map[string][]string
 }
 
 // directorySum is, on PostgreSQL, a digest of every row loadDirectory
@@ -126,7 +130,10 @@ func readDirectory(db *gorm.DB) (*directory, error) {
 		countyOf[o.Code] = o.CountyCode
 	}
 	d := &directory{byOrg: map[string][]userRow{}, byRole: map[string][]userRow{},
-		prefs: map[string]map[string][]string{}, robots: map[string][]robotRow{}}
+		prefs: map[string]map[string][]string{}, robots: map[string][]robotRow{}, branches: map[string][]string{}}
+	for _, o := range inCounty {
+		d.branches[o.CountyCode] = append(d.branches[o.CountyCode], o.Code)
+	}
 	for _, u := range users {
 		d.byOrg[u.OrgCode] = append(d.byOrg[u.OrgCode], u)
 		d.byRole[u.Role] = append(d.byRole[u.Role], u)
@@ -312,7 +319,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 		}
 		// The organisations' robots: for a role, the organisation its
 		// users act for (the city office's users act for "city").
-		orgs := []string{r.Org}
+		orgs := append([]string{r.Org}, dir.branches[r.Org]...)
 		if r.Org == "" {
 			orgs = nil
 			for _, u := range users {

@@ -300,21 +300,35 @@ func TestDirectoryChangesSeenAtOnce(t *testing.T) {
 
 // The county level is a double lead: the county's financial office and the
 // county sub-branch of the central bank (人民银行安化县支行, demo user
-// pboc-AH, working in county AH) both hear of the county's cases, and the
-// sub-branch hears nothing of another county's.
+// pboc-AH, working in county AH) both hear of the county's cases — its
+// users in their inboxes, its group robot too — and the sub-branch hears
+// nothing of another county's.
 func TestCountySubBranchHearsWithTheCountyOffice(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
+		ding := notifytest.StartReceiver(t, "SECdingtalk-secret", e.clock)
+		ding.DingTalk = true
+		svc := notify.New(notify.Config{Store: e.x.Store, Clock: e.clock, Senders: map[string]notify.Sender{
+			notify.DingTalk: notify.NewDingTalkSender(e.clock)}})
+		if _, err := svc.AddRobot(e.ctx, notify.Robot{Org: "PBOC-AH", Channel: notify.DingTalk, URL: ding.URL + "/robot/send?access_token=t",
+			Secret: "SECdingtalk-secret"}); err != nil {
+			t.Fatal(err)
+		}
 		c := e.open("AHJK", 1)
 		e.open("GXQ", 2)
-		e.drain()
+		if _, err := svc.Drain(e.ctx); err != nil {
+			t.Fatal(err)
+		}
 		office, branch := e.inbox("county-AH", financing.NoticeRouted), e.inbox("pboc-AH", financing.NoticeRouted)
 		if len(office) != 1 || len(branch) != 1 {
 			t.Fatalf("routed notices: county office %d, county sub-branch %d, want 1 each", len(office), len(branch))
 		}
 		if !strings.HasPrefix(branch[0].Subject, "【抄送】") || !strings.Contains(branch[0].Subject, c.Number) {
 			t.Errorf("the sub-branch's subject %q", branch[0].Subject)
+		}
+		if got := ding.Effective(); len(got) != 1 || !strings.Contains(string(got[0].Body), c.Number) {
+			t.Fatalf("the sub-branch's robot got %d messages: %v", len(got), got)
 		}
 	})
 }
