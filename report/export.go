@@ -150,6 +150,18 @@ func (s *Service) names(ctx context.Context) (*names, error) {
 	return n, nil
 }
 
+// OrgName returns a function naming a bank, a park or a county by its
+// code (the code itself for any other), as the exports name them.
+func (s *Service) OrgName(ctx context.Context) (func(code string) string, error) {
+	n, err := s.names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func(code string) string {
+		return or(n.banks[code], or(n.parks[code], or(n.counties[code], code)))
+	}, nil
+}
+
 func scopeLabel(lang string, f Filter, n *names) string {
 	var parts []string
 	if f.Bank != "" {

@@ -38,13 +38,20 @@ func (f *reportFlags) query(c *cli, m *Main) (report.Query, engine.Actor, error)
 	if err != nil {
 		return report.Query{}, engine.Actor{}, err
 	}
-	a := engine.Actor{User: "operator", Role: engine.RoleSystem}
-	if f.as != "" {
-		if a, err = actor(c.ctx, m, f.as); err != nil {
-			return report.Query{}, engine.Actor{}, err
-		}
+	a, err := reportActor(c, m, f.as)
+	if err != nil {
+		return report.Query{}, engine.Actor{}, err
 	}
 	return report.Query{Period: per, Filter: report.Filter{Bank: f.bank, Park: f.park, County: f.county}}, a, nil
+}
+
+// reportActor is who a report is read as: the user named by --as, or the
+// operator, who sees everything.
+func reportActor(c *cli, m *Main, as string) (engine.Actor, error) {
+	if as == "" {
+		return engine.Actor{User: "operator", Role: engine.RoleSystem}, nil
+	}
+	return actor(c.ctx, m, as)
 }
 
 func (c *cli) reportCmd() *cobra.Command {

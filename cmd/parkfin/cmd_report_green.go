@@ -79,27 +79,17 @@ func (c *cli) reportGreenCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				a := engine.Actor{User: "operator", Role: engine.RoleSystem}
-				if as != "" {
-					if a, err = actor(c.ctx, m, as); err != nil {
-						return err
-					}
+				a, err := reportActor(c, m, as)
+				if err != nil {
+					return err
 				}
 				r, err := report.GreenChannel(c.ctx, m.Engine, a, p, m.Calendar.Live())
 				if err != nil {
 					return err
 				}
-				names := map[string]string{}
-				if banks, err := m.Store.Banks(c.ctx); err == nil {
-					for _, b := range banks {
-						names[b.Code] = b.Name
-					}
-				}
-				org := func(code string) string {
-					if n := names[code]; n != "" {
-						return n
-					}
-					return code
+				org, err := m.Report.OrgName(c.ctx)
+				if err != nil {
+					return err
 				}
 				if out != "" {
 					f, err := os.Create(out)

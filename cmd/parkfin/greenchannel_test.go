@@ -105,15 +105,16 @@ func TestCLIGreenChannel(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		found := false
+		found, park := false, false
 		for _, sheet := range f.GetSheetList() {
 			rows, _ := f.GetRows(sheet)
 			for _, r := range rows {
 				found = found || slices.Contains(r, p)
+				park = park || slices.Contains(r, "益阳高新区")
 			}
 		}
-		if !found {
-			t.Errorf("the workbook %v does not name the project %s", f.GetSheetList(), p)
+		if !found || !park {
+			t.Errorf("the workbook %v does not name the project %s (%v) or its park by name (%v)", f.GetSheetList(), p, found, park)
 		}
 	})
 }
