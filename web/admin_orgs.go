@@ -67,18 +67,10 @@ func (s *Server) orgPost(c echo.Context) error {
 	}
 	otype := engine.OrgType(c.FormValue("type"))
 	if kind == "org" {
-		d, ok := engine.OrgTypeOf(otype)
-		switch {
-		case !ok || d.Own || d.Fixed != "":
+		// The directory checks the county (field "county"), as for the
+		// API.
+		if d, ok := engine.OrgTypeOf(otype); !ok || d.Own || d.Fixed != "" {
 			fields = append(fields, engine.FieldError{Field: "org.type", Code: "required", Message: "Choose the type.", MessageZH: "请选择单位类型。"})
-		case d.InCounty:
-			if _, err := s.dir().County(ctx, county); err != nil {
-				fields = append(fields, engine.FieldError{Field: "org.county", Code: "required",
-					Message: "Choose the county the sub-branch leads with its financial office.", MessageZH: "请选择该支行所在的区县（与区县金融办共同牵头）。"})
-			}
-		case county != "":
-			fields = append(fields, engine.FieldError{Field: "org.county", Code: "not_allowed",
-				Message: "Only a county sub-branch of the central bank names a county.", MessageZH: "只有人民银行县支行须选择所属区县。"})
 		}
 	}
 	var err error
