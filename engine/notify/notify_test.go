@@ -228,14 +228,7 @@ func TestInboxExactlyOnce(t *testing.T) {
 func TestDingTalkRobot(t *testing.T) {
 	t.Parallel()
 	e := MustEnv(t, testsvc.Databases()[0])
-	ding := notifytest.StartReceiver(t, "SECdingtalk-secret", e.clock)
-	ding.DingTalk = true
-	svc := notify.New(notify.Config{Store: e.x.Store, Clock: e.clock, Senders: map[string]notify.Sender{
-		notify.DingTalk: notify.NewDingTalkSender(e.clock)}})
-	if _, err := svc.AddRobot(e.ctx, notify.Robot{Org: "ICBC", Channel: notify.DingTalk, URL: ding.URL + "/robot/send?access_token=t",
-		Secret: "SECdingtalk-secret"}); err != nil {
-		t.Fatal(err)
-	}
+	svc, ding := e.dingTalk("ICBC")
 	if _, err := svc.AddRobot(e.ctx, notify.Robot{Org: "ICBC", Channel: notify.DingTalk, URL: ding.URL + "/robot/send?access_token=u",
 		Secret: "SECwrong"}); err != nil {
 		t.Fatal(err)
@@ -307,14 +300,7 @@ func TestCountySubBranchHearsWithTheCountyOffice(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
-		ding := notifytest.StartReceiver(t, "SECdingtalk-secret", e.clock)
-		ding.DingTalk = true
-		svc := notify.New(notify.Config{Store: e.x.Store, Clock: e.clock, Senders: map[string]notify.Sender{
-			notify.DingTalk: notify.NewDingTalkSender(e.clock)}})
-		if _, err := svc.AddRobot(e.ctx, notify.Robot{Org: "PBOC-AH", Channel: notify.DingTalk, URL: ding.URL + "/robot/send?access_token=t",
-			Secret: "SECdingtalk-secret"}); err != nil {
-			t.Fatal(err)
-		}
+		svc, ding := e.dingTalk("PBOC-AH")
 		c := e.open("AHJK", 1)
 		e.open("GXQ", 2)
 		if _, err := svc.Drain(e.ctx); err != nil {
@@ -331,4 +317,20 @@ func TestCountySubBranchHearsWithTheCountyOffice(t *testing.T) {
 			t.Fatalf("the sub-branch's robot got %d messages: %v", len(got), got)
 		}
 	})
+}
+
+// dingTalk starts a DingTalk receiver and a notification service that
+// sends to DingTalk, with one signing robot of the organisation's on the
+// receiver (secret SECdingtalk-secret, access token t).
+func (e *env) dingTalk(org string) (*notify.Service, *notifytest.Receiver) {
+	e.t.Helper()
+	ding := notifytest.StartReceiver(e.t, "SECdingtalk-secret", e.clock)
+	ding.DingTalk = true
+	svc := notify.New(notify.Config{Store: e.x.Store, Clock: e.clock, Senders: map[string]notify.Sender{
+		notify.DingTalk: notify.NewDingTalkSender(e.clock)}})
+	if _, err := svc.AddRobot(e.ctx, notify.Robot{Org: org, Channel: notify.DingTalk, URL: ding.URL + "/robot/send?access_token=t",
+		Secret: "SECdingtalk-secret"}); err != nil {
+		e.t.Fatal(err)
+	}
+	return svc, ding
 }
