@@ -70,11 +70,37 @@ func (t *tx) InsertCase(ctx context.Context, c *engine.Case) error {
 	return t.insertParties(ctx, c)
 }
 
+// insertParties writes a new case's parties and marks. The case has no
+// rows of either yet, so they can clash only with one another: they are
+// made distinct here and inserted plainly. An insert that skips clashes
+// (ON CONFLICT DO NOTHING) costs PostgreSQL a speculative insertion a row,
+// which made the parties the dearest rows of an opening.
 func (t *tx) insertParties(ctx context.Context, c *engine.Case) error {
-	if err := t.AddParties(ctx, c.ID, c.Parties); err != nil {
-		return err
+	seen := make(map[engine.Party]bool, len(c.Parties))
+	parties := make([]partyRow, 0, len(c.Parties))
+	for _, p := range c.Parties {
+		if !seen[p] {
+			seen[p] = true
+			parties = append(parties, partyRow{CaseID: c.ID, OrgCode: p.Org, Relation: string(p.Relation)})
+		}
 	}
-	return t.SetMarks(ctx, c.ID, c.Marks, nil)
+	if len(parties) > 0 {
+		if err := t.insertLater(ctx, &parties); err != nil {
+			return err
+		}
+	}
+	marked := make(map[string]bool, len(c.Marks))
+	marks := make([]markRow, 0, len(c.Marks))
+	for _, m := range c.Marks {
+		if !marked[m] {
+			marked[m] = true
+			marks = append(marks, markRow{CaseID: c.ID, Mark: m})
+		}
+	}
+	if len(marks) == 0 {
+		return nil
+	}
+	return t.insertLater(ctx, &marks)
 }
 
 // RemoveParties removes parties from the case.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,6 +31,7 @@ func TestStoreConformance(t *testing.T) {
 			t.Run("NumberingUnderConcurrency", func(t *testing.T) { testNumbering(t, s) })
 			t.Run("Paging", func(t *testing.T) { testPaging(t, s) })
 			t.Run("PartiesAndMarks", func(t *testing.T) { testPartiesAndMarks(t, s) })
+			t.Run("NewCaseRepeatsPartiesAndMarks", func(t *testing.T) { testNewCaseRepeats(t, s) })
 			t.Run("RollbackLeavesNothing", func(t *testing.T) { testRollback(t, s) })
 			t.Run("WritesSeenAndFailedInTheirTransaction", func(t *testing.T) { testHeldBackWrites(t, s) })
 		})
@@ -284,6 +286,30 @@ func testPartiesAndMarks(t *testing.T, s *sqlstore.Store) {
 	marked, err := s.Cases(ctx, engine.CaseFilter{Mark: "y", Party: &engine.Party{Org: "B"}})
 	if err != nil || len(marked) != 1 {
 		t.Fatalf("by mark: %d (%v)", len(marked), err)
+	}
+}
+
+// A new case whose parties and marks name one twice is written with each
+// once: its rows are inserted plainly, so a repeat must not reach them.
+func testNewCaseRepeats(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	a, b := engine.Party{Org: "A", Relation: "bank"}, engine.Party{Org: "A", Relation: "park"}
+	id, _ := uuid.NewV7()
+	c := &engine.Case{ID: id.String(), Number: "CR-00001", Workflow: "conformance", State: "open", Version: 1, Title: "t",
+		Data: []byte(`{}`), Parties: []engine.Party{a, b, a}, Marks: []string{"x", "x", "y"},
+		ReceivedAt: t0, RoutedAt: t0, CreatedAt: t0, UpdatedAt: t0}
+	if err := s.InTx(ctx, func(tx engine.Tx) error { return tx.InsertCase(ctx, c) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Case(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parties := append([]engine.Party(nil), got.Parties...)
+	slices.SortFunc(parties, func(p, q engine.Party) int { return strings.Compare(string(p.Relation), string(q.Relation)) })
+	marks := slices.Sorted(slices.Values(got.Marks))
+	if !slices.Equal(parties, []engine.Party{a, b}) || !slices.Equal(marks, []string{"x", "y"}) {
+		t.Fatalf("parties %+v marks %v, want %+v and [x y]", got.Parties, got.Marks, []engine.Party{a, b})
 	}
 }
 

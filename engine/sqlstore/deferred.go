@@ -206,7 +206,7 @@ func newInsertShape(s *schema.Schema, doNothing bool) *insertShape {
 	}
 	shape.head = `INSERT INTO "` + s.Table + `" (` + cols.String() + ") VALUES "
 	if doNothing {
-		shape.tail = " ON CONFLICT DO NOTHING"
+		shape.tail = skipClashes
 	}
 	shape.row = "(" + row.String() + ")"
 	return shape
@@ -381,29 +381,56 @@ func renumber(b *strings.Builder, q string, vars, out []any) []any {
 	}
 }
 
+// skipClashes is the tail of an insert that skips the rows clashing with
+// a unique index (ON CONFLICT DO NOTHING).
+const skipClashes = " ON CONFLICT DO NOTHING"
+
 // mergeWrites turns the queued inserts into pieces: the inserts with the
 // same text before and after their VALUES rows become one insert of all
 // their rows (several, if they take too many parameters), at the place of
-// the first; any other write stays as it is.
+// the first; any other write stays as it is. A plain insert into a table
+// that the same writes also insert into skipping clashes goes with those:
+// the parts of one statement run in no defined order, so a row of the
+// plain insert that the other repeats (a new case's party added again)
+// could otherwise come second and fail the statement.
 func mergeWrites(ws []deferredWrite) []piece {
 	var (
 		out    []piece
 		groups map[string]int // index in out of the open piece of a shape
+		skips  map[string]bool
 	)
-	for _, w := range ws {
-		head, rows, tail, ok := w.head, []string(nil), w.tail, w.width > 0
-		if ok {
+	split := make([]struct {
+		head, tail string
+		rows       []string
+		ok         bool
+	}, len(ws))
+	for i, w := range ws {
+		s := &split[i]
+		s.head, s.tail, s.ok = w.head, w.tail, w.width > 0
+		if s.ok {
 			// One row of placeholders per row of values, each naming
 			// its own values.
 			for k := 0; k < len(w.vars); k += w.width {
-				rows = append(rows, w.row)
+				s.rows = append(s.rows, w.row)
 			}
 		} else {
-			head, rows, tail, ok = splitInsert(w.sql)
+			s.head, s.rows, s.tail, s.ok = splitInsert(w.sql)
 		}
+		if s.ok && s.tail == skipClashes {
+			if skips == nil {
+				skips = map[string]bool{}
+			}
+			skips[s.head] = true
+		}
+	}
+	for i, w := range ws {
+		head, rows, tail, ok := split[i].head, split[i].rows, split[i].tail, split[i].ok
 		if !ok {
 			out = append(out, whole(&w))
 			continue
+		}
+		if tail == "" && skips[head] {
+			tail = skipClashes
 		}
 		if groups == nil {
 			groups = map[string]int{}

@@ -41,6 +41,37 @@ func TestMergeWrites(t *testing.T) {
 	}
 }
 
+// A plain insert into a table that the same flush also inserts into
+// skipping clashes goes with those, since the parts of one statement run in
+// no defined order; alone, it stays plain.
+func TestMergeWritesPlainWithSkipping(t *testing.T) {
+	plain := deferredWrite{head: `INSERT INTO "case_parties" ("case_id","org") VALUES `, row: "($1,$2)", width: 2, vars: []any{"c1", "P"}}
+	skipping := plain
+	skipping.tail, skipping.vars = skipClashes, []any{"c1", "P"}
+	other := deferredWrite{head: `INSERT INTO "cases" ("id") VALUES `, row: "($1)", width: 1, vars: []any{"c1"}}
+	render := func(ws ...deferredWrite) []string {
+		var got []string
+		vars := []any{pgx.QueryExecModeExec}
+		for _, p := range mergeWrites(ws) {
+			var b strings.Builder
+			vars = p.render(&b, vars)
+			got = append(got, b.String())
+		}
+		return got
+	}
+	got := render(other, plain, skipping)
+	want := []string{`INSERT INTO "cases" ("id") VALUES ($1)`,
+		`INSERT INTO "case_parties" ("case_id","org") VALUES ($2,$3),($4,$5) ON CONFLICT DO NOTHING`}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("merged\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	got = render(other, plain)
+	want = []string{`INSERT INTO "cases" ("id") VALUES ($1)`, `INSERT INTO "case_parties" ("case_id","org") VALUES ($2,$3)`}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("alone\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // splitInsert finds an insert's rows however they are spaced, and leaves
 // alone what is not an insert of rows.
 func TestSplitInsert(t *testing.T) {

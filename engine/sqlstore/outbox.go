@@ -127,8 +127,10 @@ func (t *tx) InsertNotice(ctx context.Context, n *engine.Notice) (bool, error) {
 	}
 	if t.deferred && n.DedupeKey == "" {
 		// A notice without a dedupe key is always written: it waits with
-		// the other inserts (deferred.go).
-		return true, translate(t.insertLater(ctx, &r, clause.OnConflict{DoNothing: true}))
+		// the other inserts (deferred.go). Its id is new and nothing else
+		// of it is unique, so it is inserted plainly, without the
+		// speculative insertion that skipping a clash would cost.
+		return true, translate(t.insertLater(ctx, &r))
 	}
 	if t.deferred {
 		// The waiting inserts go with it (deferred.go).
