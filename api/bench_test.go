@@ -185,7 +185,8 @@ func BenchmarkReadCase(b *testing.B) {
 
 // BenchmarkOverdueList measures the first page of the overdue list among a
 // million cases (2% overdue), as the city office (all cases) and as a
-// county office (its parks' cases only).
+// county office (its parks' cases only); then a page of the whole list
+// half a million cases down, as the city office and as a bank.
 func BenchmarkOverdueList(b *testing.B) {
 	e := mustBenchEnv(b)
 	t0 := time.Now()
@@ -206,6 +207,28 @@ func BenchmarkOverdueList(b *testing.B) {
 			}
 			closedLoop(e.ctx, 1, time.Second, list) // warm
 			e.report(b, "overdue_"+who, closedLoop(e.ctx, 1, e.dur/2, list))
+		}
+		// A page in the middle of the whole list: the cursor after the
+		// case half a million down, as a client walking the list would
+		// hold it there.
+		var mid struct {
+			ID         string
+			ReceivedAt time.Time
+		}
+		if err := e.store.DB().WithContext(e.ctx).Raw("SELECT id, received_at FROM cases ORDER BY received_at DESC, id DESC OFFSET 500000 LIMIT 1").Scan(&mid).Error; err != nil || mid.ID == "" {
+			b.Fatalf("the middle case: %q %v", mid.ID, err)
+		}
+		after := engine.CursorAfter(&engine.Case{ID: mid.ID, ReceivedAt: mid.ReceivedAt})
+		for _, who := range []string{"city", "bank-ICBC"} {
+			page := func(int) error {
+				raw, err := e.call(who, "GET", "/api/v1/cases?limit=50&after="+after, nil, http.StatusOK)
+				if err == nil && !bytes.Contains(raw, []byte(`"next_cursor"`)) {
+					err = fmt.Errorf("the middle page for %s has no next page", who)
+				}
+				return err
+			}
+			closedLoop(e.ctx, 1, time.Second, page) // warm
+			e.report(b, "middle_page_"+who, closedLoop(e.ctx, 1, e.dur/2, page))
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/sqlstore"
 )
 
 // Item is one message of a user's in-app inbox.
@@ -56,7 +57,8 @@ func (s *Service) Inbox(ctx context.Context, f InboxFilter) ([]Item, error) {
 		if err := s.db.WithContext(ctx).Where("id = ? AND user_name = ?", f.After, f.User).Take(&cur).Error; err != nil {
 			return nil, notFound(f.After)
 		}
-		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", cur.CreatedAt, cur.CreatedAt, cur.ID)
+		cond, args := sqlstore.KeysetBefore(s.dialect, "created_at", cur.CreatedAt, cur.ID)
+		q = q.Where(cond, args...)
 	}
 	var rows []inboxRow
 	if err := q.Order("created_at DESC, id DESC").Limit(f.Limit).Find(&rows).Error; err != nil {

@@ -236,10 +236,9 @@ func (q queries) Cases(ctx context.Context, f engine.CaseFilter) ([]*engine.Case
 	db := q.filtered(ctx, f)
 	if f.After != nil {
 		// The cursor's own key, never looked up: no probing of cases the
-		// caller may not see. Written out rather than as a row comparison,
-		// which SQLite compares by type affinity differently.
-		at := f.After.ReceivedAt.UTC()
-		db = db.Where("(received_at < ? OR (received_at = ? AND id < ?))", at, at, f.After.ID)
+		// caller may not see.
+		cond, args := KeysetBefore(q.dialect, "received_at", f.After.ReceivedAt.UTC(), f.After.ID)
+		db = db.Where(cond, args...)
 	}
 	limit := f.Limit
 	if limit <= 0 {
