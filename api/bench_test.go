@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"testing"
@@ -186,7 +187,8 @@ func BenchmarkReadCase(b *testing.B) {
 // BenchmarkOverdueList measures the first page of the overdue list among a
 // million cases (2% overdue), as the city office (all cases) and as a
 // county office (its parks' cases only); then a page of the whole list
-// half a million cases down, as the city office and as a bank.
+// half a million cases down, as the city office and as a bank; then a
+// search by an enterprise's name.
 func BenchmarkOverdueList(b *testing.B) {
 	e := mustBenchEnv(b)
 	t0 := time.Now()
@@ -230,6 +232,17 @@ func BenchmarkOverdueList(b *testing.B) {
 			closedLoop(e.ctx, 1, time.Second, page) // warm
 			e.report(b, "middle_page_"+who, closedLoop(e.ctx, 1, e.dur/2, page))
 		}
+		// A clerk's search for one enterprise among the million: the
+		// name matches one case, so the search reads every case's title.
+		search := func(int) error {
+			raw, err := e.call("city", "GET", "/api/v1/cases?limit=50&q="+url.QueryEscape("批量企业123456"), nil, http.StatusOK)
+			if err == nil && !bytes.Contains(raw, []byte("批量企业123456")) {
+				err = fmt.Errorf("the search found nothing: %.200s", raw)
+			}
+			return err
+		}
+		closedLoop(e.ctx, 1, time.Second, search) // warm
+		e.report(b, "search_city", closedLoop(e.ctx, 1, e.dur/2, search))
 	}
 }
 
