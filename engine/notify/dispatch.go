@@ -125,13 +125,11 @@ func readDirectory(db *gorm.DB) (*directory, error) {
 	if err := db.Raw("SELECT code, county_code FROM organisations WHERE county_code <> ''").Scan(&inCounty).Error; err != nil {
 		return nil, err
 	}
+	d := &directory{byOrg: map[string][]userRow{}, byRole: map[string][]userRow{},
+		prefs: map[string]map[string][]string{}, robots: map[string][]robotRow{}, branches: map[string][]string{}}
 	countyOf := make(map[string]string, len(inCounty))
 	for _, o := range inCounty {
 		countyOf[o.Code] = o.CountyCode
-	}
-	d := &directory{byOrg: map[string][]userRow{}, byRole: map[string][]userRow{},
-		prefs: map[string]map[string][]string{}, robots: map[string][]robotRow{}, branches: map[string][]string{}}
-	for _, o := range inCounty {
 		d.branches[o.CountyCode] = append(d.branches[o.CountyCode], o.Code)
 	}
 	for _, u := range users {
