@@ -45,7 +45,8 @@ import (
 // PARKFIN_BENCH_SECONDS sets each load phase's length (default 20);
 // PARKFIN_BENCH_TIMELINE=file writes the open loop's requests out, each
 // with when it was due and how long it took; PARKFIN_BENCH_NO_WORKER=1
-// runs serve --no-worker.
+// runs serve --no-worker; PARKFIN_BENCH_OPEN_RATE sets the open loop's
+// rate (default 1,500/s).
 func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if os.Getenv("PARKFIN_BENCH") != "1" {
 		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
@@ -57,6 +58,16 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 			b.Fatalf("PARKFIN_BENCH_SECONDS=%q", s)
 		}
 		phase = time.Duration(n) * time.Second
+	}
+	// The open loop's rate: the floor's by default, lower to see how the
+	// latency grows towards it.
+	rate := 1500
+	if s := os.Getenv("PARKFIN_BENCH_OPEN_RATE"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("PARKFIN_BENCH_OPEN_RATE=%q", s)
+		}
+		rate = n
 	}
 	b.StopTimer()
 	ctx := context.Background()
@@ -197,7 +208,7 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	serveAfter, pgAfter := sampleCPU()
 	genAfter, busyAfter := benchload.ProcessCPU(os.Getpid()), busy()
 	loadOpen := benchload.Load()
-	open := openLoop(1500, phase, create)
+	open := openLoop(rate, phase, create)
 	busyOpen := busy()
 	serveOpen, pgOpen := sampleCPU()
 	genOpen := benchload.ProcessCPU(os.Getpid())
@@ -240,7 +251,7 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric(closed.rate()/tps, "closed-ratio")
 	b.ReportMetric(open.rate()/tps, "open-ratio")
 	b.Logf("closed loop, 16 clients: %s; ratio to TPC-B %.2f", closed, closed.rate()/tps)
-	b.Logf("open loop, 1,500/s: %s; ratio to TPC-B %.2f", open, open.rate()/tps)
+	b.Logf("open loop, %d/s: %s; ratio to TPC-B %.2f", rate, open, open.rate()/tps)
 	slow, windows, all := open.bunched(30*time.Millisecond, 50*time.Millisecond)
 	b.Logf("open loop: %d requests over 30 ms, due within %d of its %d windows of 50 ms", slow, windows, all)
 	b.Logf("closed loop CPU per creation: serve %.0f µs, its PostgreSQL backends %.0f µs (%d backends), the load generator %.0f µs; the whole machine %.0f µs (%.2f of %.0f cores busy), so at most %.0f creations/s with every core busy",

@@ -18,11 +18,11 @@ import (
 // are not sent one by one: they wait in the transaction and go with its
 // next statement, as data-modifying WITH clauses of one statement, or on
 // their own just before any other statement runs. A case's opening is then
-// three round trips from its number to its commit (the number, the
-// inserts with the outbox row, the ledger entry) instead of eight: the
-// number's row lock, which makes the openings of one park's year wait for
-// one another, is held that much shorter, and both PostgreSQL and the
-// server spend less on each opening. Nothing changes for what the
+// two round trips from its number to its commit (the number; the inserts
+// with the outbox row and the ledger entry, and COMMIT: pgtx.go) instead
+// of eight: the number's row lock, which makes the openings of one park's
+// year wait for one another, is held that much shorter, and both
+// PostgreSQL and the server spend less on each opening. Nothing changes for what the
 // transaction reads: any statement other than these inserts first sends
 // what waits (flushBefore, a gorm callback), so every read sees every
 // write before it; the commit sends the rest. A failing insert fails the
@@ -226,6 +226,14 @@ func newInsertShape(s *schema.Schema, doNothing bool) *insertShape {
 // each text would cost a round trip more and fill the driver's statement
 // cache with texts seen once.
 func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected int64, err error) {
+	return t.flush(ctx, last, false)
+}
+
+// flush is flushWrites; with commit set, the transaction's last
+// statement, which on its own connection (pgTxConn) takes COMMIT with it
+// in one round trip when its text is prepared. The caller commits
+// (pgTxConn.commit) in any case: that does nothing once COMMIT went.
+func (t *tx) flush(ctx context.Context, last *deferredWrite, commit bool) (rowsAffected int64, err error) {
 	ws := t.writes
 	t.writes = nil
 	pieces := mergeWrites(ws)
@@ -295,6 +303,15 @@ func (t *tx) flushWrites(ctx context.Context, last *deferredWrite) (rowsAffected
 		pieces = pieces[n:]
 		if stable {
 			vars = vars[1:] // no mode: the driver's own, prepared
+		}
+		if commit && stable && len(pieces) == 0 && t.conn != nil {
+			n, err := t.conn.execCommit(ctx, b.String(), vars...)
+			if err != nil {
+				if tr, ok := t.db.Dialector.(gorm.ErrorTranslator); ok {
+					err = tr.Translate(err)
+				}
+			}
+			return n, err
 		}
 		res, err := t.db.Statement.ConnPool.ExecContext(ctx, b.String(), vars...)
 		if err != nil {

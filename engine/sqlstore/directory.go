@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -334,37 +335,54 @@ func (t *tx) readParks(ctx context.Context) error {
 		   FROM parks p
 		   LEFT JOIN pairings pr ON pr.park_code = p.code AND pr.superseded_at IS NULL
 		   LEFT JOIN banks b ON b.code = pr.bank_code`
-	rows, err := t.db.WithContext(ctx).Raw(q).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	parks, leads, banks := map[string]engine.Park{}, map[leadKey]engine.Pairing{}, map[string]engine.Bank{}
-	for rows.Next() {
-		var (
-			p                                  engine.Park
-			id, year                           sql.NullInt64
-			bank, reason, recordedBy, bankName sql.NullString
-			recordedAt                         sql.NullTime
-		)
-		if err := rows.Scan(&p.Code, &p.Name, &p.County, &id, &year, &bank, &reason, &recordedAt, &recordedBy, &bankName); err != nil {
+	scan := func(rows rowScanner) error {
+		for rows.Next() {
+			var (
+				p                                  engine.Park
+				id, year                           sql.NullInt64
+				bank, reason, recordedBy, bankName sql.NullString
+				recordedAt                         sql.NullTime
+			)
+			if err := rows.Scan(&p.Code, &p.Name, &p.County, &id, &year, &bank, &reason, &recordedAt, &recordedBy, &bankName); err != nil {
+				return err
+			}
+			parks[p.Code] = p
+			if !id.Valid {
+				continue
+			}
+			leads[leadKey{p.Code, int(year.Int64)}] = engine.Pairing{ID: id.Int64, Year: int(year.Int64), Park: p.Code, Bank: bank.String,
+				Reason: reason.String, RecordedAt: utc(recordedAt.Time), RecordedBy: recordedBy.String}
+			if bankName.Valid {
+				banks[bank.String] = engine.Bank{Code: bank.String, Name: bankName.String}
+			}
+		}
+		return rows.Err()
+	}
+	if t.conn != nil && len(t.writes) == 0 {
+		// Usually a transaction's first statement: it goes with BEGIN.
+		if err := t.conn.beginQuery(ctx, q, func(rows pgx.Rows) error { return scan(rows) }); err != nil {
+			return translate(err)
+		}
+	} else {
+		rows, err := t.db.WithContext(ctx).Raw(q).Rows()
+		if err != nil {
 			return err
 		}
-		parks[p.Code] = p
-		if !id.Valid {
-			continue
+		defer rows.Close()
+		if err := scan(rows); err != nil {
+			return err
 		}
-		leads[leadKey{p.Code, int(year.Int64)}] = engine.Pairing{ID: id.Int64, Year: int(year.Int64), Park: p.Code, Bank: bank.String,
-			Reason: reason.String, RecordedAt: utc(recordedAt.Time), RecordedBy: recordedBy.String}
-		if bankName.Valid {
-			banks[bank.String] = engine.Bank{Code: bank.String, Name: bankName.String}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	t.parks, t.leads, t.banks = parks, leads, banks
 	return nil
+}
+
+// rowScanner is what reading rows takes of database/sql's and pgx's.
+type rowScanner interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
 }
 
 // leadKey names a park's pairing of a year.

@@ -3,12 +3,8 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/sqlstore"
@@ -140,42 +136,42 @@ func TestMigrateTwice(t *testing.T) {
 // A transaction reads the directory for its openings in one statement:
 // every park, with its pairings in force and their banks, at the first
 // park it is asked for; the others, and a park that does not exist, are
-// answered from what it read.
+// answered from what it read. On PostgreSQL a park renamed by another
+// connection after that first read is still answered as it was read: at
+// READ COMMITTED, a statement of its own would have seen the new name.
 func TestParksReadOnceATransaction(t *testing.T) {
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
 			s := mustDemoStore(t, db)
-			var reads atomic.Int64
-			if err := s.DB().Callback().Row().After("*").Register("test:count_park_reads", func(g *gorm.DB) {
-				if strings.Contains(g.Statement.SQL.String(), "FROM parks") {
-					reads.Add(1)
-				}
-			}); err != nil {
-				t.Fatal(err)
-			}
-			parks, err := s.Parks(context.Background())
+			parks, err := s.Parks(ctx)
 			if err != nil || len(parks) < 2 {
 				t.Fatalf("parks %v, %v", parks, err)
 			}
-			reads.Store(0)
-			err = s.InTx(context.Background(), func(tx engine.Tx) error {
-				for _, p := range parks {
-					got, err := tx.Park(context.Background(), p.Code)
+			renamed := parks[len(parks)-1]
+			err = s.InTx(ctx, func(tx engine.Tx) error {
+				for i, p := range parks {
+					got, err := tx.Park(ctx, p.Code)
 					if err != nil {
 						return err
 					}
 					if got.Name != p.Name || got.County != p.County {
 						return fmt.Errorf("park %s read as %+v, not %+v", p.Code, got, p)
 					}
-					pr, err := tx.LeadBank(context.Background(), p.Code, demoNow.Year())
+					if i == 0 && db.Name == "postgres" {
+						if err := s.DB().WithContext(ctx).Exec("UPDATE parks SET name = name || '（新）' WHERE code = ?", renamed.Code).Error; err != nil {
+							return err
+						}
+					}
+					pr, err := tx.LeadBank(ctx, p.Code, demoNow.Year())
 					if err != nil {
 						return fmt.Errorf("lead bank of %s: %v", p.Code, err)
 					}
-					if _, err := tx.Bank(context.Background(), pr.Bank); err != nil {
+					if _, err := tx.Bank(ctx, pr.Bank); err != nil {
 						return fmt.Errorf("bank %s: %v", pr.Bank, err)
 					}
 				}
-				if _, err := tx.Park(context.Background(), "NOPE"); engine.ErrorCode(err) != engine.ENOTFOUND {
+				if _, err := tx.Park(ctx, "NOPE"); engine.ErrorCode(err) != engine.ENOTFOUND {
 					return fmt.Errorf("an unknown park: %v", err)
 				}
 				return nil
@@ -183,8 +179,12 @@ func TestParksReadOnceATransaction(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if db.Name == "postgres" && reads.Load() != 1 {
-				t.Fatalf("%d statements read parks for %d parks, want 1", reads.Load(), len(parks))
+			if db.Name == "postgres" {
+				// The rename did commit: a read of its own sees it.
+				got, err := s.Park(ctx, renamed.Code)
+				if err != nil || got.Name != renamed.Name+"（新）" {
+					t.Fatalf("park %s after the rename: %+v, %v", renamed.Code, got, err)
+				}
 			}
 		})
 	}

@@ -279,21 +279,44 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 		return translate(s.inImmediateTx(ctx, fn))
 	}
 	var t *tx
-	err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true, types: s.types}
-		s.open.Store(db.Statement.ConnPool, t)
-		defer s.open.Delete(db.Statement.ConnPool)
+	err := s.db.WithContext(ctx).Connection(func(db *gorm.DB) (err error) {
+		conn, ok := db.Statement.ConnPool.(*sql.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: a connection of its own is a %T", db.Statement.ConnPool)
+		}
+		// The transaction's statements go through c, which begins it
+		// (pgtx.go); it ends on a context of its own, so that a cancelled
+		// request cannot leave the connection inside it.
+		c := &pgTxConn{conn: conn}
+		db.Statement.ConnPool = c
+		defer func() {
+			p := recover()
+			c.end(context.WithoutCancel(ctx))
+			if p != nil {
+				panic(p)
+			}
+		}()
+		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true, types: s.types, conn: c}
+		s.open.Store(c, t)
+		defer s.open.Delete(c)
 		if err := fn(t); err != nil {
 			return err
 		}
 		if err := t.flushHeld(ctx); err != nil {
 			return err
 		}
-		if err := t.flushLedger(ctx); err != nil {
+		// Entries written unsealed go with the last flush; sealed at
+		// commit, they are chained first.
+		var last *deferredWrite
+		if t.later {
+			last = t.unsealedWrite()
+		} else if err := t.flushLedger(ctx); err != nil {
 			return err
 		}
-		_, err := t.flushWrites(ctx, nil)
-		return err
+		if _, err := t.flush(ctx, last, true); err != nil {
+			return err
+		}
+		return c.commit(ctx)
 	})
 	if err == nil && t.unsealed {
 		s.sealSoon()
@@ -375,4 +398,7 @@ type tx struct {
 	held *held
 	// types: the store's column types, for inserts sent as arrays.
 	types *columnTypes
+	// conn is the connection a PostgreSQL transaction runs on (InTx);
+	// nil otherwise.
+	conn *pgTxConn
 }
