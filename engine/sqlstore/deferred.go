@@ -22,11 +22,12 @@ import (
 // with the outbox row and the ledger entry, and COMMIT: pgtx.go) instead
 // of eight: the number's row lock, which makes the openings of one park's
 // year wait for one another, is held that much shorter, and both
-// PostgreSQL and the server spend less on each opening. Nothing changes for what the
-// transaction reads: any statement other than these inserts first sends
-// what waits (flushBefore, a gorm callback), so every read sees every
-// write before it; the commit sends the rest. A failing insert fails the
-// statement it travels with, and the transaction with it, as before.
+// PostgreSQL and the server spend less on each opening. Nothing changes
+// for what the transaction reads: any statement other than these inserts
+// first sends what waits (flushBefore, a gorm callback), so every read
+// sees every write before it; the commit sends the rest. A failing insert
+// fails the statement it travels with, and the transaction with it, as
+// before.
 
 // deferredWrite is one insert waiting: its SQL with $n placeholders and
 // their values; or, built from a model's schema (insertRows), the text

@@ -279,7 +279,7 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 		return translate(s.inImmediateTx(ctx, fn))
 	}
 	var t *tx
-	err := s.db.WithContext(ctx).Connection(func(db *gorm.DB) (err error) {
+	err := s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
 		conn, ok := db.Statement.ConnPool.(*sql.Conn)
 		if !ok {
 			return fmt.Errorf("sqlstore: a connection of its own is a %T", db.Statement.ConnPool)
