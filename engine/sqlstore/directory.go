@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -359,9 +358,9 @@ func (t *tx) readParks(ctx context.Context) error {
 		}
 		return rows.Err()
 	}
-	if t.conn != nil && len(t.writes) == 0 {
-		// Usually a transaction's first statement: it goes with BEGIN.
-		if err := t.conn.beginQuery(ctx, q, func(rows pgx.Rows) error { return scan(rows) }); err != nil {
+	if t.conn != nil && !t.conn.begun && len(t.writes) == 0 {
+		// The transaction's first statement: it goes with BEGIN.
+		if err := t.conn.beginQuery(ctx, q, scan); err != nil {
 			return translate(err)
 		}
 	} else {
@@ -376,13 +375,6 @@ func (t *tx) readParks(ctx context.Context) error {
 	}
 	t.parks, t.leads, t.banks = parks, leads, banks
 	return nil
-}
-
-// rowScanner is what reading rows takes of database/sql's and pgx's.
-type rowScanner interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
 }
 
 // leadKey names a park's pairing of a year.

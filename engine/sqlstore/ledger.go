@@ -46,11 +46,7 @@ func (t *tx) flushLedger(ctx context.Context) error {
 	}
 	db := t.db.WithContext(ctx)
 	if t.later {
-		if t.deferred {
-			// With the inserts still waiting, in one statement.
-			_, err := t.flushWrites(ctx, t.unsealedWrite())
-			return err
-		}
+		// (On PostgreSQL, InTx sends them with its last flush instead.)
 		q, args := t.insertPending()
 		return db.Exec(q, args...).Error
 	}

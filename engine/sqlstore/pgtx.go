@@ -3,11 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -24,8 +24,7 @@ import (
 // Whatever runs a statement on the transaction's connection goes through
 // pgTxConn, gorm's statements and the store's own alike, and BEGIN is sent
 // before the first of them if it was not yet: nothing can run outside the
-// transaction. A connection left in a transaction by a failure that could
-// not be rolled back is discarded, never handed back to the pool.
+// transaction.
 
 // pgTxConn is a transaction's connection, as gorm's ConnPool.
 type pgTxConn struct {
@@ -93,57 +92,43 @@ func (c *pgTxConn) pgx(fn func(*pgx.Conn) error) error {
 	})
 }
 
-// beginQuery runs a query as the transaction's first statement, in one
-// round trip with BEGIN, and hands its rows to scan; once the transaction
-// has begun, the query goes alone.
-func (c *pgTxConn) beginQuery(ctx context.Context, query string, scan func(pgx.Rows) error, args ...any) error {
-	if c.begun {
-		if c.err != nil {
-			return c.err
-		}
-		return c.pgx(func(pc *pgx.Conn) error {
-			rows, err := pc.Query(ctx, query, args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			if err := scan(rows); err != nil {
-				return err
-			}
-			rows.Close()
-			return rows.Err()
-		})
-	}
+// rowScanner is what reading rows takes of database/sql's and pgx's.
+type rowScanner interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}
+
+// beginQuery sends BEGIN and the query, the transaction's first statement,
+// in one message, and hands the query's rows to scan. It is for a
+// transaction that has not begun.
+func (c *pgTxConn) beginQuery(ctx context.Context, query string, scan func(rowScanner) error, args ...any) error {
 	// From here BEGIN may have reached the server: the end of the
 	// transaction rolls it back if anything fails.
 	c.begun = true
-	err := c.pgx(func(pc *pgx.Conn) error {
+	return c.pgx(func(pc *pgx.Conn) error {
 		b := &pgx.Batch{}
 		b.Queue("BEGIN")
 		b.Queue(query, args...)
 		br := pc.SendBatch(ctx, b)
+		defer br.Close()
 		if _, err := br.Exec(); err != nil {
-			br.Close()
 			return err
 		}
 		rows, err := br.Query()
 		if err != nil {
-			br.Close()
 			return err
 		}
+		defer rows.Close()
 		if err := scan(rows); err != nil {
-			rows.Close()
-			br.Close()
 			return err
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			br.Close()
 			return err
 		}
 		return br.Close()
 	})
-	return err
 }
 
 // execCommit runs the transaction's last statement and commits, in one
@@ -174,17 +159,13 @@ func (c *pgTxConn) execCommit(ctx context.Context, query string, args ...any) (i
 		b.Queue(query, args...)
 		b.Queue("COMMIT")
 		br := pc.SendBatch(ctx, b)
+		defer br.Close()
 		tag, err := br.Exec()
 		if err != nil {
-			br.Close()
 			return err
 		}
 		n = tag.RowsAffected()
-		if tag, err = br.Exec(); err == nil && tag.String() != "COMMIT" {
-			err = errNotCommitted
-		}
-		if err != nil {
-			br.Close()
+		if err := committed(br.Exec()); err != nil {
 			return err
 		}
 		return br.Close()
@@ -205,13 +186,7 @@ func (c *pgTxConn) commit(ctx context.Context) error {
 	if c.err != nil {
 		return c.err
 	}
-	err := c.pgx(func(pc *pgx.Conn) error {
-		tag, err := pc.Exec(ctx, "COMMIT")
-		if err == nil && tag.String() != "COMMIT" {
-			err = errNotCommitted
-		}
-		return err
-	})
+	err := c.pgx(func(pc *pgx.Conn) error { return committed(pc.Exec(ctx, "COMMIT")) })
 	if err != nil {
 		return err
 	}
@@ -219,20 +194,24 @@ func (c *pgTxConn) commit(ctx context.Context) error {
 	return nil
 }
 
-// end rolls back what did not commit, and discards the connection if it
-// is still inside a transaction after that (a rollback that could not be
-// sent, a commit whose answer was lost). ctx must not be cancelled.
+// end rolls back what did not commit; ctx must not be cancelled. A
+// connection still inside a transaction after that (a rollback that could
+// not be sent, a commit whose answer was lost) is not handed to anyone
+// else: pgx's database/sql driver discards it when the pool would reuse
+// it (stdlib.Conn.ResetSession).
 func (c *pgTxConn) end(ctx context.Context) {
 	if c.begun && !c.committed {
 		_, _ = c.conn.ExecContext(ctx, "ROLLBACK")
 	}
-	_ = c.conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok || sc.Conn().PgConn().TxStatus() != 'I' {
-			return driver.ErrBadConn
-		}
-		return nil
-	})
+}
+
+// committed turns COMMIT's answer into an error unless it committed: a
+// transaction that had failed answers ROLLBACK.
+func committed(tag pgconn.CommandTag, err error) error {
+	if err == nil && tag.String() != "COMMIT" {
+		err = errNotCommitted
+	}
+	return err
 }
 
 // errNotCommitted is returned when COMMIT was answered with a rollback.
