@@ -211,7 +211,7 @@ func (e *Engine) commitOpenings(batch []*openCall) (finish func()) {
 func (e *Engine) openBatch(batch []*openCall) (effects, error) {
 	var all effects
 	ctx := context.WithoutCancel(batch[0].ctx)
-	err := e.store.InTx(ctx, func(tx Tx) error {
+	err := e.store.InTx(Rerunnable(ctx), func(tx Tx) error {
 		all = effects{}
 		byPrefix := map[string][]*openCall{}
 		for _, call := range batch {

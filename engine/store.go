@@ -91,6 +91,9 @@ type Scope struct {
 // the ledger.
 type Store interface {
 	// InTx runs fn in one transaction, committing if fn returns nil.
+	// Under a context from Rerunnable, the store may run fn again, from
+	// the start and in a new transaction, after rolling back the first
+	// (see Rerunnable).
 	InTx(ctx context.Context, fn func(Tx) error) error
 	// Case returns the case, or a not_found error.
 	Case(ctx context.Context, id string) (*Case, error)
@@ -209,4 +212,24 @@ type Calendar interface {
 	// ProvisionalBefore returns the end of the nth working day before the
 	// last day of a limit that ends at due.
 	ProvisionalBefore(due time.Time, n int) (at time.Time, provisional bool, err error)
+}
+
+// rerunKey marks a context of Rerunnable.
+type rerunKey struct{}
+
+// Rerunnable returns ctx marked for Store.InTx: the function given to InTx
+// leaves nothing of an attempt behind it but what it wrote through its Tx,
+// and so may be run again from the start. A store may then answer reads
+// from what it kept of earlier transactions (the directory, the last case
+// numbers) and check them with the transaction's first write, rolling back
+// and running the function again on what the database holds should they
+// have changed meanwhile. The engine marks its openings.
+func Rerunnable(ctx context.Context) context.Context {
+	return context.WithValue(ctx, rerunKey{}, true)
+}
+
+// IsRerunnable reports whether ctx was marked by Rerunnable.
+func IsRerunnable(ctx context.Context) bool {
+	ok, _ := ctx.Value(rerunKey{}).(bool)
+	return ok
 }

@@ -120,8 +120,12 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 // openOne opens the case c of w in a transaction of its own.
 func (e *Engine) openOne(ctx context.Context, req OpenRequest, w *workflow, c *Case, now time.Time) (*Case, error) {
 	var fx effects
-	err := e.store.InTx(ctx, func(tx Tx) error {
+	// Each attempt opens the case as it was before its open event: the
+	// store may run the transaction again (Rerunnable).
+	blank := *c
+	err := e.store.InTx(Rerunnable(ctx), func(tx Tx) error {
 		fx = effects{}
+		*c = blank
 		c.Parties = nil
 		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Decoded, req.Files, now, true, nil, &fx); err != nil {
 			return err

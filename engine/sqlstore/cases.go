@@ -178,12 +178,8 @@ func (t *tx) writeCase(db *gorm.DB, r *caseRow, oldVersion int) error {
 
 // NextNumber returns the next number for the prefix, starting at 1.
 func (t *tx) NextNumber(ctx context.Context, prefix string) (int, error) {
-	var last int
-	err := t.db.WithContext(ctx).Raw(
-		`INSERT INTO case_numbers (prefix, last) VALUES (?, 1)
-		 ON CONFLICT (prefix) DO UPDATE SET last = case_numbers.last + 1
-		 RETURNING last`, prefix).Scan(&last).Error
-	return last, err
+	last, err := t.NextNumbers(ctx, map[string]int{prefix: 1})
+	return last[prefix], err
 }
 
 // NextNumbers takes the next numbers of several prefixes in one statement
@@ -191,13 +187,20 @@ func (t *tx) NextNumber(ctx context.Context, prefix string) (int, error) {
 // prefix order and stay locked until the transaction ends: the numbers of
 // a prefix are gap-free (a transaction that rolls back gives its numbers
 // back), and two transactions taking numbers of the same prefixes wait
-// for one another rather than deadlock.
+// for one another rather than deadlock. A transaction that may be run
+// again takes them from the counters the store kept when it can, moved on
+// with its first statement (kept.go).
 func (t *tx) NextNumbers(ctx context.Context, counts map[string]int) (map[string]int, error) {
-	prefixes := make([]string, 0, len(counts))
 	for p, n := range counts {
 		if n < 1 {
 			return nil, fmt.Errorf("sqlstore: %d numbers asked for prefix %q", n, p)
 		}
+	}
+	if last, ok := t.keptNumbers(counts); ok {
+		return last, nil
+	}
+	prefixes := make([]string, 0, len(counts))
+	for p := range counts {
 		prefixes = append(prefixes, p)
 	}
 	sort.Strings(prefixes)
@@ -228,6 +231,7 @@ func (t *tx) NextNumbers(ctx context.Context, counts map[string]int) (map[string
 	if len(out) != len(counts) {
 		return nil, fmt.Errorf("sqlstore: %d of %d counters taken", len(out), len(counts))
 	}
+	t.tookNumbers(out)
 	return out, nil
 }
 

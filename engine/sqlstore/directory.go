@@ -330,11 +330,16 @@ func (t *tx) Park(ctx context.Context, code string) (*engine.Park, error) {
 // readParks reads every park, with its pairings in force and their banks,
 // into the transaction's maps; they are set only once all was read.
 func (t *tx) readParks(ctx context.Context) error {
-	q := `SELECT p.code, p.name, p.county_code, pr.id, pr.year, pr.bank_code, pr.reason, pr.recorded_at, pr.recorded_by, b.name
+	if t.keptDirectory() {
+		return nil
+	}
+	q := `SELECT v.version, p.code, p.name, p.county_code, pr.id, pr.year, pr.bank_code, pr.reason, pr.recorded_at, pr.recorded_by, b.name
 		   FROM parks p
+		   CROSS JOIN directory_version v
 		   LEFT JOIN pairings pr ON pr.park_code = p.code AND pr.superseded_at IS NULL
 		   LEFT JOIN banks b ON b.code = pr.bank_code`
 	parks, leads, banks := map[string]engine.Park{}, map[leadKey]engine.Pairing{}, map[string]engine.Bank{}
+	var version int64
 	scan := func(rows rowScanner) error {
 		for rows.Next() {
 			var (
@@ -343,7 +348,7 @@ func (t *tx) readParks(ctx context.Context) error {
 				bank, reason, recordedBy, bankName sql.NullString
 				recordedAt                         sql.NullTime
 			)
-			if err := rows.Scan(&p.Code, &p.Name, &p.County, &id, &year, &bank, &reason, &recordedAt, &recordedBy, &bankName); err != nil {
+			if err := rows.Scan(&version, &p.Code, &p.Name, &p.County, &id, &year, &bank, &reason, &recordedAt, &recordedBy, &bankName); err != nil {
 				return err
 			}
 			parks[p.Code] = p
@@ -359,9 +364,13 @@ func (t *tx) readParks(ctx context.Context) error {
 		return rows.Err()
 	}
 	if t.conn != nil && !t.conn.begun && len(t.writes) == 0 {
-		// The transaction's first statement: it goes with BEGIN.
+		// The transaction's first statement: it goes with BEGIN. It sees
+		// nothing this transaction wrote, and so may be kept (kept.go).
 		if err := t.conn.beginQuery(ctx, q, scan); err != nil {
 			return translate(err)
+		}
+		if t.kept != nil && version != 0 {
+			t.kept.keepDirectory(&keptDirectory{version: version, parks: parks, leads: leads, banks: banks})
 		}
 	} else {
 		rows, err := t.db.WithContext(ctx).Raw(q).Rows()

@@ -19,7 +19,9 @@ import (
 // (engine.Engine.Open) made five: BEGIN, the directory's read, the
 // numbers, the flush of its rows, COMMIT. Here BEGIN goes in the same
 // message as the directory's read (pgx's pipelined batch) and COMMIT in
-// the same message as the flush: three.
+// the same message as the flush: three. With the directory and the
+// numbers as the store kept them (kept.go), BEGIN, their check, the flush
+// and COMMIT go in one message: one.
 //
 // Whatever runs a statement on the transaction's connection goes through
 // pgTxConn, gorm's statements and the store's own alike, and BEGIN is sent
@@ -35,16 +37,28 @@ type pgTxConn struct {
 	err error
 	// committed: COMMIT went with the last statement.
 	committed bool
+	// check is what the transaction used of what the store kept, sent
+	// ahead of its next statement (kept.go); stale is set when it failed.
+	check *keptCheck
+	stale bool
 }
 
-// begin sends BEGIN, alone, unless it was sent.
+// begin sends BEGIN unless it was sent, and the pending check, in one
+// message.
 func (c *pgTxConn) begin(ctx context.Context) error {
-	if !c.begun {
-		c.begun = true
-		if _, err := c.conn.ExecContext(ctx, "BEGIN"); err != nil {
-			c.err = err
-		}
+	if c.err != nil || c.begun && c.check == nil {
+		return c.err
 	}
+	b := &pgx.Batch{}
+	n := c.queue(b)
+	c.err = c.pgx(func(pc *pgx.Conn) error {
+		br := pc.SendBatch(ctx, b)
+		defer br.Close()
+		if err := c.queued(br, n); err != nil {
+			return err
+		}
+		return br.Close()
+	})
 	return c.err
 }
 
@@ -99,20 +113,19 @@ type rowScanner interface {
 	Err() error
 }
 
-// beginQuery sends BEGIN and the query, the transaction's first statement,
-// in one message, and hands the query's rows to scan. It is for a
-// transaction that has not begun.
+// beginQuery sends BEGIN, the pending check and the query, the
+// transaction's first statement, in one message, and hands the query's
+// rows to scan. It is for a transaction that has not begun.
 func (c *pgTxConn) beginQuery(ctx context.Context, query string, scan func(rowScanner) error, args ...any) error {
 	// From here BEGIN may have reached the server: the end of the
 	// transaction rolls it back if anything fails.
-	c.begun = true
+	b := &pgx.Batch{}
+	n := c.queue(b)
+	b.Queue(query, args...)
 	return c.pgx(func(pc *pgx.Conn) error {
-		b := &pgx.Batch{}
-		b.Queue("BEGIN")
-		b.Queue(query, args...)
 		br := pc.SendBatch(ctx, b)
 		defer br.Close()
-		if _, err := br.Exec(); err != nil {
+		if err := c.queued(br, n); err != nil {
 			return err
 		}
 		rows, err := br.Query()
@@ -132,11 +145,12 @@ func (c *pgTxConn) beginQuery(ctx context.Context, query string, scan func(rowSc
 }
 
 // execCommit runs the transaction's last statement and commits, in one
-// round trip once the transaction has begun; it returns the rows the
-// statement touched. Not begun, the statement is the transaction: it runs
-// alone, which PostgreSQL commits as it ends.
+// round trip (with BEGIN and the pending check if they were not sent); it
+// returns the rows the statement touched. Not begun and with nothing to
+// check, the statement is the transaction: it runs alone, which PostgreSQL
+// commits as it ends.
 func (c *pgTxConn) execCommit(ctx context.Context, query string, args ...any) (int64, error) {
-	if !c.begun {
+	if !c.begun && c.check == nil {
 		var n int64
 		err := c.pgx(func(pc *pgx.Conn) error {
 			tag, err := pc.Exec(ctx, query, args...)
@@ -154,12 +168,16 @@ func (c *pgTxConn) execCommit(ctx context.Context, query string, args ...any) (i
 		return 0, c.err
 	}
 	var n int64
+	b := &pgx.Batch{}
+	before := c.queue(b)
+	b.Queue(query, args...)
+	b.Queue("COMMIT")
 	err := c.pgx(func(pc *pgx.Conn) error {
-		b := &pgx.Batch{}
-		b.Queue(query, args...)
-		b.Queue("COMMIT")
 		br := pc.SendBatch(ctx, b)
 		defer br.Close()
+		if err := c.queued(br, before); err != nil {
+			return err
+		}
 		tag, err := br.Exec()
 		if err != nil {
 			return err
@@ -180,11 +198,13 @@ func (c *pgTxConn) execCommit(ctx context.Context, query string, args ...any) (i
 // commit commits unless COMMIT went with the last statement; a
 // transaction that never began has nothing to commit.
 func (c *pgTxConn) commit(ctx context.Context) error {
-	if c.committed || !c.begun {
+	if c.committed || !c.begun && c.check == nil {
 		return nil
 	}
-	if c.err != nil {
-		return c.err
+	// A check still pending goes first: what was kept is kept at the
+	// commit as moved on.
+	if err := c.begin(ctx); err != nil {
+		return err
 	}
 	err := c.pgx(func(pc *pgx.Conn) error { return committed(pc.Exec(ctx, "COMMIT")) })
 	if err != nil {

@@ -62,6 +62,9 @@ type Store struct {
 	// types are the column types of the tables that flushes insert into
 	// as arrays (PostgreSQL; unnest.go).
 	types *columnTypes
+	// kept is the directory and the case numbers kept between
+	// transactions (PostgreSQL; kept.go).
+	kept *keeper
 }
 
 var (
@@ -164,6 +167,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		st.pgURL = rawURL
 		st.tokens = &tokenLookups{db: sqlDB}
 		st.types = &columnTypes{}
+		st.kept = newKeeper()
 		if err := st.deferWrites(); err != nil {
 			sqlDB.Close()
 			return nil, err
@@ -278,46 +282,14 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 	if s.dialect == SQLite {
 		return translate(s.inImmediateTx(ctx, fn))
 	}
-	var t *tx
-	err := s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
-		conn, ok := db.Statement.ConnPool.(*sql.Conn)
-		if !ok {
-			return fmt.Errorf("sqlstore: a connection of its own is a %T", db.Statement.ConnPool)
-		}
-		// The transaction's statements go through c, which begins it
-		// (pgtx.go); it ends on a context of its own, so that a cancelled
-		// request cannot leave the connection inside it.
-		c := &pgTxConn{conn: conn}
-		db.Statement.ConnPool = c
-		defer func() {
-			p := recover()
-			c.end(context.WithoutCancel(ctx))
-			if p != nil {
-				panic(p)
-			}
-		}()
-		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true, types: s.types, conn: c}
-		s.open.Store(c, t)
-		defer s.open.Delete(c)
-		if err := fn(t); err != nil {
-			return err
-		}
-		if err := t.flushHeld(ctx); err != nil {
-			return err
-		}
-		// Entries written unsealed go with the last flush; sealed at
-		// commit, they are chained first.
-		var last *deferredWrite
-		if t.later {
-			last = t.unsealedWrite()
-		} else if err := t.flushLedger(ctx); err != nil {
-			return err
-		}
-		if _, err := t.flush(ctx, last, true); err != nil {
-			return err
-		}
-		return c.commit(ctx)
-	})
+	rerun := engine.IsRerunnable(ctx)
+	t, stale, err := s.inTxOnce(ctx, fn, rerun)
+	if stale && rerun {
+		// What was kept had changed: run it again on what the database
+		// holds (kept.go).
+		s.kept.forget()
+		t, _, err = s.inTxOnce(ctx, fn, false)
+	}
 	if err == nil && t.unsealed {
 		s.sealSoon()
 	}
@@ -401,4 +373,12 @@ type tx struct {
 	// conn is the connection a PostgreSQL transaction runs on (InTx);
 	// nil otherwise.
 	conn *pgTxConn
+	// kept is the store's (PostgreSQL); rerun: the transaction may be run
+	// again (engine.Rerunnable), and so answer from it (kept.go). numbers
+	// are the last case numbers the transaction took of each prefix,
+	// claimed the prefixes it took from kept.
+	kept    *keeper
+	rerun   bool
+	numbers map[string]int
+	claimed []string
 }

@@ -1,0 +1,312 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"github.com/parkfin/parkfin/engine"
+)
+
+// What a PostgreSQL store keeps between transactions, for openings.
+//
+// A transaction opening cases read the directory (every park with its
+// pairing in force and that pairing's bank) and took its case numbers,
+// each in a round trip before it could write anything; on a busy machine
+// each round trip waits for the server's backend and then for the
+// goroutine that sent it, and the batches of openings run one after the
+// other (engine/openbatch.go). So the store keeps the directory as it last
+// read it, with its version (directory_version, raised by triggers on
+// parks, pairings and banks), and each prefix's last case number as its
+// last transaction committed it. A transaction whose context is
+// engine.Rerunnable answers from them without a round trip, and its first
+// statement carries what it used to the server (check_kept, in the same
+// message): the directory still at the version kept, each counter still
+// at the number kept, moved on to the transaction's last under its row's
+// lock. Should anything have changed meanwhile — an administrator's edit,
+// another process's openings — check_kept raises PF001: the transaction
+// rolls back, what was kept is dropped, and InTx runs the function again,
+// reading from the database as it would have without keeping. A case
+// number is never given twice nor skipped, whatever was kept: a counter
+// moves only from the value check_kept finds under the row's lock.
+
+// keeper is what the store keeps.
+type keeper struct {
+	mu  sync.Mutex
+	dir *keptDirectory
+	// numbers are the prefixes' last case numbers.
+	numbers map[string]*keptCounter
+}
+
+// keptDirectory is the directory as read at a version.
+type keptDirectory struct {
+	version int64
+	parks   map[string]engine.Park
+	leads   map[leadKey]engine.Pairing
+	banks   map[string]engine.Bank
+}
+
+// keptCounter is a prefix's last case number.
+type keptCounter struct {
+	last int
+	// busy: a transaction took numbers after last and has not ended.
+	busy bool
+}
+
+func newKeeper() *keeper { return &keeper{numbers: map[string]*keptCounter{}} }
+
+// directory returns the directory kept, or nil. Its maps are shared: they
+// are only read.
+func (k *keeper) directory() *keptDirectory {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.dir
+}
+
+// keepDirectory keeps d, unless a later version is kept.
+func (k *keeper) keepDirectory(d *keptDirectory) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.dir == nil || k.dir.version <= d.version {
+		k.dir = d
+	}
+}
+
+// take gives the numbers counts asks for from the counters kept, and marks
+// them busy: the last of each prefix's, and what each counter was. It
+// takes nothing unless every prefix is kept and not busy.
+func (k *keeper) take(counts map[string]int) (last, old map[string]int, ok bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for p := range counts {
+		if c := k.numbers[p]; c == nil || c.busy {
+			return nil, nil, false
+		}
+	}
+	last, old = make(map[string]int, len(counts)), make(map[string]int, len(counts))
+	for p, n := range counts {
+		c := k.numbers[p]
+		old[p], last[p] = c.last, c.last+n
+		c.busy = true
+	}
+	return last, old, true
+}
+
+// settle ends a transaction's use of the counters: the prefixes it took
+// numbers of, with its last of each, and those it took from what was kept
+// (claimed). Committed, each last is kept; otherwise those prefixes are
+// no longer kept.
+func (k *keeper) settle(last map[string]int, claimed []string, committed bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, p := range claimed {
+		if c := k.numbers[p]; c != nil {
+			c.busy = false
+		}
+	}
+	for p, n := range last {
+		if committed {
+			k.numbers[p] = &keptCounter{last: n}
+		} else {
+			delete(k.numbers, p)
+		}
+	}
+}
+
+// forget drops all that is kept.
+func (k *keeper) forget() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.dir, k.numbers = nil, map[string]*keptCounter{}
+}
+
+// keptCheck is what a transaction used of what was kept, for check_kept.
+type keptCheck struct {
+	// directory is the version of the directory used; 0 for none.
+	directory int64
+	prefixes  []string
+	old, last []int
+}
+
+// checkKeptSQL checks a keptCheck (migration 00024).
+const checkKeptSQL = "SELECT check_kept($1, $2, $3, $4)"
+
+// args are check_kept's arguments, the prefixes in order.
+func (ch *keptCheck) args() []any {
+	sort.Sort(byPrefix{ch})
+	var dir *int64
+	if ch.directory != 0 {
+		dir = &ch.directory
+	}
+	return []any{dir, ch.prefixes, ch.old, ch.last}
+}
+
+// byPrefix sorts a check's counters by prefix: rows locked in one order
+// cannot deadlock with another transaction's.
+type byPrefix struct{ *keptCheck }
+
+func (b byPrefix) Len() int           { return len(b.prefixes) }
+func (b byPrefix) Less(i, j int) bool { return b.prefixes[i] < b.prefixes[j] }
+func (b byPrefix) Swap(i, j int) {
+	b.prefixes[i], b.prefixes[j] = b.prefixes[j], b.prefixes[i]
+	b.old[i], b.old[j] = b.old[j], b.old[i]
+	b.last[i], b.last[j] = b.last[j], b.last[i]
+}
+
+// checkFor returns the check the connection sends ahead of its next
+// statement, started if none is pending.
+func (c *pgTxConn) checkFor() *keptCheck {
+	if c.check == nil {
+		c.check = &keptCheck{}
+	}
+	return c.check
+}
+
+// queue queues what must precede the transaction's next statement: BEGIN
+// unless it was sent, and the pending check; it returns how many
+// statements it queued.
+func (c *pgTxConn) queue(b *pgx.Batch) int {
+	n := 0
+	if !c.begun {
+		c.begun = true
+		b.Queue("BEGIN")
+		n++
+	}
+	if ch := c.check; ch != nil {
+		c.check = nil
+		b.Queue(checkKeptSQL, ch.args()...)
+		n++
+	}
+	return n
+}
+
+// queued reads the results of n statements queue queued.
+func (c *pgTxConn) queued(br pgx.BatchResults, n int) error {
+	for range n {
+		if _, err := br.Exec(); err != nil {
+			return c.failed(err)
+		}
+	}
+	return nil
+}
+
+// failed notes a failed check_kept (PF001) and returns err.
+func (c *pgTxConn) failed(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "PF001" {
+		c.stale = true
+	}
+	return err
+}
+
+// useKept reports whether the transaction may answer from what the store
+// kept.
+func (t *tx) useKept() bool { return t.rerun && t.kept != nil && t.conn != nil }
+
+// keptDirectory answers the directory from what was kept, if it may and
+// some was, and has the version checked.
+func (t *tx) keptDirectory() bool {
+	if !t.useKept() {
+		return false
+	}
+	d := t.kept.directory()
+	if d == nil {
+		return false
+	}
+	t.parks, t.leads, t.banks = d.parks, d.leads, d.banks
+	t.conn.checkFor().directory = d.version
+	return true
+}
+
+// keptNumbers takes the numbers from the counters kept, if it may and they
+// are, and has them checked and moved on.
+func (t *tx) keptNumbers(counts map[string]int) (map[string]int, bool) {
+	if !t.useKept() {
+		return nil, false
+	}
+	last, old, ok := t.kept.take(counts)
+	if !ok {
+		return nil, false
+	}
+	ch := t.conn.checkFor()
+	for p := range counts {
+		t.claimed = append(t.claimed, p)
+		ch.prefixes, ch.old, ch.last = append(ch.prefixes, p), append(ch.old, old[p]), append(ch.last, last[p])
+	}
+	t.tookNumbers(last)
+	return last, true
+}
+
+// tookNumbers notes the last numbers the transaction took, kept when it
+// commits.
+func (t *tx) tookNumbers(last map[string]int) {
+	if t.kept == nil {
+		return
+	}
+	if t.numbers == nil {
+		t.numbers = make(map[string]int, len(last))
+	}
+	for p, n := range last {
+		t.numbers[p] = n
+	}
+}
+
+// inTxOnce runs one attempt of InTx on PostgreSQL; stale reports that it
+// failed because what was kept had changed (check_kept), so that it may be
+// run again without.
+func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bool) (t *tx, stale bool, err error) {
+	var c *pgTxConn
+	defer func() {
+		if t != nil {
+			s.kept.settle(t.numbers, t.claimed, err == nil)
+		}
+	}()
+	err = s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
+		conn, ok := db.Statement.ConnPool.(*sql.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: a connection of its own is a %T", db.Statement.ConnPool)
+		}
+		// The transaction's statements go through c, which begins it
+		// (pgtx.go); it ends on a context of its own, so that a cancelled
+		// request cannot leave the connection inside it.
+		c = &pgTxConn{conn: conn}
+		db.Statement.ConnPool = c
+		defer func() {
+			p := recover()
+			c.end(context.WithoutCancel(ctx))
+			if p != nil {
+				panic(p)
+			}
+		}()
+		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true, types: s.types,
+			conn: c, kept: s.kept, rerun: rerun}
+		s.open.Store(c, t)
+		defer s.open.Delete(c)
+		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.flushHeld(ctx); err != nil {
+			return err
+		}
+		// Entries written unsealed go with the last flush; sealed at
+		// commit, they are chained first.
+		var last *deferredWrite
+		if t.later {
+			last = t.unsealedWrite()
+		} else if err := t.flushLedger(ctx); err != nil {
+			return err
+		}
+		if _, err := t.flush(ctx, last, true); err != nil {
+			return err
+		}
+		return c.commit(ctx)
+	})
+	return t, err != nil && c != nil && c.stale, err
+}
