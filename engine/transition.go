@@ -126,7 +126,6 @@ func (e *Engine) openOne(ctx context.Context, req OpenRequest, w *workflow, c *C
 	err := e.store.InTx(Rerunnable(ctx), func(tx Tx) error {
 		fx = effects{}
 		*c = blank
-		c.Parties = nil
 		if err := e.move(ctx, tx, w, c, w.def.OpenEvent, req.Actor, req.Payload, req.Decoded, req.Files, now, true, nil, &fx); err != nil {
 			return err
 		}

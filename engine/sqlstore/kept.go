@@ -262,10 +262,13 @@ func (t *tx) tookNumbers(last map[string]int) {
 // failed because what was kept had changed (check_kept), so that it may be
 // run again without.
 func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bool) (t *tx, stale bool, err error) {
-	var c *pgTxConn
+	var (
+		c    *pgTxConn
+		done bool // committed; a panic leaves it unset
+	)
 	defer func() {
 		if t != nil {
-			s.kept.settle(t.numbers, t.claimed, err == nil)
+			s.kept.settle(t.numbers, t.claimed, done)
 		}
 	}()
 	err = s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
@@ -308,5 +311,6 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bo
 		}
 		return c.commit(ctx)
 	})
+	done = err == nil
 	return t, err != nil && c != nil && c.stale, err
 }

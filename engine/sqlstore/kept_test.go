@@ -192,3 +192,54 @@ func TestKeptNumbersAcrossProcesses(t *testing.T) {
 		}
 	}
 }
+
+// Numbers taken by a transaction that panicked or failed are not kept: the
+// next transaction takes the same numbers again, at the first attempt.
+func TestKeptNumbersOnlyWhenCommitted(t *testing.T) {
+	ctx := engine.Rerunnable(context.Background())
+	a, _ := keptStores(t)
+	const prefix = "KEPT-FAIL-"
+	take := func(n int) (attempts, last int) {
+		t.Helper()
+		if err := a.InTx(ctx, func(tx engine.Tx) error {
+			attempts++
+			m, err := tx.NextNumbers(ctx, map[string]int{prefix: n})
+			last = m[prefix]
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return attempts, last
+	}
+	if at, last := take(1); at != 1 || last != 1 {
+		t.Fatalf("first: %d attempts, last %d", at, last)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("no panic")
+			}
+		}()
+		_ = a.InTx(ctx, func(tx engine.Tx) error {
+			if _, err := tx.NextNumbers(ctx, map[string]int{prefix: 5}); err != nil {
+				return err
+			}
+			panic("an opening's rules failed")
+		})
+	}()
+	if at, last := take(1); at != 1 || last != 2 || lastNumber(t, a, prefix) != 2 {
+		t.Fatalf("after a panic: %d attempts, last %d, counter %d; want 1, 2, 2", at, last, lastNumber(t, a, prefix))
+	}
+	err := a.InTx(ctx, func(tx engine.Tx) error {
+		if _, err := tx.NextNumbers(ctx, map[string]int{prefix: 7}); err != nil {
+			return err
+		}
+		return fmt.Errorf("refused")
+	})
+	if err == nil {
+		t.Fatal("the failing transaction committed")
+	}
+	if at, last := take(1); at != 1 || last != 3 || lastNumber(t, a, prefix) != 3 {
+		t.Fatalf("after a failure: %d attempts, last %d, counter %d; want 1, 3, 3", at, last, lastNumber(t, a, prefix))
+	}
+}
