@@ -30,12 +30,16 @@ import (
 // statement carries what it used to the server (check_kept, in the same
 // message): the directory still at the version kept, each counter still
 // at the number kept, moved on to the transaction's last under its row's
-// lock. Should anything have changed meanwhile — an administrator's edit,
-// another process's openings — check_kept raises PF001: the transaction
-// rolls back, what was kept is dropped, and InTx runs the function again,
-// reading from the database as it would have without keeping. A case
-// number is never given twice nor skipped, whatever was kept: a counter
-// moves only from the value check_kept finds under the row's lock.
+// lock. Should anything have changed meanwhile — an administrator's edit
+// (PF001), another process's openings (PF002) — check_kept raises an
+// error: the transaction rolls back, what changed is no longer kept, and
+// InTx runs the function again, reading from the database as it would
+// have without keeping. A case number is never given twice nor skipped,
+// whatever was kept: a counter moves only from the value check_kept finds
+// under the row's lock. Where several processes open cases of the same
+// parks, numbers kept would go stale again and again: after numbers were
+// taken elsewhere, the next staleRest transactions take theirs from the
+// database, as before keeping.
 
 // keeper is what the store keeps.
 type keeper struct {
@@ -43,7 +47,14 @@ type keeper struct {
 	dir *keptDirectory
 	// numbers are the prefixes' last case numbers.
 	numbers map[string]*keptCounter
+	// rest counts down the transactions that take their numbers from
+	// the database after some kept had been taken elsewhere.
+	rest int
 }
+
+// staleRest is how many transactions take their numbers from the
+// database after numbers kept were found taken elsewhere.
+const staleRest = 1000
 
 // keptDirectory is the directory as read at a version.
 type keptDirectory struct {
@@ -85,6 +96,10 @@ func (k *keeper) keepDirectory(d *keptDirectory) {
 func (k *keeper) take(counts map[string]int) (last, old map[string]int, ok bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.rest > 0 {
+		k.rest--
+		return nil, nil, false
+	}
 	for p := range counts {
 		if c := k.numbers[p]; c == nil || c.busy {
 			return nil, nil, false
@@ -120,12 +135,26 @@ func (k *keeper) settle(last map[string]int, claimed []string, committed bool) {
 	}
 }
 
-// forget drops all that is kept.
-func (k *keeper) forget() {
+// forget drops what a failed check found changed: the directory, or the
+// numbers, which then rest (staleRest).
+func (k *keeper) forget(s staleness) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.dir, k.numbers = nil, map[string]*keptCounter{}
+	if s&staleDirectory != 0 {
+		k.dir = nil
+	}
+	if s&staleNumbers != 0 {
+		k.numbers, k.rest = map[string]*keptCounter{}, staleRest
+	}
 }
+
+// staleness says what check_kept found changed.
+type staleness int
+
+const (
+	staleDirectory staleness = 1 << iota // PF001
+	staleNumbers                         // PF002
+)
 
 // keptCheck is what a transaction used of what was kept, for check_kept.
 type keptCheck struct {
@@ -197,11 +226,16 @@ func (c *pgTxConn) queued(br pgx.BatchResults, n int) error {
 	return nil
 }
 
-// failed notes a failed check_kept (PF001) and returns err.
+// failed notes a failed check_kept and returns err.
 func (c *pgTxConn) failed(err error) error {
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "PF001" {
-		c.stale = true
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "PF001":
+			c.stale |= staleDirectory
+		case "PF002":
+			c.stale |= staleNumbers
+		}
 	}
 	return err
 }
@@ -258,10 +292,10 @@ func (t *tx) tookNumbers(last map[string]int) {
 	}
 }
 
-// inTxOnce runs one attempt of InTx on PostgreSQL; stale reports that it
-// failed because what was kept had changed (check_kept), so that it may be
-// run again without.
-func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bool) (t *tx, stale bool, err error) {
+// inTxOnce runs one attempt of InTx on PostgreSQL; stale says what it
+// found changed of what was kept (check_kept) when that failed it, so that
+// it may be run again without.
+func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bool) (t *tx, stale staleness, err error) {
 	var (
 		c    *pgTxConn
 		done bool // committed; a panic leaves it unset
@@ -312,5 +346,8 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bo
 		return c.commit(ctx)
 	})
 	done = err == nil
-	return t, err != nil && c != nil && c.stale, err
+	if err != nil && c != nil {
+		stale = c.stale
+	}
+	return t, stale, err
 }

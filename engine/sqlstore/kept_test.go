@@ -107,7 +107,8 @@ func TestKeptDirectoryIsChecked(t *testing.T) {
 
 // Two processes number the same prefix. Each keeps the counter as it left
 // it; a number taken from what one kept after the other moved the counter
-// is found out at the first statement and taken again. Every number is
+// is found out at the first statement and taken again, and that process
+// then takes its numbers from the database for a while. Every number is
 // given once, none skipped, and a transaction that is not marked
 // rerunnable never answers from what was kept.
 func TestKeptNumbersAcrossProcesses(t *testing.T) {
@@ -146,6 +147,11 @@ func TestKeptNumbersAcrossProcesses(t *testing.T) {
 	check("b, not rerunnable", at, last, 1, 8)
 	at, last = take(b, ctx, 1)
 	check("b from what it kept", at, last, 1, 9)
+	// Numbers it kept having been taken elsewhere, a takes its next from
+	// the database: b moved the counter on again meanwhile, and a's
+	// first attempt holds.
+	at, last = take(a, ctx, 1)
+	check("a resting", at, last, 1, 10)
 
 	// Both at once, many times: each number once, none skipped.
 	var (
@@ -183,10 +189,10 @@ func TestKeptNumbersAcrossProcesses(t *testing.T) {
 	}
 	wg.Wait()
 	final := lastNumber(t, a, prefix)
-	if final != 9+4*25*2 {
-		t.Fatalf("counter at %d after 200 numbers from 9", final)
+	if final != 10+4*25*2 {
+		t.Fatalf("counter at %d after 200 numbers from 10", final)
 	}
-	for n := 10; n <= final; n++ {
+	for n := 11; n <= final; n++ {
 		if !given[n] {
 			t.Fatalf("number %d never given", n)
 		}

@@ -38,9 +38,10 @@ type pgTxConn struct {
 	// committed: COMMIT went with the last statement.
 	committed bool
 	// check is what the transaction used of what the store kept, sent
-	// ahead of its next statement (kept.go); stale is set when it failed.
+	// ahead of its next statement (kept.go); stale says what it found
+	// changed when it failed.
 	check *keptCheck
-	stale bool
+	stale staleness
 }
 
 // begin sends BEGIN unless it was sent, and the pending check, in one

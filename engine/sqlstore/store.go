@@ -284,10 +284,10 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 	}
 	rerun := engine.IsRerunnable(ctx)
 	t, stale, err := s.inTxOnce(ctx, fn, rerun)
-	if stale && rerun {
+	if stale != 0 && rerun {
 		// What was kept had changed: run it again on what the database
 		// holds (kept.go).
-		s.kept.forget()
+		s.kept.forget(stale)
 		t, _, err = s.inTxOnce(ctx, fn, false)
 	}
 	if err == nil && t.unsealed {

@@ -29,8 +29,9 @@ CREATE TRIGGER banks_directory_version AFTER INSERT OR UPDATE OR DELETE OR TRUNC
 -- version, the last case numbers of some prefixes — checks it before it
 -- writes anything: the directory still at that version, each prefix's
 -- counter still at its old value, moved on to the new one (under its row's
--- lock, taken in the order given). Anything else raises PF001, and the
--- transaction is run again on what the database holds.
+-- lock, taken in the order given). A changed directory raises PF001,
+-- numbers taken elsewhere PF002, and the transaction is run again on what
+-- the database holds.
 -- +goose StatementBegin
 CREATE FUNCTION check_kept(directory bigint, prefixes text[], olds integer[], news integer[]) RETURNS void AS $$
 BEGIN
@@ -40,7 +41,7 @@ BEGIN
     FOR i IN 1 .. coalesce(array_length(prefixes, 1), 0) LOOP
         UPDATE case_numbers SET last = news[i] WHERE prefix = prefixes[i] AND last = olds[i];
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'case numbers of % were taken elsewhere', prefixes[i] USING ERRCODE = 'PF001';
+            RAISE EXCEPTION 'case numbers of % were taken elsewhere', prefixes[i] USING ERRCODE = 'PF002';
         END IF;
     END LOOP;
 END;
