@@ -568,3 +568,100 @@ func TestOpenHandsTheDecodedInputToApply(t *testing.T) {
 		}
 	})
 }
+
+// Two processes open cases of the same parks, one after the other and then
+// all at once. On PostgreSQL each keeps the case numbers between its
+// transactions, so a batch sometimes takes numbers the other process took
+// meanwhile: its transaction is run again. Every opening succeeds once,
+// each park's year is numbered without a gap or a repeat, every case is
+// stored as returned with one set of parties and timers, and the ledger
+// verifies.
+func TestOpeningsFromTwoProcesses(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		ctx := context.Background()
+		a := enginetest.New(t, db, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		b := a.Another(t)
+		be := &batchEnv{Env: a}
+		data, err := demo.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parks := []string{data.Parks[0].Code, data.Parks[1].Code}
+		var (
+			mu    sync.Mutex
+			cases []*engine.Case
+		)
+		open := func(e *engine.Engine, park string, i int) {
+			c, err := e.Open(ctx, be.request(t, park, "两处登记企业"+strconv.Itoa(i)))
+			if err != nil {
+				t.Errorf("opening %d: %v", i, err)
+				return
+			}
+			mu.Lock()
+			cases = append(cases, c)
+			mu.Unlock()
+		}
+		// In turn, in one park: each process's numbers go stale at the
+		// other's next opening.
+		for i := range 6 {
+			open([]*engine.Engine{a.Engine, b.Engine}[i%2], parks[0], i)
+		}
+		if db.Name == "postgres" {
+			_, na := a.Store.Reruns()
+			_, nb := b.Store.Reruns()
+			if na+nb == 0 {
+				t.Fatal("no transaction was run again after the other process took numbers")
+			}
+		}
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range 10 {
+					open([]*engine.Engine{a.Engine, b.Engine}[g%2], parks[j%2], 100+g*10+j)
+				}
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		lone := be.mustCase(t, cases[0].ID)
+		loneTimers, err := a.Store.CaseTimers(ctx, lone.ID)
+		if err != nil || len(loneTimers) == 0 || len(lone.Parties) == 0 {
+			t.Fatalf("the first case: %d timers, %d parties, %v", len(loneTimers), len(lone.Parties), err)
+		}
+		numbers := map[string][]int{}
+		for _, c := range cases {
+			stored := be.mustCase(t, c.ID)
+			if stored.Number != c.Number || stored.State != c.State || stored.Version != 1 || len(stored.Parties) != len(lone.Parties) {
+				t.Fatalf("stored %+v, returned %+v", stored, c)
+			}
+			timers, err := a.Store.CaseTimers(ctx, c.ID)
+			if err != nil || len(timers) != len(loneTimers) {
+				t.Fatalf("timers of %s: %d, %v; the first case has %d", c.Number, len(timers), err, len(loneTimers))
+			}
+			k := strings.LastIndex(c.Number, "-")
+			seq, err := strconv.Atoi(c.Number[k+1:])
+			if err != nil {
+				t.Fatalf("number %q", c.Number)
+			}
+			numbers[c.Number[:k]] = append(numbers[c.Number[:k]], seq)
+		}
+		if len(cases) != 86 || len(numbers) != 2 {
+			t.Fatalf("%d cases under %d prefixes", len(cases), len(numbers))
+		}
+		for prefix, seqs := range numbers {
+			sort.Ints(seqs)
+			for i, s := range seqs {
+				if s != i+1 {
+					t.Fatalf("%s numbered %v: not 1 to %d", prefix, seqs, len(seqs))
+				}
+			}
+		}
+		if r, err := a.Store.VerifyLedger(ctx); err != nil || !r.OK() {
+			t.Fatalf("ledger: %s %v", r, err)
+		}
+	})
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // registerStoreMetrics adds the gauges read from the database at each
@@ -33,4 +35,9 @@ func (m *Main) registerStoreMetrics() {
 	if sqlDB, err := db.DB(); err == nil {
 		m.Metrics.DB(sqlDB)
 	}
+	const rerunHelp = "Transactions of openings run again because the directory or the case numbers this process kept had changed (PostgreSQL)."
+	m.Metrics.Counter("parkfin_transactions_rerun_total", rerunHelp, prometheus.Labels{"changed": "directory"},
+		func() uint64 { d, _ := m.Store.Reruns(); return d })
+	m.Metrics.Counter("parkfin_transactions_rerun_total", rerunHelp, prometheus.Labels{"changed": "numbers"},
+		func() uint64 { _, n := m.Store.Reruns(); return n })
 }

@@ -142,6 +142,7 @@ func TestAccessLogAndMetrics(t *testing.T) {
 		`parkfin_timers_pending `, `parkfin_timers_late 0`, `parkfin_timers_firing 0`, `parkfin_outbox_depth `,
 		`parkfin_deliveries_pending `, `go_sql_open_connections{db_name="parkfin"}`, `parkfin_redis_errors_total 0`,
 		`parkfin_http_request_duration_seconds_bucket{route="/api/v1/cases",le="0.03"}`,
+		`parkfin_transactions_rerun_total{changed="directory"} 0`, `parkfin_transactions_rerun_total{changed="numbers"} 0`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -50,6 +51,9 @@ type keeper struct {
 	// rest counts down the transactions that take their numbers from
 	// the database after some kept had been taken elsewhere.
 	rest int
+	// reruns counts the transactions run again after the directory
+	// changed [0] and after numbers were taken elsewhere [1].
+	reruns [2]atomic.Uint64
 }
 
 // staleRest is how many transactions take their numbers from the
@@ -145,6 +149,16 @@ func (k *keeper) forget(s staleness) {
 	}
 	if s&staleNumbers != 0 {
 		k.numbers, k.rest = map[string]*keptCounter{}, staleRest
+	}
+}
+
+// rerun counts a transaction run again after s.
+func (k *keeper) rerun(s staleness) {
+	if s&staleDirectory != 0 {
+		k.reruns[0].Add(1)
+	}
+	if s&staleNumbers != 0 {
+		k.reruns[1].Add(1)
 	}
 }
 

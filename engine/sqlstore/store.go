@@ -274,6 +274,16 @@ func (s *Store) Close() error {
 	return s.sqlDB.Close()
 }
 
+// Reruns counts the transactions run again because what the store kept
+// had changed (kept.go): the directory, and case numbers taken by another
+// process. Zero on SQLite.
+func (s *Store) Reruns() (directory, numbers uint64) {
+	if s.kept == nil {
+		return 0, 0
+	}
+	return s.kept.reruns[0].Load(), s.kept.reruns[1].Load()
+}
+
 // Directory returns the reference data.
 func (s *Store) Directory() engine.DirectoryAdmin { return s }
 
@@ -288,6 +298,7 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 		// What was kept had changed: run it again on what the database
 		// holds (kept.go).
 		s.kept.forget(stale)
+		s.kept.rerun(stale)
 		t, _, err = s.inTxOnce(ctx, fn, false)
 	}
 	if err == nil && t.unsealed {

@@ -101,6 +101,12 @@ func (m *Metrics) Count(name, help string, count func(ctx context.Context) (int6
 	}))
 }
 
+// Counter adds a counter read from a function at each scrape.
+func (m *Metrics) Counter(name, help string, labels prometheus.Labels, read func() uint64) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels},
+		func() float64 { return float64(read()) }))
+}
+
 // RedisHook counts failed Redis commands; add it to a client with AddHook.
 func (m *Metrics) RedisHook() redis.Hook { return redisHook{m.redisErrors} }
 
