@@ -120,8 +120,9 @@ func (k *keeper) take(counts map[string]int) (last, old map[string]int, ok bool)
 
 // settle ends a transaction's use of the counters: the prefixes it took
 // numbers of, with its last of each, and those it took from what was kept
-// (claimed). Committed, each last is kept; otherwise those prefixes are
-// no longer kept.
+// (claimed). Committed, each last is kept unless a later one is (two
+// transactions of this process may settle in the other order than they
+// committed); otherwise those prefixes are no longer kept.
 func (k *keeper) settle(last map[string]int, claimed []string, committed bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -132,7 +133,9 @@ func (k *keeper) settle(last map[string]int, claimed []string, committed bool) {
 	}
 	for p, n := range last {
 		if committed {
-			k.numbers[p] = &keptCounter{last: n}
+			if c := k.numbers[p]; c == nil || c.last < n {
+				k.numbers[p] = &keptCounter{last: n}
+			}
 		} else {
 			delete(k.numbers, p)
 		}
