@@ -221,7 +221,7 @@ type rerunKey struct{}
 // leaves nothing of an attempt behind it but what it wrote through its Tx,
 // and so may be run again from the start. A store may then answer reads
 // from what it kept of earlier transactions (the directory, the last case
-// numbers) and check them with the transaction's first write, rolling back
+// numbers) and check them with the transaction's first statement, rolling back
 // and running the function again on what the database holds should they
 // have changed meanwhile. The engine marks its openings.
 func Rerunnable(ctx context.Context) context.Context {

@@ -1,17 +1,13 @@
 package sqlstore
 
 import (
-	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"gorm.io/gorm"
 
 	"github.com/parkfin/parkfin/engine"
 )
@@ -142,25 +138,18 @@ func (k *keeper) settle(last map[string]int, claimed []string, committed bool) {
 	}
 }
 
-// forget drops what a failed check found changed: the directory, or the
-// numbers, which then rest (staleRest).
-func (k *keeper) forget(s staleness) {
+// changed drops what a failed check found changed — the directory, or the
+// numbers, which then rest (staleRest) — and counts the transaction that
+// is run again.
+func (k *keeper) changed(s staleness) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if s&staleDirectory != 0 {
 		k.dir = nil
-	}
-	if s&staleNumbers != 0 {
-		k.numbers, k.rest = map[string]*keptCounter{}, staleRest
-	}
-}
-
-// rerun counts a transaction run again after s.
-func (k *keeper) rerun(s staleness) {
-	if s&staleDirectory != 0 {
 		k.reruns[0].Add(1)
 	}
 	if s&staleNumbers != 0 {
+		k.numbers, k.rest = map[string]*keptCounter{}, staleRest
 		k.reruns[1].Add(1)
 	}
 }
@@ -307,64 +296,4 @@ func (t *tx) tookNumbers(last map[string]int) {
 	for p, n := range last {
 		t.numbers[p] = n
 	}
-}
-
-// inTxOnce runs one attempt of InTx on PostgreSQL; stale says what it
-// found changed of what was kept (check_kept) when that failed it, so that
-// it may be run again without.
-func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bool) (t *tx, stale staleness, err error) {
-	var (
-		c    *pgTxConn
-		done bool // committed; a panic leaves it unset
-	)
-	defer func() {
-		if t != nil {
-			s.kept.settle(t.numbers, t.claimed, done)
-		}
-	}()
-	err = s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
-		conn, ok := db.Statement.ConnPool.(*sql.Conn)
-		if !ok {
-			return fmt.Errorf("sqlstore: a connection of its own is a %T", db.Statement.ConnPool)
-		}
-		// The transaction's statements go through c, which begins it
-		// (pgtx.go); it ends on a context of its own, so that a cancelled
-		// request cannot leave the connection inside it.
-		c = &pgTxConn{conn: conn}
-		db.Statement.ConnPool = c
-		defer func() {
-			p := recover()
-			c.end(context.WithoutCancel(ctx))
-			if p != nil {
-				panic(p)
-			}
-		}()
-		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true, types: s.types,
-			conn: c, kept: s.kept, rerun: rerun}
-		s.open.Store(c, t)
-		defer s.open.Delete(c)
-		if err := fn(t); err != nil {
-			return err
-		}
-		if err := t.flushHeld(ctx); err != nil {
-			return err
-		}
-		// Entries written unsealed go with the last flush; sealed at
-		// commit, they are chained first.
-		var last *deferredWrite
-		if t.later {
-			last = t.unsealedWrite()
-		} else if err := t.flushLedger(ctx); err != nil {
-			return err
-		}
-		if _, err := t.flush(ctx, last, true); err != nil {
-			return err
-		}
-		return c.commit(ctx)
-	})
-	done = err == nil
-	if err != nil && c != nil {
-		stale = c.stale
-	}
-	return t, stale, err
 }

@@ -22,7 +22,7 @@ func TestKeeperSettles(t *testing.T) {
 		t.Fatal("numbers of a transaction that did not commit were kept")
 	}
 	k.settle(map[string]int{"P-": 9}, nil, true)
-	k.forget(staleNumbers)
+	k.changed(staleNumbers)
 	for i := range staleRest {
 		k.settle(map[string]int{"P-": 10 + i}, nil, true)
 		if _, _, ok := k.take(map[string]int{"P-": 1}); ok {

@@ -297,14 +297,73 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 	if stale != 0 && rerun {
 		// What was kept had changed: run it again on what the database
 		// holds (kept.go).
-		s.kept.forget(stale)
-		s.kept.rerun(stale)
+		s.kept.changed(stale)
 		t, _, err = s.inTxOnce(ctx, fn, false)
 	}
 	if err == nil && t.unsealed {
 		s.sealSoon()
 	}
 	return translate(err)
+}
+
+// inTxOnce runs one attempt of InTx on PostgreSQL; stale says what it
+// found changed of what was kept (check_kept) when that failed it, so that
+// it may be run again without.
+func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bool) (t *tx, stale staleness, err error) {
+	var (
+		c    *pgTxConn
+		done bool // committed; a panic leaves it unset
+	)
+	defer func() {
+		if t != nil {
+			s.kept.settle(t.numbers, t.claimed, done)
+		}
+	}()
+	err = s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
+		conn, ok := db.Statement.ConnPool.(*sql.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: a connection of its own is a %T", db.Statement.ConnPool)
+		}
+		// The transaction's statements go through c, which begins it
+		// (pgtx.go); it ends on a context of its own, so that a cancelled
+		// request cannot leave the connection inside it.
+		c = &pgTxConn{conn: conn}
+		db.Statement.ConnPool = c
+		defer func() {
+			p := recover()
+			c.end(context.WithoutCancel(ctx))
+			if p != nil {
+				panic(p)
+			}
+		}()
+		t = &tx{queries: queries{db: db, dialect: s.dialect}, keys: s.keys, later: s.later, deferred: true, types: s.types,
+			conn: c, kept: s.kept, rerun: rerun}
+		s.open.Store(c, t)
+		defer s.open.Delete(c)
+		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.flushHeld(ctx); err != nil {
+			return err
+		}
+		// Entries written unsealed go with the last flush; sealed at
+		// commit, they are chained first.
+		var last *deferredWrite
+		if t.later {
+			last = t.unsealedWrite()
+		} else if err := t.flushLedger(ctx); err != nil {
+			return err
+		}
+		if _, err := t.flush(ctx, last, true); err != nil {
+			return err
+		}
+		return c.commit(ctx)
+	})
+	done = err == nil
+	if err != nil && c != nil {
+		stale = c.stale
+	}
+	return t, stale, err
 }
 
 // inImmediateTx runs fn in a BEGIN IMMEDIATE transaction on one connection.
