@@ -246,14 +246,10 @@ func (c *pgTxConn) failed(err error) error {
 	return err
 }
 
-// useKept reports whether the transaction may answer from what the store
-// kept.
-func (t *tx) useKept() bool { return t.rerun && t.kept != nil && t.conn != nil }
-
 // keptDirectory answers the directory from what was kept, if it may and
 // some was, and has the version checked.
 func (t *tx) keptDirectory() bool {
-	if !t.useKept() {
+	if !t.rerun {
 		return false
 	}
 	d := t.kept.directory()
@@ -268,7 +264,7 @@ func (t *tx) keptDirectory() bool {
 // keptNumbers takes the numbers from the counters kept, if it may and they
 // are, and has them checked and moved on.
 func (t *tx) keptNumbers(counts map[string]int) (map[string]int, bool) {
-	if !t.useKept() {
+	if !t.rerun {
 		return nil, false
 	}
 	last, old, ok := t.kept.take(counts)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/sqlstore"
-	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
@@ -16,24 +15,9 @@ import (
 // processes would, with the demonstration directory.
 func keptStores(t *testing.T) (a, b *sqlstore.Store) {
 	t.Helper()
-	ctx := context.Background()
 	url := testsvc.PostgresURL(t)
-	open := func() *sqlstore.Store {
-		s, err := sqlstore.Open(ctx, url, sqlstore.Options{LedgerKeys: testsvc.LedgerKeys()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	a = open()
-	if _, err := a.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, a, demoNow); err != nil {
-		t.Fatal(err)
-	}
-	return a, open()
+	same := testsvc.Database{Name: "postgres", URL: func(testing.TB) string { return url }}
+	return mustDemoStore(t, same), MustStore(t, same)
 }
 
 // lastNumber is the prefix's counter as the database holds it.

@@ -444,7 +444,8 @@ type tx struct {
 	// nil otherwise.
 	conn *pgTxConn
 	// kept is the store's (PostgreSQL); rerun: the transaction may be run
-	// again (engine.Rerunnable), and so answer from it (kept.go). numbers
+	// again (engine.Rerunnable), and so answer from it (kept.go; set only
+	// on PostgreSQL, with kept and conn). numbers
 	// are the last case numbers the transaction took of each prefix,
 	// claimed the prefixes it took from kept.
 	kept    *keeper
