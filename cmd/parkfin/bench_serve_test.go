@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -201,14 +202,27 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	// sampled too: on two cores, serve, PostgreSQL and the generator
 	// share the CPU, and the sum per creation bounds the rate.
 	busy := func() time.Duration { b, _ := benchload.MachineCPU(); return b }
+	// What serve allocates and how often its collector runs, from its
+	// own /metrics: the collector's cycles take CPU from the requests
+	// and, while one marks, every allocation pays for part of it.
+	heap := func() goHeap {
+		h, err := scrapeHeap(client, "http://"+addr+"/metrics")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return h
+	}
+	heapBefore := heap()
 	serveBefore, pgBefore := sampleCPU()
 	genBefore, busyBefore := benchload.ProcessCPU(os.Getpid()), busy()
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
+	heapClosed := heap()
 	serveAfter, pgAfter := sampleCPU()
 	genAfter, busyAfter := benchload.ProcessCPU(os.Getpid()), busy()
 	loadOpen := benchload.Load()
 	open := openLoop(rate, phase, create)
+	heapOpen := heap()
 	busyOpen := busy()
 	serveOpen, pgOpen := sampleCPU()
 	genOpen := benchload.ProcessCPU(os.Getpid())
@@ -265,6 +279,14 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		(busyOpen-busyAfter).Seconds()/open.elapsed.Seconds(), cores, openPer(serveOpen-serveAfter),
 		openPer(benchload.BackendsSpent(pgAfter, pgOpen)), openPer(genOpen-genAfter), openPer(busyOpen-busyAfter))
 	b.ReportMetric(openPer(busyOpen-busyAfter), "open-machine-cpu-us/create")
+	allocKB := func(from, to goHeap, r *loadRun) float64 {
+		return (to.allocated - from.allocated) / 1024 / float64(max(r.n-r.errors, 1))
+	}
+	b.ReportMetric(allocKB(heapClosed, heapOpen, open), "open-alloc-KB/create")
+	b.ReportMetric((heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds(), "open-gc/s")
+	b.Logf("serve allocated %.1f KB per creation closed, %.1f KB open; its collector ran %.1f times a second closed, %.1f open",
+		allocKB(heapBefore, heapClosed, closed), allocKB(heapClosed, heapOpen, open),
+		(heapClosed.cycles-heapBefore.cycles)/closed.elapsed.Seconds(), (heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds())
 	b.Logf("serve RSS max %.1f MB sampled, peak (VmHWM) %.1f MB", float64(rss.maxKB)/1024, float64(hwm)/1024)
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
 		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())
@@ -279,6 +301,47 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		b.Errorf("%d creations failed; first: %s; serve logged:\n%s", closed.errors+open.errors,
 			firstNonEmpty(closed.firstErr, open.firstErr), strings.Join(failures, "\n"))
 	}
+}
+
+// goHeap is what serve's /metrics says of its heap: bytes allocated since
+// it started, and the collector's cycles.
+type goHeap struct{ allocated, cycles float64 }
+
+// scrapeHeap reads serve's heap figures from its /metrics (served to
+// loopback peers without a token).
+func scrapeHeap(client *http.Client, url string) (goHeap, error) {
+	resp, err := client.Get(url)
+	if err != nil {
+		return goHeap{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return goHeap{}, err
+	}
+	var h goHeap
+	found := 0
+	for _, l := range strings.Split(string(raw), "\n") {
+		name, value, ok := strings.Cut(l, " ")
+		var dst *float64
+		switch name {
+		case "go_memstats_alloc_bytes_total":
+			dst = &h.allocated
+		case "go_gc_duration_seconds_count":
+			dst = &h.cycles
+		}
+		if !ok || dst == nil {
+			continue
+		}
+		if *dst, err = strconv.ParseFloat(value, 64); err != nil {
+			return goHeap{}, fmt.Errorf("/metrics: %s: %w", l, err)
+		}
+		found++
+	}
+	if found != 2 {
+		return goHeap{}, fmt.Errorf("/metrics: %d of go_memstats_alloc_bytes_total and go_gc_duration_seconds_count", found)
+	}
+	return h, nil
 }
 
 func firstNonEmpty(s ...string) string {
