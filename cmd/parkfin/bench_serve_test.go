@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -122,7 +123,22 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if !strings.Contains(dbURL, "?") {
 		serveURL = dbURL + "?" + params
 	}
-	serve := exec.Command(os.Args[0], "serve")
+	// serve is the command as it is deployed, built here: this test
+	// binary holds the tests and the load generator's libraries too, and
+	// the pages of its code that the generator touches would count in
+	// serve's resident memory. The profiles (PARKFIN_TEST_CPUPROFILE,
+	// _TRACE, _MEMPROFILE) are taken by the test binary only, which then
+	// serves instead.
+	bin := os.Args[0]
+	if os.Getenv("PARKFIN_TEST_CPUPROFILE")+os.Getenv("PARKFIN_TEST_TRACE")+os.Getenv("PARKFIN_TEST_MEMPROFILE") == "" {
+		bin = filepath.Join(b.TempDir(), "parkfin")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			b.Fatalf("go build: %v\n%s", err, out)
+		}
+	} else {
+		b.Log("serve runs as the test binary, which takes the profiles")
+	}
+	serve := exec.Command(bin, "serve")
 	if os.Getenv("PARKFIN_BENCH_NO_WORKER") == "1" {
 		// Without the timer worker and the dispatcher: what they cost
 		// the openings.
