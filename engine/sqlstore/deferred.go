@@ -305,6 +305,9 @@ func (t *tx) flush(ctx context.Context, last *deferredWrite, commit bool) (rowsA
 		if stable {
 			vars = vars[1:] // no mode: the driver's own, prepared
 		}
+		if arrays {
+			vars = presized(vars)
+		}
 		if commit && stable && len(pieces) == 0 && t.conn != nil {
 			n, err := t.conn.execCommit(ctx, b.String(), vars...)
 			if err != nil {

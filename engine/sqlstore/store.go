@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -119,7 +120,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		dialect = Postgres
-		dialector = postgres.Open(rawURL)
+		// Each connection encodes a large statement's arguments into
+		// buffers sized once (presize.go).
+		dialector = postgres.New(postgres.Config{DSN: rawURL,
+			OptionOpenDB: []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(presizeArgs)}})
 	case strings.HasPrefix(rawURL, "sqlite://"):
 		dialect = SQLite
 		dsn, err := sqliteDSN(strings.TrimPrefix(rawURL, "sqlite://"))
