@@ -174,7 +174,6 @@ func (c *pgTxConn) execCommit(ctx context.Context, query string, args ...any) (i
 	b.Queue(query, args...)
 	b.Queue("COMMIT")
 	err := c.pgx(func(pc *pgx.Conn) error {
-		reserveFor(pc, len(query)+encodedSize(args))
 		br := pc.SendBatch(ctx, b)
 		defer br.Close()
 		if err := c.queued(br, before); err != nil {

@@ -20,10 +20,13 @@ import (
 // of n bytes allocated about ten times n; under a stream of openings
 // those copies were a third of everything serve allocated, and what the
 // collector ran for. Here both are grown once to the statement's size,
-// estimated from its arguments, before pgx writes into them.
+// estimated from its arguments, before pgx writes into them: the first by
+// a wrapper of the statement's first array in the connection's types, the
+// second by an empty message that reserves its room (pgx calls the
+// connection's tracer before it writes a statement).
 
 // sized is a statement's argument whose encoding first makes room for n
-// bytes: the statement's whole encoding, passed as its first argument.
+// bytes: the statement's whole encoding, passed as its first array.
 type sized struct {
 	v any
 	n int
@@ -112,6 +115,13 @@ func presizeArgs(_ context.Context, c *pgx.Conn) error {
 	return nil
 }
 
+// reserveLarge has each connection make room for a large statement's
+// message before pgx writes it (stdlib.OptionBeforeConnect).
+func reserveLarge(_ context.Context, cc *pgx.ConnConfig) error {
+	cc.Tracer = reserver{}
+	return nil
+}
+
 // tryWrapSized unwraps a sized argument for pgx's plan of the value in it.
 func tryWrapSized(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
 	s, ok := value.(sized)
@@ -147,8 +157,39 @@ func (reserve) Decode([]byte) error { return errors.New("sqlstore: reserve is ne
 
 var _ pgproto3.FrontendMessage = reserve(0)
 
-// reserveFor makes room in c's outgoing buffer for a batch of queries
-// with args of n bytes in all, when that is large.
+// reserver makes room in a connection's outgoing buffer for each large
+// statement or batch as pgx starts on it: pgx calls its tracer first,
+// with the arguments, before it writes anything of them.
+type reserver struct{}
+
+func (reserver) TraceQueryStart(ctx context.Context, c *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	reserveFor(c, len(d.SQL)+encodedSize(d.Args))
+	return ctx
+}
+
+func (reserver) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (reserver) TraceBatchStart(ctx context.Context, c *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	n := 0
+	for _, q := range d.Batch.QueuedQueries {
+		n += len(q.SQL) + encodedSize(q.Arguments)
+	}
+	reserveFor(c, n)
+	return ctx
+}
+
+func (reserver) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (reserver) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+var _ interface {
+	pgx.QueryTracer
+	pgx.BatchTracer
+} = reserver{}
+
+// reserveFor makes room in c's outgoing buffer for n bytes, when that is
+// large. The room is gone with the next send: pgx then starts again at
+// 1 kB.
 func reserveFor(c *pgx.Conn, n int) {
 	if n >= presizeMin {
 		c.PgConn().Frontend().Send(reserve(n))

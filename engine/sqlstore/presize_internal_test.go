@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+
+	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
 // flushArgs are the arguments of a flush of n rows as arrays, with the
@@ -115,5 +121,88 @@ func BenchmarkPresize(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// On PostgreSQL every connection of the store builds large statements in
+// sized buffers, and a flush of 400 rows so built, through a transaction
+// of database/sql and through one of the store's own (begun with its
+// first statement, committed with its last), arrives whole.
+func TestLargeFlushesArriveWhole(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, testsvc.PostgresURL(t), false)
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		if _, ok := pc.Config().Tracer.(reserver); !ok {
+			t.Errorf("the connection's tracer is %T, not the reserver", pc.Config().Tracer)
+		}
+		// Without the wrapper in its types pgx could not encode a sized
+		// argument at all.
+		_, err := pc.TypeMap().Encode(pgtype.TextArrayOID, pgtype.BinaryFormatCode, sized{v: []any{"a"}, n: 1 << 16}, nil)
+		return err
+	})
+	conn.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Exec(`CREATE TABLE flushed_large (n bigserial PRIMARY KEY, name text, at timestamptz NOT NULL,
+		k bigint NOT NULL, ok boolean NOT NULL)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	const head = `INSERT INTO "flushed_large" ("name","at","k","ok") VALUES `
+	writes := func(rows []any, from int) []deferredWrite {
+		names, times, counts, flags := rows[0].([]any), rows[1].([]any), rows[2].([]any), rows[3].([]any)
+		var ws []deferredWrite
+		for i := range names {
+			ws = append(ws, deferredWrite{head: head, row: "($1,$2,$3,$4)", width: 4,
+				vars: []any{names[i], times[i], counts[i].(int64) + int64(from), flags[i]}})
+		}
+		return ws
+	}
+	args := flushArgs(400)
+	if encodedSize(args) < 4*presizeMin {
+		t.Fatalf("the flush is %d bytes: too small to be sized", encodedSize(args))
+	}
+	err = s.db.Transaction(func(db *gorm.DB) error {
+		tx := &tx{queries: queries{db: db, dialect: s.dialect}, deferred: true, types: s.types, writes: writes(args, 0)}
+		_, err := tx.flushWrites(ctx, nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.InTx(ctx, func(etx engine.Tx) error {
+		tx := etx.(*tx)
+		tx.writes = writes(args, 400)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Name *string
+		At   time.Time
+		K    int64
+		OK   bool
+	}
+	var got []row
+	if err := s.db.Raw(`SELECT name, at, k, ok FROM flushed_large ORDER BY k`).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 800 {
+		t.Fatalf("%d rows arrived, want 800", len(got))
+	}
+	names, times, flags := args[0].([]any), args[1].([]any), args[3].([]any)
+	for i, r := range got {
+		j := i % 400
+		want := names[j]
+		if (want == nil) != (r.Name == nil) || want != nil && *r.Name != want.(string) ||
+			!r.At.Equal(times[j].(time.Time)) || r.K != int64(i) || r.OK != flags[j].(bool) {
+			t.Fatalf("row %d arrived as %+v", i, r)
+		}
 	}
 }

@@ -120,10 +120,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		dialect = Postgres
-		// Each connection encodes a large statement's arguments into
-		// buffers sized once (presize.go).
-		dialector = postgres.New(postgres.Config{DSN: rawURL,
-			OptionOpenDB: []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(presizeArgs)}})
+		// Each connection builds a large statement in buffers sized
+		// once (presize.go).
+		dialector = postgres.New(postgres.Config{DSN: rawURL, OptionOpenDB: []stdlib.OptionOpenDB{
+			stdlib.OptionBeforeConnect(reserveLarge), stdlib.OptionAfterConnect(presizeArgs)}})
 	case strings.HasPrefix(rawURL, "sqlite://"):
 		dialect = SQLite
 		dsn, err := sqliteDSN(strings.TrimPrefix(rawURL, "sqlite://"))
