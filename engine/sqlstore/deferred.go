@@ -106,14 +106,48 @@ type insertShape struct {
 	row string
 }
 
-// shapeKey names an insertShape: the model's schema, and whether the
-// insert skips conflicting rows.
+// shapeKey names an insertShape: the model's Go type, whose schema gorm
+// parses once for the process, and whether the insert skips conflicting
+// rows.
 type shapeKey struct {
-	schema    *schema.Schema
+	model     reflect.Type
 	doNothing bool
 }
 
 var insertShapes sync.Map // shapeKey → *insertShape, nil where gorm must build the insert
+
+// shapeOf returns the shape of value's inserts if it is known: value is a
+// pointer to a model or to a slice of models (or of pointers to them).
+func shapeOf(value any, doNothing bool) (shape *insertShape, known bool) {
+	typ := modelType(value)
+	if typ == nil {
+		return nil, false
+	}
+	v, known := insertShapes.Load(shapeKey{typ, doNothing})
+	if !known {
+		return nil, false
+	}
+	return v.(*insertShape), true
+}
+
+// modelType is the struct type of the rows value holds, or nil.
+func modelType(value any) reflect.Type {
+	typ := reflect.TypeOf(value)
+	if typ == nil || typ.Kind() != reflect.Pointer {
+		return nil
+	}
+	typ = typ.Elem()
+	if typ.Kind() == reflect.Slice {
+		typ = typ.Elem()
+		if typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+	}
+	if typ.Kind() != reflect.Struct {
+		return nil
+	}
+	return typ
+}
 
 // insertRows is the write gorm's Create would queue for value (a pointer
 // to a model or to a slice of models) with clauses, built from the
@@ -134,17 +168,16 @@ func (t *tx) insertRows(value any, clauses []clause.Expression) (w deferredWrite
 	default:
 		return w, false
 	}
-	stmt := &gorm.Statement{DB: t.db}
-	if err := stmt.Parse(value); err != nil {
-		return w, false
-	}
-	key := shapeKey{stmt.Schema, doNothing}
-	var shape *insertShape
-	if v, found := insertShapes.Load(key); found {
-		shape = v.(*insertShape)
-	} else {
+	shape, known := shapeOf(value, doNothing)
+	if !known {
+		stmt := &gorm.Statement{DB: t.db}
+		if err := stmt.Parse(value); err != nil {
+			return w, false
+		}
 		shape = newInsertShape(stmt.Schema, doNothing)
-		insertShapes.Store(key, shape)
+		if typ := modelType(value); typ != nil {
+			insertShapes.Store(shapeKey{typ, doNothing}, shape)
+		}
 	}
 	if shape == nil {
 		return w, false
@@ -417,7 +450,7 @@ const skipClashes = " ON CONFLICT DO NOTHING"
 func mergeWrites(ws []deferredWrite) []piece {
 	var (
 		out    []piece
-		groups map[string]int // index in out of the open piece of a shape
+		groups map[pieceKey]int // index in out of the open piece of a shape
 		skips  map[string]bool
 	)
 	split := make([]struct {
@@ -454,13 +487,15 @@ func mergeWrites(ws []deferredWrite) []piece {
 			tail = skipClashes
 		}
 		if groups == nil {
-			groups = map[string]int{}
+			groups = map[pieceKey]int{}
 		}
-		key := head + "\x00" + tail
+		key := pieceKey{head, tail}
 		for k, r := range rows {
-			row := pieceRow{sql: r, vars: w.vars, params: strings.Count(r, "$")}
+			row := pieceRow{sql: r, vars: w.vars}
 			if w.width > 0 {
-				row.vars = w.vars[k*w.width : (k+1)*w.width]
+				row.vars, row.params = w.vars[k*w.width:(k+1)*w.width], w.width
+			} else {
+				row.params = strings.Count(r, "$")
 			}
 			i, open := groups[key]
 			if open && out[i].params()+row.params > maxParams {
@@ -477,6 +512,9 @@ func mergeWrites(ws []deferredWrite) []piece {
 	}
 	return out
 }
+
+// pieceKey is the text of inserts before and after their rows.
+type pieceKey struct{ head, tail string }
 
 // splitInsert splits an INSERT … VALUES (…), (…) … statement into what
 // comes before its rows (up to VALUES and a space), the rows and what
