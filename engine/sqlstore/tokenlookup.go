@@ -3,8 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Bearer tokens looked up together. Every request a machine makes looks its
@@ -149,24 +152,40 @@ func (l *tokenLookups) query(batch []*tokenLookup) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rows, err := l.db.QueryContext(ctx, tokenUsersQuery, hashes)
+	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		fail(err)
 		return
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r tokenUserRow
-		if err := rows.Scan(&r.ID, &r.UserName, &r.Name, &r.Hash, &r.CreatedAt, &r.ExpiresAt, &r.RevokedAt, &r.IssuedBy,
-			&r.UDisplayName, &r.URole, &r.UOrgCode, &r.UPasswordHash, &r.UDisabled, &r.UCreatedAt, &r.UMustChangePassword); err != nil {
-			fail(err)
-			return
+	defer conn.Close()
+	// pgx's own rows scan into the fields as they are; database/sql's
+	// would convert every value to a driver.Value and back first.
+	err = conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: connection is a %T, not pgx's", dc)
 		}
-		for _, req := range byHash[r.Hash] {
-			req.row, req.found = r, true
+		rows, err := sc.Conn().Query(ctx, tokenUsersQuery, hashes)
+		if err != nil {
+			return err
 		}
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var r tokenUserRow
+			if err := rows.Scan(&r.ID, &r.UserName, &r.Name, &r.Hash, &r.CreatedAt, &r.ExpiresAt, &r.RevokedAt, &r.IssuedBy,
+				&r.UDisplayName, &r.URole, &r.UOrgCode, &r.UPasswordHash, &r.UDisabled, &r.UCreatedAt, &r.UMustChangePassword); err != nil {
+				return err
+			}
+			for _, req := range byHash[r.Hash] {
+				req.row, req.found = r, true
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		for _, req := range batch {
+			req.row, req.found = tokenUserRow{}, false
+		}
 		fail(err)
 	}
 }
