@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"slices"
 	"time"
@@ -31,6 +32,11 @@ type sized struct {
 	v any
 	n int
 }
+
+// Value is the array itself: on a connection without the wrapper (gorm
+// replaces the store's AfterConnect when the database URL names a time
+// zone) pgx encodes the array as a driver.Valuer's value, unsized.
+func (s sized) Value() (driver.Value, error) { return s.v, nil }
 
 // presizeMin is the estimated size under which a statement is built as
 // pgx builds it: small statements fit the buffers' first sizes.

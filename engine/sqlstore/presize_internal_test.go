@@ -49,8 +49,9 @@ func presizeMap() *pgtype.Map {
 }
 
 // A large statement's arguments, the first array sized for all of them,
-// encode to the very bytes and formats pgx gives them unsized; the
-// estimate is never short of what they take; small ones are left alone.
+// encode to the very bytes and formats pgx gives them unsized, on a
+// connection with the wrapper and on one without; the estimate is never
+// short of what they take; small ones are left alone.
 func TestPresizedArgumentsEncodeAsBefore(t *testing.T) {
 	for _, n := range []int{1, 40, 400} {
 		args := flushArgs(n)
@@ -75,6 +76,17 @@ func TestPresizedArgumentsEncodeAsBefore(t *testing.T) {
 		}
 		if est := encodedSize(args); est < total {
 			t.Errorf("%d rows: estimated %d bytes, they take %d", n, est, total)
+		}
+		// A connection without the wrapper still sends the array.
+		var fallback pgx.ExtendedQueryBuilder
+		if err := fallback.Build(pgtype.NewMap(), flushStatement, sizedArgs); err != nil {
+			t.Fatalf("%d rows, without the wrapper: %v", n, err)
+		}
+		for i := range plain.ParamValues {
+			if !bytes.Equal(plain.ParamValues[i], fallback.ParamValues[i]) {
+				t.Errorf("%d rows, parameter %d: without the wrapper %d bytes, unsized %d", n, i,
+					len(fallback.ParamValues[i]), len(plain.ParamValues[i]))
+			}
 		}
 		_, isSized := sizedArgs[0].(sized)
 		if large := encodedSize(args) >= presizeMin; isSized != large {
