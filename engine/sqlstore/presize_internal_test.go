@@ -152,9 +152,12 @@ func TestLargeFlushesArriveWhole(t *testing.T) {
 		if _, ok := pc.Config().Tracer.(reserver); !ok {
 			t.Errorf("the connection's tracer is %T, not the reserver", pc.Config().Tracer)
 		}
-		// Without the wrapper in its types pgx could not encode a sized
-		// argument at all.
-		_, err := pc.TypeMap().Encode(pgtype.TextArrayOID, pgtype.BinaryFormatCode, sized{v: []any{"a"}, n: 1 << 16}, nil)
+		// With the wrapper in its types, encoding a sized argument makes
+		// its room first; without, pgx would encode it unsized.
+		buf, err := pc.TypeMap().Encode(pgtype.TextArrayOID, pgtype.BinaryFormatCode, sized{v: []any{"a"}, n: 1 << 16}, nil)
+		if err == nil && cap(buf) < 1<<16 {
+			t.Errorf("a sized argument encoded into %d bytes of room, want 64 kB: the connection lacks the wrapper", cap(buf))
+		}
 		return err
 	})
 	conn.Close()
