@@ -97,8 +97,11 @@ func (c *pgTxConn) QueryRowContext(ctx context.Context, query string, args ...an
 }
 
 // pgx runs fn with the connection's pgx connection.
-func (c *pgTxConn) pgx(fn func(*pgx.Conn) error) error {
-	return c.conn.Raw(func(dc any) error {
+func (c *pgTxConn) pgx(fn func(*pgx.Conn) error) error { return withPgx(c.conn, fn) }
+
+// withPgx runs fn with conn's pgx connection.
+func withPgx(conn *sql.Conn, fn func(*pgx.Conn) error) error {
+	return conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("sqlstore: connection is a %T, not pgx's", dc)

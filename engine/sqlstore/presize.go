@@ -39,7 +39,7 @@ type sized struct {
 func (s sized) Value() (driver.Value, error) { return s.v, nil }
 
 // presizeMin is the estimated size under which a statement is built as
-// pgx builds it: small statements fit the buffers' first sizes.
+// pgx builds it: its few copies cost less than the estimate's walk.
 const presizeMin = 4 << 10
 
 // presized returns args with the first array among them wrapped so that

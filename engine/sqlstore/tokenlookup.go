@@ -3,11 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5"
 )
 
 // Bearer tokens looked up together. Every request a machine makes looks its
@@ -160,12 +159,8 @@ func (l *tokenLookups) query(batch []*tokenLookup) {
 	defer conn.Close()
 	// pgx's own rows scan into the fields as they are; database/sql's
 	// would convert every value to a driver.Value and back first.
-	err = conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("sqlstore: connection is a %T, not pgx's", dc)
-		}
-		rows, err := sc.Conn().Query(ctx, tokenUsersQuery, hashes)
+	err = withPgx(conn, func(pc *pgx.Conn) error {
+		rows, err := pc.Query(ctx, tokenUsersQuery, hashes)
 		if err != nil {
 			return err
 		}
