@@ -28,8 +28,11 @@ type Templates struct {
 	mu        sync.RWMutex
 	overrides map[string]map[string]string
 	mtimes    map[string]time.Time
-	parsed    map[string]*template.Template
+	parsed    map[parsedKey]*template.Template
 }
+
+// parsedKey names a parsed template by its language and its text.
+type parsedKey struct{ lang, src string }
 
 // NewTemplates returns the catalogue's templates with the overrides in dir
 // (empty: none).
@@ -45,7 +48,7 @@ func (t *Templates) Reload() error {
 	if t.dir == "" {
 		t.mu.Lock()
 		if t.parsed == nil {
-			t.parsed = map[string]*template.Template{}
+			t.parsed = map[parsedKey]*template.Template{}
 		}
 		t.mu.Unlock()
 		return nil
@@ -100,7 +103,7 @@ func (t *Templates) Reload() error {
 		}
 	}
 	t.mu.Lock()
-	t.overrides, t.mtimes, t.parsed = overrides, mtimes, map[string]*template.Template{}
+	t.overrides, t.mtimes, t.parsed = overrides, mtimes, map[parsedKey]*template.Template{}
 	t.mu.Unlock()
 	if len(errs) > 0 {
 		return fmt.Errorf("notify templates: %s", strings.Join(errs, "; "))
@@ -131,7 +134,7 @@ var funcs = template.FuncMap{}
 
 func (t *Templates) exec(lang, key string, data any, fallbacks ...string) (string, error) {
 	src := t.text(lang, key, fallbacks...)
-	cacheKey := lang + "\x00" + src
+	cacheKey := parsedKey{lang, src}
 	t.mu.RLock()
 	tp := t.parsed[cacheKey]
 	t.mu.RUnlock()
@@ -142,7 +145,7 @@ func (t *Templates) exec(lang, key string, data any, fallbacks ...string) (strin
 		}
 		t.mu.Lock()
 		if t.parsed == nil {
-			t.parsed = map[string]*template.Template{}
+			t.parsed = map[parsedKey]*template.Template{}
 		}
 		t.parsed[cacheKey] = tp
 		t.mu.Unlock()
