@@ -6,7 +6,7 @@ BENCHTIME ?= 1x
 # Entries bench-ledger builds and verifies.
 LEDGER_ENTRIES ?= 10000000
 
-.PHONY: run build test vet fmt-check check vulncheck bench bench-api bench-web bench-report bench-ledger truth fuzz tidy docs
+.PHONY: run build test vet fmt-check check vulncheck bench bench-api bench-web bench-report bench-serve bench-ledger truth fuzz tidy docs
 
 ## run: the embedded default (SQLite, in-process timers, demo data on first run)
 run:
@@ -40,15 +40,20 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "not gofmt-clean:"; echo "$$out"; exit 1; fi
 
-## bench: the benchmarks recorded in docs/benchmarks.md (bench-api, bench-web, bench-report and bench-ledger too)
-bench: bench-api bench-web bench-report bench-ledger
+## bench: the benchmarks recorded in docs/benchmarks.md (bench-api, bench-web, bench-report, bench-serve and bench-ledger too)
+bench: bench-api bench-web bench-report bench-serve bench-ledger
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/uscc/
+	$(GO) test -run '^$$' -bench Presize -benchmem ./engine/sqlstore/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./engine/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./engine/notify/
 
 ## bench-api: HTTP benchmarks on PostgreSQL + Redis (loads a million cases; a few minutes)
 bench-api:
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./api/
+
+## bench-serve: case creation through serve on PostgreSQL + Redis at 1,500/s, against pgbench TPC-B (a few minutes)
+bench-serve:
+	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench ServeCreateVsTPCB -benchtime 1x -timeout 30m -v ./cmd/parkfin/
 
 ## bench-web: server time of the web pages over a million cases in PostgreSQL at 200 requests/s
 bench-web:
