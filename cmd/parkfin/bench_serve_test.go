@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -25,6 +24,8 @@ import (
 	"github.com/parkfin/parkfin/internal/demo"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/report"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"github.com/valyala/fasthttp"
 )
 
@@ -331,33 +332,17 @@ func scrapeHeap(client *http.Client, url string) (goHeap, error) {
 		return goHeap{}, err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
 	if err != nil {
-		return goHeap{}, err
+		return goHeap{}, fmt.Errorf("/metrics: %w", err)
 	}
-	var h goHeap
-	found := 0
-	for _, l := range strings.Split(string(raw), "\n") {
-		name, value, ok := strings.Cut(l, " ")
-		var dst *float64
-		switch name {
-		case "go_memstats_alloc_bytes_total":
-			dst = &h.allocated
-		case "go_gc_duration_seconds_count":
-			dst = &h.cycles
-		}
-		if !ok || dst == nil {
-			continue
-		}
-		if *dst, err = strconv.ParseFloat(value, 64); err != nil {
-			return goHeap{}, fmt.Errorf("/metrics: %s: %w", l, err)
-		}
-		found++
+	allocated, cycles := families["go_memstats_alloc_bytes_total"], families["go_gc_duration_seconds"]
+	if allocated == nil || len(allocated.GetMetric()) == 0 || cycles == nil || len(cycles.GetMetric()) == 0 {
+		return goHeap{}, fmt.Errorf("/metrics lacks go_memstats_alloc_bytes_total or go_gc_duration_seconds")
 	}
-	if found != 2 {
-		return goHeap{}, fmt.Errorf("/metrics: %d of go_memstats_alloc_bytes_total and go_gc_duration_seconds_count", found)
-	}
-	return h, nil
+	return goHeap{allocated: allocated.GetMetric()[0].GetCounter().GetValue(),
+		cycles: float64(cycles.GetMetric()[0].GetSummary().GetSampleCount())}, nil
 }
 
 func firstNonEmpty(s ...string) string {
