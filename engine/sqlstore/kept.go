@@ -2,7 +2,8 @@ package sqlstore
 
 import (
 	"errors"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -166,33 +167,33 @@ const (
 type keptCheck struct {
 	// directory is the version of the directory used; 0 for none.
 	directory int64
-	prefixes  []string
-	old, last []int
+	counters  []keptUse
+}
+
+// keptUse is a counter a transaction moved on from what was kept: from
+// old to last.
+type keptUse struct {
+	prefix    string
+	old, last int
 }
 
 // checkKeptSQL checks a keptCheck (migration 00024).
 const checkKeptSQL = "SELECT check_kept($1, $2, $3, $4)"
 
-// args are check_kept's arguments, the prefixes in order.
+// args are check_kept's arguments, the counters in the order of their
+// prefixes: rows locked in one order cannot deadlock with another
+// transaction's.
 func (ch *keptCheck) args() []any {
-	sort.Sort(byPrefix{ch})
+	slices.SortFunc(ch.counters, func(a, b keptUse) int { return strings.Compare(a.prefix, b.prefix) })
+	prefixes, old, last := make([]string, len(ch.counters)), make([]int, len(ch.counters)), make([]int, len(ch.counters))
+	for i, u := range ch.counters {
+		prefixes[i], old[i], last[i] = u.prefix, u.old, u.last
+	}
 	var dir *int64
 	if ch.directory != 0 {
 		dir = &ch.directory
 	}
-	return []any{dir, ch.prefixes, ch.old, ch.last}
-}
-
-// byPrefix sorts a check's counters by prefix: rows locked in one order
-// cannot deadlock with another transaction's.
-type byPrefix struct{ *keptCheck }
-
-func (b byPrefix) Len() int           { return len(b.prefixes) }
-func (b byPrefix) Less(i, j int) bool { return b.prefixes[i] < b.prefixes[j] }
-func (b byPrefix) Swap(i, j int) {
-	b.prefixes[i], b.prefixes[j] = b.prefixes[j], b.prefixes[i]
-	b.old[i], b.old[j] = b.old[j], b.old[i]
-	b.last[i], b.last[j] = b.last[j], b.last[i]
+	return []any{dir, prefixes, old, last}
 }
 
 // checkFor returns the check the connection sends ahead of its next
@@ -274,7 +275,7 @@ func (t *tx) keptNumbers(counts map[string]int) (map[string]int, bool) {
 	ch := t.conn.checkFor()
 	for p := range counts {
 		t.claimed = append(t.claimed, p)
-		ch.prefixes, ch.old, ch.last = append(ch.prefixes, p), append(ch.old, old[p]), append(ch.last, last[p])
+		ch.counters = append(ch.counters, keptUse{prefix: p, old: old[p], last: last[p]})
 	}
 	t.tookNumbers(last)
 	return last, true

@@ -298,7 +298,7 @@ func (s *Store) InTx(ctx context.Context, fn func(engine.Tx) error) error {
 	}
 	rerun := engine.IsRerunnable(ctx)
 	t, stale, err := s.inTxOnce(ctx, fn, rerun)
-	if stale != 0 && rerun {
+	if stale != 0 { // only a transaction that may be run again checks what was kept
 		// What was kept had changed: run it again on what the database
 		// holds (kept.go).
 		s.kept.changed(stale)
