@@ -71,34 +71,56 @@ func StatCPU(s string) time.Duration {
 	return time.Duration(ut+st) * clockTick
 }
 
-// MachineCPU returns the time all of the machine's cores have spent busy
-// and the time they have been counted, both summed over the cores, from
-// /proc/stat's first line: busy is everything but idle and waiting for
-// I/O. Two samples give how many cores were busy between them.
-func MachineCPU() (busy, total time.Duration) {
+// CPUTimes are what the machine's cores did, from /proc/stat's first line.
+type CPUTimes struct {
+	// Busy is the time the cores ran this machine's work: user, nice,
+	// system, irq and softirq.
+	Busy time.Duration
+	// Steal is the time a core of this virtual machine was ready but the
+	// hypervisor ran another: the host's load, not this machine's. On a
+	// busy host it rises and falls from one minute to the next, and the
+	// latencies measured here with it.
+	Steal time.Duration
+	// Total is every state's time, idle and I/O wait included.
+	Total time.Duration
+}
+
+// Sub returns the times spent between an earlier sample and c.
+func (c CPUTimes) Sub(earlier CPUTimes) CPUTimes {
+	return CPUTimes{Busy: c.Busy - earlier.Busy, Steal: c.Steal - earlier.Steal, Total: c.Total - earlier.Total}
+}
+
+// MachineCPU returns the machine's CPU times so far. Two samples give how
+// many cores were busy between them, and how much the host took.
+func MachineCPU() CPUTimes {
 	raw, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, 0
+		return CPUTimes{}
 	}
 	return MachineStat(string(raw))
 }
 
-// MachineStat returns busy and total of a /proc/stat text (MachineCPU).
-func MachineStat(s string) (busy, total time.Duration) {
+// MachineStat returns the CPU times of a /proc/stat text (MachineCPU).
+func MachineStat(s string) CPUTimes {
 	line, _, _ := strings.Cut(s, "\n")
 	f := strings.Fields(line)
 	if len(f) < 6 || f[0] != "cpu" {
-		return 0, 0
+		return CPUTimes{}
 	}
-	var idle int64
+	var c CPUTimes
 	// user nice system idle iowait irq softirq steal: guest time is
 	// already counted in user.
 	for i, v := range f[1:min(len(f), 9)] {
 		n, _ := strconv.ParseInt(v, 10, 64)
-		total += time.Duration(n) * clockTick
-		if i == 3 || i == 4 {
-			idle += n
+		d := time.Duration(n) * clockTick
+		c.Total += d
+		switch i {
+		case 3, 4: // idle, iowait
+		case 7:
+			c.Steal += d
+		default:
+			c.Busy += d
 		}
 	}
-	return total - time.Duration(idle)*clockTick, total
+	return c
 }

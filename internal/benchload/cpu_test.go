@@ -7,16 +7,18 @@ import (
 
 func TestMachineStat(t *testing.T) {
 	// user nice system idle iowait irq softirq steal guest guest_nice
-	stat := "cpu  100 5 40 800 20 3 2 0 7 0\ncpu0 50 2 20 400 10 1 1 0 3 0\n"
-	busy, total := MachineStat(stat)
-	if want := 150 * clockTick; busy != want {
-		t.Errorf("busy %v, want %v", busy, want)
+	stat := "cpu  100 5 40 800 20 3 2 9 7 0\ncpu0 50 2 20 400 10 1 1 4 3 0\n"
+	got := MachineStat(stat)
+	want := CPUTimes{Busy: 150 * clockTick, Steal: 9 * clockTick, Total: 979 * clockTick}
+	if got != want {
+		t.Errorf("MachineStat %+v, want %+v", got, want)
 	}
-	if want := 970 * clockTick; total != want {
-		t.Errorf("total %v, want %v", total, want)
+	later := MachineStat("cpu  130 5 50 900 20 3 2 19 7 0\n")
+	if d, want := later.Sub(got), (CPUTimes{Busy: 40 * clockTick, Steal: 10 * clockTick, Total: 150 * clockTick}); d != want {
+		t.Errorf("Sub %+v, want %+v", d, want)
 	}
-	if b, tot := MachineStat("intr 1 2 3\n"); b != 0 || tot != 0 {
-		t.Errorf("a text without the cpu line: %v %v", b, tot)
+	if c := MachineStat("intr 1 2 3\n"); c != (CPUTimes{}) {
+		t.Errorf("a text without the cpu line: %+v", c)
 	}
 }
 
