@@ -10,6 +10,7 @@ import (
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/notify"
+	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
@@ -140,4 +141,70 @@ func TestRoutedWordedByItsEvent(t *testing.T) {
 	if !strings.HasPrefix(m.Body, "bank-ICBC 已报送") || strings.Contains(m.Body, "operator:") {
 		t.Fatalf("submitted by an operator as the bank: %q", m.Body)
 	}
+}
+
+// A notice leaves the outbox once its inbox rows and deliveries are
+// written: the outbox holds what waits, not every notice ever sent. A
+// digest's notice, whose key refuses a second digest of the day, stays
+// marked done, as does a notice that cannot be read; the purge deletes
+// both once older than the retention, and not before.
+func TestDispatchedNoticesLeaveTheOutbox(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db)
+		e.open("GXQ", 1)
+		e.open("GXQ", 2)
+		if got := e.count("SELECT count(*) FROM outbox WHERE status = 'pending'"); got == 0 {
+			t.Fatal("opening wrote no notice")
+		}
+		e.drain()
+		if got := len(e.inbox("bank-ICBC", financing.NoticeRouted)); got != 2 {
+			t.Fatalf("%d routed notices in the bank's inbox, want 2", got)
+		}
+		if got := e.count("SELECT count(*) FROM outbox"); got != 0 {
+			t.Fatalf("%d notices left in the outbox once dispatched", got)
+		}
+
+		e.clock.Set(shanghaiAt(2026, 11, 25, 8, 30))
+		e.drain() // the breaches, gone too once dispatched
+		if n, err := e.svc.Digest(e.ctx); err != nil || n != 2 {
+			t.Fatalf("digest wrote %d notices (%v), want 2", n, err)
+		}
+		unreadable := sqlstore.NoticeRow{ID: "unreadable-1", Kind: "routed", Workflow: financing.Name, Event: "route",
+			CaseID: "c", CaseNumber: "GXQ-2026-99999", State: "routed", At: e.clock.Now().UTC(),
+			Recipients: "{not json", Payload: "null", Status: "pending", NextAt: e.clock.Now().UTC()}
+		if err := e.x.Store.DB().Create(&unreadable).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.drain()
+		if got := len(e.inbox("bank-ICBC", notify.KindDigest)); got != 1 {
+			t.Fatalf("%d digests in the bank's inbox, want 1", got)
+		}
+		kept := func() int {
+			t.Helper()
+			return e.count("SELECT count(*) FROM outbox WHERE status = 'done' AND (dedupe_key IS NOT NULL OR id = 'unreadable-1')")
+		}
+		if got, all := kept(), e.count("SELECT count(*) FROM outbox"); got != 3 || all != 3 {
+			t.Fatalf("outbox holds %d rows, %d of them the digests and the unreadable notice marked done; want 3 and 3", all, got)
+		}
+		// The kept keys still refuse the day's second digest.
+		if n, err := e.svc.Digest(e.ctx); err != nil || n != 0 {
+			t.Fatalf("a second digest the same day wrote %d notices (%v)", n, err)
+		}
+
+		e.clock.Advance(179 * 24 * time.Hour)
+		if _, err := e.svc.PurgeInbox(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := kept(); got != 3 {
+			t.Fatalf("the purge left %d of the 3 notices kept done before the retention passed", got)
+		}
+		e.clock.Advance(2 * 24 * time.Hour)
+		if _, err := e.svc.PurgeInbox(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.count("SELECT count(*) FROM outbox WHERE at < ?", e.clock.Now().Add(-180*24*time.Hour).UTC()); got != 0 {
+			t.Fatalf("%d notices older than the retention left after the purge", got)
+		}
+	})
 }

@@ -193,15 +193,22 @@ func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string
 	var (
 		inbox      []inboxRow
 		deliveries []deliveryRow
-		ids        []string
+		// gone are the notices expanded, deleted once their rows are
+		// written; done are those kept, marked done (EndNotices).
+		gone, done []string
 		inboxed    []string
 	)
 	for _, r := range rows {
-		ids = append(ids, r.ID)
 		n, err := sqlstore.NoticeFromRow(r)
 		if err != nil {
 			s.log.Error("notify: unreadable notice; marked done", "notice", r.ID, "err", err)
+			done = append(done, r.ID)
 			continue
+		}
+		if r.DedupeKey != nil {
+			done = append(done, r.ID)
+		} else {
+			gone = append(gone, r.ID)
 		}
 		in, ds, err := s.expand(&n, dir, now)
 		if err != nil {
@@ -226,7 +233,7 @@ func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string
 			return 0, nil, nil, err
 		}
 	}
-	if err := db.Model(&sqlstore.NoticeRow{}).Where("id IN ?", ids).Update("status", "done").Error; err != nil {
+	if err := s.cfg.Store.EndNotices(ctx, db, gone, done); err != nil {
 		return 0, nil, nil, err
 	}
 	channels := map[string]bool{}

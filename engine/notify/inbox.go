@@ -100,8 +100,9 @@ func (s *Service) MarkAllRead(ctx context.Context, user string) (int, error) {
 	return int(res.RowsAffected), res.Error
 }
 
-// PurgeInbox deletes messages older than the retention (180 days), and
-// sent or discarded deliveries as old; it returns how many messages went.
+// PurgeInbox deletes messages older than the retention (180 days), sent
+// or discarded deliveries as old, and the notices kept done (those with a
+// dedupe key) written before it; it returns how many messages went.
 func (s *Service) PurgeInbox(ctx context.Context) (int, error) {
 	cut := s.now().Add(-s.cfg.InboxRetention)
 	res := s.db.WithContext(ctx).Where("created_at < ?", cut).Delete(&inboxRow{})
@@ -110,6 +111,9 @@ func (s *Service) PurgeInbox(ctx context.Context) (int, error) {
 	}
 	if err := s.db.WithContext(ctx).Where("status IN ? AND updated_at < ?", []string{statusSent, statusDiscarded}, cut).
 		Delete(&deliveryRow{}).Error; err != nil {
+		return int(res.RowsAffected), err
+	}
+	if _, err := s.cfg.Store.PurgeNotices(ctx, cut); err != nil {
 		return int(res.RowsAffected), err
 	}
 	return int(res.RowsAffected), nil

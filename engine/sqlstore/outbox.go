@@ -115,6 +115,38 @@ func NoticeFromRow(r NoticeRow) (engine.Notice, error) {
 	return n, json.Unmarshal([]byte(r.Recipients), &n.Recipients)
 }
 
+// EndNotices ends the notices a dispatch took, in the dispatch's
+// transaction. Those in gone are deleted: their inbox rows and deliveries
+// are what remains of them, and the outbox holds what waits rather than
+// every notice ever written — a row less rewritten each notice, and a table
+// that does not grow with the years. Those in done stay, marked done: a
+// notice with a dedupe key, which must go on refusing a second notice of
+// its key, and one that could not be read, kept to be looked at.
+// PurgeNotices deletes them after the retention.
+func (s *Store) EndNotices(ctx context.Context, db *gorm.DB, gone, done []string) error {
+	run := func(q string, ids []string) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		if s.dialect == Postgres {
+			// By an array: one text, prepared once, whatever the batch.
+			return execPrepared(ctx, db, q+" = ANY(?)", ids)
+		}
+		return db.WithContext(ctx).Exec(q+" IN ?", ids).Error
+	}
+	if err := run("DELETE FROM outbox WHERE id", gone); err != nil {
+		return err
+	}
+	return run("UPDATE outbox SET status = 'done' WHERE id", done)
+}
+
+// PurgeNotices deletes the notices marked done that were written before
+// the time, and returns how many it deleted.
+func (s *Store) PurgeNotices(ctx context.Context, before time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Exec("DELETE FROM outbox WHERE status = 'done' AND at < ?", before.UTC())
+	return res.RowsAffected, res.Error
+}
+
 // InsertNotice writes a notice to the outbox; a notice whose DedupeKey is
 // taken is skipped.
 func (t *tx) InsertNotice(ctx context.Context, n *engine.Notice) (bool, error) {
