@@ -231,17 +231,29 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		}
 		return h
 	}
+	// The WAL the cluster wrote (pg_stat_wal, PostgreSQL 14 and later):
+	// while a loop runs, serve is the only writer but for autovacuum, and
+	// the bytes a creation costs are the same from one run to the next,
+	// whatever else the host does.
+	wal := func() (bytes, records float64) {
+		if err := admin.QueryRowContext(ctx, "SELECT wal_bytes::float8, wal_records FROM pg_stat_wal").Scan(&bytes, &records); err != nil {
+			b.Logf("pg_stat_wal: %v", err)
+		}
+		return bytes, records
+	}
 	heapBefore := heap()
 	serveBefore, pgBefore := sampleCPU()
 	genBefore, machineBefore := benchload.ProcessCPU(os.Getpid()), machine()
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
 	heapClosed := heap()
+	walClosedBytes, walClosedRecords := wal()
 	serveAfter, pgAfter := sampleCPU()
 	genAfter, machineAfter := benchload.ProcessCPU(os.Getpid()), machine()
 	loadOpen := benchload.Load()
 	open := openLoop(rate, phase, create)
 	heapOpen := heap()
+	walOpenBytes, walOpenRecords := wal()
 	machineOpen := machine()
 	serveOpen, pgOpen := sampleCPU()
 	genOpen := benchload.ProcessCPU(os.Getpid())
@@ -309,6 +321,10 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	}
 	b.ReportMetric(allocKB(heapClosed, heapOpen, open), "open-alloc-KB/create")
 	b.ReportMetric((heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds(), "open-gc/s")
+	walKB := (walOpenBytes - walClosedBytes) / 1024 / float64(max(open.n-open.errors, 1))
+	b.ReportMetric(walKB, "open-wal-KB/create")
+	b.Logf("PostgreSQL wrote %.1f KB of WAL in %.0f records per creation in the open loop",
+		walKB, (walOpenRecords-walClosedRecords)/float64(max(open.n-open.errors, 1)))
 	b.Logf("serve allocated %.1f KB per creation closed, %.1f KB open; its collector ran %.1f times a second closed, %.1f open",
 		allocKB(heapBefore, heapClosed, closed), allocKB(heapClosed, heapOpen, open),
 		(heapClosed.cycles-heapBefore.cycles)/closed.elapsed.Seconds(), (heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds())
