@@ -208,3 +208,36 @@ func TestDispatchedNoticesLeaveTheOutbox(t *testing.T) {
 		}
 	})
 }
+
+// A dispatch that finds one of its rows written already (two dispatchers
+// read the same notice at once where the database cannot lock what they
+// read) runs its batch again leaving that row as it is: every user still
+// gets one message, and the notice still leaves the outbox.
+func TestDispatchLeavesARowWrittenAlready(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db)
+		c := e.open("GXQ", 1)
+		var id string
+		if err := e.x.Store.DB().Raw("SELECT id FROM outbox WHERE case_id = ? AND status = 'pending'", c.ID).Scan(&id).Error; err != nil || id == "" {
+			t.Fatalf("the routed notice: %q %v", id, err)
+		}
+		// The bank's row, as another dispatcher wrote it.
+		if err := e.x.Store.DB().Exec(`INSERT INTO inbox (id, user_name, notice_id, kind, case_id, case_number, subject, body, link, created_at)
+			VALUES (?, 'bank-ICBC', ?, ?, ?, ?, 'written before', '', '', ?)`,
+			id+":bank-ICBC", id, financing.NoticeRouted, c.ID, c.Number, e.clock.Now().UTC()).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.drain()
+		bank, county := e.inbox("bank-ICBC", financing.NoticeRouted), e.inbox("county-GX", financing.NoticeRouted)
+		if len(bank) != 1 || bank[0].Subject != "written before" {
+			t.Fatalf("the bank's inbox %+v, want the one row written before", bank)
+		}
+		if len(county) != 1 {
+			t.Fatalf("the county's inbox holds %d routed notices, want 1", len(county))
+		}
+		if got := e.count("SELECT count(*) FROM outbox"); got != 0 {
+			t.Fatalf("%d notices left in the outbox", got)
+		}
+	})
+}

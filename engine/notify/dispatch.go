@@ -20,6 +20,9 @@ import (
 // race, and a dispatcher that dies leaves its batch pending.
 func (s *Service) Dispatch(ctx context.Context) (int, error) {
 	total := 0
+	// skip is set when a batch found one of its rows written already;
+	// the batch then runs again, leaving such rows as they are.
+	skip := false
 	for ctx.Err() == nil {
 		var (
 			inboxed  []string
@@ -28,9 +31,14 @@ func (s *Service) Dispatch(ctx context.Context) (int, error) {
 		n := 0
 		err := s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 			var err error
-			n, inboxed, channels, err = s.dispatchBatch(ctx, db)
+			n, inboxed, channels, err = s.dispatchBatch(ctx, db, skip)
 			return err
 		})
+		if err != nil && !skip && engine.ErrorCode(err) == engine.EDUPLICATE {
+			skip = true
+			continue
+		}
+		skip = false
 		if err != nil {
 			return total, err
 		}
@@ -174,7 +182,12 @@ func splitList(s string) []string {
 	return out
 }
 
-func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string, map[string]bool, error) {
+// dispatchBatch claims a batch of pending notices and expands each into
+// its inbox rows and deliveries, in db's transaction; with skipConflicts,
+// rows whose keys are taken already are left out. It returns how many
+// notices it took, those that reached an inbox, and the channels of the
+// deliveries it wrote.
+func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB, skipConflicts bool) (int, []string, map[string]bool, error) {
 	now := s.now()
 	claimed, err := db.Raw("SELECT "+sqlstore.NoticeColumns+" FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?"+s.forUpdate(),
 		now, s.cfg.Batch).Rows()
@@ -220,16 +233,22 @@ func (s *Service) dispatchBatch(ctx context.Context, db *gorm.DB) (int, []string
 		inbox = append(inbox, in...)
 		deliveries = append(deliveries, ds...)
 	}
-	// A row already there (the same notice expanded before a crash that
-	// lost only the status update) is left as it is: exactly one inbox row
-	// per notice and user, one delivery per notice and destination.
+	// Exactly one inbox row per notice and user, one delivery per notice
+	// and destination: their keys say so. A notice is claimed and ended in
+	// one transaction, so its rows are new but when two dispatchers read
+	// it at once where the database cannot lock the rows read (SQLite,
+	// across processes): the second's insert then fails with a conflict,
+	// and its batch runs again with skipConflicts, leaving the rows
+	// already there as they are. Plain inserts otherwise: a speculative
+	// insertion (ON CONFLICT) costs PostgreSQL a check of the keys before
+	// each row and a second record of it in the WAL.
 	if len(inbox) > 0 {
-		if err := s.cfg.Store.InsertRows(ctx, db, &inbox, true); err != nil {
+		if err := s.cfg.Store.InsertRows(ctx, db, &inbox, skipConflicts); err != nil {
 			return 0, nil, nil, err
 		}
 	}
 	if len(deliveries) > 0 {
-		if err := s.cfg.Store.InsertRows(ctx, db, &deliveries, true); err != nil {
+		if err := s.cfg.Store.InsertRows(ctx, db, &deliveries, skipConflicts); err != nil {
 			return 0, nil, nil, err
 		}
 	}

@@ -221,21 +221,22 @@ func execPrepared(ctx context.Context, db *gorm.DB, q string, args ...any) error
 
 // InsertRows inserts value, a pointer to a model or to a slice of models,
 // within db's transaction, as Create would; with skipConflicts, rows that
-// conflict are left out (ON CONFLICT DO NOTHING). On PostgreSQL the rows go
-// as arrays in one prepared statement, whatever their number, instead of
-// gorm's VALUES list of one parameter a value.
+// conflict are left out (ON CONFLICT DO NOTHING). Without, a row whose key
+// is taken fails the statement with a conflict (engine.EDUPLICATE). On
+// PostgreSQL the rows go as arrays in one prepared statement, whatever
+// their number, instead of gorm's VALUES list of one parameter a value.
 func (s *Store) InsertRows(ctx context.Context, db *gorm.DB, value any, skipConflicts bool) error {
 	var clauses []clause.Expression
 	if skipConflicts {
 		clauses = append(clauses, clause.OnConflict{DoNothing: true})
 	}
 	if s.dialect != Postgres {
-		return db.WithContext(ctx).Clauses(clauses...).CreateInBatches(value, 1000).Error
+		return translate(db.WithContext(ctx).Clauses(clauses...).CreateInBatches(value, 1000).Error)
 	}
 	t := &tx{queries: queries{db: db, dialect: s.dialect}, deferred: true, types: s.types}
 	if err := t.insertLater(ctx, value, clauses...); err != nil {
-		return err
+		return translate(err)
 	}
 	_, err := t.flushWrites(ctx, nil)
-	return err
+	return translate(err)
 }
