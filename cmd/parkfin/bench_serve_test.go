@@ -233,13 +233,15 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	}
 	// The WAL the cluster wrote (pg_stat_wal, PostgreSQL 14 and later):
 	// while a loop runs, serve is the only writer but for autovacuum, and
-	// the bytes a creation costs are the same from one run to the next,
-	// whatever else the host does.
-	wal := func() (bytes, records float64) {
-		if err := admin.QueryRowContext(ctx, "SELECT wal_bytes::float8, wal_records FROM pg_stat_wal").Scan(&bytes, &records); err != nil {
+	// the bytes a creation costs hardly depend on what else the host
+	// does. A checkpoint during the loop adds full-page images (FPI) of
+	// the pages first written after it, 8 kB each: they are counted
+	// apart, so that a run with them can be told from one without.
+	wal := func() (bytes, records, fpi float64) {
+		if err := admin.QueryRowContext(ctx, "SELECT wal_bytes::float8, wal_records, wal_fpi FROM pg_stat_wal").Scan(&bytes, &records, &fpi); err != nil {
 			b.Logf("pg_stat_wal: %v", err)
 		}
-		return bytes, records
+		return bytes, records, fpi
 	}
 	heapBefore := heap()
 	serveBefore, pgBefore := sampleCPU()
@@ -247,13 +249,13 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
 	heapClosed := heap()
-	walClosedBytes, walClosedRecords := wal()
+	walClosedBytes, walClosedRecords, walClosedFPI := wal()
 	serveAfter, pgAfter := sampleCPU()
 	genAfter, machineAfter := benchload.ProcessCPU(os.Getpid()), machine()
 	loadOpen := benchload.Load()
 	open := openLoop(rate, phase, create)
 	heapOpen := heap()
-	walOpenBytes, walOpenRecords := wal()
+	walOpenBytes, walOpenRecords, walOpenFPI := wal()
 	machineOpen := machine()
 	serveOpen, pgOpen := sampleCPU()
 	genOpen := benchload.ProcessCPU(os.Getpid())
@@ -321,10 +323,12 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	}
 	b.ReportMetric(allocKB(heapClosed, heapOpen, open), "open-alloc-KB/create")
 	b.ReportMetric((heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds(), "open-gc/s")
-	walKB := (walOpenBytes - walClosedBytes) / 1024 / float64(max(open.n-open.errors, 1))
+	created := float64(max(open.n-open.errors, 1))
+	walKB := (walOpenBytes - walClosedBytes) / 1024 / created
 	b.ReportMetric(walKB, "open-wal-KB/create")
-	b.Logf("PostgreSQL wrote %.1f KB of WAL in %.0f records per creation in the open loop",
-		walKB, (walOpenRecords-walClosedRecords)/float64(max(open.n-open.errors, 1)))
+	b.ReportMetric((walOpenFPI-walClosedFPI)/created, "open-wal-fpi/create")
+	b.Logf("PostgreSQL wrote %.1f KB of WAL in %.0f records per creation in the open loop, with %.0f full-page images in all",
+		walKB, (walOpenRecords-walClosedRecords)/created, walOpenFPI-walClosedFPI)
 	b.Logf("serve allocated %.1f KB per creation closed, %.1f KB open; its collector ran %.1f times a second closed, %.1f open",
 		allocKB(heapBefore, heapClosed, closed), allocKB(heapClosed, heapOpen, open),
 		(heapClosed.cycles-heapBefore.cycles)/closed.elapsed.Seconds(), (heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds())
