@@ -47,9 +47,13 @@ import (
 //
 // PARKFIN_BENCH_SECONDS sets each load phase's length (default 20);
 // PARKFIN_BENCH_TIMELINE=file writes the open loop's requests out, each
-// with when it was due and how long it took; PARKFIN_BENCH_NO_WORKER=1
-// runs serve --no-worker; PARKFIN_BENCH_OPEN_RATE sets the open loop's
-// rate (default 1,500/s).
+// with when it was due and how long it took; PARKFIN_BENCH_OPEN_RATE sets
+// the open loop's rate (default 1,500/s). PARKFIN_BENCH_WORKER says where
+// the timer worker and the notices' dispatcher run: "in" serve (the
+// default), "apart" in a `parkfin worker` process beside `serve
+// --no-worker`, as docker-compose.yml deploys them, or "none" (serve
+// --no-worker alone: what they cost; PARKFIN_BENCH_NO_WORKER=1 says the
+// same).
 func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if os.Getenv("PARKFIN_BENCH") != "1" {
 		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
@@ -71,6 +75,17 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 			b.Fatalf("PARKFIN_BENCH_OPEN_RATE=%q", s)
 		}
 		rate = n
+	}
+	workerAt := os.Getenv("PARKFIN_BENCH_WORKER")
+	if os.Getenv("PARKFIN_BENCH_NO_WORKER") == "1" {
+		workerAt = "none"
+	}
+	switch workerAt {
+	case "":
+		workerAt = "in"
+	case "in", "apart", "none":
+	default:
+		b.Fatalf("PARKFIN_BENCH_WORKER=%q: in, apart or none", workerAt)
 	}
 	b.StopTimer()
 	ctx := context.Background()
@@ -140,11 +155,11 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		b.Log("serve runs as the test binary, which takes the profiles")
 	}
 	serve := exec.Command(bin, "serve")
-	if os.Getenv("PARKFIN_BENCH_NO_WORKER") == "1" {
-		// Without the timer worker and the dispatcher: what they cost
-		// the openings.
+	if workerAt != "in" {
 		serve.Args = append(serve.Args, "--no-worker")
 	}
+	b.Logf("the timer worker and the dispatcher: %s", map[string]string{
+		"in": "in serve", "apart": "in a worker process beside serve --no-worker", "none": "not running"}[workerAt])
 	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+serveURL, "PARKFIN_REDIS_URL="+redisURL,
 		"PARKFIN_REDIS_PREFIX="+prefix, "PARKFIN_HTTP_ADDR="+addr, "PARKFIN_DATA_DIR="+b.TempDir(), "PARKFIN_DEMO=false")
 	logPath := b.TempDir() + "/serve.log"
@@ -201,6 +216,25 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		return nil
 	}
 
+	// The worker process, as compose runs it: the same database and
+	// Redis, no HTTP; its CPU is sampled with serve's, and its backends
+	// name themselves as serve's do.
+	var worker *exec.Cmd
+	if workerAt == "apart" {
+		worker = exec.Command(bin, "worker")
+		worker.Env, worker.Stdout, worker.Stderr = serve.Env, logs, logs
+		if err := worker.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { _ = worker.Process.Signal(os.Interrupt); _ = worker.Wait() }()
+	}
+	workerCPU := func() time.Duration {
+		if worker == nil {
+			return 0
+		}
+		return benchload.ProcessCPU(worker.Process.Pid)
+	}
+
 	rss := &rssSampler{pid: serve.Process.Pid}
 	stopRSS := rss.run()
 	admin, err := sql.Open("pgx", dbURL)
@@ -208,12 +242,12 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer admin.Close()
-	sampleCPU := func() (serveCPU time.Duration, backends map[int]time.Duration) {
+	sampleCPU := func() (serveCPU, workerSpent time.Duration, backends map[int]time.Duration) {
 		backends, err := benchload.Backends(ctx, admin, app)
 		if err != nil {
 			b.Fatal(err)
 		}
-		return benchload.ProcessCPU(serve.Process.Pid), backends
+		return benchload.ProcessCPU(serve.Process.Pid), workerCPU(), backends
 	}
 	// The load generator (this process) and the whole machine are
 	// sampled too: on two cores, serve, PostgreSQL and the generator
@@ -244,20 +278,20 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		return bytes, records, fpi
 	}
 	heapBefore := heap()
-	serveBefore, pgBefore := sampleCPU()
+	serveBefore, workerBefore, pgBefore := sampleCPU()
 	genBefore, machineBefore := benchload.ProcessCPU(os.Getpid()), machine()
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
 	heapClosed := heap()
 	walClosedBytes, walClosedRecords, walClosedFPI := wal()
-	serveAfter, pgAfter := sampleCPU()
+	serveAfter, workerAfter, pgAfter := sampleCPU()
 	genAfter, machineAfter := benchload.ProcessCPU(os.Getpid()), machine()
 	loadOpen := benchload.Load()
 	open := openLoop(rate, phase, create)
 	heapOpen := heap()
 	walOpenBytes, walOpenRecords, walOpenFPI := wal()
 	machineOpen := machine()
-	serveOpen, pgOpen := sampleCPU()
+	serveOpen, workerOpen, pgOpen := sampleCPU()
 	genOpen := benchload.ProcessCPU(os.Getpid())
 	b.StopTimer()
 	// PARKFIN_BENCH_TIMELINE names a file for the open loop's requests,
@@ -287,7 +321,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	// busy with nothing but creations.
 	cores := float64(runtime.NumCPU())
 	ceiling := cores * 1e6 / machineUS
+	workerUS := perCreate(workerAfter - workerBefore)
 	b.ReportMetric(serveUS, "serve-cpu-us/create")
+	b.ReportMetric(workerUS, "worker-cpu-us/create")
 	b.ReportMetric(pgUS, "pg-cpu-us/create")
 	b.ReportMetric(genUS, "generator-cpu-us/create")
 	b.ReportMetric(machineUS, "machine-cpu-us/create")
@@ -302,15 +338,15 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.Logf("open loop, %d/s: %s; ratio to TPC-B %.2f", rate, open, open.rate()/tps)
 	slow, windows, all := open.bunched(30*time.Millisecond, 50*time.Millisecond)
 	b.Logf("open loop: %d requests over 30 ms, due within %d of its %d windows of 50 ms", slow, windows, all)
-	b.Logf("closed loop CPU per creation: serve %.0f µs, its PostgreSQL backends %.0f µs (%d backends), the load generator %.0f µs; the whole machine %.0f µs (%.2f of %.0f cores busy), so at most %.0f creations/s with every core busy",
-		serveUS, pgUS, len(pgAfter), genUS, machineUS, closedCPU.Busy.Seconds()/closed.elapsed.Seconds(), cores, ceiling)
+	b.Logf("closed loop CPU per creation: serve %.0f µs, the worker process %.0f µs, their PostgreSQL backends %.0f µs (%d backends), the load generator %.0f µs; the whole machine %.0f µs (%.2f of %.0f cores busy), so at most %.0f creations/s with every core busy",
+		serveUS, workerUS, pgUS, len(pgAfter), genUS, machineUS, closedCPU.Busy.Seconds()/closed.elapsed.Seconds(), cores, ceiling)
 	// The open loop's batches are larger than the closed loop's, and so
 	// cheaper a creation: what the floor's rate costs.
 	openPer := func(d time.Duration) float64 {
 		return float64(d.Microseconds()) / float64(max(open.n-open.errors, 1))
 	}
-	b.Logf("open loop: %.2f of %.0f cores busy; CPU per creation: serve %.0f µs, its PostgreSQL backends %.0f µs, the load generator %.0f µs, the whole machine %.0f µs",
-		openCPU.Busy.Seconds()/open.elapsed.Seconds(), cores, openPer(serveOpen-serveAfter),
+	b.Logf("open loop: %.2f of %.0f cores busy; CPU per creation: serve %.0f µs, the worker process %.0f µs, their PostgreSQL backends %.0f µs, the load generator %.0f µs, the whole machine %.0f µs",
+		openCPU.Busy.Seconds()/open.elapsed.Seconds(), cores, openPer(serveOpen-serveAfter), openPer(workerOpen-workerAfter),
 		openPer(benchload.BackendsSpent(pgAfter, pgOpen)), openPer(genOpen-genAfter), openPer(openCPU.Busy))
 	b.ReportMetric(openPer(openCPU.Busy), "open-machine-cpu-us/create")
 	// The host's share of the cores' time: a run it disturbed shows
