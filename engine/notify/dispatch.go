@@ -15,9 +15,10 @@ import (
 
 // Dispatch turns pending notices into inbox rows and deliveries, a batch
 // per transaction, until none is pending; it returns how many notices it
-// handled. Each batch is claimed, expanded and marked done in one
-// transaction, so a notice is expanded once even when several dispatchers
-// race, and a dispatcher that dies leaves its batch pending.
+// handled. Each batch is claimed, expanded and ended (deleted, or kept
+// marked done: sqlstore's EndNotices) in one transaction, so a notice is
+// expanded once even when several dispatchers race, and a dispatcher that
+// dies leaves its batch pending.
 func (s *Service) Dispatch(ctx context.Context) (int, error) {
 	total := 0
 	// skip is set when a batch found one of its rows written already;

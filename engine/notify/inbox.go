@@ -101,8 +101,9 @@ func (s *Service) MarkAllRead(ctx context.Context, user string) (int, error) {
 }
 
 // PurgeInbox deletes messages older than the retention (180 days), sent
-// or discarded deliveries as old, and the notices kept done (those with a
-// dedupe key) written before it; it returns how many messages went.
+// or discarded deliveries as old, and the notices kept done (a digest's,
+// or one that could not be read) written before it; it returns how many
+// messages went.
 func (s *Service) PurgeInbox(ctx context.Context) (int, error) {
 	cut := s.now().Add(-s.cfg.InboxRetention)
 	res := s.db.WithContext(ctx).Where("created_at < ?", cut).Delete(&inboxRow{})
