@@ -53,7 +53,9 @@ import (
 // default), "apart" in a `parkfin worker` process beside `serve
 // --no-worker`, as docker-compose.yml deploys them, or "none" (serve
 // --no-worker alone: what they cost; PARKFIN_BENCH_NO_WORKER=1 says the
-// same).
+// same). PostgreSQL runs with the settings docker-compose.yml gives it
+// (applied for the run, reset after); PARKFIN_BENCH_PG_DEFAULTS=1 leaves
+// the server's own.
 func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if os.Getenv("PARKFIN_BENCH") != "1" {
 		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
@@ -89,6 +91,16 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	}
 	b.StopTimer()
 	ctx := context.Background()
+	// PostgreSQL runs with the settings docker-compose.yml gives its own
+	// (max_wal_size), TPC-B included, unless PARKFIN_BENCH_PG_DEFAULTS=1
+	// asks for the server's as they are.
+	if os.Getenv("PARKFIN_BENCH_PG_DEFAULTS") != "1" {
+		applied, restore := benchload.PostgresAsDeployed(b, "../../docker-compose.yml")
+		defer restore()
+		b.Logf("PostgreSQL as docker-compose.yml runs it: %s", strings.Join(applied, ", "))
+	} else {
+		b.Log("PostgreSQL with the server's own settings")
+	}
 	loadBefore := benchload.Load()
 	tpsBefore := benchload.TPCB(b, 15*time.Second)
 

@@ -49,6 +49,9 @@ func TestComposeFile(t *testing.T) {
 	if s["postgres"].Healthcheck == nil || s["redis"].Healthcheck == nil || s["serve"].Healthcheck == nil {
 		t.Fatal("postgres, redis and serve need health checks")
 	}
+	if !containsAll(s["postgres"].Command, "-c", "max_wal_size=4GB") {
+		t.Fatalf("postgres without the larger max_wal_size that a stream of openings needs: %v", s["postgres"].Command)
+	}
 	if !containsAll(s["redis"].Command, "--appendonly", "yes") {
 		t.Fatalf("redis without AOF: %v", s["redis"].Command)
 	}
