@@ -116,21 +116,8 @@ type shapeKey struct {
 
 var insertShapes sync.Map // shapeKey → *insertShape, nil where gorm must build the insert
 
-// shapeOf returns the shape of value's inserts if it is known: value is a
-// pointer to a model or to a slice of models (or of pointers to them).
-func shapeOf(value any, doNothing bool) (shape *insertShape, known bool) {
-	typ := modelType(value)
-	if typ == nil {
-		return nil, false
-	}
-	v, known := insertShapes.Load(shapeKey{typ, doNothing})
-	if !known {
-		return nil, false
-	}
-	return v.(*insertShape), true
-}
-
-// modelType is the struct type of the rows value holds, or nil.
+// modelType is the struct type of the rows value holds, or nil: value is
+// a pointer to a model or to a slice of models (or of pointers to them).
 func modelType(value any) reflect.Type {
 	typ := reflect.TypeOf(value)
 	if typ == nil || typ.Kind() != reflect.Pointer {
@@ -168,16 +155,21 @@ func (t *tx) insertRows(value any, clauses []clause.Expression) (w deferredWrite
 	default:
 		return w, false
 	}
-	shape, known := shapeOf(value, doNothing)
-	if !known {
+	typ := modelType(value)
+	if typ == nil {
+		return w, false
+	}
+	key := shapeKey{typ, doNothing}
+	var shape *insertShape
+	if v, known := insertShapes.Load(key); known {
+		shape = v.(*insertShape)
+	} else {
 		stmt := &gorm.Statement{DB: t.db}
 		if err := stmt.Parse(value); err != nil {
 			return w, false
 		}
 		shape = newInsertShape(stmt.Schema, doNothing)
-		if typ := modelType(value); typ != nil {
-			insertShapes.Store(shapeKey{typ, doNothing}, shape)
-		}
+		insertShapes.Store(key, shape)
 	}
 	if shape == nil {
 		return w, false

@@ -124,20 +124,15 @@ func NoticeFromRow(r NoticeRow) (engine.Notice, error) {
 // its key, and one that could not be read, kept to be looked at.
 // PurgeNotices deletes them after the retention.
 func (s *Store) EndNotices(ctx context.Context, db *gorm.DB, gone, done []string) error {
-	run := func(q string, ids []string) error {
-		if len(ids) == 0 {
-			return nil
+	if len(gone) > 0 {
+		if err := execByIDs(ctx, db, s.dialect, "DELETE FROM outbox WHERE id", gone); err != nil {
+			return err
 		}
-		if s.dialect == Postgres {
-			// By an array: one text, prepared once, whatever the batch.
-			return execPrepared(ctx, db, q+" = ANY(?)", ids)
-		}
-		return db.WithContext(ctx).Exec(q+" IN ?", ids).Error
 	}
-	if err := run("DELETE FROM outbox WHERE id", gone); err != nil {
-		return err
+	if len(done) > 0 {
+		return execByIDs(ctx, db, s.dialect, "UPDATE outbox SET status = 'done' WHERE id", done)
 	}
-	return run("UPDATE outbox SET status = 'done' WHERE id", done)
+	return nil
 }
 
 // PurgeNotices deletes the notices marked done that were written before

@@ -182,21 +182,16 @@ func (s *Store) sealOnce(ctx context.Context) (sealed int, more bool, err error)
 		// The delete's trigger refuses a row the ledger does not hold yet:
 		// insert first, in a statement of its own.
 		if s.dialect == Postgres {
-			// As arrays, and the delete by an array: both texts are
-			// the same whatever the batch, prepared once.
+			// As arrays: the text is the same whatever the batch,
+			// prepared once (so is the delete's, execByIDs).
 			if err := s.insertArrays(ctx, db, ins, args); err != nil {
 				return err
 			}
-			if err := execPrepared(ctx, db, "DELETE FROM ledger_unsealed WHERE id = ANY(?)", ids); err != nil {
-				return err
-			}
-		} else {
-			if err := db.Exec(ins, args...).Error; err != nil {
-				return err
-			}
-			if err := db.Exec("DELETE FROM ledger_unsealed WHERE id IN ?", ids).Error; err != nil {
-				return err
-			}
+		} else if err := db.Exec(ins, args...).Error; err != nil {
+			return err
+		}
+		if err := execByIDs(ctx, db, s.dialect, "DELETE FROM ledger_unsealed WHERE id", ids); err != nil {
+			return err
 		}
 		return db.Exec("UPDATE ledger_chain SET seq = ?, chain_hash = ?, updated_at = ? WHERE id = 1", seq, chain, time.Now().UTC()).Error
 	})

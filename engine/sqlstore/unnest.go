@@ -219,6 +219,16 @@ func execPrepared(ctx context.Context, db *gorm.DB, q string, args ...any) error
 	return err
 }
 
+// execByIDs runs q, a statement that ends in "WHERE id", for the rows of
+// the ids (a slice): on PostgreSQL by an array, one text prepared once
+// whatever their number (= ANY), elsewhere as a list (IN).
+func execByIDs(ctx context.Context, db *gorm.DB, dialect Dialect, q string, ids any) error {
+	if dialect == Postgres {
+		return execPrepared(ctx, db, q+" = ANY(?)", ids)
+	}
+	return db.WithContext(ctx).Exec(q+" IN ?", ids).Error
+}
+
 // InsertRows inserts value, a pointer to a model or to a slice of models,
 // within db's transaction, as Create would; with skipConflicts, rows that
 // conflict are left out (ON CONFLICT DO NOTHING). Without, a row whose key

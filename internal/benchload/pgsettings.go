@@ -62,7 +62,7 @@ func PostgresAsDeployed(b testing.TB, composePath string) (applied []string, res
 	if err != nil {
 		b.Fatalf("%s: %v", composePath, err)
 	}
-	db, err := sql.Open("pgx", testsvc.Env("PARKFIN_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"))
+	db, err := sql.Open("pgx", testsvc.PostgresBaseURL())
 	if err != nil {
 		b.Fatal(err)
 	}

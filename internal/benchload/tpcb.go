@@ -33,7 +33,7 @@ func TPCB(b testing.TB, length time.Duration) float64 {
 			b.Fatalf("pgbench not found (Debian: postgresql-contrib): %v", err)
 		}
 	}
-	base := testsvc.Env("PARKFIN_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
+	base := testsvc.PostgresBaseURL()
 	u, err := url.Parse(base)
 	if err != nil {
 		b.Fatal(err)

@@ -18,7 +18,7 @@ import (
 // "postgres" database), dropped when the test ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := Env("PARKFIN_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
+	base := PostgresBaseURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	db, err := sql.Open("pgx", base)
@@ -52,6 +52,14 @@ func PostgresURL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// PostgresBaseURL is the test PostgreSQL server's URL
+// (PARKFIN_TEST_DATABASE_URL, default the local server's "postgres"
+// database), for what works on the server itself rather than in a
+// schema of its own.
+func PostgresBaseURL() string {
+	return Env("PARKFIN_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
 }
 
 // SQLiteURL returns the URL of a new SQLite database in the test's temporary
