@@ -53,9 +53,9 @@ import (
 // default), "apart" in a `parkfin worker` process beside `serve
 // --no-worker`, as docker-compose.yml deploys them, or "none" (serve
 // --no-worker alone: what they cost; PARKFIN_BENCH_NO_WORKER=1 says the
-// same). PostgreSQL runs with the settings docker-compose.yml gives it
-// (applied for the run, reset after); PARKFIN_BENCH_PG_DEFAULTS=1 leaves
-// the server's own.
+// same). PostgreSQL runs with the settings docker-compose.yml gives it,
+// and autovacuum on (applied for the run, reset after);
+// PARKFIN_BENCH_PG_DEFAULTS=1 leaves the server's own.
 func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if os.Getenv("PARKFIN_BENCH") != "1" {
 		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
@@ -92,8 +92,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.StopTimer()
 	ctx := context.Background()
 	// PostgreSQL runs with the settings docker-compose.yml gives its own
-	// (max_wal_size), TPC-B included, unless PARKFIN_BENCH_PG_DEFAULTS=1
-	// asks for the server's as they are.
+	// (max_wal_size) and autovacuum on, as a deployed server has it, TPC-B
+	// included, unless PARKFIN_BENCH_PG_DEFAULTS=1 asks for the server's
+	// as they are.
 	if os.Getenv("PARKFIN_BENCH_PG_DEFAULTS") != "1" {
 		applied, restore := benchload.PostgresAsDeployed(b, "../../docker-compose.yml")
 		defer restore()
@@ -101,6 +102,10 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	} else {
 		b.Log("PostgreSQL with the server's own settings")
 	}
+	// How this machine's kernel writes dirty pages back, and how the disk
+	// under PostgreSQL's data queues them: the stalls of the WAL's syncs,
+	// and so the tail of the creations' latency, depend on it.
+	b.Logf("the kernel's write-back: %s", benchload.Writeback(benchload.DataDirectory(b)))
 	loadBefore := benchload.Load()
 	tpsBefore := benchload.TPCB(b, 15*time.Second)
 
@@ -289,6 +294,18 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		}
 		return bytes, records, fpi
 	}
+	// The database's files grow as the tables and their indexes take new
+	// pages. PostgreSQL 15 extends a file by writing zeroed pages through
+	// the page cache, so what the files grow by is also what the kernel
+	// later writes back in the background, on the disk the commits sync
+	// their WAL to.
+	dbSize := func() float64 {
+		var n float64
+		if err := admin.QueryRowContext(ctx, "SELECT pg_database_size(current_database())::float8").Scan(&n); err != nil {
+			b.Logf("pg_database_size: %v", err)
+		}
+		return n
+	}
 	heapBefore := heap()
 	serveBefore, workerBefore, pgBefore := sampleCPU()
 	genBefore, machineBefore := benchload.ProcessCPU(os.Getpid()), machine()
@@ -299,7 +316,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	serveAfter, workerAfter, pgAfter := sampleCPU()
 	genAfter, machineAfter := benchload.ProcessCPU(os.Getpid()), machine()
 	loadOpen := benchload.Load()
+	sizeClosed := dbSize()
 	open := openLoop(rate, phase, create)
+	sizeOpen := dbSize()
 	heapOpen := heap()
 	walOpenBytes, walOpenRecords, walOpenFPI := wal()
 	machineOpen := machine()
@@ -377,6 +396,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric((walOpenFPI-walClosedFPI)/created, "open-wal-fpi/create")
 	b.Logf("PostgreSQL wrote %.1f KB of WAL in %.0f records per creation in the open loop, with %.0f full-page images in all",
 		walKB, (walOpenRecords-walClosedRecords)/created, walOpenFPI-walClosedFPI)
+	dataKB := (sizeOpen - sizeClosed) / 1024 / created
+	b.ReportMetric(dataKB, "open-data-KB/create")
+	b.Logf("the database's files grew by %.1f KB per creation in the open loop; the largest relations after it: %s", dataKB, largestRelations(ctx, admin, 8))
 	b.Logf("serve allocated %.1f KB per creation closed, %.1f KB open; its collector ran %.1f times a second closed, %.1f open",
 		allocKB(heapBefore, heapClosed, closed), allocKB(heapClosed, heapOpen, open),
 		(heapClosed.cycles-heapBefore.cycles)/closed.elapsed.Seconds(), (heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds())
@@ -394,6 +416,31 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		b.Errorf("%d creations failed; first: %s; serve logged:\n%s", closed.errors+open.errors,
 			firstNonEmpty(closed.firstErr, open.firstErr), strings.Join(failures, "\n"))
 	}
+}
+
+// largestRelations names the n largest tables of the schema in use, each with
+// its indexes' size apart.
+func largestRelations(ctx context.Context, db *sql.DB, n int) string {
+	rows, err := db.QueryContext(ctx, `SELECT relname, pg_table_size(oid)::float8, pg_indexes_size(oid)::float8
+		FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace
+		ORDER BY pg_total_relation_size(oid) DESC LIMIT $1`, n)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		var table, indexes float64
+		if err := rows.Scan(&name, &table, &indexes); err != nil {
+			return err.Error()
+		}
+		out = append(out, fmt.Sprintf("%s %.0f MB (indexes %.0f MB)", name, table/(1<<20), indexes/(1<<20)))
+	}
+	if err := rows.Err(); err != nil {
+		return err.Error()
+	}
+	return strings.Join(out, ", ")
 }
 
 // goHeap is what serve's /metrics says of its heap: bytes allocated since

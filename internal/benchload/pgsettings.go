@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,10 +46,18 @@ func ComposeSettings(compose []byte) ([][2]string, error) {
 	return out, nil
 }
 
+// deployedDefaults are settings that docker-compose.yml leaves at
+// PostgreSQL's built-in default and that a test server's configuration may
+// change for the tests' speed: autovacuum, which a server for tests often
+// turns off, while a deployed one keeps it on and so reuses the room of
+// the notices and unsealed ledger entries parkfin deletes.
+var deployedDefaults = []string{"autovacuum"}
+
 // PostgresAsDeployed gives the test PostgreSQL server (this machine's,
 // where the benchmarks run) the settings docker-compose.yml gives its
-// own, for the benchmark's length, and returns what puts them back. Only
-// settings that a reload applies are taken (ALTER SYSTEM, then
+// own, and PostgreSQL's own default for each of deployedDefaults the file
+// does not set, for the benchmark's length, and returns what puts them
+// back. Only settings that a reload applies are taken (ALTER SYSTEM, then
 // pg_reload_conf); one that needs a restart fails the benchmark, since it
 // would measure another server than the one deployed. It returns the
 // settings applied, as name=value, for the benchmark's log.
@@ -67,6 +76,19 @@ func PostgresAsDeployed(b testing.TB, composePath string) (applied []string, res
 		b.Fatal(err)
 	}
 	ctx := context.Background()
+	for _, name := range deployedDefaults {
+		if slices.ContainsFunc(settings, func(s [2]string) bool { return s[0] == name }) {
+			continue
+		}
+		var setting, boot string
+		if err := db.QueryRowContext(ctx, "SELECT setting, boot_val FROM pg_settings WHERE name = $1", name).Scan(&setting, &boot); err != nil {
+			db.Close()
+			b.Fatalf("PostgreSQL setting %s: %v", name, err)
+		}
+		if setting != boot {
+			settings = append(settings, [2]string{name, boot})
+		}
+	}
 	reset := func() {
 		for _, s := range settings {
 			if _, err := db.ExecContext(ctx, "ALTER SYSTEM RESET "+quoteIdent(s[0])); err != nil {
@@ -101,6 +123,23 @@ func PostgresAsDeployed(b testing.TB, composePath string) (applied []string, res
 		b.Fatal(err)
 	}
 	return applied, func() { reset(); db.Close() }
+}
+
+// DataDirectory returns the test PostgreSQL server's data directory, or ""
+// where the server will not say (a role that may not read it).
+func DataDirectory(b testing.TB) string {
+	b.Helper()
+	db, err := sql.Open("pgx", testsvc.PostgresBaseURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var dir string
+	if err := db.QueryRowContext(context.Background(), "SHOW data_directory").Scan(&dir); err != nil {
+		b.Logf("data_directory: %v", err)
+		return ""
+	}
+	return dir
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
