@@ -126,3 +126,34 @@ func containsAll(xs []string, want ...string) bool {
 	}
 	return true
 }
+
+// The database host's kernel settings (configs/sysctl/) name settings this
+// kernel has, and start the write-back early: at a few megabytes, not at a
+// share of the memory.
+func TestDatabaseHostSysctl(t *testing.T) {
+	raw, err := os.ReadFile("../../configs/sysctl/90-parkfin-database.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := map[string]string{}
+	for i, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("line %d: %q is not key = value", i+1, line)
+		}
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if _, err := os.Stat("/proc/sys/" + strings.ReplaceAll(key, ".", "/")); err != nil {
+			t.Errorf("line %d: the kernel has no %s: %v", i+1, key, err)
+		}
+		settings[key] = value
+	}
+	var background int64
+	if _, err := fmt.Sscan(settings["vm.dirty_background_bytes"], &background); err != nil ||
+		background < 1<<20 || background > 64<<20 {
+		t.Fatalf("vm.dirty_background_bytes = %q: want 1-64 MB", settings["vm.dirty_background_bytes"])
+	}
+}
