@@ -102,10 +102,6 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	} else {
 		b.Log("PostgreSQL with the server's own settings")
 	}
-	// How this machine's kernel writes dirty pages back, and how the disk
-	// under PostgreSQL's data queues them: the stalls of the WAL's syncs,
-	// and so the tail of the creations' latency, depend on it.
-	b.Logf("the kernel's write-back: %s", benchload.Writeback(benchload.DataDirectory(b)))
 	loadBefore := benchload.Load()
 	tpsBefore := benchload.TPCB(b, 15*time.Second)
 
@@ -259,6 +255,14 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer admin.Close()
+	// How this machine's kernel writes dirty pages back, and how the disk
+	// under PostgreSQL's data queues them: the stalls of the WAL's syncs,
+	// and so the tail of the creations' latency, depend on it.
+	var dataDir string
+	if err := admin.QueryRowContext(ctx, "SHOW data_directory").Scan(&dataDir); err != nil {
+		b.Logf("data_directory: %v", err)
+	}
+	b.Logf("the kernel's write-back: %s", benchload.Writeback(dataDir))
 	sampleCPU := func() (serveCPU, workerSpent time.Duration, backends map[int]time.Duration) {
 		backends, err := benchload.Backends(ctx, admin, app)
 		if err != nil {
@@ -282,29 +286,26 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		}
 		return h
 	}
-	// The WAL the cluster wrote (pg_stat_wal, PostgreSQL 14 and later):
-	// while a loop runs, serve is the only writer but for autovacuum, and
-	// the bytes a creation costs hardly depend on what else the host
-	// does. A checkpoint during the loop adds full-page images (FPI) of
-	// the pages first written after it, 8 kB each: they are counted
-	// apart, so that a run with them can be told from one without.
-	wal := func() (bytes, records, fpi float64) {
-		if err := admin.QueryRowContext(ctx, "SELECT wal_bytes::float8, wal_records, wal_fpi FROM pg_stat_wal").Scan(&bytes, &records, &fpi); err != nil {
-			b.Logf("pg_stat_wal: %v", err)
+	// What PostgreSQL wrote, sampled between the loops:
+	//   - the WAL of the cluster (pg_stat_wal, PostgreSQL 14 and later):
+	//     while a loop runs, serve is the only writer but for autovacuum,
+	//     and the bytes a creation costs hardly depend on what else the
+	//     host does. A checkpoint during the loop adds full-page images
+	//     (FPI) of the pages first written after it, 8 kB each: they are
+	//     counted apart, so that a run with them can be told from one
+	//     without;
+	//   - the database's files, which grow as the tables and their
+	//     indexes take new pages. PostgreSQL 15 extends a file by writing
+	//     zeroed pages through the page cache, so what the files grow by
+	//     is also what the kernel later writes back in the background, on
+	//     the disk the commits sync their WAL to.
+	type pgWritten struct{ walBytes, walRecords, walFPI, dbBytes float64 }
+	written := func() (w pgWritten) {
+		if err := admin.QueryRowContext(ctx, `SELECT wal_bytes::float8, wal_records, wal_fpi, pg_database_size(current_database())::float8
+			FROM pg_stat_wal`).Scan(&w.walBytes, &w.walRecords, &w.walFPI, &w.dbBytes); err != nil {
+			b.Logf("pg_stat_wal, pg_database_size: %v", err)
 		}
-		return bytes, records, fpi
-	}
-	// The database's files grow as the tables and their indexes take new
-	// pages. PostgreSQL 15 extends a file by writing zeroed pages through
-	// the page cache, so what the files grow by is also what the kernel
-	// later writes back in the background, on the disk the commits sync
-	// their WAL to.
-	dbSize := func() float64 {
-		var n float64
-		if err := admin.QueryRowContext(ctx, "SELECT pg_database_size(current_database())::float8").Scan(&n); err != nil {
-			b.Logf("pg_database_size: %v", err)
-		}
-		return n
+		return w
 	}
 	heapBefore := heap()
 	serveBefore, workerBefore, pgBefore := sampleCPU()
@@ -312,15 +313,13 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
 	heapClosed := heap()
-	walClosedBytes, walClosedRecords, walClosedFPI := wal()
 	serveAfter, workerAfter, pgAfter := sampleCPU()
 	genAfter, machineAfter := benchload.ProcessCPU(os.Getpid()), machine()
 	loadOpen := benchload.Load()
-	sizeClosed := dbSize()
+	writtenClosed := written()
 	open := openLoop(rate, phase, create)
-	sizeOpen := dbSize()
+	writtenOpen := written()
 	heapOpen := heap()
-	walOpenBytes, walOpenRecords, walOpenFPI := wal()
 	machineOpen := machine()
 	serveOpen, workerOpen, pgOpen := sampleCPU()
 	genOpen := benchload.ProcessCPU(os.Getpid())
@@ -391,12 +390,12 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric(allocKB(heapClosed, heapOpen, open), "open-alloc-KB/create")
 	b.ReportMetric((heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds(), "open-gc/s")
 	created := float64(max(open.n-open.errors, 1))
-	walKB := (walOpenBytes - walClosedBytes) / 1024 / created
+	walKB := (writtenOpen.walBytes - writtenClosed.walBytes) / 1024 / created
 	b.ReportMetric(walKB, "open-wal-KB/create")
-	b.ReportMetric((walOpenFPI-walClosedFPI)/created, "open-wal-fpi/create")
+	b.ReportMetric((writtenOpen.walFPI-writtenClosed.walFPI)/created, "open-wal-fpi/create")
 	b.Logf("PostgreSQL wrote %.1f KB of WAL in %.0f records per creation in the open loop, with %.0f full-page images in all",
-		walKB, (walOpenRecords-walClosedRecords)/created, walOpenFPI-walClosedFPI)
-	dataKB := (sizeOpen - sizeClosed) / 1024 / created
+		walKB, (writtenOpen.walRecords-writtenClosed.walRecords)/created, writtenOpen.walFPI-writtenClosed.walFPI)
+	dataKB := (writtenOpen.dbBytes - writtenClosed.dbBytes) / 1024 / created
 	b.ReportMetric(dataKB, "open-data-KB/create")
 	b.Logf("the database's files grew by %.1f KB per creation in the open loop; the largest relations after it: %s", dataKB, largestRelations(ctx, admin, 8))
 	b.Logf("serve allocated %.1f KB per creation closed, %.1f KB open; its collector ran %.1f times a second closed, %.1f open",

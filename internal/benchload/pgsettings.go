@@ -125,23 +125,6 @@ func PostgresAsDeployed(b testing.TB, composePath string) (applied []string, res
 	return applied, func() { reset(); db.Close() }
 }
 
-// DataDirectory returns the test PostgreSQL server's data directory, or ""
-// where the server will not say (a role that may not read it).
-func DataDirectory(b testing.TB) string {
-	b.Helper()
-	db, err := sql.Open("pgx", testsvc.PostgresBaseURL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	var dir string
-	if err := db.QueryRowContext(context.Background(), "SHOW data_directory").Scan(&dir); err != nil {
-		b.Logf("data_directory: %v", err)
-		return ""
-	}
-	return dir
-}
-
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 func quoteLiteral(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
