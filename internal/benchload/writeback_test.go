@@ -17,9 +17,10 @@ func TestWriteback(t *testing.T) {
 	if got := Writeback("/proc"); strings.Contains(got, "device") {
 		t.Errorf("Writeback(/proc) = %q", got)
 	}
-	if q := deviceQueue(t.TempDir()); q != "" {
+	dir := t.TempDir()
+	if q := deviceQueue(dir); q != "" {
 		t.Logf("the temporary directory's device queue: %s", q)
-		if got := Writeback(t.TempDir()); !strings.Contains(got, "wbt_lat_usec=") || !strings.Contains(got, "scheduler") {
+		if got := Writeback(dir); !strings.Contains(got, "wbt_lat_usec=") || !strings.Contains(got, "scheduler") {
 			t.Errorf("Writeback(temp dir on %s) = %q", q, got)
 		}
 	}
