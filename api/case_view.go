@@ -96,7 +96,7 @@ func (s *Server) viewCase(a engine.Actor, c *engine.Case, full bool) caseView {
 	if v.Events == nil {
 		v.Events = []engine.EventName{}
 	}
-	if d, err := financing.DataOf(c); err == nil {
+	if d, err := financing.ViewOf(c); err == nil {
 		v.Park, v.ParkName, v.County = d.Park, d.ParkName, d.County
 		v.LeadBank, v.LeadBankName = d.LeadBank, d.LeadBankName
 		v.Enterprise, v.Need, v.Amount = d.Enterprise, d.Need, d.Amount

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,13 @@ func TestCreateCase(t *testing.T) {
 			if got := r.Header.Get("Location"); got != "/api/v1/cases/"+r.str("id") {
 				t.Errorf("Location %q", got)
 			}
-			e.do("window-GXQ", "GET", "/api/v1/cases/"+r.str("id"), nil).want(t, http.StatusOK)
+			// The answer to the creation shows the case as reading it
+			// back does: its record, kept as the workflow made it, says
+			// what the stored record says.
+			got := e.do("window-GXQ", "GET", "/api/v1/cases/"+r.str("id"), nil).want(t, http.StatusOK)
+			if !reflect.DeepEqual(r.Body, got.Body) {
+				t.Errorf("created:\n%s\nread back:\n%s", r.Raw, got.Raw)
+			}
 		})
 		t.Run("ErrInvalidUSCC", func(t *testing.T) {
 			body := newCase(t, "GXQ")

@@ -70,6 +70,29 @@ type Case struct {
 	// the number of its entries: together they anchor its chain.
 	LedgerHead string
 	LedgerLen  int
+
+	// record is the value Data was last encoded from by SetRecord, and
+	// recordData that encoding: a case its workflow has just moved
+	// answers with its record without decoding Data again.
+	record     any
+	recordData []byte
+}
+
+// SetRecord sets the case's Data to raw, the JSON encoding of v, and
+// keeps v: Record returns it while Data stays raw.
+func (c *Case) SetRecord(raw json.RawMessage, v any) {
+	c.Data, c.record, c.recordData = raw, v, raw
+}
+
+// Record returns the value Data was last set from by SetRecord, or nil
+// when Data has been set otherwise since (a case read from the store has
+// none). The value is shared with whoever set it: read it, never change
+// it.
+func (c *Case) Record() any {
+	if c.record == nil || len(c.Data) == 0 || len(c.Data) != len(c.recordData) || &c.Data[0] != &c.recordData[0] {
+		return nil
+	}
+	return c.record
 }
 
 // PartyOf returns the first organisation standing in relation r to the case,

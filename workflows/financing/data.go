@@ -183,6 +183,10 @@ type FollowUpRecord struct {
 // DataOf decodes a case's data.
 func DataOf(c *engine.Case) (*Data, error) { return payload.Record[Data](c) }
 
+// ViewOf returns a case's record to read, never to change (payload.View):
+// without decoding it again when the case was just opened or moved.
+func ViewOf(c *engine.Case) (*Data, error) { return payload.View[Data](c) }
+
 func (d *Data) store(c *engine.Case) error { return payload.Keep(c, d) }
 
 // round returns the current round, or nil before the first.

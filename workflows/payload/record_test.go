@@ -34,3 +34,50 @@ func TestRecord(t *testing.T) {
 		t.Fatal("a broken record read as empty")
 	}
 }
+
+// View answers with the value kept while Data is still its encoding, and
+// decodes Data once it was set otherwise: from the store, or by hand.
+// Record always decodes, so that what a workflow changes is its own.
+func TestView(t *testing.T) {
+	type rec struct {
+		Park string `json:"park"`
+	}
+	c := &engine.Case{}
+	kept := &rec{Park: "GXQ"}
+	if err := payload.Keep(c, kept); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := payload.View[rec](c); err != nil || v != kept {
+		t.Fatalf("view after Keep: %p %+v, %v; want the kept %p", v, v, err, kept)
+	}
+	if r, err := payload.Record[rec](c); err != nil || r == kept || r.Park != "GXQ" {
+		t.Fatalf("Record after Keep: %p %+v, %v; want a decoded copy", r, r, err)
+	}
+	// Another type asked for: decoded, not the kept value.
+	type other struct {
+		Park string `json:"park"`
+	}
+	if o, err := payload.View[other](c); err != nil || o.Park != "GXQ" {
+		t.Fatalf("view as another type: %+v, %v", o, err)
+	}
+	// Data set again, as the store sets it: the kept value no longer
+	// stands for it, even with the same length.
+	c.Data = json.RawMessage(`{"park":"XYZ"}`)
+	if v, err := payload.View[rec](c); err != nil || v == kept || v.Park != "XYZ" {
+		t.Fatalf("view after Data changed: %+v, %v", v, err)
+	}
+	if c.Record() != nil {
+		t.Fatal("Record() still answers after Data changed")
+	}
+	// A copy of the case shares Data and the kept value alike.
+	if err := payload.Keep(c, kept); err != nil {
+		t.Fatal(err)
+	}
+	cp := *c
+	if v, err := payload.View[rec](&cp); err != nil || v != kept {
+		t.Fatalf("view of a copy: %+v, %v", v, err)
+	}
+	if v, err := payload.View[rec](&engine.Case{}); err != nil || v.Park != "" {
+		t.Fatalf("view of a case without a record: %+v, %v", v, err)
+	}
+}
