@@ -152,6 +152,11 @@ func TestFireEvent(t *testing.T) {
 			if r.str("state") != "answered" {
 				t.Fatalf("%s", r.Raw)
 			}
+			// The answer shows the case as reading it back does, its
+			// record changed by the event included.
+			if got := e.do("bank-ICBC", "GET", "/api/v1/cases/"+c.str("id"), nil).want(t, http.StatusOK); !reflect.DeepEqual(r.Body, got.Body) {
+				t.Errorf("answered:\n%s\nread back:\n%s", r.Raw, got.Raw)
+			}
 			fb := map[string]any{"outcome": "financed", "amount_financed": "2500000"}
 			e.do("window-GXQ", "POST", path, map[string]any{"event": "feedback", "version": 3, "payload": fb}).want(t, http.StatusOK)
 		})
