@@ -11,10 +11,6 @@ import (
 	"github.com/parkfin/parkfin/internal/benchload"
 )
 
-// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ,
-// 100 on Linux x86-64).
-const clockTick = 10 * time.Millisecond
-
 // cpuUse is the CPU time (user + system) spent so far by this process, by
 // the PostgreSQL server processes working for it and by the Redis server,
 // read from /proc. The services run on this machine (loopback), so the three
@@ -33,7 +29,7 @@ type cpuUse struct {
 // show up as other programs' time.
 func readCPU(backends map[int]bool) cpuUse {
 	var u cpuUse
-	u.self = procCPU("/proc/self/stat")
+	u.self = benchload.ProcessCPU(os.Getpid())
 	u.machine = machineCPU()
 	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, path := range dirs {
@@ -68,32 +64,11 @@ func isClientBackend(dir string) bool {
 	return strings.Contains(string(title), ")") || strings.Contains(string(title), "[local]")
 }
 
-func procCPU(path string) time.Duration {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	return benchload.StatCPU(string(raw))
-}
-
-// machineCPU returns the time all cores spent busy since boot: user, nice,
-// system, irq, softirq and steal of /proc/stat's "cpu" line.
+// machineCPU returns the time all cores spent busy since boot, the
+// host's steal included (benchload.MachineCPU).
 func machineCPU() time.Duration {
-	raw, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0
-	}
-	line, _, _ := strings.Cut(string(raw), "\n")
-	f := strings.Fields(line)
-	if len(f) < 9 || f[0] != "cpu" {
-		return 0
-	}
-	var ticks int64
-	for _, i := range []int{1, 2, 3, 6, 7, 8} {
-		n, _ := strconv.ParseInt(f[i], 10, 64)
-		ticks += n
-	}
-	return time.Duration(ticks) * clockTick
+	m := benchload.MachineCPU()
+	return m.Busy + m.Steal
 }
 
 // sub returns the CPU time spent between two samples.

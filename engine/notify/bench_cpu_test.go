@@ -17,9 +17,6 @@ import (
 // a figure measured on a machine other programs keep busy can be read for
 // what it costs rather than only for how long it took.
 
-// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ).
-const clockTick = 10 * time.Millisecond
-
 // benchApp names the benchmarks' PostgreSQL connections (application_name),
 // by which their server processes are told from other clients'.
 const benchApp = "parkfin-notify-bench"
@@ -36,7 +33,7 @@ type cpuSample struct {
 }
 
 func sampleCPU() cpuSample {
-	u := cpuSample{self: procCPU("/proc/self/stat"), machine: machineCPU(), postgres: map[int]time.Duration{}, server: map[int]bool{}}
+	u := cpuSample{self: benchload.ProcessCPU(os.Getpid()), machine: machineCPU(), postgres: map[int]time.Duration{}, server: map[int]bool{}}
 	paths, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, path := range paths {
 		raw, err := os.ReadFile(path)
@@ -95,30 +92,9 @@ func reportCPU(b *testing.B, before, after cpuSample, ours map[int]bool, units i
 	b.ReportMetric(float64(max(after.machine-before.machine-total, 0))/float64(wall), "other-cores")
 }
 
-func procCPU(path string) time.Duration {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	return benchload.StatCPU(string(raw))
-}
-
-// machineCPU returns the time all cores spent busy since boot: user, nice,
-// system, irq, softirq and steal of /proc/stat's "cpu" line.
+// machineCPU returns the time all cores spent busy since boot, the
+// host's steal included (benchload.MachineCPU).
 func machineCPU() time.Duration {
-	raw, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0
-	}
-	line, _, _ := strings.Cut(string(raw), "\n")
-	f := strings.Fields(line)
-	if len(f) < 9 || f[0] != "cpu" {
-		return 0
-	}
-	var ticks int64
-	for _, i := range []int{1, 2, 3, 6, 7, 8} {
-		n, _ := strconv.ParseInt(f[i], 10, 64)
-		ticks += n
-	}
-	return time.Duration(ticks) * clockTick
+	m := benchload.MachineCPU()
+	return m.Busy + m.Steal
 }
