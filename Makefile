@@ -42,7 +42,7 @@ fmt-check:
 
 ## bench: the benchmarks recorded in docs/benchmarks.md (bench-api, bench-web, bench-report, bench-serve and bench-ledger too)
 bench: bench-api bench-web bench-report bench-serve bench-ledger
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/ ./workflows/financing/uscc/
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/ ./workflows/financing/uscc/ ./workflows/payload/
 	$(GO) test -run '^$$' -bench Presize -benchmem ./engine/sqlstore/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./engine/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./engine/notify/

@@ -2,6 +2,7 @@ package payload
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,10 +86,29 @@ func decodeObject(raw []byte, v reflect.Value, prefix string, errs *[]engine.Fie
 		if string(bytes.TrimSpace(val)) == "null" {
 			continue
 		}
+		// A text without escapes is its bytes between the quotes: valid
+		// UTF-8 (checked above) in a document json.Unmarshal read whole.
+		// A type that reads itself is left to do so.
+		if f.Kind() == reflect.String && len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' &&
+			bytes.IndexByte(val, '\\') < 0 && !readsItself(f.Addr().Type()) {
+			f.SetString(string(val[1 : len(val)-1]))
+			continue
+		}
 		if err := json.Unmarshal(val, f.Addr().Interface()); err != nil {
 			*errs = append(*errs, wrongType(name))
 		}
 	}
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// readsItself reports whether encoding/json decodes into a *T through
+// the type's own method rather than by its kind.
+func readsItself(ptr reflect.Type) bool {
+	return ptr.Implements(jsonUnmarshaler) || ptr.Implements(textUnmarshaler)
 }
 
 // fieldPaths maps the JSON names of a struct type's fields, embedded

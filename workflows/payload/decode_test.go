@@ -1,6 +1,8 @@
 package payload_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/parkfin/parkfin/engine"
@@ -139,5 +141,62 @@ func TestChecker(t *testing.T) {
 	ok.Amount("amount", "金额", &amount)
 	if ok.Err() != nil || amount != "1500000.50" {
 		t.Fatalf("amount %q (%v)", amount, ok.Err())
+	}
+}
+
+// BenchmarkDecode: a case creation's body, as the API decodes it.
+func BenchmarkDecode(b *testing.B) {
+	type enterprise struct {
+		Name string `json:"name"`
+		USCC string `json:"uscc"`
+	}
+	type input struct {
+		Park       string     `json:"park"`
+		Enterprise enterprise `json:"enterprise"`
+		Need       string     `json:"need"`
+		Amount     string     `json:"amount,omitempty"`
+		Contact    string     `json:"contact,omitempty"`
+	}
+	body := []byte(`{"park":"GXQ","enterprise":{"name":"益阳市压测企业1有限公司","uscc":"91350100M000100Y43"},"need":"流动资金贷款，了解抵押条件和办理流程。","amount":"3000000"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		var in input
+		if err := payload.Decode(body, &in); err != nil || in.Enterprise.USCC == "" {
+			b.Fatal(in, err)
+		}
+	}
+}
+
+// shout is a text type that reads itself, in capitals.
+type shout string
+
+func (s *shout) UnmarshalText(b []byte) error {
+	*s = shout(strings.ToUpper(string(b)))
+	return nil
+}
+
+// Texts are read as encoding/json reads them, with or without escapes,
+// named text types included, and a type with its own reading method reads
+// itself.
+func TestDecodeTexts(t *testing.T) {
+	type kind string
+	type input struct {
+		Plain   string `json:"plain"`
+		Escaped string `json:"escaped"`
+		Kind    kind   `json:"kind"`
+		Shout   shout  `json:"shout"`
+		Empty   string `json:"empty"`
+	}
+	body := []byte(`{"plain":"流动资金贷款","escaped":"a\"b\\c\u00e9\n","kind":"answer","shout":"loud","empty":""}`)
+	var got input
+	if err := payload.Decode(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	var want input
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatal(err)
+	}
+	if got != want || got.Shout != "LOUD" || got.Escaped != "a\"b\\cé\n" {
+		t.Fatalf("decoded %+v, encoding/json %+v", got, want)
 	}
 }
