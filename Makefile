@@ -44,6 +44,7 @@ fmt-check:
 bench: bench-api bench-web bench-report bench-serve bench-ledger
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./engine/calendar/ ./engine/memtimer/ ./engine/redistimer/ ./workflows/financing/ ./workflows/financing/uscc/ ./workflows/payload/
 	$(GO) test -run '^$$' -bench Presize -benchmem ./engine/sqlstore/
+	$(GO) test -run '^$$' -bench CanonicalJSON -benchmem ./engine/ledger/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 30m ./engine/
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./engine/notify/
 
@@ -75,6 +76,7 @@ truth:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzValidate -fuzztime 60s ./workflows/financing/uscc/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeCreateCase -fuzztime 60s ./api/
+	$(GO) test -run '^$$' -fuzz FuzzCanonicalJSON -fuzztime 60s ./engine/ledger/
 
 tidy:
 	$(GO) mod tidy

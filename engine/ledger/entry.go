@@ -8,7 +8,6 @@
 package ledger
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -174,30 +173,4 @@ func chainLink(f *fieldHasher, prev string, seq int64, hash string, into []byte)
 	f.int(seq)
 	f.str(hash)
 	return f.sum(into)
-}
-
-// CanonicalJSON re-encodes a JSON document with object keys sorted and no
-// insignificant white space, keeping numbers exactly as written. Empty input
-// (and JSON null) encodes as "null".
-func CanonicalJSON(raw json.RawMessage) ([]byte, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return []byte("null"), nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("trailing data after JSON value")
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	// encoding/json sorts map keys and writes json.Number verbatim.
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
