@@ -104,6 +104,35 @@ func TestTemplateOverride(t *testing.T) {
 	}
 }
 
+// The bank asked to act and the county office copied share one wording,
+// the copy marked by its prefix (TestRoutedReachesBankAndCounty), unless
+// the template words a copy apart: then each is worded by it.
+func TestCopyWordedByItsTemplate(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		e := MustEnv(t, db)
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "zh-CN.json"),
+			[]byte(`{"notify.financing.routed.body": "{{if .Copy}}抄送县金融办：{{end}}{{.Number}} 请签收。"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e.useTemplates(notify.NewTemplates(dir))
+		c := e.open("GXQ", 1)
+		e.drain()
+		bank := e.inbox("bank-ICBC", financing.NoticeRouted)
+		county := e.inbox("county-GX", financing.NoticeRouted)
+		if len(bank) != 1 || len(county) != 1 {
+			t.Fatalf("inbox: bank %d, county %d routed notices, want 1 each", len(bank), len(county))
+		}
+		if bank[0].Body != c.Number+" 请签收。" || strings.HasPrefix(bank[0].Subject, "【抄送】") {
+			t.Errorf("bank: %q, %q", bank[0].Subject, bank[0].Body)
+		}
+		if county[0].Body != "抄送县金融办："+c.Number+" 请签收。" || !strings.HasPrefix(county[0].Subject, "【抄送】") {
+			t.Errorf("county: %q, %q", county[0].Subject, county[0].Body)
+		}
+	})
+}
+
 // A case that reaches a bank again is worded by what sent it there, not
 // as a new case from the window; and an operator acting as a user at the
 // command line is named as that user.

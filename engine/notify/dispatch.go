@@ -273,24 +273,39 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 	)
 	link := s.Link(n.CaseNumber)
 	// One rendering per notice for those asked to act and one for those
-	// copied: the words do not depend on the user (all read zh-CN).
+	// copied: the words do not depend on the user (all read zh-CN). When
+	// the notice's templates do not look at Copy, the two share one
+	// subject and body, rendered once.
 	rendered := map[bool]*Message{}
 	var (
-		data Data // the notice's, read once for both renderings
-		read bool
+		data  Data // the notice's, read once for both renderings
+		read  bool
+		parts *[2]string // the shared subject and body, once rendered
 	)
 	render := func(cp bool) (*Message, error) {
 		if m := rendered[cp]; m != nil {
 			return m, nil
 		}
-		if !read {
-			data, read = dataOf(locale.ZH, n, false, link), true
+		if parts == nil {
+			if !read {
+				data, read = dataOf(locale.ZH, n, false, link), true
+			}
+			d := data
+			d.Copy = cp
+			subject, body, err := s.tpl.renderParts(locale.ZH, n, d)
+			if err != nil {
+				return nil, err
+			}
+			if !s.tpl.readsCopy(locale.ZH, n) {
+				parts = &[2]string{subject, body}
+			}
+			m := s.tpl.message(locale.ZH, subject, body, link, cp)
+			rendered[cp] = m
+			return m, nil
 		}
-		d := data
-		d.Copy = cp
-		m, err := s.tpl.renderData(locale.ZH, n, d)
+		m := s.tpl.message(locale.ZH, parts[0], parts[1], link, cp)
 		rendered[cp] = m
-		return m, err
+		return m, nil
 	}
 	addDelivery := func(ch, dest, recipient string, m *Message) error {
 		raw, err := json.Marshal(m.forChannel(ch))

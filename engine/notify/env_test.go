@@ -31,6 +31,7 @@ type env struct {
 	ctx     context.Context
 	x       *enginetest.Env
 	clock   *engine.FakeClock
+	cfg     notify.Config
 	svc     *notify.Service
 	smtp    *notifytest.SMTPServer
 	wecom   *notifytest.Receiver
@@ -58,7 +59,7 @@ func MustEnv(t *testing.T, db testsvc.Database) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc = notify.New(notify.Config{
+	e.cfg = notify.Config{
 		Store: x.Store, Clock: e.clock, BaseURL: baseURL,
 		Senders: map[string]notify.Sender{
 			notify.Email: mailer, notify.WeCom: notify.NewWeComSender(e.clock), notify.Webhook: notify.NewWebhookSender(e.clock),
@@ -66,7 +67,8 @@ func MustEnv(t *testing.T, db testsvc.Database) *env {
 		Calendar: x.Calendar,
 		Digest: notify.DigestConfig{Workflow: financing.Name, OpenStates: financing.OpenStates,
 			Assignee: financing.RelLeadBank, Supervisor: financing.RelCounty},
-	})
+	}
+	e.svc = notify.New(e.cfg)
 	x.Engine.OnNotice(e.svc.Wake)
 	if _, err := e.svc.AddRobot(e.ctx, notify.Robot{Org: "ICBC", Channel: notify.WeCom, URL: e.wecom.URL + "/cgi-bin/webhook/send?key=k"}); err != nil {
 		t.Fatal(err)
@@ -75,6 +77,15 @@ func MustEnv(t *testing.T, db testsvc.Database) *env {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// useTemplates has the service word its messages with tpl (an
+// administrator's template files).
+func (e *env) useTemplates(tpl *notify.Templates) {
+	cfg := e.cfg
+	cfg.Templates = tpl
+	e.svc = notify.New(cfg)
+	e.x.Engine.OnNotice(e.svc.Wake)
 }
 
 func (e *env) actor(name string) engine.Actor {

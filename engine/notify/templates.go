@@ -232,23 +232,52 @@ func (t *Templates) renderText(lang string, n *engine.Notice, cp bool, link stri
 // the renderings of one notice for those asked to act and those copied
 // differ only in d.Copy.
 func (t *Templates) renderData(lang string, n *engine.Notice, d Data) (*Message, error) {
-	cp := d.Copy
+	subject, body, err := t.renderParts(lang, n, d)
+	if err != nil {
+		return nil, err
+	}
+	return t.message(lang, subject, body, d.Link, d.Copy), nil
+}
+
+// templateKeys are the catalogue's keys of a notice's subject and body.
+func templateKeys(n *engine.Notice) (subject, body string) {
 	base := "notify." + n.Workflow + "." + n.Kind
 	if n.Kind == KindDigest {
 		base = "notify.digest." + string(n.Event)
 	}
-	subject, err := t.exec(lang, base+".subject", d, "notify.default.subject")
-	if err != nil {
-		return nil, err
+	return base + ".subject", base + ".body"
+}
+
+// renderParts renders a notice's subject, before the prefix of a copy,
+// and its body.
+func (t *Templates) renderParts(lang string, n *engine.Notice, d Data) (subject, body string, err error) {
+	sk, bk := templateKeys(n)
+	if subject, err = t.exec(lang, sk, d, "notify.default.subject"); err != nil {
+		return "", "", err
 	}
-	body, err := t.exec(lang, base+".body", d, "notify.default.body")
-	if err != nil {
-		return nil, err
+	if body, err = t.exec(lang, bk, d, "notify.default.body"); err != nil {
+		return "", "", err
 	}
+	return subject, body, nil
+}
+
+// message lays a rendered subject and body out, the subject marked as a
+// copy's for those copied.
+func (t *Templates) message(lang, subject, body, link string, cp bool) *Message {
 	if cp {
 		subject = t.text(lang, "notify.copy_prefix") + subject
 	}
-	return t.compose(lang, subject, body, d.Link), nil
+	return t.compose(lang, subject, body, link)
+}
+
+// readsCopy reports whether a notice's subject or body template, as the
+// catalogue and its overrides give it now, may refer to Data.Copy: if
+// neither does, the renderings for those asked to act and those copied
+// have the same subject and body.
+func (t *Templates) readsCopy(lang string, n *engine.Notice) bool {
+	sk, bk := templateKeys(n)
+	return strings.Contains(t.text(lang, sk, "notify.default.subject"), "Copy") ||
+		strings.Contains(t.text(lang, bk, "notify.default.body"), "Copy")
 }
 
 var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
