@@ -278,7 +278,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 	// subject and body, rendered once.
 	rendered := map[bool]*Message{}
 	var (
-		data  Data // the notice's, read once for both renderings
+		data  Data // the notice's, read once for both renderings; its payload only if a template names it
 		read  bool
 		parts *[2]string // the shared subject and body, once rendered
 	)
@@ -288,7 +288,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 		}
 		if parts == nil {
 			if !read {
-				data, read = dataOf(locale.ZH, n, false, link), true
+				data, read = dataWith(locale.ZH, n, false, link, s.tpl.reads(locale.ZH, n, "Payload")), true
 			}
 			d := data
 			d.Copy = cp
@@ -296,7 +296,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 			if err != nil {
 				return nil, err
 			}
-			if !s.tpl.readsCopy(locale.ZH, n) {
+			if !s.tpl.reads(locale.ZH, n, "Copy") {
 				parts = &[2]string{subject, body}
 			}
 			m := s.tpl.message(locale.ZH, subject, body, link, cp)

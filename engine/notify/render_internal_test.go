@@ -10,22 +10,24 @@ import (
 
 // BenchmarkRenderActAndCopy: the two messages of a new case's notice, for
 // the bank asked to act and the county office copied — each rendered from
-// its templates, and rendered once with the copy marked by its prefix (the
-// templates looked at for Copy included).
+// its templates with the notice's data read once, payload included; and
+// rendered once, the copy marked by its prefix, the payload decoded only
+// if a template names it (the templates looked at included).
 func BenchmarkRenderActAndCopy(b *testing.B) {
 	tpl := NewTemplates("")
 	n := &engine.Notice{ID: "n1", Kind: "routed", Workflow: "financing", Event: "open",
 		CaseNumber: "GXQ-2026-00001", CaseTitle: "益阳市压测企业1有限公司", State: "routed",
-		Actor: engine.Actor{User: "window-GXQ", Role: engine.RoleWindow, Org: "GXQ"},
-		At:    time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+		Actor:   engine.Actor{User: "window-GXQ", Role: engine.RoleWindow, Org: "GXQ"},
+		At:      time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC),
+		Payload: []byte(`{"park":"GXQ","enterprise":{"name":"益阳市压测企业1有限公司","uscc":"91350100M000100Y43"},"need":"流动资金贷款，了解抵押条件和办理流程。","amount":"3000000"}`)}
 	link := "https://parkfin.example.cn/cases/GXQ-2026-00001"
-	d := dataOf(locale.ZH, n, false, link)
-	if tpl.readsCopy(locale.ZH, n) {
-		b.Fatal("the catalogue's routed templates read Copy")
+	if tpl.reads(locale.ZH, n, "Copy") || tpl.reads(locale.ZH, n, "Payload") {
+		b.Fatal("the catalogue's routed templates read Copy or Payload")
 	}
 	b.Run("each", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
+			d := dataOf(locale.ZH, n, false, link)
 			for _, cp := range []bool{false, true} {
 				d.Copy = cp
 				if _, err := tpl.renderData(locale.ZH, n, d); err != nil {
@@ -37,9 +39,9 @@ func BenchmarkRenderActAndCopy(b *testing.B) {
 	b.Run("once", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			d.Copy = false
+			d := dataWith(locale.ZH, n, false, link, tpl.reads(locale.ZH, n, "Payload"))
 			subject, body, err := tpl.renderParts(locale.ZH, n, d)
-			if err != nil || tpl.readsCopy(locale.ZH, n) {
+			if err != nil || tpl.reads(locale.ZH, n, "Copy") {
 				b.Fatal(err)
 			}
 			for _, cp := range []bool{false, true} {

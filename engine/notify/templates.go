@@ -195,6 +195,11 @@ func BeijingTime(t time.Time) string {
 }
 
 func dataOf(lang string, n *engine.Notice, cp bool, link string) Data {
+	return dataWith(lang, n, cp, link, true)
+}
+
+// dataWith is dataOf, the notice's payload decoded only when withPayload.
+func dataWith(lang string, n *engine.Notice, cp bool, link string, withPayload bool) Data {
 	d := Data{
 		Number: n.CaseNumber, Title: n.CaseTitle, Link: link, Copy: cp, At: BeijingTime(n.At),
 		State: locale.T(lang, n.Workflow+".state."+string(n.State)),
@@ -207,7 +212,7 @@ func dataOf(lang string, n *engine.Notice, cp bool, link string) Data {
 	if n.DueAt != nil {
 		d.DueAt = BeijingTime(*n.DueAt)
 	}
-	if len(n.Payload) > 0 {
+	if withPayload && len(n.Payload) > 0 {
 		_ = json.Unmarshal(n.Payload, &d.Payload)
 	}
 	return d
@@ -270,14 +275,15 @@ func (t *Templates) message(lang, subject, body, link string, cp bool) *Message 
 	return t.compose(lang, subject, body, link)
 }
 
-// readsCopy reports whether a notice's subject or body template, as the
-// catalogue and its overrides give it now, may refer to Data.Copy: if
-// neither does, the renderings for those asked to act and those copied
-// have the same subject and body.
-func (t *Templates) readsCopy(lang string, n *engine.Notice) bool {
+// reads reports whether a notice's subject or body template, as the
+// catalogue and its overrides give it now, may refer to the field of Data:
+// if neither names Copy, the renderings for those asked to act and those
+// copied have the same subject and body; if neither names Payload, the
+// notice's payload need not be decoded for them.
+func (t *Templates) reads(lang string, n *engine.Notice, field string) bool {
 	sk, bk := templateKeys(n)
-	return strings.Contains(t.text(lang, sk, "notify.default.subject"), "Copy") ||
-		strings.Contains(t.text(lang, bk, "notify.default.body"), "Copy")
+	return strings.Contains(t.text(lang, sk, "notify.default.subject"), field) ||
+		strings.Contains(t.text(lang, bk, "notify.default.body"), field)
 }
 
 var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
