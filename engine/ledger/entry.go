@@ -110,11 +110,28 @@ func (f *fieldHasher) sum(into []byte) []byte {
 // known before the global sequence number is assigned at commit; ChainLink
 // binds Seq.
 func (e *Entry) ContentHash() string {
-	f := fieldHasher{h: sha256.New()}
-	return hex.EncodeToString(e.contentHash(&f, nil))
+	// One buffer of the content's size, hashed at once: the sealer and
+	// every transition's append call this for each entry.
+	f := fieldHasher{buf: make([]byte, 0, e.contentSize())}
+	e.contentFields(&f)
+	sum := sha256.Sum256(f.buf)
+	return hex.EncodeToString(sum[:])
+}
+
+// contentSize is the length of the content contentFields writes.
+func (e *Entry) contentSize() int {
+	return len("parkfin-ledger-v2") + 13*8 + max(len(e.Payload), len("null")) +
+		len(e.CaseID) + len(e.Workflow) + len(e.Number) + len(e.ActorUser) + len(e.ActorRole) + len(e.ActorOrg) +
+		len(e.Event) + len(e.From) + len(e.To) + len(e.PrevHash)
 }
 
 func (e *Entry) contentHash(f *fieldHasher, into []byte) []byte {
+	e.contentFields(f)
+	return f.sum(into)
+}
+
+// contentFields writes the content ContentHash covers into f's buffer.
+func (e *Entry) contentFields(f *fieldHasher) {
 	f.buf = append(f.buf[:0], "parkfin-ledger-v2"...)
 	f.str(e.CaseID)
 	f.str(e.Workflow)
@@ -133,7 +150,6 @@ func (e *Entry) contentHash(f *fieldHasher, into []byte) []byte {
 	}
 	f.bytes(payload)
 	f.str(e.PrevHash)
-	return f.sum(into)
 }
 
 // LegacyHash returns the hash entries had before the ledger had keys
