@@ -154,6 +154,18 @@ func (e *env) inbox(user, kind string) []notify.Item {
 	return out
 }
 
+// routed returns the routed notice in the lead bank's inbox and in the
+// county office's, failing unless each has exactly one.
+func (e *env) routed() (bank, county notify.Item) {
+	e.t.Helper()
+	b := e.inbox("bank-ICBC", financing.NoticeRouted)
+	c := e.inbox("county-GX", financing.NoticeRouted)
+	if len(b) != 1 || len(c) != 1 {
+		e.t.Fatalf("inbox: bank %d, county %d routed notices, want 1 each", len(b), len(c))
+	}
+	return b[0], c[0]
+}
+
 func (e *env) count(sql string, args ...any) int {
 	e.t.Helper()
 	var n int

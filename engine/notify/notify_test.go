@@ -21,16 +21,12 @@ func TestRoutedReachesBankAndCounty(t *testing.T) {
 		c := e.open("GXQ", 1)
 		e.drain()
 
-		bank := e.inbox("bank-ICBC", financing.NoticeRouted)
-		county := e.inbox("county-GX", financing.NoticeRouted)
-		if len(bank) != 1 || len(county) != 1 {
-			t.Fatalf("inbox: bank %d, county %d routed notices, want 1 each", len(bank), len(county))
+		bank, county := e.routed()
+		if !strings.Contains(bank.Subject, c.Number) || strings.HasPrefix(bank.Subject, "【抄送】") {
+			t.Errorf("bank's subject %q", bank.Subject)
 		}
-		if !strings.Contains(bank[0].Subject, c.Number) || strings.HasPrefix(bank[0].Subject, "【抄送】") {
-			t.Errorf("bank's subject %q", bank[0].Subject)
-		}
-		if !strings.HasPrefix(county[0].Subject, "【抄送】") {
-			t.Errorf("county's subject %q is not marked as a copy", county[0].Subject)
+		if !strings.HasPrefix(county.Subject, "【抄送】") {
+			t.Errorf("county's subject %q is not marked as a copy", county.Subject)
 		}
 		if got := e.count("SELECT count(*) FROM inbox WHERE user_name NOT IN ('bank-ICBC', 'county-GX')"); got != 0 {
 			t.Errorf("%d inbox rows for others (the window that opened it included)", got)
