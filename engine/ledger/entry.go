@@ -110,19 +110,14 @@ func (f *fieldHasher) sum(into []byte) []byte {
 // known before the global sequence number is assigned at commit; ChainLink
 // binds Seq.
 func (e *Entry) ContentHash() string {
-	// One buffer of the content's size, hashed at once: the sealer and
-	// every transition's append call this for each entry.
-	f := fieldHasher{buf: make([]byte, 0, e.contentSize())}
+	// One buffer, hashed at once: the sealer and every transition's
+	// append call this for each entry. Its fields but the payload are
+	// identifiers, names and a hash, a few hundred bytes in all; a larger
+	// content only grows the buffer.
+	f := fieldHasher{buf: make([]byte, 0, 512+len(e.Payload))}
 	e.contentFields(&f)
 	sum := sha256.Sum256(f.buf)
 	return hex.EncodeToString(sum[:])
-}
-
-// contentSize is the length of the content contentFields writes.
-func (e *Entry) contentSize() int {
-	return len("parkfin-ledger-v2") + 13*8 + max(len(e.Payload), len("null")) +
-		len(e.CaseID) + len(e.Workflow) + len(e.Number) + len(e.ActorUser) + len(e.ActorRole) + len(e.ActorOrg) +
-		len(e.Event) + len(e.From) + len(e.To) + len(e.PrevHash)
 }
 
 func (e *Entry) contentHash(f *fieldHasher, into []byte) []byte {

@@ -278,7 +278,8 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 	// subject and body, rendered once.
 	rendered := map[bool]*Message{}
 	var (
-		data  Data // the notice's, read once for both renderings; its payload only if a template names it
+		data  Data   // the notice's, read once for both renderings; its payload only if a template names it
+		src   string // the notice's templates' text (Templates.source), read with data
 		read  bool
 		parts *[2]string // the shared subject and body, once rendered
 	)
@@ -288,7 +289,8 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 		}
 		if parts == nil {
 			if !read {
-				data, read = dataWith(locale.ZH, n, false, link, s.tpl.reads(locale.ZH, n, "Payload")), true
+				src = s.tpl.source(locale.ZH, n)
+				data, read = dataWith(locale.ZH, n, false, link, strings.Contains(src, "Payload")), true
 			}
 			d := data
 			d.Copy = cp
@@ -296,7 +298,7 @@ func (s *Service) expand(n *engine.Notice, dir *directory, now time.Time) ([]inb
 			if err != nil {
 				return nil, err
 			}
-			if !s.tpl.reads(locale.ZH, n, "Copy") {
+			if !strings.Contains(src, "Copy") {
 				parts = &[2]string{subject, body}
 			}
 			m := s.tpl.message(locale.ZH, subject, body, link, cp)

@@ -275,15 +275,14 @@ func (t *Templates) message(lang, subject, body, link string, cp bool) *Message 
 	return t.compose(lang, subject, body, link)
 }
 
-// reads reports whether a notice's subject or body template, as the
-// catalogue and its overrides give it now, may refer to the field of Data:
-// if neither names Copy, the renderings for those asked to act and those
-// copied have the same subject and body; if neither names Payload, the
-// notice's payload need not be decoded for them.
-func (t *Templates) reads(lang string, n *engine.Notice, field string) bool {
+// source returns the text of a notice's subject and body templates, as the
+// catalogue and its overrides give them now: what a template does not name
+// it cannot read. If neither names Copy, the renderings for those asked to
+// act and those copied have the same subject and body; if neither names
+// Payload, the notice's payload need not be decoded for them.
+func (t *Templates) source(lang string, n *engine.Notice) string {
 	sk, bk := templateKeys(n)
-	return strings.Contains(t.text(lang, sk, "notify.default.subject"), field) ||
-		strings.Contains(t.text(lang, bk, "notify.default.body"), field)
+	return t.text(lang, sk, "notify.default.subject") + "\n" + t.text(lang, bk, "notify.default.body")
 }
 
 var htmlLayout = htmltemplate.Must(htmltemplate.New("email").Parse(`<!DOCTYPE html>
