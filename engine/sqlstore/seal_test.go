@@ -207,8 +207,34 @@ func TestLedgerUnsealedKept(t *testing.T) {
 					t.Error("TRUNCATE ledger_unsealed: not refused")
 				}
 			}
+			// One statement removing an entry the ledger holds with
+			// entries it does not hold fails whole; the held one alone
+			// may go.
+			mustExec(t, x.Store, `INSERT INTO ledger (seq, case_id, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, hash)
+				SELECT 1000, case_id, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, hash FROM ledger_unsealed WHERE id = ?`, es[0].Unsealed)
+			held := []int64{es[0].Unsealed, es[1].Unsealed, es[2].Unsealed}
+			err := x.Store.DB().Exec("DELETE FROM ledger_unsealed WHERE id IN ?", held).Error
+			if err == nil || !strings.Contains(err.Error(), "leaves only into the ledger") {
+				t.Errorf("delete of a held entry with two unsealed ones: %v, want refused", err)
+			}
+			if n := countUnsealed(t, x.Store); n != len(es) {
+				t.Errorf("%d unsealed entries after the refused delete, want %d", n, len(es))
+			}
+			mustExec(t, x.Store, "DELETE FROM ledger_unsealed WHERE id = ?", es[0].Unsealed)
+			if n := countUnsealed(t, x.Store); n != len(es)-1 {
+				t.Errorf("%d unsealed entries after the held one left, want %d", n, len(es)-1)
+			}
 		})
 	}
+}
+
+func countUnsealed(t *testing.T, s *sqlstore.Store) int {
+	t.Helper()
+	var n int
+	if err := s.DB().Raw("SELECT count(*) FROM ledger_unsealed").Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // What someone with the database's owner rights but not the key can do to
