@@ -8,10 +8,17 @@ import (
 // wakeChannel is the Redis channel on which Wake is published.
 func (s *Service) wakeChannel() string { return s.cfg.RedisPrefix + "notify:wake" }
 
+// wakeGap is the least time between two wake-ups one process publishes.
+// Under a stream of openings a commit writes notices every few
+// milliseconds; a wake-up for each would cost a round trip to Redis and a
+// message to every subscriber, serve's own included, while a dispatcher
+// woken once looks at the whole outbox anyway.
+const wakeGap = 10 * time.Millisecond
+
 // publishWakes tells the other processes' dispatchers that notices were
-// written, off the transition's path (Wake starts it); it publishes once
-// more if Wake was called while it published, so that no commit goes
-// unannounced, then ends.
+// written, off the transition's path (Wake starts it). After each
+// wake-up it waits wakeGap and publishes once more if Wake was called
+// meanwhile, so that no commit goes unannounced, then ends.
 func (s *Service) publishWakes() {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -19,6 +26,7 @@ func (s *Service) publishWakes() {
 			s.log.Debug("notify: wake-up not published; the other processes find the notices at their next poll", "err", err)
 		}
 		cancel()
+		time.Sleep(wakeGap)
 		s.pubMu.Lock()
 		if !s.again {
 			s.publishing = false

@@ -44,3 +44,44 @@ func TestBusSkipsOwnWakeUps(t *testing.T) {
 		t.Fatal("not woken by another process's wake-up")
 	}
 }
+
+// Wake-ups asked for in a stream go out at most one each wakeGap, and the
+// last of them still goes out after the last commit asked for it.
+func TestWakesSpacedLastAnnounced(t *testing.T) {
+	client := testsvc.Redis(t)
+	prefix := testsvc.RedisPrefix(t, client)
+	s := &Service{cfg: Config{Redis: client, RedisPrefix: prefix, Poll: time.Hour}, wake: make(chan struct{}, 1),
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)), id: "ours"}
+	ctx := context.Background()
+	sub := client.Subscribe(ctx, s.wakeChannel())
+	defer sub.Close()
+	if _, err := sub.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := sub.Channel()
+	const wakes, every = 200, 250 * time.Microsecond
+	began := time.Now()
+	var last time.Time
+	for i := 0; i < wakes; i++ {
+		s.Wake()
+		last = time.Now()
+		time.Sleep(every)
+	}
+	spent := last.Sub(began)
+	var got []time.Time
+	for quiet := time.After(spent + 20*wakeGap); ; {
+		select {
+		case <-msgs:
+			got = append(got, time.Now())
+			continue
+		case <-quiet:
+		}
+		break
+	}
+	if most := int(spent/wakeGap) + 2; len(got) < 1 || len(got) > most {
+		t.Fatalf("%d wake-ups published for %d asked in %v, want 1 to %d", len(got), wakes, spent, most)
+	}
+	if !got[len(got)-1].After(last) {
+		t.Errorf("the last wake-up was received at %v, before the last asked at %v", got[len(got)-1], last)
+	}
+}
