@@ -252,7 +252,15 @@ func browserScenarios(t *testing.T, e *env, browser context.Context, shots strin
 		}
 		bank.open("/filings")
 		shoot(bank, "filings")
+		// The messages behind the bell, once the notices of the cases
+		// above are dispatched.
+		if _, err := e.notify.Dispatch(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		bank.open("/notifications")
+		if list := bank.text("main"); !strings.Contains(list, "新案件待签收") {
+			t.Errorf("the bank's messages do not list a routed case: %q", list)
+		}
 		shoot(bank, "notifications")
 		// The security auditor's log: the sign-ins above are in it.
 		auditor := e.MustPerson(t, browser, "auditor")
