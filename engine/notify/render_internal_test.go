@@ -52,3 +52,29 @@ func BenchmarkRenderActAndCopy(b *testing.B) {
 		}
 	})
 }
+
+// What was typed into a case ends the template's sentence once, whether or
+// not it was typed with its own full stop, in either language.
+func TestTypedTextEndsOnce(t *testing.T) {
+	tpl := NewTemplates("")
+	due := time.Date(2026, 3, 9, 16, 0, 0, 0, time.UTC)
+	for _, info := range []string{"已补充 2024、2025 年财务报表。", "已补充 2024、2025 年财务报表", "已补充 2024、2025 年财务报表。 "} {
+		n := &engine.Notice{ID: "n1", Kind: "info_supplied", Workflow: "financing", Event: "supply_info",
+			CaseNumber: "GXQ-2026-00001", CaseTitle: "益阳市示范机械制造有限公司", State: "processing", DueAt: &due,
+			Actor:   engine.Actor{User: "window-GXQ", Role: engine.RoleWindow, Org: "GXQ"},
+			At:      time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC),
+			Payload: []byte(`{"info":"` + info + `"}`)}
+		for _, lang := range []string{locale.ZH, locale.EN} {
+			_, body, err := tpl.renderParts(lang, n, dataWith(lang, n, false, "", true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(body, "2025") || strings.Contains(body, "。。") || strings.Contains(body, "。.") || strings.Contains(body, "<no value>") {
+				t.Errorf("%s, %q: %q", lang, info, body)
+			}
+		}
+	}
+	if got := typedClause(nil); got != "" {
+		t.Errorf("a missing value: %q", got)
+	}
+}

@@ -130,7 +130,20 @@ func (t *Templates) text(lang, key string, fallbacks ...string) string {
 	return locale.T(lang, key, fallbacks...)
 }
 
-var funcs = template.FuncMap{}
+// funcs are the functions a notice's template may call.
+var funcs = template.FuncMap{"clause": typedClause}
+
+// typedClause, the templates' clause, is a text someone typed into a case
+// (a reason, a question, what was supplied), for a template that ends the
+// sentence itself: a full stop or semicolon it already ends with is
+// dropped, so that the message does not show two ("年财务报表。。"). A
+// missing value is empty.
+func typedClause(v any) string {
+	if v == nil {
+		return ""
+	}
+	return strings.TrimRight(strings.TrimSpace(fmt.Sprint(v)), "。．.；;")
+}
 
 func (t *Templates) exec(lang, key string, data any, fallbacks ...string) (string, error) {
 	src := t.text(lang, key, fallbacks...)
