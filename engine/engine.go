@@ -60,6 +60,9 @@ type Engine struct {
 	onTransition atomic.Pointer[func([]Move)]
 	// onNotice is called after notices were committed.
 	onNotice atomic.Pointer[func()]
+	// expander turns notices into what they become in their own
+	// transaction, where it can (ExpandNoticesWith).
+	expander atomic.Pointer[NoticeExpander]
 	// opens queues concurrent openings for shared transactions; nil
 	// when each opens alone.
 	opens *openQueue

@@ -177,6 +177,28 @@ func (d Definition) NoticeOf(ev EventName) (NoticeDef, bool) {
 // than at its next poll.
 func (e *Engine) OnNotice(fn func()) { e.onNotice.Store(&fn) }
 
+// NoticeExpander turns a transition's notice into what it becomes — its
+// inbox rows, its deliveries — in the transition's own transaction, so that
+// the notice is not written to the outbox only to be read, expanded and
+// deleted by a dispatcher in another transaction. It may decline (done
+// false), and the notice then goes to the outbox as without it: an
+// expander answers from what it holds and reads nothing of the database
+// in the transition's transaction. after, when not nil, runs once the
+// transaction committed. A notice with a DedupeKey is never offered.
+type NoticeExpander interface {
+	ExpandInTx(ctx context.Context, tx Tx, n *Notice) (after func(), done bool, err error)
+}
+
+// ExpandNoticesWith has x expand the transitions' notices in their own
+// transactions where it can (NoticeExpander); nil stops it.
+func (e *Engine) ExpandNoticesWith(x NoticeExpander) {
+	if x == nil {
+		e.expander.Store(nil)
+		return
+	}
+	e.expander.Store(&x)
+}
+
 // EnqueueNotices writes notices that belong to no transition (a daily
 // digest) in a transaction of their own; a notice whose DedupeKey is taken
 // already is skipped. It reports how many it wrote.

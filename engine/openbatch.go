@@ -268,4 +268,5 @@ func (fx *effects) merge(o effects) {
 	fx.remove = append(fx.remove, o.remove...)
 	fx.notices += o.notices
 	fx.moves = append(fx.moves, o.moves...)
+	fx.after = append(fx.after, o.after...)
 }

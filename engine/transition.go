@@ -63,6 +63,9 @@ type effects struct {
 	notices int
 	// moves lists the transitions the transaction made, for OnTransition.
 	moves []Move
+	// after is what the notices expanded in the transaction
+	// (NoticeExpander) have done once it committed.
+	after []func()
 }
 
 // Move is one committed transition: its workflow and event.
@@ -735,6 +738,18 @@ func (e *Engine) writeNotice(ctx context.Context, tx Tx, w *workflow, c *Case, n
 	if err != nil || n == nil {
 		return err
 	}
+	if x := e.expander.Load(); x != nil && n.DedupeKey == "" {
+		after, done, err := (*x).ExpandInTx(ctx, tx, n)
+		if err != nil {
+			return err
+		}
+		if done {
+			if after != nil {
+				fx.after = append(fx.after, after)
+			}
+			return nil
+		}
+	}
 	if _, err := tx.InsertNotice(ctx, n); err != nil {
 		return err
 	}
@@ -751,6 +766,9 @@ func (e *Engine) afterCommit(ctx context.Context, fx effects) {
 	}
 	if fx.notices > 0 {
 		e.noticesWritten()
+	}
+	for _, fn := range fx.after {
+		fn()
 	}
 	if e.index == nil {
 		return

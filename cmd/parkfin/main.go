@@ -228,6 +228,13 @@ type ServeOptions struct {
 // and returns; Close stops them.
 func (m *Main) Serve(ctx context.Context, opts ServeOptions) error {
 	ctx, m.cancel = context.WithCancel(ctx)
+	// A long-running process expands its transitions' notices in their
+	// own transactions where it can (engine/notify/inline.go); the rest
+	// go to the outbox for a dispatcher.
+	m.Engine.ExpandNoticesWith(m.Notify)
+	if err := m.Notify.ReadDirectory(ctx); err != nil {
+		m.Logger.Warn("notify: reading the directory failed; notices go to the outbox until it is read", "err", err)
+	}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()

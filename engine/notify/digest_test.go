@@ -177,6 +177,7 @@ func TestDispatchedNoticesLeaveTheOutbox(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
+		e.x.Engine.ExpandNoticesWith(nil) // the dispatcher's way, through the outbox
 		e.open("GXQ", 1)
 		e.open("GXQ", 2)
 		if got := e.count("SELECT count(*) FROM outbox WHERE status = 'pending'"); got == 0 {
@@ -242,6 +243,7 @@ func TestDispatchLeavesARowWrittenAlready(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		e := MustEnv(t, db)
+		e.x.Engine.ExpandNoticesWith(nil) // the dispatcher's way, through the outbox
 		c := e.open("GXQ", 1)
 		var id string
 		if err := e.x.Store.DB().Raw("SELECT id FROM outbox WHERE case_id = ? AND status = 'pending'", c.ID).Scan(&id).Error; err != nil || id == "" {

@@ -74,33 +74,28 @@ type directory struct {
 	branches map[string][]string
 }
 
-// directorySum is, on PostgreSQL, a digest of every row loadDirectory
-// reads: while it stays the same, the directory read last is still true.
-const directorySum = `SELECT encode(sha256(convert_to(
-	coalesce((SELECT string_agg(concat_ws(chr(31), name, role, org_code, email), chr(30) ORDER BY name) FROM users WHERE NOT disabled), '') || chr(29) ||
-	coalesce((SELECT string_agg(concat_ws(chr(31), user_name, kind, channels), chr(30) ORDER BY user_name, kind) FROM notify_prefs), '') || chr(29) ||
-	coalesce((SELECT string_agg(concat_ws(chr(31), id, org_code, channel, url, secret, kinds, created_at::text), chr(30) ORDER BY id) FROM notify_robots), '') || chr(29) ||
-	coalesce((SELECT string_agg(concat_ws(chr(31), code, county_code), chr(30) ORDER BY code) FROM organisations WHERE county_code <> ''), ''),
-	'UTF8')), 'hex')`
-
 // loadDirectory returns the directory as db's transaction sees it. On
-// PostgreSQL one query tells whether anything in it changed since the last
-// read, and the last read serves while nothing did: a stream of notices
-// no longer reads and decodes every user, choice and robot once a
+// PostgreSQL the directory's version (directory_version, raised by every
+// change of the users, their channels, the robots and the organisations'
+// counties: migration 00026) tells whether anything in it changed since
+// the last read, and the last read serves while nothing did: a stream of
+// notices no longer reads and decodes every user, choice and robot once a
 // dispatch. A change by any process — a user added or disabled, a choice,
-// a robot — is seen by the next dispatch.
+// a robot — is seen by the next dispatch. The version is read first: a
+// change committed between it and the rows is read with the rows and,
+// kept under the older version, read again at the next.
 func (s *Service) loadDirectory(db *gorm.DB) (*directory, error) {
 	if s.dialect != sqlstore.Postgres {
 		return readDirectory(db)
 	}
-	var sum string
-	if err := db.Raw(directorySum).Row().Scan(&sum); err != nil {
+	var version int64
+	if err := db.Raw("SELECT version FROM directory_version WHERE id = 1").Row().Scan(&version); err != nil {
 		return nil, err
 	}
 	s.dirMu.Lock()
-	d, last := s.dir, s.dirSum
+	d, last := s.dir, s.dirVersion
 	s.dirMu.Unlock()
-	if d != nil && last == sum {
+	if d != nil && last == version {
 		return d, nil
 	}
 	d, err := readDirectory(db)
@@ -108,7 +103,9 @@ func (s *Service) loadDirectory(db *gorm.DB) (*directory, error) {
 		return nil, err
 	}
 	s.dirMu.Lock()
-	s.dir, s.dirSum = d, sum
+	if s.dir == nil || s.dirVersion <= version {
+		s.dir, s.dirVersion = d, version
+	}
 	s.dirMu.Unlock()
 	return d, nil
 }

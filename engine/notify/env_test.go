@@ -36,14 +36,26 @@ type env struct {
 	smtp    *notifytest.SMTPServer
 	wecom   *notifytest.Receiver
 	webhook *notifytest.Receiver
+	// inTx: the engine expands notices with svc (forEachDB's inTx).
+	inTx bool
 }
 
 // start is a Tuesday morning, a working day.
 var start = time.Date(2026, 11, 17, 9, 0, 0, 0, calendar.Location())
 
+// inTx is the name of PostgreSQL where the engine has the service expand
+// notices in their own transactions (inline.go), as serve and worker do:
+// each test of the service runs there too, besides SQLite and PostgreSQL
+// with every notice going through the outbox.
+const inTx = "postgres-in-tx"
+
 func forEachDB(t *testing.T, fn func(t *testing.T, db testsvc.Database)) {
 	for _, db := range testsvc.Databases() {
 		t.Run(db.Name, func(t *testing.T) { fn(t, db) })
+		if db.Name == "postgres" {
+			db.Name = inTx
+			t.Run(db.Name, func(t *testing.T) { fn(t, db) })
+		}
 	}
 }
 
@@ -68,12 +80,16 @@ func MustEnv(t *testing.T, db testsvc.Database) *env {
 		Digest: notify.DigestConfig{Workflow: financing.Name, OpenStates: financing.OpenStates,
 			Assignee: financing.RelLeadBank, Supervisor: financing.RelCounty},
 	}
+	e.inTx = db.Name == inTx
 	e.svc = notify.New(e.cfg)
-	x.Engine.OnNotice(e.svc.Wake)
+	e.attach()
 	if _, err := e.svc.AddRobot(e.ctx, notify.Robot{Org: "ICBC", Channel: notify.WeCom, URL: e.wecom.URL + "/cgi-bin/webhook/send?key=k"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.AddRobot(e.ctx, notify.Robot{Org: "ICBC", Channel: notify.Webhook, URL: e.webhook.URL + "/hook", Secret: webhookSecret}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ReadDirectory(e.ctx); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -85,7 +101,16 @@ func (e *env) useTemplates(tpl *notify.Templates) {
 	cfg := e.cfg
 	cfg.Templates = tpl
 	e.svc = notify.New(cfg)
+	e.attach()
+}
+
+// attach has the engine wake the service's dispatcher and, in the
+// variant inTx, expand notices with it.
+func (e *env) attach() {
 	e.x.Engine.OnNotice(e.svc.Wake)
+	if e.inTx {
+		e.x.Engine.ExpandNoticesWith(e.svc)
+	}
 }
 
 func (e *env) actor(name string) engine.Actor {

@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -130,12 +131,15 @@ type Service struct {
 	// id names this service in the wake-ups it publishes, so that it
 	// does not wake itself a second time on hearing its own.
 	id string
-	// dir is the directory a dispatch read last and dirSum its digest
-	// (loadDirectory), guarded by dirMu.
-	dirMu  sync.Mutex
-	dir    *directory
-	dirSum string
-	mu     sync.Mutex
+	// dir is the directory read last and dirVersion the version of the
+	// database's directory it was read at (PostgreSQL; loadDirectory),
+	// guarded by dirMu; refreshing is set while refreshDirectory reads it
+	// anew.
+	dirMu      sync.Mutex
+	dir        *directory
+	dirVersion int64
+	refreshing atomic.Bool
+	mu         sync.Mutex
 	// digested is the date (Beijing) of the last digest this process
 	// wrote or found written.
 	digested string

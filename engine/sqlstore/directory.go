@@ -383,6 +383,9 @@ func (t *tx) readParks(ctx context.Context) error {
 		}
 	}
 	t.parks, t.leads, t.banks = parks, leads, banks
+	if t.conn != nil {
+		t.dirVersion = version
+	}
 	return nil
 }
 

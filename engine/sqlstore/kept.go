@@ -22,8 +22,9 @@ import (
 // goroutine that sent it, and the batches of openings run one after the
 // other (engine/openbatch.go). So the store keeps the directory as it last
 // read it, with its version (directory_version, raised by triggers on
-// parks, pairings and banks), and each prefix's last case number as its
-// last transaction committed it. A transaction whose context is
+// parks, pairings and banks, and on what notices are expanded with:
+// migration 00026, engine/notify/inline.go), and each prefix's last case
+// number as its last transaction committed it. A transaction whose context is
 // engine.Rerunnable answers from them without a round trip, and its first
 // statement carries what it used to the server (check_kept, in the same
 // message): the directory still at the version kept, each counter still
@@ -259,6 +260,7 @@ func (t *tx) keptDirectory() bool {
 	}
 	t.parks, t.leads, t.banks = d.parks, d.leads, d.banks
 	t.conn.checkFor().directory = d.version
+	t.dirVersion = d.version
 	return true
 }
 

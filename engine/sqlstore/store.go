@@ -456,4 +456,7 @@ type tx struct {
 	rerun   bool
 	numbers map[string]int
 	claimed []string
+	// dirVersion is the version of the directory the transaction read, or
+	// took from what was kept and has checked (PostgreSQL); 0 if none.
+	dirVersion int64
 }
