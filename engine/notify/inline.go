@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,16 +24,17 @@ import (
 // commit with the transition or not at all.
 //
 // Anything else goes to the outbox as before: SQLite, a transaction that
-// read no park, a notice with a dedupe key, and a directory the service
-// does not hold at that version — which it then reads anew in the
-// background (refreshDirectory), so that the next transaction finds it.
+// read no park, a notice with a dedupe key (the engine does not offer
+// it), and a directory the service does not hold at that version — which
+// it then reads anew in the background (refreshDirectory), so that the
+// next transaction finds it.
 
 // ExpandInTx expands n in tx when the service holds the directory at the
 // version tx works at (engine.NoticeExpander). Register it with
 // Engine.ExpandNoticesWith.
 func (s *Service) ExpandInTx(ctx context.Context, tx engine.Tx, n *engine.Notice) (func(), bool, error) {
 	version, ok := sqlstore.DirectoryVersion(tx)
-	if !ok || n.DedupeKey != "" {
+	if !ok {
 		return nil, false, nil
 	}
 	s.dirMu.Lock()
@@ -46,17 +46,7 @@ func (s *Service) ExpandInTx(ctx context.Context, tx engine.Tx, n *engine.Notice
 		}
 		return nil, false, nil
 	}
-	// The notice as the outbox would give it back (sqlstore.NoticeToRow,
-	// NoticeFromRow): its times in UTC, an empty payload as null.
-	m := *n
-	m.At = m.At.UTC()
-	if m.DueAt != nil {
-		due := m.DueAt.UTC()
-		m.DueAt = &due
-	}
-	if len(m.Payload) == 0 {
-		m.Payload = json.RawMessage("null")
-	}
+	m := sqlstore.AsStored(n)
 	inbox, deliveries, err := s.expand(&m, dir, s.now())
 	if err != nil {
 		return nil, false, err

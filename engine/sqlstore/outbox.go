@@ -77,22 +77,32 @@ func ScanNotices(rows *sql.Rows) ([]NoticeRow, error) {
 	return out, rows.Err()
 }
 
+// AsStored returns the notice as the outbox gives it back once written
+// (NoticeFromRow): its times in UTC, an empty payload as null. A notice
+// expanded without the outbox (engine/notify/inline.go) is expanded as it.
+func AsStored(n *engine.Notice) engine.Notice {
+	m := *n
+	m.At = m.At.UTC()
+	m.DueAt = utcPtr(m.DueAt)
+	if len(m.Payload) == 0 {
+		m.Payload = json.RawMessage("null")
+	}
+	return m
+}
+
 // NoticeToRow maps a notice to its row.
-func NoticeToRow(n *engine.Notice) (NoticeRow, error) {
+func NoticeToRow(notice *engine.Notice) (NoticeRow, error) {
+	n := AsStored(notice)
 	rs, err := json.Marshal(n.Recipients)
 	if err != nil {
 		return NoticeRow{}, err
-	}
-	payload := string(n.Payload)
-	if payload == "" {
-		payload = "null"
 	}
 	r := NoticeRow{
 		ID: n.ID, Kind: n.Kind, Workflow: n.Workflow, Event: string(n.Event),
 		CaseID: n.CaseID, CaseNumber: n.CaseNumber, CaseTitle: n.CaseTitle, State: string(n.State),
 		ActorUser: n.Actor.User, ActorRole: string(n.Actor.Role), ActorOrg: n.Actor.Org,
-		At: n.At.UTC(), DueAt: utcPtr(n.DueAt), Recipients: string(rs), Payload: payload,
-		Status: "pending", NextAt: n.At.UTC(),
+		At: n.At, DueAt: n.DueAt, Recipients: string(rs), Payload: string(n.Payload),
+		Status: "pending", NextAt: n.At,
 	}
 	if n.DedupeKey != "" {
 		k := n.DedupeKey
