@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/ledger"
@@ -329,5 +332,76 @@ func TestLedgerUnsealedAttacks(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// The check of a removal of unsealed entries looks each removed entry up
+// in the ledger by its index, however small the ledger is when the
+// connection plans it: PL/pgSQL keeps the plan until the ledger's
+// statistics next change, and a plan that scans the whole ledger grows
+// as slow as the ledger grows long meanwhile. The plan is read as PostgreSQL's auto_explain
+// reports it, as a notice to the connection that removed the entries.
+func TestUnsealedRemovalLooksEntriesUpByIndex(t *testing.T) {
+	ctx := context.Background()
+	x, es := unsealedFixture(t, testsvc.Database{Name: "postgres", URL: testsvc.PostgresURL})
+	var schema string
+	if err := x.Store.DB().Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := pgx.ParseConfig(testsvc.PostgresBaseURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RuntimeParams["search_path"] = schema
+	var mu sync.Mutex
+	var plans []string
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) {
+		mu.Lock()
+		defer mu.Unlock()
+		plans = append(plans, n.Message)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{"LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+		"SET auto_explain.log_nested_statements = on", "SET auto_explain.log_level = notice"} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// A young ledger, of 150 entries, holds five of the six unsealed
+	// entries; the first removal on the connection, of those five, plans
+	// the check. Planned then as a hash join over a scan of the whole
+	// ledger, it would read the whole ledger at every later removal.
+	mustExec(t, x.Store, `INSERT INTO ledger (seq, case_id, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, hash)
+		SELECT 1000 + n, 'filler-' || n, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, md5(n::text)
+		FROM ledger_unsealed, generate_series(1, 145) AS n WHERE id = ?`, es[0].Unsealed)
+	removed := make([]int64, 5)
+	for i, e := range es[:5] {
+		mustExec(t, x.Store, `INSERT INTO ledger (seq, case_id, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, hash)
+			SELECT ?, case_id, at, actor_user, actor_role, actor_org, event, from_state, to_state, payload, prev_hash, hash FROM ledger_unsealed WHERE id = ?`, i+1, e.Unsealed)
+		removed[i] = e.Unsealed
+	}
+	if _, err := conn.Exec(ctx, "DELETE FROM ledger_unsealed WHERE id = ANY($1)", removed); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var check string
+	for _, p := range plans {
+		if strings.Contains(p, "FROM removed r") {
+			check = p
+		}
+	}
+	if check == "" {
+		t.Fatalf("no plan of the removal's check among %d notices: %q", len(plans), plans)
+	}
+	if strings.Contains(check, "Seq Scan on ledger") || !strings.Contains(check, "ledger_by_case") {
+		t.Errorf("the check's plan does not look the removed entries up by ledger_by_case:\n%s", check)
+	}
+	if n := countUnsealed(t, x.Store); n != 1 {
+		t.Errorf("%d unsealed entries after the removal of five of six, want 1", n)
 	}
 }
