@@ -338,9 +338,10 @@ func TestLedgerUnsealedAttacks(t *testing.T) {
 // The check of a removal of unsealed entries looks each removed entry up
 // in the ledger by its index, however small the ledger is when the
 // connection plans it: PL/pgSQL keeps the plan until the ledger's
-// statistics next change, and a plan that scans the whole ledger grows
-// as slow as the ledger grows long meanwhile. The plan is read as PostgreSQL's auto_explain
-// reports it, as a notice to the connection that removed the entries.
+// statistics next change, and meanwhile a plan that scans the whole
+// ledger grows as slow as the ledger grows long. The plan is read as
+// PostgreSQL's auto_explain reports it, as a notice to the connection
+// that removed the entries.
 func TestUnsealedRemovalLooksEntriesUpByIndex(t *testing.T) {
 	ctx := context.Background()
 	x, es := unsealedFixture(t, testsvc.Database{Name: "postgres", URL: testsvc.PostgresURL})
