@@ -40,4 +40,9 @@ func (m *Main) registerStoreMetrics() {
 		func() uint64 { d, _ := m.Store.Reruns(); return d })
 	m.Metrics.Counter("parkfin_transactions_rerun_total", rerunHelp, prometheus.Labels{"changed": "numbers"},
 		func() uint64 { _, n := m.Store.Reruns(); return n })
+	const tokenHelp = "Bearer tokens looked up, answered from what this process kept (kept) or read from the database (database). PostgreSQL."
+	m.Metrics.Counter("parkfin_token_lookups_total", tokenHelp, prometheus.Labels{"from": "kept"},
+		func() uint64 { k, _ := m.Store.TokenLookups(); return k })
+	m.Metrics.Counter("parkfin_token_lookups_total", tokenHelp, prometheus.Labels{"from": "database"},
+		func() uint64 { _, r := m.Store.TokenLookups(); return r })
 }

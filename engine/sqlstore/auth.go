@@ -56,13 +56,23 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (*auth.Token, erro
 
 // TokenUser returns the token with the hash and its user, joined in one
 // query: it runs on every request a machine makes. On PostgreSQL, lookups
-// that wait at the same time share their query (tokenlookup.go).
+// that wait at the same time share their query (tokenlookup.go), and a
+// token found is kept while the store hears its changes (tokencache.go).
 func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engine.User, error) {
 	var r tokenUserRow
 	if s.dialect == Postgres {
-		var err error
-		if r, _, err = s.tokens.lookup(ctx, hash); err != nil {
-			return nil, nil, err
+		now := time.Now()
+		if kept, ok := s.creds.get(hash, now); ok {
+			r = kept
+		} else {
+			epoch := s.creds.begin()
+			looked, found, err := s.tokens.lookup(ctx, hash)
+			if err != nil {
+				return nil, nil, err
+			}
+			if r = looked; found {
+				s.creds.put(epoch, hash, r, now)
+			}
 		}
 	} else if err := s.db.WithContext(ctx).Raw(tokenUserQuery+"?", hash).Scan(&r).Error; err != nil {
 		return nil, nil, err
@@ -117,8 +127,27 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 	if _, err := s.Token(ctx, id); err != nil {
 		return err
 	}
+	defer s.credentialsChanged()
 	return s.db.WithContext(ctx).Model(&tokenRow{}).Where("id = ? AND revoked_at IS NULL", id).
 		Update("revoked_at", at.UTC()).Error
+}
+
+// TokenLookups counts the bearer tokens looked up since the store opened:
+// answered from what it kept, and read from the database. Zero on SQLite,
+// which keeps none.
+func (s *Store) TokenLookups() (kept, read uint64) {
+	if s.creds == nil {
+		return 0, 0
+	}
+	return s.creds.hits.Load(), s.creds.misses.Load()
+}
+
+// credentialsChanged forgets the tokens kept, after this store changed a
+// token or a user: its next request does not wait for the notification.
+func (s *Store) credentialsChanged() {
+	if s.creds != nil {
+		s.creds.forget()
+	}
 }
 
 // CreateSession stores a new session.

@@ -93,6 +93,7 @@ func (s *Store) PasswordHistory(ctx context.Context, name string, n int) ([]stri
 // SetPassword sets the hash, keeps it in the history and revokes the
 // user's sessions and tokens, in one transaction.
 func (s *Store) SetPassword(ctx context.Context, name, hash string, at time.Time, mustChange bool, ev *audit.Entry) error {
+	defer s.credentialsChanged()
 	return s.inWriteTx(ctx, func(q queries) error {
 		db := q.db.WithContext(ctx)
 		res := db.Model(&userRow{}).Where("name = ?", name).Updates(map[string]any{
@@ -116,6 +117,7 @@ func (s *Store) SetPassword(ctx context.Context, name, hash string, at time.Time
 // RevokeCredentials ends the user's sessions and revokes the user's
 // tokens (with cascade, also those the user issued for others).
 func (s *Store) RevokeCredentials(ctx context.Context, name string, at time.Time, cascade bool, ev *audit.Entry) error {
+	defer s.credentialsChanged()
 	return s.inWriteTx(ctx, func(q queries) error {
 		if err := q.revoke(ctx, name, at, cascade); err != nil {
 			return err

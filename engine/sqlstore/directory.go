@@ -258,6 +258,7 @@ func (s *Store) PutUser(ctx context.Context, u engine.User, ev *audit.Entry) err
 	if !u.Role.Valid() {
 		return engine.Errorf(engine.EINVALID, "未知角色“%s”。", "Unknown role %q.", u.Role)
 	}
+	defer s.credentialsChanged()
 	return s.upsert(ctx, &userRow{Name: u.Name, DisplayName: u.DisplayName, Role: string(u.Role), OrgCode: u.Org, Email: u.Email,
 		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt),
 		PasswordChangedAt: nilIfZero(u.PasswordChangedAt), MustChangePassword: u.MustChangePassword, LockedUntil: utcPtr(u.LockedUntil)}, ev)

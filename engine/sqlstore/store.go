@@ -60,6 +60,9 @@ type Store struct {
 	// tokens gathers the bearer tokens' lookups on PostgreSQL
 	// (tokenlookup.go).
 	tokens *tokenLookups
+	// creds keeps the tokens found while it hears their changes
+	// (PostgreSQL; tokencache.go).
+	creds *tokenCache
 	// types are the column types of the tables that flushes insert into
 	// as arrays (PostgreSQL; unnest.go).
 	types *columnTypes
@@ -170,6 +173,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if dialect == Postgres {
 		st.pgURL = rawURL
 		st.tokens = &tokenLookups{db: sqlDB}
+		st.creds = newTokenCache(rawURL, opts.Logger)
 		st.types = &columnTypes{}
 		st.kept = newKeeper()
 		if err := st.deferWrites(); err != nil {
@@ -275,6 +279,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx
 // database.
 func (s *Store) Close() error {
 	s.stopSealer()
+	if s.creds != nil {
+		s.creds.stop()
+	}
 	return s.sqlDB.Close()
 }
 
