@@ -16,7 +16,9 @@ import (
 // time therefore go as one query (hash = ANY): one runs at a time, and the
 // lookups that arrive meanwhile wait for the next. Each lookup still reads
 // the database after its request arrived, so a token revoked or a user
-// disabled before it is refused, as with a query of its own.
+// disabled before it is refused, as with a query of its own. Tokens found
+// are then kept while their changes are heard (tokencache.go): only a
+// token not kept comes here.
 
 // tokenUserRow is a token joined with its user, as TokenUser reads it.
 type tokenUserRow struct {
