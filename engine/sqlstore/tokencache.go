@@ -87,7 +87,7 @@ type tokenCache struct {
 	cancel          context.CancelFunc
 	done            chan struct{}
 
-	hits, misses, forgets atomic.Uint64
+	hits, misses atomic.Uint64
 }
 
 // keptToken is a token's row as looked up, and when.
@@ -151,7 +151,6 @@ func (c *tokenCache) forget() {
 	c.epoch++
 	clear(c.rows)
 	c.mu.Unlock()
-	c.forgets.Add(1)
 }
 
 // setLive forgets everything and says whether the cache may be used.
