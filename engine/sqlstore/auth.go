@@ -70,7 +70,8 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engin
 			if err != nil {
 				return nil, nil, err
 			}
-			if r = looked; found {
+			r = looked
+			if found {
 				s.creds.put(epoch, hash, r, now)
 			}
 		}

@@ -148,25 +148,22 @@ func (c *tokenCache) put(epoch uint64, hash string, row tokenUserRow, now time.T
 // forget drops every kept token.
 func (c *tokenCache) forget() {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forgetLocked()
+}
+
+// forgetLocked is forget with c.mu held.
+func (c *tokenCache) forgetLocked() {
 	c.epoch++
 	clear(c.rows)
-	c.mu.Unlock()
 }
 
 // setLive forgets everything and says whether the cache may be used.
 func (c *tokenCache) setLive(live bool) {
 	c.mu.Lock()
-	c.live = live
-	c.epoch++
-	clear(c.rows)
-	c.mu.Unlock()
-}
-
-// isLive reports whether the cache listens.
-func (c *tokenCache) isLive() bool {
-	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.live
+	c.live = live
+	c.forgetLocked()
 }
 
 // stop ends the listener and waits for it.
@@ -187,12 +184,12 @@ func (c *tokenCache) listen(ctx context.Context, done chan struct{}) {
 	defer close(done)
 	wait, last := 100*time.Millisecond, ""
 	for {
-		err := c.listenOnce(ctx)
-		if c.isLive() {
-			// It had listened: the failure is new.
+		listened, err := c.listenOnce(ctx)
+		c.setLive(false)
+		if listened {
+			// The failure is new.
 			wait, last = 100*time.Millisecond, ""
 		}
-		c.setLive(false)
 		if ctx.Err() != nil {
 			return
 		}
@@ -211,11 +208,11 @@ func (c *tokenCache) listen(ctx context.Context, done chan struct{}) {
 }
 
 // listenOnce connects, listens and forgets at each notification until the
-// connection fails or ctx ends.
-func (c *tokenCache) listenOnce(ctx context.Context) error {
+// connection fails or ctx ends; it reports whether it got to listen.
+func (c *tokenCache) listenOnce(ctx context.Context) (listened bool, err error) {
 	cfg, err := pgconn.ParseConfig(c.url)
 	if err != nil {
-		return err
+		return false, err
 	}
 	cfg.OnNotification = func(*pgconn.PgConn, *pgconn.Notification) { c.forget() }
 	if cfg.RuntimeParams["application_name"] == "" {
@@ -223,7 +220,7 @@ func (c *tokenCache) listenOnce(ctx context.Context) error {
 	}
 	conn, err := pgconn.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() {
 		end, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
@@ -237,10 +234,10 @@ func (c *tokenCache) listenOnce(ctx context.Context) error {
 		  AND tgname IN ('api_tokens_credentials', 'users_credentials') AND tgenabled <> 'D';
 		LISTEN `+credentialsChannel).ReadAll()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(res) == 0 || len(res[0].Rows) != 1 || string(res[0].Rows[0][0]) != "2" {
-		return errNoCredentialsTriggers
+		return false, errNoCredentialsTriggers
 	}
 	c.setLive(true)
 	for {
@@ -249,7 +246,7 @@ func (c *tokenCache) listenOnce(ctx context.Context) error {
 		cancel()
 		switch {
 		case ctx.Err() != nil:
-			return ctx.Err()
+			return true, ctx.Err()
 		case err == nil:
 			// OnNotification forgot.
 		case pgconn.Timeout(err):
@@ -257,10 +254,10 @@ func (c *tokenCache) listenOnce(ctx context.Context) error {
 			err = conn.Ping(pctx)
 			cancel()
 			if err != nil {
-				return err
+				return true, err
 			}
 		default:
-			return err
+			return true, err
 		}
 	}
 }
