@@ -181,7 +181,12 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		"in": "in serve", "apart": "in a worker process beside serve --no-worker", "none": "not running"}[workerAt])
 	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+serveURL, "PARKFIN_REDIS_URL="+redisURL,
 		"PARKFIN_REDIS_PREFIX="+prefix, "PARKFIN_HTTP_ADDR="+addr, "PARKFIN_DATA_DIR="+b.TempDir(), "PARKFIN_DEMO=false")
+	// PARKFIN_BENCH_SERVE_LOG names a file to keep serve's output in
+	// (GODEBUG=gctrace=1 in the environment adds its collector's cycles).
 	logPath := b.TempDir() + "/serve.log"
+	if p := os.Getenv("PARKFIN_BENCH_SERVE_LOG"); p != "" {
+		logPath = p
+	}
 	logs, err := os.Create(logPath)
 	if err != nil {
 		b.Fatal(err)
@@ -323,7 +328,9 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	genAfter, machineAfter := benchload.ProcessCPU(os.Getpid()), machine()
 	loadOpen := benchload.Load()
 	writtenClosed := written()
+	procsBefore := benchload.Processes()
 	open := openLoop(rate, phase, create)
+	procsAfter := benchload.Processes()
 	writtenOpen := written()
 	heapOpen := heap()
 	machineOpen := machine()
@@ -391,6 +398,30 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		openCPU.Busy.Seconds()/open.elapsed.Seconds(), cores, openPer(serveOpen-serveAfter), openPer(workerOpen-workerAfter),
 		openPer(benchload.BackendsSpent(pgAfter, pgOpen)), openPer(genOpen-genAfter), openPer(openCPU.Busy))
 	b.ReportMetric(openPer(openCPU.Busy), "open-machine-cpu-us/create")
+	redisUS := openPer(benchload.CommSpent(procsBefore, procsAfter, "redis-server"))
+	b.ReportMetric(redisUS, "open-redis-cpu-us/create")
+	b.Logf("open loop: Redis (the timer index) %.0f µs of CPU per creation", redisUS)
+	// What else the machine ran meanwhile: this machine has services
+	// parkfin does not use (RabbitMQ's node, for one, starts another Erlang
+	// node about once a minute), and the kernel's own threads. Their CPU
+	// is taken from the same two cores, and a run they disturbed shows
+	// here. PostgreSQL's processes and Redis are counted as parkfin's.
+	ours := func(pid int, comm string) bool {
+		return pid == serve.Process.Pid || (worker != nil && pid == worker.Process.Pid) || pid == os.Getpid() ||
+			comm == "postgres" || comm == "redis-server"
+	}
+	others, unsampled := benchload.Elsewhere(procsBefore, procsAfter, openCPU.Busy, ours)
+	var elsewhere time.Duration
+	var top []string
+	for i, o := range others {
+		elsewhere += o.CPU
+		if i < 4 {
+			top = append(top, fmt.Sprintf("%s %v", o.Comm, o.CPU.Round(time.Millisecond)))
+		}
+	}
+	b.ReportMetric(openPer(elsewhere+unsampled), "open-elsewhere-cpu-us/create")
+	b.Logf("open loop: other processes took %v of CPU (%.0f µs per creation; the most: %s); %v is in no process sampled at the loop's start and end (processes that started and ended within it, the kernel's interrupts)",
+		elsewhere.Round(time.Millisecond), openPer(elsewhere), strings.Join(top, ", "), unsampled.Round(time.Millisecond))
 	// The host's share of the cores' time: a run it disturbed shows
 	// here, whatever the code did.
 	stealPct := func(c benchload.CPUTimes) float64 { return 100 * c.Steal.Seconds() / max(c.Total.Seconds(), 1e-9) }

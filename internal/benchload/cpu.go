@@ -1,9 +1,11 @@
 package benchload
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,4 +125,115 @@ func MachineStat(s string) CPUTimes {
 		}
 	}
 	return c
+}
+
+// Proc is a process as /proc/PID/stat shows it: its command name and the
+// CPU time it has spent so far.
+type Proc struct {
+	Comm string
+	CPU  time.Duration
+	// Start is when it started, in clock ticks after the machine's boot:
+	// a pid taken again by another process has another. (A kernel
+	// worker's name changes with the work it does: not the name, then,
+	// tells one process from the next.)
+	Start int64
+}
+
+// Processes returns every process of the machine, kernel threads included,
+// by pid.
+func Processes() map[int]Proc {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	procs := make(map[int]Proc, len(entries))
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		raw, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // ended meanwhile
+		}
+		procs[pid] = Proc{Comm: statComm(string(raw)), CPU: StatCPU(string(raw)), Start: statStart(string(raw))}
+	}
+	return procs
+}
+
+// statComm returns the command name of a /proc/PID/stat line, which may
+// itself hold spaces and parentheses.
+func statComm(s string) string {
+	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if i < 0 || j < i {
+		return ""
+	}
+	return s[i+1 : j]
+}
+
+// statStart returns the start time of a /proc/PID/stat line, its 22nd field.
+func statStart(s string) int64 {
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 {
+		return 0
+	}
+	n, _ := strconv.ParseInt(f[19], 10, 64)
+	return n
+}
+
+// CommSpent returns the CPU time the processes named comm spent between
+// two samples of Processes (one started in between counts from its start).
+func CommSpent(before, after map[int]Proc, comm string) time.Duration {
+	var total time.Duration
+	for pid, p := range after {
+		if p.Comm != comm {
+			continue
+		}
+		total += p.CPU
+		if b, ok := before[pid]; ok && b.Start == p.Start {
+			total -= b.CPU
+		}
+	}
+	return total
+}
+
+// Spent is CPU time spent by the processes of one command name.
+type Spent struct {
+	Comm string
+	CPU  time.Duration
+}
+
+// Elsewhere returns the CPU time the processes that ours does not claim
+// spent between two samples of Processes, by command name, largest first
+// (a process started in between counts from its start), and what the
+// machine's busy time between the samples holds beyond every process
+// sampled: the processes that started and ended in between, or ended
+// before the second sample, and what the kernel did outside any.
+func Elsewhere(before, after map[int]Proc, busy time.Duration, ours func(pid int, comm string) bool) (others []Spent, unsampled time.Duration) {
+	byComm := map[string]time.Duration{}
+	var sampled time.Duration
+	for pid, p := range after {
+		d := p.CPU
+		if b, ok := before[pid]; ok && b.Start == p.Start {
+			d -= b.CPU
+		}
+		sampled += d
+		if d > 0 && !ours(pid, p.Comm) {
+			byComm[p.Comm] += d
+		}
+	}
+	for comm, d := range byComm {
+		others = append(others, Spent{Comm: comm, CPU: d})
+	}
+	slices.SortFunc(others, func(a, b Spent) int {
+		if c := cmp.Compare(b.CPU, a.CPU); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Comm, b.Comm)
+	})
+	return others, max(busy-sampled, 0)
 }

@@ -1,6 +1,8 @@
 package benchload
 
 import (
+	"os"
+	"slices"
 	"testing"
 	"time"
 )
@@ -30,5 +32,51 @@ func TestStatCPU(t *testing.T) {
 	}
 	if got := StatCPU("garbage"); got != time.Duration(0) {
 		t.Errorf("StatCPU of garbage %v", got)
+	}
+}
+
+func TestElsewhere(t *testing.T) {
+	before := map[int]Proc{
+		1: {Comm: "parkfin", CPU: 100 * time.Millisecond, Start: 10},
+		2: {Comm: "beam.smp", CPU: 50 * time.Millisecond, Start: 10},
+		3: {Comm: "kworker/u8:0-events", CPU: 10 * time.Millisecond, Start: 2},
+		4: {Comm: "sh", CPU: 5 * time.Millisecond, Start: 50}, // ended in between
+		5: {Comm: "old", CPU: 70 * time.Millisecond, Start: 60},
+	}
+	after := map[int]Proc{
+		1: {Comm: "parkfin", CPU: 400 * time.Millisecond, Start: 10},
+		2: {Comm: "beam.smp", CPU: 90 * time.Millisecond, Start: 10},
+		// A kernel worker renamed by the work it took: the same process.
+		3: {Comm: "kworker/u8:0-writeback", CPU: 30 * time.Millisecond, Start: 2},
+		5: {Comm: "new", CPU: 20 * time.Millisecond, Start: 90},      // the pid taken again: counts from its start
+		6: {Comm: "beam.smp", CPU: 15 * time.Millisecond, Start: 95}, // started in between
+	}
+	ours := func(pid int, comm string) bool { return comm == "parkfin" }
+	others, unsampled := Elsewhere(before, after, time.Second, ours)
+	want := []Spent{{"beam.smp", 55 * time.Millisecond}, {"kworker/u8:0-writeback", 20 * time.Millisecond}, {"new", 20 * time.Millisecond}}
+	if !slices.Equal(others, want) {
+		t.Errorf("others %v, want %v", others, want)
+	}
+	if got, want := CommSpent(before, after, "beam.smp"), 55*time.Millisecond; got != want {
+		t.Errorf("CommSpent %v, want %v", got, want)
+	}
+	// 300 + 40 + 20 + 20 + 15 ms sampled of a busy second.
+	if want := 605 * time.Millisecond; unsampled != want {
+		t.Errorf("unsampled %v, want %v", unsampled, want)
+	}
+}
+
+func TestProcessesSeesItself(t *testing.T) {
+	procs := Processes()
+	self, ok := procs[os.Getpid()]
+	if !ok || self.Comm == "" {
+		t.Fatalf("this process (%d) not among %d: %+v", os.Getpid(), len(procs), self)
+	}
+	if got := statComm("7 (a (b) c) S 1"); got != "a (b) c" {
+		t.Errorf("statComm %q", got)
+	}
+	line := "4242 (parkfin (x) serve) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 12 0 123456 0 0"
+	if got := statStart(line); got != 123456 {
+		t.Errorf("statStart %d", got)
 	}
 }
