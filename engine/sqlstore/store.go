@@ -69,6 +69,9 @@ type Store struct {
 	// kept is the directory and the case numbers kept between
 	// transactions (PostgreSQL; kept.go).
 	kept *keeper
+	// openings is the connection the openings' transactions keep
+	// (PostgreSQL; openingsConn).
+	openings openingsConn
 }
 
 var (
@@ -282,6 +285,7 @@ func (s *Store) Close() error {
 	if s.creds != nil {
 		s.creds.stop()
 	}
+	s.openings.release()
 	return s.sqlDB.Close()
 }
 
@@ -330,7 +334,7 @@ func (s *Store) inTxOnce(ctx context.Context, fn func(engine.Tx) error, rerun bo
 			s.kept.settle(t.numbers, t.claimed, done)
 		}
 	}()
-	err = s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
+	err = s.connection(ctx, rerun, func(db *gorm.DB) error {
 		conn, ok := db.Statement.ConnPool.(*sql.Conn)
 		if !ok {
 			return fmt.Errorf("sqlstore: a connection of its own is a %T", db.Statement.ConnPool)
