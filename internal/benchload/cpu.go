@@ -60,11 +60,7 @@ func BackendsSpent(before, after map[int]time.Duration) time.Duration {
 // may hold spaces, so fields are counted after its closing parenthesis:
 // utime and stime are the 14th and 15th fields of the line.
 func StatCPU(s string) time.Duration {
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
+	f := statFields(s)
 	if len(f) < 13 {
 		return 0
 	}
@@ -171,13 +167,19 @@ func statComm(s string) string {
 	return s[i+1 : j]
 }
 
-// statStart returns the start time of a /proc/PID/stat line, its 22nd field.
-func statStart(s string) int64 {
+// statFields returns the fields of a /proc/PID/stat line after the command
+// name, the state first; none if the line has no command name.
+func statFields(s string) []string {
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0
+		return nil
 	}
-	f := strings.Fields(s[i+1:])
+	return strings.Fields(s[i+1:])
+}
+
+// statStart returns the start time of a /proc/PID/stat line, its 22nd field.
+func statStart(s string) int64 {
+	f := statFields(s)
 	if len(f) < 20 {
 		return 0
 	}
