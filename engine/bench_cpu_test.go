@@ -31,23 +31,14 @@ func readCPU(backends map[int]bool) cpuUse {
 	var u cpuUse
 	u.self = benchload.ProcessCPU(os.Getpid())
 	u.machine = machineCPU()
-	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, path := range dirs {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			continue
-		}
-		s := string(raw)
-		comm := s[strings.IndexByte(s, '(')+1 : max(strings.LastIndexByte(s, ')'), 0)]
+	for pid, p := range benchload.Processes() {
 		switch {
-		case comm == "postgres":
-			dir := filepath.Dir(path)
-			pid, _ := strconv.Atoi(filepath.Base(dir))
-			if backends[pid] || !isClientBackend(dir) {
-				u.postgres += benchload.StatCPU(s)
+		case p.Comm == "postgres":
+			if backends[pid] || !isClientBackend(filepath.Join("/proc", strconv.Itoa(pid))) {
+				u.postgres += p.CPU
 			}
-		case strings.HasPrefix(comm, "redis-server"):
-			u.redis += benchload.StatCPU(s)
+		case strings.HasPrefix(p.Comm, "redis-server"):
+			u.redis += p.CPU
 		}
 	}
 	return u

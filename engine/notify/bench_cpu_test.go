@@ -34,24 +34,16 @@ type cpuSample struct {
 
 func sampleCPU() cpuSample {
 	u := cpuSample{self: benchload.ProcessCPU(os.Getpid()), machine: machineCPU(), postgres: map[int]time.Duration{}, server: map[int]bool{}}
-	paths, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, path := range paths {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			continue
-		}
-		s := string(raw)
-		comm := s[strings.IndexByte(s, '(')+1 : max(strings.LastIndexByte(s, ')'), 0)]
+	for pid, p := range benchload.Processes() {
 		switch {
-		case comm == "postgres":
-			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(path)))
-			u.postgres[pid] = benchload.StatCPU(s)
-			title, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "cmdline"))
+		case p.Comm == "postgres":
+			u.postgres[pid] = p.CPU
+			title, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
 			if !strings.Contains(string(title), ")") && !strings.Contains(string(title), "[local]") {
 				u.server[pid] = true
 			}
-		case strings.HasPrefix(comm, "redis-server"):
-			u.redis += benchload.StatCPU(s)
+		case strings.HasPrefix(p.Comm, "redis-server"):
+			u.redis += p.CPU
 		}
 	}
 	return u

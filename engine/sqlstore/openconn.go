@@ -25,17 +25,25 @@ import (
 // open, a broken connection: stdlib.Conn.ResetSession), and the next
 // opening takes one afresh.
 
+// openingsKeepMin is the least pool (Options.MaxOpenConns) in which the
+// openings keep a connection: in a smaller one, the connection they kept
+// idle would leave the other transactions too few, or none.
+const openingsKeepMin = 4
+
 // openingsConn is the connection the openings keep, and who holds it.
 type openingsConn struct {
+	// keep: the pool can spare a connection (openingsKeepMin); set once
+	// when the store opens.
+	keep bool
 	mu   sync.Mutex // held by the transaction on conn
 	conn *sql.Conn
 }
 
 // connection runs fc with gorm on a connection of its own: an opening's
-// transaction on the openings' connection when no other holds it, any
-// other on one from the pool.
+// transaction on the openings' connection when no other holds it and the
+// pool is large enough to spare it, any other on one from the pool.
 func (s *Store) connection(ctx context.Context, opening bool, fc func(*gorm.DB) error) error {
-	if !opening || !s.openings.mu.TryLock() {
+	if !opening || !s.openings.keep || !s.openings.mu.TryLock() {
 		return s.db.WithContext(ctx).Connection(fc)
 	}
 	defer s.openings.mu.Unlock()
@@ -47,9 +55,9 @@ func (s *Store) connection(ctx context.Context, opening bool, fc func(*gorm.DB) 
 		}
 		s.openings.conn = c
 	}
-	kept := false
+	held := false
 	defer func() {
-		if !kept {
+		if !held {
 			s.openings.conn.Close()
 			s.openings.conn = nil
 		}
@@ -57,7 +65,7 @@ func (s *Store) connection(ctx context.Context, opening bool, fc func(*gorm.DB) 
 	db := s.db.WithContext(ctx)
 	db.Statement.ConnPool = s.openings.conn
 	err := fc(db)
-	kept = err == nil
+	held = err == nil
 	return err
 }
 

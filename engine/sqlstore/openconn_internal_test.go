@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/internal/testsvc"
@@ -11,8 +12,7 @@ import (
 
 // backendPID runs a transaction and returns the PostgreSQL backend it ran
 // on; fail makes it fail after reading it.
-func backendPID(t *testing.T, s *Store, ctx context.Context, fail error) (int, error) {
-	t.Helper()
+func backendPID(ctx context.Context, s *Store, fail error) (int, error) {
 	var pid int
 	err := s.InTx(ctx, func(et engine.Tx) error {
 		if err := et.(*tx).conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
@@ -32,7 +32,7 @@ func TestOpeningsKeepTheirConnection(t *testing.T) {
 	s := mustOpen(t, testsvc.PostgresURL(t), false)
 	opening := engine.Rerunnable(ctx)
 
-	first, err := backendPID(t, s, opening, nil)
+	first, err := backendPID(opening, s, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,14 +42,14 @@ func TestOpeningsKeepTheirConnection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		other, err := backendPID(t, s, ctx, nil)
+		other, err := backendPID(ctx, s, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if other == first {
 			t.Errorf("round %d: a transaction that opens nothing ran on the openings' backend %d", i, first)
 		}
-		pid, err := backendPID(t, s, opening, nil)
+		pid, err := backendPID(opening, s, nil)
 		held.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -61,7 +61,7 @@ func TestOpeningsKeepTheirConnection(t *testing.T) {
 
 	// A second opening while the first holds the connection.
 	err = s.InTx(opening, func(engine.Tx) error {
-		pid, err := backendPID(t, s, opening, nil)
+		pid, err := backendPID(opening, s, nil)
 		if err == nil && pid == first {
 			t.Errorf("two openings at once on one backend %d", pid)
 		}
@@ -72,13 +72,13 @@ func TestOpeningsKeepTheirConnection(t *testing.T) {
 	}
 
 	refused := errors.New("refused")
-	if _, err := backendPID(t, s, opening, refused); !errors.Is(err, refused) {
+	if _, err := backendPID(opening, s, refused); !errors.Is(err, refused) {
 		t.Fatalf("a failing opening: %v", err)
 	}
 	if s.openings.conn != nil {
 		t.Error("a failed opening kept its connection")
 	}
-	pid, err := backendPID(t, s, opening, nil)
+	pid, err := backendPID(opening, s, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,10 +91,10 @@ func TestOpeningsKeepTheirConnection(t *testing.T) {
 	if err := s.db.Raw("SELECT pg_terminate_backend(?)", pid).Scan(&ended).Error; err != nil || !ended {
 		t.Fatalf("pg_terminate_backend(%d): %v, %v", pid, ended, err)
 	}
-	if _, err := backendPID(t, s, opening, nil); err == nil {
+	if _, err := backendPID(opening, s, nil); err == nil {
 		t.Fatal("an opening on an ended backend succeeded")
 	}
-	again, err := backendPID(t, s, opening, nil)
+	again, err := backendPID(opening, s, nil)
 	if err != nil {
 		t.Fatalf("the opening after an ended backend: %v", err)
 	}
@@ -107,5 +107,33 @@ func TestOpeningsKeepTheirConnection(t *testing.T) {
 	}
 	if s.openings.conn != nil {
 		t.Error("Close left the openings' connection held")
+	}
+}
+
+// In a pool too small to spare one, the openings keep no connection: an
+// opening and then any other transaction run on the one connection of a
+// pool of one.
+func TestOpeningsKeepNoConnectionOfASmallPool(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, testsvc.PostgresURL(t), Options{MaxOpenConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	opened, err := backendPID(engine.Rerunnable(ctx), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.openings.conn != nil {
+		t.Fatal("an opening kept the only connection of the pool")
+	}
+	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	other, err := backendPID(wait, s, nil)
+	if err != nil {
+		t.Fatalf("a transaction after an opening, in a pool of one: %v", err)
+	}
+	if other != opened {
+		t.Errorf("a pool of one ran on backends %d and %d", opened, other)
 	}
 }

@@ -172,6 +172,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", redact(rawURL), err)
 	}
 	st := &Store{queries: queries{db: db, dialect: dialect}, sqlDB: sqlDB, keys: opts.LedgerKeys}
+	st.openings.keep = dialect == Postgres && sqlDB.Stats().MaxOpenConnections >= openingsKeepMin
 	st.later = opts.Sealing == SealLater || opts.Sealing == SealAuto && dialect == Postgres
 	if dialect == Postgres {
 		st.pgURL = rawURL

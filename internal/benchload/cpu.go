@@ -56,18 +56,8 @@ func BackendsSpent(before, after map[int]time.Duration) time.Duration {
 	return total
 }
 
-// StatCPU returns utime+stime of a /proc/PID/stat line. The command name
-// may hold spaces, so fields are counted after its closing parenthesis:
-// utime and stime are the 14th and 15th fields of the line.
-func StatCPU(s string) time.Duration {
-	f := statFields(s)
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * clockTick
-}
+// StatCPU returns utime+stime of a /proc/PID/stat line (ParseStat).
+func StatCPU(s string) time.Duration { return ParseStat(s).CPU }
 
 // CPUTimes are what the machine's cores did, from /proc/stat's first line.
 type CPUTimes struct {
@@ -152,39 +142,40 @@ func Processes() map[int]Proc {
 		if err != nil {
 			continue // ended meanwhile
 		}
-		procs[pid] = Proc{Comm: statComm(string(raw)), CPU: StatCPU(string(raw)), Start: statStart(string(raw))}
+		procs[pid] = ParseStat(string(raw))
 	}
 	return procs
 }
 
-// statComm returns the command name of a /proc/PID/stat line, which may
-// itself hold spaces and parentheses.
-func statComm(s string) string {
+// ParseStat reads a /proc/PID/stat line: the command name, which may itself
+// hold spaces and parentheses, then the fields after its closing
+// parenthesis — utime and stime the 14th and 15th of the line, starttime
+// the 22nd. A line it cannot read gives what it could.
+func ParseStat(s string) Proc {
 	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
 	if i < 0 || j < i {
-		return ""
+		return Proc{}
 	}
-	return s[i+1 : j]
+	p := Proc{Comm: s[i+1 : j]}
+	f := strings.Fields(s[j+1:])
+	if len(f) >= 13 {
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		p.CPU = time.Duration(ut+st) * clockTick
+	}
+	if len(f) >= 20 {
+		p.Start, _ = strconv.ParseInt(f[19], 10, 64)
+	}
+	return p
 }
 
-// statFields returns the fields of a /proc/PID/stat line after the command
-// name, the state first; none if the line has no command name.
-func statFields(s string) []string {
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return nil
+// spentSince returns the CPU time p (pid in a later sample) spent since
+// the earlier sample before: all of it if it started in between.
+func spentSince(before map[int]Proc, pid int, p Proc) time.Duration {
+	if b, ok := before[pid]; ok && b.Start == p.Start {
+		return p.CPU - b.CPU
 	}
-	return strings.Fields(s[i+1:])
-}
-
-// statStart returns the start time of a /proc/PID/stat line, its 22nd field.
-func statStart(s string) int64 {
-	f := statFields(s)
-	if len(f) < 20 {
-		return 0
-	}
-	n, _ := strconv.ParseInt(f[19], 10, 64)
-	return n
+	return p.CPU
 }
 
 // CommSpent returns the CPU time the processes named comm spent between
@@ -192,12 +183,8 @@ func statStart(s string) int64 {
 func CommSpent(before, after map[int]Proc, comm string) time.Duration {
 	var total time.Duration
 	for pid, p := range after {
-		if p.Comm != comm {
-			continue
-		}
-		total += p.CPU
-		if b, ok := before[pid]; ok && b.Start == p.Start {
-			total -= b.CPU
+		if p.Comm == comm {
+			total += spentSince(before, pid, p)
 		}
 	}
 	return total
@@ -219,10 +206,7 @@ func Elsewhere(before, after map[int]Proc, busy time.Duration, ours func(pid int
 	byComm := map[string]time.Duration{}
 	var sampled time.Duration
 	for pid, p := range after {
-		d := p.CPU
-		if b, ok := before[pid]; ok && b.Start == p.Start {
-			d -= b.CPU
-		}
+		d := spentSince(before, pid, p)
 		sampled += d
 		if d > 0 && !ours(pid, p.Comm) {
 			byComm[p.Comm] += d

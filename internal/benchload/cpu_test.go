@@ -72,11 +72,11 @@ func TestProcessesSeesItself(t *testing.T) {
 	if !ok || self.Comm == "" {
 		t.Fatalf("this process (%d) not among %d: %+v", os.Getpid(), len(procs), self)
 	}
-	if got := statComm("7 (a (b) c) S 1"); got != "a (b) c" {
-		t.Errorf("statComm %q", got)
+	if got := ParseStat("7 (a (b) c) S 1").Comm; got != "a (b) c" {
+		t.Errorf("ParseStat's command name %q", got)
 	}
 	line := "4242 (parkfin (x) serve) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 12 0 123456 0 0"
-	if got := statStart(line); got != 123456 {
-		t.Errorf("statStart %d", got)
+	if got := ParseStat(line).Start; got != 123456 {
+		t.Errorf("ParseStat's start %d", got)
 	}
 }
