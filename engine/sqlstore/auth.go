@@ -55,7 +55,8 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (*auth.Token, erro
 }
 
 // TokenUser returns the token with the hash and its user, joined in one
-// query: it runs on every request a machine makes. On PostgreSQL, lookups
+// query: it runs on every request a machine makes. The user comes without
+// its password hash (tokenUserColumns). On PostgreSQL, lookups
 // that wait at the same time share their query (tokenlookup.go), and a
 // token found is kept while the store hears its changes (tokencache.go).
 func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engine.User, error) {
@@ -84,7 +85,7 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (*auth.Token, *engin
 	t := tokenFromRow(tokenRow{ID: r.ID, UserName: r.UserName, Name: r.Name, Hash: r.Hash,
 		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, RevokedAt: r.RevokedAt, IssuedBy: r.IssuedBy})
 	u := userFromRow(userRow{Name: r.UserName, DisplayName: r.UDisplayName, Role: r.URole, OrgCode: r.UOrgCode,
-		PasswordHash: r.UPasswordHash, Disabled: r.UDisabled, CreatedAt: r.UCreatedAt, MustChangePassword: r.UMustChangePassword})
+		Disabled: r.UDisabled, CreatedAt: r.UCreatedAt, MustChangePassword: r.UMustChangePassword})
 	return &t, &u, nil
 }
 

@@ -34,6 +34,9 @@ func TestTokens(t *testing.T) {
 				if err != nil || tu.ID != tok.ID || u.Name != "bank-ICBC" || u.Role != engine.RoleBank || u.Org != "ICBC" {
 					t.Fatalf("TokenUser: %+v %+v %v", tu, u, err)
 				}
+				if u.PasswordHash != "" {
+					t.Error("TokenUser read the user's password hash")
+				}
 				if _, _, err := s.TokenUser(ctx, auth.Hash("pfk_other")); engine.ErrorCode(err) != engine.ENOTFOUND {
 					t.Fatalf("TokenUser of an unknown hash: %v", err)
 				}

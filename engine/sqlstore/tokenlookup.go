@@ -27,17 +27,17 @@ type tokenUserRow struct {
 	RevokedAt                     *time.Time
 	IssuedBy                      string
 	UDisplayName, URole, UOrgCode string
-	UPasswordHash                 string
 	UDisabled                     bool
 	UMustChangePassword           bool
 	UCreatedAt                    time.Time
 }
 
 // tokenUserColumns are the columns of a token and its user, as
-// tokenUserRow holds them.
+// tokenUserRow holds them: not the user's password hash, which a request
+// made with a token never needs, so that no kept token holds one.
 const tokenUserColumns = `SELECT t.id, t.user_name, t.name, t.hash, t.created_at, t.expires_at, t.revoked_at, t.issued_by,
 		u.display_name AS u_display_name, u.role AS u_role, u.org_code AS u_org_code,
-		u.password_hash AS u_password_hash, u.disabled AS u_disabled, u.created_at AS u_created_at,
+		u.disabled AS u_disabled, u.created_at AS u_created_at,
 		u.must_change_password AS u_must_change_password`
 
 // tokenUserQuery reads tokens with their users; its WHERE clause follows.
@@ -170,7 +170,7 @@ func (l *tokenLookups) query(batch []*tokenLookup) {
 		for rows.Next() {
 			var r tokenUserRow
 			if err := rows.Scan(&r.ID, &r.UserName, &r.Name, &r.Hash, &r.CreatedAt, &r.ExpiresAt, &r.RevokedAt, &r.IssuedBy,
-				&r.UDisplayName, &r.URole, &r.UOrgCode, &r.UPasswordHash, &r.UDisabled, &r.UCreatedAt, &r.UMustChangePassword); err != nil {
+				&r.UDisplayName, &r.URole, &r.UOrgCode, &r.UDisabled, &r.UCreatedAt, &r.UMustChangePassword); err != nil {
 				return err
 			}
 			for _, req := range byHash[r.Hash] {
