@@ -22,7 +22,7 @@ func ProcessCPU(pid int) time.Duration {
 	if err != nil {
 		return 0
 	}
-	return StatCPU(string(raw))
+	return ParseStat(string(raw)).CPU
 }
 
 // Backends returns, for each PostgreSQL backend of this machine whose
@@ -55,9 +55,6 @@ func BackendsSpent(before, after map[int]time.Duration) time.Duration {
 	}
 	return total
 }
-
-// StatCPU returns utime+stime of a /proc/PID/stat line (ParseStat).
-func StatCPU(s string) time.Duration { return ParseStat(s).CPU }
 
 // CPUTimes are what the machine's cores did, from /proc/stat's first line.
 type CPUTimes struct {

@@ -24,14 +24,14 @@ func TestMachineStat(t *testing.T) {
 	}
 }
 
-func TestStatCPU(t *testing.T) {
+func TestParseStatCPU(t *testing.T) {
 	// The command name holds a space and a parenthesis.
 	line := "4242 (parkfin (x) serve) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 12 0 1000 0 0"
-	if got, want := StatCPU(line), 325*clockTick; got != want {
-		t.Errorf("StatCPU %v, want %v", got, want)
+	if got, want := ParseStat(line).CPU, 325*clockTick; got != want {
+		t.Errorf("ParseStat's CPU %v, want %v", got, want)
 	}
-	if got := StatCPU("garbage"); got != time.Duration(0) {
-		t.Errorf("StatCPU of garbage %v", got)
+	if got := ParseStat("garbage"); got != (Proc{}) {
+		t.Errorf("ParseStat of garbage %+v", got)
 	}
 }
 
