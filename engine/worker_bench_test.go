@@ -154,9 +154,10 @@ func mustProbe(b *testing.B, index engine.TimerIndex, l *lateness, id string) {
 // timer took, and has no floor. stmts/case counts the SQL statements run
 // through gorm per timer and logs them by kind (the rows a transaction
 // writes go through pgx and are not among them); round-trips/case adds
-// BEGIN and COMMIT to them, one-by-one only; *-cpu-us/case splits the CPU time between this process,
-// the PostgreSQL server and the Redis server, and other-cores says how
-// busy other programs kept the machine meanwhile (noise).
+// BEGIN and COMMIT to them, one-by-one only; *-cpu-us/case splits the CPU
+// time between this process, the PostgreSQL server and the Redis server,
+// and other-cores says how busy other programs kept the machine meanwhile
+// (noise).
 func BenchmarkWorkerDrainBreach(b *testing.B) {
 	mustBench(b)
 	n := benchCount(b, "PARKFIN_BENCH_CASES", 20000)
