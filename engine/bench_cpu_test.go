@@ -2,8 +2,6 @@ package engine_test
 
 import (
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,11 +28,11 @@ type cpuUse struct {
 func readCPU(backends map[int]bool) cpuUse {
 	var u cpuUse
 	u.self = benchload.ProcessCPU(os.Getpid())
-	u.machine = machineCPU()
+	u.machine = benchload.MachineCPU().Occupied()
 	for pid, p := range benchload.Processes() {
 		switch {
 		case p.Comm == "postgres":
-			if backends[pid] || !isClientBackend(filepath.Join("/proc", strconv.Itoa(pid))) {
+			if backends[pid] || !benchload.ClientBackend(pid) {
 				u.postgres += p.CPU
 			}
 		case strings.HasPrefix(p.Comm, "redis-server"):
@@ -42,24 +40,6 @@ func readCPU(backends map[int]bool) cpuUse {
 		}
 	}
 	return u
-}
-
-// isClientBackend reports whether the PostgreSQL process in the /proc
-// directory serves a client connection: its title then names the client's
-// address, "host(port)" or "[local]".
-func isClientBackend(dir string) bool {
-	title, err := os.ReadFile(filepath.Join(dir, "cmdline"))
-	if err != nil {
-		return true
-	}
-	return strings.Contains(string(title), ")") || strings.Contains(string(title), "[local]")
-}
-
-// machineCPU returns the time all cores spent busy since boot, the
-// host's steal included (benchload.MachineCPU).
-func machineCPU() time.Duration {
-	m := benchload.MachineCPU()
-	return m.Busy + m.Steal
 }
 
 // sub returns the CPU time spent between two samples.

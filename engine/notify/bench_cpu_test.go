@@ -2,8 +2,6 @@ package notify_test
 
 import (
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,13 +31,12 @@ type cpuSample struct {
 }
 
 func sampleCPU() cpuSample {
-	u := cpuSample{self: benchload.ProcessCPU(os.Getpid()), machine: machineCPU(), postgres: map[int]time.Duration{}, server: map[int]bool{}}
+	u := cpuSample{self: benchload.ProcessCPU(os.Getpid()), machine: benchload.MachineCPU().Occupied(), postgres: map[int]time.Duration{}, server: map[int]bool{}}
 	for pid, p := range benchload.Processes() {
 		switch {
 		case p.Comm == "postgres":
 			u.postgres[pid] = p.CPU
-			title, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
-			if !strings.Contains(string(title), ")") && !strings.Contains(string(title), "[local]") {
+			if !benchload.ClientBackend(pid) {
 				u.server[pid] = true
 			}
 		case strings.HasPrefix(p.Comm, "redis-server"):
@@ -82,11 +79,4 @@ func reportCPU(b *testing.B, before, after cpuSample, ours map[int]bool, units i
 	total := self + pg + redis
 	b.ReportMetric(float64(total)/float64(wall), "cores-busy")
 	b.ReportMetric(float64(max(after.machine-before.machine-total, 0))/float64(wall), "other-cores")
-}
-
-// machineCPU returns the time all cores spent busy since boot, the
-// host's steal included (benchload.MachineCPU).
-func machineCPU() time.Duration {
-	m := benchload.MachineCPU()
-	return m.Busy + m.Steal
 }

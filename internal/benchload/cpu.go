@@ -70,6 +70,10 @@ type CPUTimes struct {
 	Total time.Duration
 }
 
+// Occupied is the cores' time this machine could not use for itself:
+// its own work and the host's steal.
+func (c CPUTimes) Occupied() time.Duration { return c.Busy + c.Steal }
+
 // Sub returns the times spent between an earlier sample and c.
 func (c CPUTimes) Sub(earlier CPUTimes) CPUTimes {
 	return CPUTimes{Busy: c.Busy - earlier.Busy, Steal: c.Steal - earlier.Steal, Total: c.Total - earlier.Total}
@@ -164,6 +168,19 @@ func ParseStat(s string) Proc {
 		p.Start, _ = strconv.ParseInt(f[19], 10, 64)
 	}
 	return p
+}
+
+// ClientBackend reports whether the PostgreSQL process pid serves a client
+// connection: its title names the client's address ("host(port)") or
+// "[local]", where the server's own processes (WAL writer, checkpointer,
+// …) name their task only. A process whose title cannot be read (it
+// ended) counts as a client's, not as the server's own work.
+func ClientBackend(pid int) bool {
+	title, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil {
+		return true
+	}
+	return strings.Contains(string(title), ")") || strings.Contains(string(title), "[local]")
 }
 
 // spentSince returns the CPU time p (pid in a later sample) spent since

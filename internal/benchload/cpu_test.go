@@ -1,10 +1,13 @@
 package benchload
 
 import (
+	"database/sql"
 	"os"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
 func TestMachineStat(t *testing.T) {
@@ -14,6 +17,9 @@ func TestMachineStat(t *testing.T) {
 	want := CPUTimes{Busy: 150 * clockTick, Steal: 9 * clockTick, Total: 979 * clockTick}
 	if got != want {
 		t.Errorf("MachineStat %+v, want %+v", got, want)
+	}
+	if got.Occupied() != 159*clockTick {
+		t.Errorf("Occupied %v, want busy and steal, %v", got.Occupied(), 159*clockTick)
 	}
 	later := MachineStat("cpu  130 5 50 900 20 3 2 19 7 0\n")
 	if d, want := later.Sub(got), (CPUTimes{Busy: 40 * clockTick, Steal: 10 * clockTick, Total: 150 * clockTick}); d != want {
@@ -78,5 +84,31 @@ func TestProcessesSeesItself(t *testing.T) {
 	line := "4242 (parkfin (x) serve) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 12 0 123456 0 0"
 	if got := ParseStat(line).Start; got != 123456 {
 		t.Errorf("ParseStat's start %d", got)
+	}
+}
+
+// A client's backend is told from the server's own processes by its title,
+// on a real server; a process that is gone counts as a client's.
+func TestClientBackend(t *testing.T) {
+	db, err := sql.Open("pgx", testsvc.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var client, checkpointer int
+	if err := db.QueryRow("SELECT pg_backend_pid()").Scan(&client); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'").Scan(&checkpointer); err != nil {
+		t.Fatal(err)
+	}
+	if !ClientBackend(client) {
+		t.Errorf("this test's backend %d not told as a client's", client)
+	}
+	if ClientBackend(checkpointer) {
+		t.Errorf("the checkpointer %d told as a client's", checkpointer)
+	}
+	if !ClientBackend(1 << 30) {
+		t.Error("a process that is gone not counted as a client's")
 	}
 }
