@@ -66,6 +66,8 @@ type Engine struct {
 	// opens queues concurrent openings for shared transactions; nil
 	// when each opens alone.
 	opens *openQueue
+	// onOpenBatch is told of each batch of openings a committer took.
+	onOpenBatch atomic.Pointer[func(openings int, held time.Duration)]
 }
 
 // New returns an Engine with no workflows registered.

@@ -126,15 +126,21 @@ func (e *Engine) openQueued(call *openCall) (*Case, error) {
 func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 	q := e.opens
 	batch, waiting := q.take(call)
+	taken := time.Now()
+	var heldFor time.Duration
 	held := true
 	release := func() {
 		if held {
 			held = false
+			heldFor = time.Since(taken)
 			<-q.slots
 		}
 	}
 	defer func() {
 		release()
+		if fn := e.onOpenBatch.Load(); fn != nil && len(batch) > 0 {
+			(*fn)(len(batch), heldFor)
+		}
 		if p := recover(); p != nil {
 			for _, c := range batch {
 				if !c.answered {
@@ -155,6 +161,16 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 	}
 	return waiting
 }
+
+// OnOpenBatch registers fn to be told of each batch of openings a
+// committer took (Config.OpenBatch): how many openings it held and how
+// long it held its committer slot for them: taking the batch, its moves
+// and its transaction until the commit — or, when the batch's transaction
+// failed, until its openings were opened one by one. The slots' time over
+// the time passed (for Config.OpenCommitters slots) is how near
+// case creation is to what the committers can do: at one, openings queue.
+// Not called when each opening runs alone (OpenBatch 1).
+func (e *Engine) OnOpenBatch(fn func(openings int, held time.Duration)) { e.onOpenBatch.Store(&fn) }
 
 // answer hands the call its outcome.
 func (call *openCall) answer() {

@@ -106,10 +106,22 @@ func (be *batchEnv) openAll(reqs []engine.OpenRequest) ([]*engine.Case, []error)
 
 // Many openings at once across several parks share a few transactions and
 // all succeed; each park's year is numbered from 1 without a gap or a
-// repeat, and the ledger verifies.
+// repeat, and the ledger verifies. Each batch is reported (OnOpenBatch)
+// with its openings and the time its committer held the slot — here at
+// least the store's delay.
 func TestConcurrentOpeningsShareTransactions(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db testsvc.Database) {
 		be := newBatchEnv(t, db, 32)
+		var (
+			mu      sync.Mutex
+			batches []int
+			held    []time.Duration
+		)
+		be.engine.OnOpenBatch(func(openings int, d time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			batches, held = append(batches, openings), append(held, d)
+		})
 		const n = 60
 		var reqs []engine.OpenRequest
 		for i := range n {
@@ -143,11 +155,24 @@ func TestConcurrentOpeningsShareTransactions(t *testing.T) {
 				}
 			}
 		}
-		if txs := be.slow.txs.Load(); txs >= n/2 {
+		txs := be.slow.txs.Load()
+		if txs >= n/2 {
 			t.Fatalf("%d openings took %d transactions", n, txs)
 		}
 		if r, err := be.Store.VerifyLedger(context.Background()); err != nil || !r.OK() {
 			t.Fatalf("ledger: %s %v", r, err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		sum := 0
+		for i, k := range batches {
+			sum += k
+			if held[i] < be.slow.delay {
+				t.Errorf("batch %d of %d openings held its slot %v, less than its transaction's delay %v", i, k, held[i], be.slow.delay)
+			}
+		}
+		if sum != n || int64(len(batches)) != txs {
+			t.Fatalf("reported %d batches of %v openings in all; want %d batches of %d", len(batches), sum, txs, n)
 		}
 	})
 }

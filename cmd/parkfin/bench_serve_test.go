@@ -444,6 +444,23 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.Logf("serve allocated %.1f KB per creation closed, %.1f KB open; its collector ran %.1f times a second closed, %.1f open",
 		allocKB(heapBefore, heapClosed, closed), allocKB(heapClosed, heapOpen, open),
 		(heapClosed.cycles-heapBefore.cycles)/closed.elapsed.Seconds(), (heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds())
+	// The committers' cycle: the share of the loop's time the committer
+	// slots were held (over their number), and the openings a batch. Near
+	// 100 %, openings queue for a committer whatever the cores have left.
+	// serve's open.committers: the default, 1, unless the environment
+	// it inherits sets it.
+	committers := 1.0
+	if n, err := strconv.Atoi(os.Getenv("PARKFIN_OPEN_COMMITTERS")); err == nil && n > 0 {
+		committers = float64(n)
+	}
+	busyPct := func(from, to goHeap, r *loadRun) float64 {
+		return 100 * (to.committerBusy - from.committerBusy) / committers / max(r.elapsed.Seconds(), 1e-9)
+	}
+	perBatch := func(from, to goHeap) float64 { return (to.batched - from.batched) / max(to.batches-from.batches, 1) }
+	b.ReportMetric(busyPct(heapClosed, heapOpen, open), "open-committer-busy-%")
+	b.ReportMetric(perBatch(heapClosed, heapOpen), "open-batch-openings")
+	b.Logf("the committers of openings were busy %.0f %% of the closed loop, %.0f %% of the open loop; %.1f and %.1f openings a batch",
+		busyPct(heapBefore, heapClosed, closed), busyPct(heapClosed, heapOpen, open), perBatch(heapBefore, heapClosed), perBatch(heapClosed, heapOpen))
 	b.Logf("serve RSS max %.1f MB sampled, peak (VmHWM) %.1f MB", float64(rss.maxKB)/1024, float64(hwm)/1024)
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
 		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())
@@ -485,12 +502,14 @@ func largestRelations(ctx context.Context, db *sql.DB, n int) string {
 	return strings.Join(out, ", ")
 }
 
-// goHeap is what serve's /metrics says of its heap: bytes allocated since
-// it started, and the collector's cycles.
-type goHeap struct{ allocated, cycles float64 }
+// goHeap is what serve's /metrics says of its heap — bytes allocated since
+// it started, and the collector's cycles — and of its committers of
+// openings: the seconds they were busy, the batches they took and the
+// openings in them.
+type goHeap struct{ allocated, cycles, committerBusy, batches, batched float64 }
 
-// scrapeHeap reads serve's heap figures from its /metrics (served to
-// loopback peers without a token).
+// scrapeHeap reads serve's heap and committers' figures from its /metrics
+// (served to loopback peers without a token).
 func scrapeHeap(client *http.Client, url string) (goHeap, error) {
 	resp, err := client.Get(url)
 	if err != nil {
@@ -506,8 +525,15 @@ func scrapeHeap(client *http.Client, url string) (goHeap, error) {
 	if allocated == nil || len(allocated.GetMetric()) == 0 || cycles == nil || len(cycles.GetMetric()) == 0 {
 		return goHeap{}, fmt.Errorf("/metrics lacks go_memstats_alloc_bytes_total or go_gc_duration_seconds")
 	}
+	busy, batches := families["parkfin_open_committer_seconds_total"], families["parkfin_open_batch_openings"]
+	if busy == nil || len(busy.GetMetric()) == 0 || batches == nil || len(batches.GetMetric()) == 0 {
+		return goHeap{}, fmt.Errorf("/metrics lacks parkfin_open_committer_seconds_total or parkfin_open_batch_openings")
+	}
+	h := batches.GetMetric()[0].GetHistogram()
 	return goHeap{allocated: allocated.GetMetric()[0].GetCounter().GetValue(),
-		cycles: float64(cycles.GetMetric()[0].GetSummary().GetSampleCount())}, nil
+		cycles:        float64(cycles.GetMetric()[0].GetSummary().GetSampleCount()),
+		committerBusy: busy.GetMetric()[0].GetCounter().GetValue(),
+		batches:       float64(h.GetSampleCount()), batched: h.GetSampleSum()}, nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -144,6 +144,7 @@ func (m *Main) Open(ctx context.Context, opts OpenOptions) error {
 	m.Engine = engine.New(engine.Config{Store: store, Clock: m.Clock, Calendar: m.Calendar.Live(), Index: m.Index, Logger: m.Logger,
 		OpenBatch: m.Config.Open.Batch, OpenCommitters: m.Config.Open.Committers})
 	m.Engine.OnTransition(m.Metrics.Transitions)
+	m.Engine.OnOpenBatch(m.Metrics.OpenBatch)
 	m.registerStoreMetrics()
 	f := m.Config.Financing
 	all.Register(m.Engine, all.Config{Financing: financing.Config{

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,7 @@ func TestAccessLogAndMetrics(t *testing.T) {
 		`parkfin_deliveries_pending `, `go_sql_open_connections{db_name="parkfin"}`, `parkfin_redis_errors_total 0`,
 		`parkfin_http_request_duration_seconds_bucket{route="/api/v1/cases",le="0.03"}`,
 		`parkfin_transactions_rerun_total{changed="directory"} 0`, `parkfin_transactions_rerun_total{changed="numbers"} 0`,
+		`parkfin_open_batch_openings_count 1`, `parkfin_open_batch_openings_sum 1`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %q", want)
@@ -150,6 +152,9 @@ func TestAccessLogAndMetrics(t *testing.T) {
 	}
 	if strings.Contains(text, "parkfin_timers_pending 0\n") {
 		t.Error("the case's timers are not counted pending")
+	}
+	if busy := metricValue(t, text, "parkfin_open_committer_seconds_total"); busy <= 0 || busy > 30 {
+		t.Errorf("the committer was busy %v s with one opening", busy)
 	}
 	// Relayed by a proxy, a loopback peer is not this machine's scraper.
 	if r, _ := get(t, http.DefaultClient, "http://"+m.Addr()+"/metrics", "X-Forwarded-For", "203.0.113.9"); r.StatusCode != http.StatusForbidden {
@@ -281,4 +286,21 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	pool = x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
+}
+
+// metricValue is the value of the unlabelled sample name in a text
+// exposition.
+func metricValue(t *testing.T, exposition, name string) float64 {
+	t.Helper()
+	for _, line := range strings.Split(exposition, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no sample %s", name)
+	return 0
 }

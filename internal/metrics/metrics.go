@@ -1,7 +1,7 @@
 // Package metrics keeps parkfin's Prometheus metrics (client_golang) and
 // serves them at /metrics: requests by route and status, transitions by
 // workflow and event, timers pending, firing and late, the outbox's depth,
-// the database pool and Redis errors. Only this machine, or a scraper that
+// the database pool, Redis errors and the committers of case openings. Only this machine, or a scraper that
 // presents the configured bearer token, may read them.
 package metrics
 
@@ -33,6 +33,8 @@ type Metrics struct {
 	firing      prometheus.Gauge
 	lateness    prometheus.Histogram
 	redisErrors prometheus.Counter
+	openBatch   prometheus.Histogram
+	committers  prometheus.Counter
 }
 
 // New returns the metrics with the Go runtime's and the process's.
@@ -53,9 +55,14 @@ func New() *Metrics {
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2, 5, 30, 60, 300}}),
 		redisErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "parkfin_redis_errors_total",
 			Help: "Redis commands that failed (a missing key is not a failure)."}),
+		openBatch: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "parkfin_open_batch_openings",
+			Help:    "Case openings a committer took into one transaction (open.batch).",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 500}}),
+		committers: prometheus.NewCounter(prometheus.CounterOpts{Name: "parkfin_open_committer_seconds_total",
+			Help: "Time the committers of case openings were busy with a batch; its rate over open.committers near 1 means openings queue."}),
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.duration, m.transitions, m.firing, m.lateness, m.redisErrors)
+		m.requests, m.duration, m.transitions, m.firing, m.lateness, m.redisErrors, m.openBatch, m.committers)
 	return m
 }
 
@@ -73,6 +80,13 @@ func (m *Metrics) Transitions(moves []engine.Move) {
 	for _, mv := range moves {
 		m.transitions.WithLabelValues(mv.Workflow, mv.Event).Inc()
 	}
+}
+
+// OpenBatch records a batch of case openings and how long its committer
+// was busy with it (engine.OnOpenBatch).
+func (m *Metrics) OpenBatch(openings int, held time.Duration) {
+	m.openBatch.Observe(float64(openings))
+	m.committers.Add(held.Seconds())
 }
 
 // Firing follows the timers being fired (engine.TimerObserver).
