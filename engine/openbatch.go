@@ -127,20 +127,19 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 	q := e.opens
 	batch, waiting := q.take(call)
 	taken := time.Now()
-	var heldFor time.Duration
 	held := true
 	release := func() {
 		if held {
 			held = false
-			heldFor = time.Since(taken)
+			heldFor := time.Since(taken)
 			<-q.slots
+			if fn := e.onOpenBatch.Load(); fn != nil && len(batch) > 0 {
+				(*fn)(len(batch), heldFor)
+			}
 		}
 	}
 	defer func() {
 		release()
-		if fn := e.onOpenBatch.Load(); fn != nil && len(batch) > 0 {
-			(*fn)(len(batch), heldFor)
-		}
 		if p := recover(); p != nil {
 			for _, c := range batch {
 				if !c.answered {
@@ -164,12 +163,13 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 
 // OnOpenBatch registers fn to be told of each batch of openings a
 // committer took (Config.OpenBatch): how many openings it held and how
-// long it held its committer slot for them: taking the batch, its moves
-// and its transaction until the commit — or, when the batch's transaction
-// failed, until its openings were opened one by one. The slots' time over
-// the time passed (for Config.OpenCommitters slots) is how near
-// case creation is to what the committers can do: at one, openings queue.
-// Not called when each opening runs alone (OpenBatch 1).
+// long it held its committer slot for them — taking the batch, its moves
+// and its transaction until the commit, or, when the batch's transaction
+// failed, until its openings were opened one by one. fn is called once the
+// slot is let go, before the callers of a committed batch are answered.
+// The slots' time over the time passed (for Config.OpenCommitters slots)
+// is how near case creation is to what the committers can do: near one,
+// openings queue. Not called when each opening runs alone (OpenBatch 1).
 func (e *Engine) OnOpenBatch(fn func(openings int, held time.Duration)) { e.onOpenBatch.Store(&fn) }
 
 // answer hands the call its outcome.

@@ -1,8 +1,9 @@
 // Package metrics keeps parkfin's Prometheus metrics (client_golang) and
 // serves them at /metrics: requests by route and status, transitions by
 // workflow and event, timers pending, firing and late, the outbox's depth,
-// the database pool, Redis errors and the committers of case openings. Only this machine, or a scraper that
-// presents the configured bearer token, may read them.
+// the database pool, Redis errors and the committers of case openings.
+// Only this machine, or a scraper that presents the configured bearer
+// token, may read them.
 package metrics
 
 import (
