@@ -80,6 +80,12 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		}
 		rate = n
 	}
+	// serve's configuration as it reads it, from the defaults and the
+	// environment it inherits (open.committers, for the committers' load).
+	serveCfg, err := LoadConfig("")
+	if err != nil {
+		b.Fatal(err)
+	}
 	workerAt := os.Getenv("PARKFIN_BENCH_WORKER")
 	if os.Getenv("PARKFIN_BENCH_NO_WORKER") == "1" {
 		workerAt = "none"
@@ -287,11 +293,12 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	// the host took from this virtual machine (steal) is told apart: it
 	// is not this machine's work, but the requests wait through it.
 	machine := benchload.MachineCPU
-	// What serve allocates and how often its collector runs, from its
-	// own /metrics: the collector's cycles take CPU from the requests
-	// and, while one marks, every allocation pays for part of it.
-	heap := func() goHeap {
-		h, err := scrapeHeap(client, "http://"+addr+"/metrics")
+	// What serve allocates and how often its collector runs, and how busy
+	// its committers of openings are, from its own /metrics: the
+	// collector's cycles take CPU from the requests and, while one marks,
+	// every allocation pays for part of it.
+	figures := func() serveFigures {
+		h, err := scrapeFigures(client, "http://"+addr+"/metrics")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -318,12 +325,12 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		}
 		return w
 	}
-	heapBefore := heap()
+	figBefore := figures()
 	serveBefore, workerBefore, pgBefore := sampleCPU()
 	genBefore, machineBefore := benchload.ProcessCPU(os.Getpid()), machine()
 	b.StartTimer()
 	closed := closedLoop(16, phase, create)
-	heapClosed := heap()
+	figClosed := figures()
 	serveAfter, workerAfter, pgAfter := sampleCPU()
 	genAfter, machineAfter := benchload.ProcessCPU(os.Getpid()), machine()
 	loadOpen := benchload.Load()
@@ -332,7 +339,7 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	open := openLoop(rate, phase, create)
 	procsAfter := benchload.Processes()
 	writtenOpen := written()
-	heapOpen := heap()
+	figOpen := figures()
 	machineOpen := machine()
 	serveOpen, workerOpen, pgOpen := sampleCPU()
 	genOpen := benchload.ProcessCPU(os.Getpid())
@@ -427,11 +434,11 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	stealPct := func(c benchload.CPUTimes) float64 { return 100 * c.Steal.Seconds() / max(c.Total.Seconds(), 1e-9) }
 	b.ReportMetric(stealPct(openCPU), "open-steal-%")
 	b.Logf("the host took %.1f %% of the cores' time in the closed loop, %.1f %% in the open loop (steal)", stealPct(closedCPU), stealPct(openCPU))
-	allocKB := func(from, to goHeap, r *loadRun) float64 {
+	allocKB := func(from, to serveFigures, r *loadRun) float64 {
 		return (to.allocated - from.allocated) / 1024 / float64(max(r.n-r.errors, 1))
 	}
-	b.ReportMetric(allocKB(heapClosed, heapOpen, open), "open-alloc-KB/create")
-	b.ReportMetric((heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds(), "open-gc/s")
+	b.ReportMetric(allocKB(figClosed, figOpen, open), "open-alloc-KB/create")
+	b.ReportMetric((figOpen.cycles-figClosed.cycles)/open.elapsed.Seconds(), "open-gc/s")
 	created := float64(max(open.n-open.errors, 1))
 	walKB := (writtenOpen.walBytes - writtenClosed.walBytes) / 1024 / created
 	b.ReportMetric(walKB, "open-wal-KB/create")
@@ -442,25 +449,21 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.ReportMetric(dataKB, "open-data-KB/create")
 	b.Logf("the database's files grew by %.1f KB per creation in the open loop; the largest relations after it: %s", dataKB, largestRelations(ctx, admin, 8))
 	b.Logf("serve allocated %.1f KB per creation closed, %.1f KB open; its collector ran %.1f times a second closed, %.1f open",
-		allocKB(heapBefore, heapClosed, closed), allocKB(heapClosed, heapOpen, open),
-		(heapClosed.cycles-heapBefore.cycles)/closed.elapsed.Seconds(), (heapOpen.cycles-heapClosed.cycles)/open.elapsed.Seconds())
+		allocKB(figBefore, figClosed, closed), allocKB(figClosed, figOpen, open),
+		(figClosed.cycles-figBefore.cycles)/closed.elapsed.Seconds(), (figOpen.cycles-figClosed.cycles)/open.elapsed.Seconds())
 	// The committers' cycle: the share of the loop's time the committer
 	// slots were held (over their number), and the openings a batch. Near
 	// 100 %, openings queue for a committer whatever the cores have left.
-	// serve's open.committers: the default, 1, unless the environment
-	// it inherits sets it.
-	committers := 1.0
-	if n, err := strconv.Atoi(os.Getenv("PARKFIN_OPEN_COMMITTERS")); err == nil && n > 0 {
-		committers = float64(n)
+	busyPct := func(from, to serveFigures, r *loadRun) float64 {
+		return 100 * (to.committerBusy - from.committerBusy) / float64(serveCfg.Open.Committers) / max(r.elapsed.Seconds(), 1e-9)
 	}
-	busyPct := func(from, to goHeap, r *loadRun) float64 {
-		return 100 * (to.committerBusy - from.committerBusy) / committers / max(r.elapsed.Seconds(), 1e-9)
+	perBatch := func(from, to serveFigures) float64 {
+		return (to.batched - from.batched) / max(to.batches-from.batches, 1)
 	}
-	perBatch := func(from, to goHeap) float64 { return (to.batched - from.batched) / max(to.batches-from.batches, 1) }
-	b.ReportMetric(busyPct(heapClosed, heapOpen, open), "open-committer-busy-%")
-	b.ReportMetric(perBatch(heapClosed, heapOpen), "open-batch-openings")
+	b.ReportMetric(busyPct(figClosed, figOpen, open), "open-committer-busy-%")
+	b.ReportMetric(perBatch(figClosed, figOpen), "open-batch-openings")
 	b.Logf("the committers of openings were busy %.0f %% of the closed loop, %.0f %% of the open loop; %.1f and %.1f openings a batch",
-		busyPct(heapBefore, heapClosed, closed), busyPct(heapClosed, heapOpen, open), perBatch(heapBefore, heapClosed), perBatch(heapClosed, heapOpen))
+		busyPct(figBefore, figClosed, closed), busyPct(figClosed, figOpen, open), perBatch(figBefore, figClosed), perBatch(figClosed, figOpen))
 	b.Logf("serve RSS max %.1f MB sampled, peak (VmHWM) %.1f MB", float64(rss.maxKB)/1024, float64(hwm)/1024)
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
 		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())
@@ -502,35 +505,35 @@ func largestRelations(ctx context.Context, db *sql.DB, n int) string {
 	return strings.Join(out, ", ")
 }
 
-// goHeap is what serve's /metrics says of its heap — bytes allocated since
-// it started, and the collector's cycles — and of its committers of
-// openings: the seconds they were busy, the batches they took and the
-// openings in them.
-type goHeap struct{ allocated, cycles, committerBusy, batches, batched float64 }
+// serveFigures is what serve's /metrics says of its heap — bytes
+// allocated since it started, and the collector's cycles — and of its
+// committers of openings: the seconds they were busy, the batches they
+// took and the openings in them.
+type serveFigures struct{ allocated, cycles, committerBusy, batches, batched float64 }
 
-// scrapeHeap reads serve's heap and committers' figures from its /metrics
+// scrapeFigures reads serve's heap and committers' figures from its /metrics
 // (served to loopback peers without a token).
-func scrapeHeap(client *http.Client, url string) (goHeap, error) {
+func scrapeFigures(client *http.Client, url string) (serveFigures, error) {
 	resp, err := client.Get(url)
 	if err != nil {
-		return goHeap{}, err
+		return serveFigures{}, err
 	}
 	defer resp.Body.Close()
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(resp.Body)
 	if err != nil {
-		return goHeap{}, fmt.Errorf("/metrics: %w", err)
+		return serveFigures{}, fmt.Errorf("/metrics: %w", err)
 	}
 	allocated, cycles := families["go_memstats_alloc_bytes_total"], families["go_gc_duration_seconds"]
 	if allocated == nil || len(allocated.GetMetric()) == 0 || cycles == nil || len(cycles.GetMetric()) == 0 {
-		return goHeap{}, fmt.Errorf("/metrics lacks go_memstats_alloc_bytes_total or go_gc_duration_seconds")
+		return serveFigures{}, fmt.Errorf("/metrics lacks go_memstats_alloc_bytes_total or go_gc_duration_seconds")
 	}
 	busy, batches := families["parkfin_open_committer_seconds_total"], families["parkfin_open_batch_openings"]
 	if busy == nil || len(busy.GetMetric()) == 0 || batches == nil || len(batches.GetMetric()) == 0 {
-		return goHeap{}, fmt.Errorf("/metrics lacks parkfin_open_committer_seconds_total or parkfin_open_batch_openings")
+		return serveFigures{}, fmt.Errorf("/metrics lacks parkfin_open_committer_seconds_total or parkfin_open_batch_openings")
 	}
 	h := batches.GetMetric()[0].GetHistogram()
-	return goHeap{allocated: allocated.GetMetric()[0].GetCounter().GetValue(),
+	return serveFigures{allocated: allocated.GetMetric()[0].GetCounter().GetValue(),
 		cycles:        float64(cycles.GetMetric()[0].GetSummary().GetSampleCount()),
 		committerBusy: busy.GetMetric()[0].GetCounter().GetValue(),
 		batches:       float64(h.GetSampleCount()), batched: h.GetSampleSum()}, nil

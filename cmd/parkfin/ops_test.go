@@ -17,10 +17,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/parkfin/parkfin/engine/auth"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
@@ -288,19 +290,17 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	return certFile, keyFile, pool
 }
 
-// metricValue is the value of the unlabelled sample name in a text
-// exposition.
+// metricValue is the value of the counter name in a text exposition.
 func metricValue(t *testing.T, exposition, name string) float64 {
 	t.Helper()
-	for _, line := range strings.Split(exposition, "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				t.Fatalf("%s: %v", line, err)
-			}
-			return f
-		}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(exposition))
+	if err != nil {
+		t.Fatalf("/metrics: %v", err)
 	}
-	t.Fatalf("no sample %s", name)
-	return 0
+	f := families[name]
+	if f == nil || len(f.GetMetric()) == 0 {
+		t.Fatalf("no sample %s", name)
+	}
+	return f.GetMetric()[0].GetCounter().GetValue()
 }
