@@ -128,13 +128,17 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 	batch, waiting := q.take(call)
 	taken := time.Now()
 	held := true
+	// opened counts the calls of the batch still wanted when it ran
+	// (wanted): a call whose caller gave up before is answered at once,
+	// not an opening the committer held its slot for.
+	opened := 0
 	release := func() {
 		if held {
 			held = false
 			heldFor := time.Since(taken)
 			<-q.slots
-			if fn := e.onOpenBatch.Load(); fn != nil && len(batch) > 0 {
-				(*fn)(len(batch), heldFor)
+			if fn := e.onOpenBatch.Load(); fn != nil && opened > 0 {
+				(*fn)(opened, heldFor)
 			}
 		}
 	}
@@ -150,8 +154,9 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 			panic(p)
 		}
 	}()
-	if len(batch) > 0 {
-		if finish := e.commitOpenings(batch); finish != nil {
+	if live := wanted(batch); len(live) > 0 {
+		opened = len(live)
+		if finish := e.commitOpenings(live); finish != nil {
 			// The batch committed: the next may start while this one's
 			// timers go to the index and its callers get their cases.
 			release()
@@ -169,7 +174,9 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 // slot is let go, before the callers of a committed batch are answered.
 // The slots' time over the time passed (for Config.OpenCommitters slots)
 // is how near case creation is to what the committers can do: near one,
-// openings queue. Not called when each opening runs alone (OpenBatch 1).
+// openings queue. Not called when each opening runs alone (OpenBatch 1),
+// nor for a batch whose callers had all given up before it ran; the calls
+// of a batch whose callers gave up are not counted in its openings.
 func (e *Engine) OnOpenBatch(fn func(openings int, held time.Duration)) { e.onOpenBatch.Store(&fn) }
 
 // answer hands the call its outcome.
@@ -178,11 +185,9 @@ func (call *openCall) answer() {
 	close(call.done)
 }
 
-// commitOpenings opens the calls, in one transaction when there are
-// several, and answers each; or, once that transaction committed, returns
-// what remains to be done — its timers told to the index, then each call
-// answered — for the caller to run after giving up its committer slot.
-func (e *Engine) commitOpenings(batch []*openCall) (finish func()) {
+// wanted answers the calls whose callers gave up (their context is done)
+// with their context's error, and returns the others.
+func wanted(batch []*openCall) []*openCall {
 	live := make([]*openCall, 0, len(batch))
 	for _, call := range batch {
 		if err := call.ctx.Err(); err != nil {
@@ -192,6 +197,14 @@ func (e *Engine) commitOpenings(batch []*openCall) (finish func()) {
 		}
 		live = append(live, call)
 	}
+	return live
+}
+
+// commitOpenings opens the calls, in one transaction when there are
+// several, and answers each; or, once that transaction committed, returns
+// what remains to be done — its timers told to the index, then each call
+// answered — for the caller to run after giving up its committer slot.
+func (e *Engine) commitOpenings(live []*openCall) (finish func()) {
 	if len(live) > 1 {
 		fx, err := e.openBatch(live)
 		if err == nil {

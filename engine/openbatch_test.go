@@ -177,6 +177,56 @@ func TestConcurrentOpeningsShareTransactions(t *testing.T) {
 	})
 }
 
+// An opening whose caller gave up before a committer ran it is answered
+// with its context's error, opens nothing and is not counted as a batch's
+// opening: the committers' busy time and batch sizes (OnOpenBatch) tell
+// only openings tried. A caller whose context is already done finds, in
+// openQueued's select, both a free committer slot and its context done;
+// either way it must end the same.
+func TestGivenUpOpeningsAreNotCounted(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		be := newBatchEnv(t, db, 32)
+		be.slow.delay = 0
+		var (
+			mu      sync.Mutex
+			batches []int
+		)
+		be.engine.OnOpenBatch(func(openings int, d time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			batches = append(batches, openings)
+		})
+		gone, cancel := context.WithCancel(context.Background())
+		cancel()
+		for i := range 40 {
+			c, err := be.engine.Open(gone, be.request(t, be.parks[0], "撤回登记企业"+strconv.Itoa(i)))
+			if !errors.Is(err, context.Canceled) || c != nil {
+				t.Fatalf("opening %d with its caller gone: %v, %v; want context.Canceled", i, c, err)
+			}
+		}
+		if txs := be.slow.txs.Load(); txs != 0 {
+			t.Fatalf("openings whose callers had gone ran %d transactions", txs)
+		}
+		mu.Lock()
+		if len(batches) != 0 {
+			t.Fatalf("openings whose callers had gone were told as batches %v", batches)
+		}
+		mu.Unlock()
+		c, err := be.engine.Open(context.Background(), be.request(t, be.parks[0], "撤回后登记企业"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(c.Number, "-00001") {
+			t.Fatalf("the first case opened is numbered %s; the given-up ones took numbers", c.Number)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(batches) != 1 || batches[0] != 1 {
+			t.Fatalf("one opening told as batches %v; want [1]", batches)
+		}
+	})
+}
+
 // In a batch, an opening the rules refuse (an unknown park) and one by an
 // actor who may not open the case fail with their own errors; the others
 // commit together, numbered without a gap.
