@@ -84,5 +84,8 @@ func (m *Main) openNotify() error {
 			Assignee: financing.RelLeadBank, Supervisor: financing.RelCounty},
 	})
 	m.Engine.OnNotice(m.Notify.Wake)
+	// Closed before the Redis client and the store, opened before it:
+	// its wake-ups and directory reads in the background end first.
+	m.closers = append(m.closers, m.Notify.Close)
 	return nil
 }

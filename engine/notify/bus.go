@@ -18,18 +18,24 @@ const wakeGap = 10 * time.Millisecond
 // publishWakes tells the other processes' dispatchers that notices were
 // written, off the transition's path (Wake starts it). After each
 // wake-up it waits wakeGap and publishes once more if Wake was called
-// meanwhile, so that no commit goes unannounced, then ends.
-func (s *Service) publishWakes() {
+// meanwhile, so that no commit goes unannounced, then ends; or ends at
+// once when ctx is done (Close).
+func (s *Service) publishWakes(ctx context.Context) {
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		if err := s.cfg.Redis.Publish(ctx, s.wakeChannel(), s.id).Err(); err != nil {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := s.cfg.Redis.Publish(pctx, s.wakeChannel(), s.id).Err(); err != nil && ctx.Err() == nil {
 			s.log.Debug("notify: wake-up not published; the other processes find the notices at their next poll", "err", err)
 		}
 		cancel()
-		time.Sleep(wakeGap)
+		gap := time.NewTimer(wakeGap)
+		select {
+		case <-gap.C:
+		case <-ctx.Done():
+			gap.Stop()
+		}
 		s.pubMu.Lock()
-		if !s.again {
-			s.publishing = false
+		if !s.again || ctx.Err() != nil {
+			s.publishing, s.again = false, false
 			s.pubMu.Unlock()
 			return
 		}

@@ -91,17 +91,21 @@ func (s *Service) ReadDirectory(ctx context.Context) error {
 }
 
 // refreshDirectory reads the directory anew in the background, unless a
-// read is under way: a transaction found the one held older than its own.
+// read is under way or the service is closed: a transaction found the one
+// held older than its own.
 func (s *Service) refreshDirectory() {
 	if s.dialect != sqlstore.Postgres || !s.refreshing.CompareAndSwap(false, true) {
 		return
 	}
-	go func() {
+	started := s.bg.start(func(ctx context.Context) {
 		defer s.refreshing.Store(false)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		if err := s.ReadDirectory(ctx); err != nil {
+		if err := s.ReadDirectory(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("notify: reading the directory failed; notices go to the outbox meanwhile", "err", err)
 		}
-	}()
+	})
+	if !started {
+		s.refreshing.Store(false)
+	}
 }

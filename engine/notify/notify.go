@@ -143,6 +143,8 @@ type Service struct {
 	// digested is the date (Beijing) of the last digest this process
 	// wrote or found written.
 	digested string
+	// bg runs the short tasks no Run owns, until Close.
+	bg background
 	// onInbox, when set, is called with the notice IDs whose inbox rows
 	// were committed (benchmarks measure the latency with it).
 	onInbox func(ids []string)
@@ -208,8 +210,7 @@ func (s *Service) Wake() {
 		s.again = true
 		return
 	}
-	s.publishing = true
-	go s.publishWakes()
+	s.publishing = s.bg.start(s.publishWakes)
 }
 
 // signal sends on a wake-up channel of capacity one, unless a wake-up is
