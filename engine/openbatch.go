@@ -52,6 +52,9 @@ type openCall struct {
 	c  *Case
 	m  *moving
 	fx effects
+	// pre is the opening prepared ahead of the batch (openahead.go), until
+	// a batch's transaction takes it or passes it over.
+	pre *preparedOpening
 }
 
 func newOpenQueue(committers, max int) *openQueue {
@@ -205,7 +208,9 @@ func wanted(batch []*openCall) []*openCall {
 // what remains to be done — its timers told to the index, then each call
 // answered — for the caller to run after giving up its committer slot.
 func (e *Engine) commitOpenings(live []*openCall) (finish func()) {
-	if len(live) > 1 {
+	// One opening alone runs as a batch of one when it was prepared ahead,
+	// so that its preparation is not done twice.
+	if len(live) > 1 || live[0].pre != nil {
 		fx, err := e.openBatch(live)
 		if err == nil {
 			return func() {
@@ -230,6 +235,8 @@ func (e *Engine) commitOpenings(live []*openCall) (finish func()) {
 
 // openBatch opens the calls in one transaction: each one's open event runs
 // (prepareMove; one the workflow refuses gets its error and is left out),
+// unless it ran ahead at the directory version the transaction works at
+// (openahead.go),
 // then the cases are numbered, the numbers of all their prefixes taken in
 // one statement (Tx.NextNumbers, which locks the counters in prefix order,
 // so that concurrent transactions cannot deadlock on them), and written,
@@ -244,10 +251,14 @@ func (e *Engine) openBatch(batch []*openCall) (effects, error) {
 		all = effects{}
 		byPrefix := map[string][]*openCall{}
 		for _, call := range batch {
+			if call.takePrepared(tx) {
+				byPrefix[call.c.Number] = append(byPrefix[call.c.Number], call)
+				continue
+			}
 			c := call.blank
 			call.c, call.m, call.fx, call.err = &c, nil, effects{}, nil
 			w := call.w
-			m, err := e.prepareMove(call.ctx, tx, w, call.c, w.def.OpenEvent, call.req.Actor, call.req.Payload, call.req.Decoded, call.req.Files, call.now, true, nil, &call.fx)
+			m, err := e.prepareMove(call.ctx, tx, tx, w, call.c, w.def.OpenEvent, call.req.Actor, call.req.Payload, call.req.Decoded, call.req.Files, call.now, true, nil, &call.fx)
 			if err != nil {
 				call.err = err
 				continue

@@ -115,7 +115,9 @@ func (e *Engine) Open(ctx context.Context, req OpenRequest) (*Case, error) {
 		return nil, err
 	}
 	if e.opens != nil {
-		return e.openQueued(&openCall{ctx: ctx, req: req, w: w, blank: *c, now: now})
+		call := &openCall{ctx: ctx, req: req, w: w, blank: *c, now: now}
+		e.prepareAhead(call)
+		return e.openQueued(call)
 	}
 	return e.openOne(ctx, req, w, c, now)
 }
@@ -442,7 +444,7 @@ func (e *Engine) fireRow(ctx context.Context, tx Tx, w *workflow, c *Case, tm *T
 // opening is the open event of a new case; origin, when set, is the case
 // whose event opens it (Transition.Open).
 func (e *Engine) move(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, decoded any, files []File, now time.Time, opening bool, origin *Origin, fx *effects) error {
-	m, err := e.prepareMove(ctx, tx, w, c, name, actor, payload, decoded, files, now, opening, origin, fx)
+	m, err := e.prepareMove(ctx, tx, tx, w, c, name, actor, payload, decoded, files, now, opening, origin, fx)
 	if err != nil {
 		return err
 	}
@@ -484,8 +486,10 @@ func (m *moving) number(seq int) {
 // database (an open event's Apply only reads the directory; only later
 // events open other cases, Transition.Open), so that an opening it refuses
 // in a batch (Engine.Open) fails alone; it leaves c.Number at the prefix
-// the open event set.
-func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, decoded any, files []File, now time.Time, opening bool, origin *Origin, fx *effects) (*moving, error) {
+// the open event set. The event's Apply reads dir (Transition.Directory):
+// tx for a move in a transaction; for an opening prepared ahead of its
+// transaction (openahead.go), the directory the store keeps, with tx nil.
+func (e *Engine) prepareMove(ctx context.Context, tx Tx, dir Directory, w *workflow, c *Case, name EventName, actor Actor, payload json.RawMessage, decoded any, files []File, now time.Time, opening bool, origin *Origin, fx *effects) (*moving, error) {
 	ev := w.events[name]
 	if ev == nil {
 		return nil, Errorf(ETRANSITION, "业务流程中没有“%s”这一操作。", "The workflow has no event %q.", name)
@@ -504,7 +508,7 @@ func (e *Engine) prepareMove(ctx context.Context, tx Tx, w *workflow, c *Case, n
 	from := c.State
 	m := &moving{w: w, c: c, name: name, actor: actor, files: files, refs: refs, now: now, opening: opening, from: from,
 		partiesBefore: append([]Party{}, c.Parties...), marksBefore: append([]string{}, c.Marks...)}
-	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Decoded: decoded, Directory: tx, Calendar: e.cal, Files: refs, OpenedBy: origin}
+	t := &Transition{Case: c, Event: name, From: from, Actor: actor, Now: now, Payload: payload, Decoded: decoded, Directory: dir, Calendar: e.cal, Files: refs, OpenedBy: origin}
 	m.t = t
 	if !opening {
 		t.opener = func(ctx context.Context, workflow string, payload json.RawMessage, ref string) (*Case, error) {

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -296,3 +297,71 @@ func (t *tx) tookNumbers(last map[string]int) {
 		t.numbers[p] = n
 	}
 }
+
+// KeptDirectory returns the directory kept, as it was read at its version
+// (engine.DirectoryKeeper), for openings prepared ahead of their
+// transaction; ok is false on SQLite and before any was kept.
+func (s *Store) KeptDirectory() (engine.Directory, int64, bool) {
+	if s.kept == nil {
+		return nil, 0, false
+	}
+	d := s.kept.directory()
+	if d == nil {
+		return nil, 0, false
+	}
+	return keptView{d}, d.version, true
+}
+
+// PinDirectory reports whether the transaction works at the directory
+// version (engine.DirectoryPinner): the version it read, or, when it read
+// none yet, the version of the directory kept, which it then takes and
+// has checked at the commit (keptDirectory).
+func (t *tx) PinDirectory(version int64) bool {
+	if t.conn == nil {
+		return false
+	}
+	if t.dirVersion == 0 && !t.keptDirectory() {
+		return false
+	}
+	return t.dirVersion == version
+}
+
+// keptView answers the directory's lookups from what was kept, and only
+// from it: anything else fails with engine.ErrNotKept.
+type keptView struct{ d *keptDirectory }
+
+var _ engine.Directory = keptView{}
+
+func (v keptView) Park(_ context.Context, code string) (*engine.Park, error) {
+	p, ok := v.d.parks[code]
+	if !ok {
+		return nil, engine.ErrNotKept
+	}
+	return &p, nil
+}
+
+func (v keptView) LeadBank(_ context.Context, park string, year int) (*engine.Pairing, error) {
+	p, ok := v.d.leads[leadKey{park, year}]
+	if !ok {
+		return nil, engine.ErrNotKept
+	}
+	return &p, nil
+}
+
+func (v keptView) Bank(_ context.Context, code string) (*engine.Bank, error) {
+	b, ok := v.d.banks[code]
+	if !ok {
+		return nil, engine.ErrNotKept
+	}
+	return &b, nil
+}
+
+func (keptView) County(context.Context, string) (*engine.County, error) {
+	return nil, engine.ErrNotKept
+}
+
+func (keptView) Organisation(context.Context, string) (*engine.Organisation, error) {
+	return nil, engine.ErrNotKept
+}
+
+func (keptView) User(context.Context, string) (*engine.User, error) { return nil, engine.ErrNotKept }
