@@ -60,7 +60,7 @@ func New() *Metrics {
 			Help:    "Case openings a committer took into one transaction (open.batch).",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 500}}),
 		committers: prometheus.NewCounter(prometheus.CounterOpts{Name: "parkfin_open_committer_seconds_total",
-			Help: "Time the committers of case openings were busy with a batch; its rate over open.committers near 1 means openings queue."}),
+			Help: "Time the committers of case openings were busy with a batch; near 1 per committer with batches growing means openings queue."}),
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.duration, m.transitions, m.firing, m.lateness, m.redisErrors, m.openBatch, m.committers)
