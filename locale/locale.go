@@ -68,6 +68,11 @@ func mustLoad() map[string]map[string]string {
 // "en-US", an Accept-Language value...): English when it asks for English
 // first, Chinese otherwise.
 func Lang(requested string) string {
+	if requested == ZH || requested == EN {
+		// The catalogue's own names, as the code passes them: no
+		// lower-cased copy.
+		return requested
+	}
 	r := strings.ToLower(strings.TrimSpace(requested))
 	if strings.HasPrefix(r, "en") {
 		return EN

@@ -28,7 +28,15 @@ type Templates struct {
 	mu        sync.RWMutex
 	overrides map[string]map[string]string
 	mtimes    map[string]time.Time
-	parsed    map[parsedKey]*template.Template
+	parsed    map[parsedKey]*parsedTemplate
+}
+
+// parsedTemplate is a template parsed, and its parts when it is plain
+// (plain.go).
+type parsedTemplate struct {
+	tp    *template.Template
+	parts []plainPart
+	plain bool
 }
 
 // parsedKey names a parsed template by its language and its text.
@@ -48,7 +56,7 @@ func (t *Templates) Reload() error {
 	if t.dir == "" {
 		t.mu.Lock()
 		if t.parsed == nil {
-			t.parsed = map[parsedKey]*template.Template{}
+			t.parsed = map[parsedKey]*parsedTemplate{}
 		}
 		t.mu.Unlock()
 		return nil
@@ -103,7 +111,7 @@ func (t *Templates) Reload() error {
 		}
 	}
 	t.mu.Lock()
-	t.overrides, t.mtimes, t.parsed = overrides, mtimes, map[parsedKey]*template.Template{}
+	t.overrides, t.mtimes, t.parsed = overrides, mtimes, map[parsedKey]*parsedTemplate{}
 	t.mu.Unlock()
 	if len(errs) > 0 {
 		return fmt.Errorf("notify templates: %s", strings.Join(errs, "; "))
@@ -117,14 +125,24 @@ func (t *Templates) text(lang, key string, fallbacks ...string) string {
 	defer t.mu.RUnlock()
 	// The reader's language first (its override, then its catalogue),
 	// then Chinese.
-	for _, k := range append([]string{key}, fallbacks...) {
-		for _, l := range []string{locale.Lang(lang), locale.ZH} {
+	langs := [2]string{locale.Lang(lang), locale.ZH}
+	find := func(k string) (string, bool) {
+		for _, l := range langs {
 			if v, ok := t.overrides[l][k]; ok {
-				return v
+				return v, true
 			}
 			if locale.Has(l, k) {
-				return locale.T(l, k)
+				return locale.T(l, k), true
 			}
+		}
+		return "", false
+	}
+	if v, ok := find(key); ok {
+		return v
+	}
+	for _, k := range fallbacks {
+		if v, ok := find(k); ok {
+			return v
 		}
 	}
 	return locale.T(lang, key, fallbacks...)
@@ -149,22 +167,29 @@ func (t *Templates) exec(lang, key string, data any, fallbacks ...string) (strin
 	src := t.text(lang, key, fallbacks...)
 	cacheKey := parsedKey{lang, src}
 	t.mu.RLock()
-	tp := t.parsed[cacheKey]
+	pt := t.parsed[cacheKey]
 	t.mu.RUnlock()
-	if tp == nil {
-		var err error
-		if tp, err = template.New(key).Funcs(funcs).Option("missingkey=zero").Parse(src); err != nil {
+	if pt == nil {
+		tp, err := template.New(key).Funcs(funcs).Option("missingkey=zero").Parse(src)
+		if err != nil {
 			return "", fmt.Errorf("notify: template %s: %w", key, err)
 		}
+		pt = &parsedTemplate{tp: tp}
+		pt.parts, pt.plain = plainOf(tp)
 		t.mu.Lock()
 		if t.parsed == nil {
-			t.parsed = map[parsedKey]*template.Template{}
+			t.parsed = map[parsedKey]*parsedTemplate{}
 		}
-		t.parsed[cacheKey] = tp
+		t.parsed[cacheKey] = pt
 		t.mu.Unlock()
 	}
+	if d, ok := data.(Data); ok && pt.plain {
+		var b strings.Builder
+		renderPlain(&b, pt.parts, &d)
+		return strings.TrimSpace(b.String()), nil
+	}
 	var b bytes.Buffer
-	if err := tp.Execute(&b, data); err != nil {
+	if err := pt.tp.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("notify: template %s: %w", key, err)
 	}
 	return strings.TrimSpace(b.String()), nil
