@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,26 +13,9 @@ import (
 	"github.com/parkfin/parkfin/engine/calendar"
 	"github.com/parkfin/parkfin/engine/memtimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/logsink"
 	"github.com/parkfin/parkfin/internal/testsvc"
 )
-
-// syncBuffer is a log sink safe for the worker's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // downIndex is a timer index whose server is unreachable.
 type downIndex struct{ engine.TimerIndex }
@@ -51,7 +33,7 @@ func (downIndex) Next(context.Context) (time.Time, bool, error) { return time.Ti
 // runBriefly runs a worker for a few polls and returns what it logged.
 func runBriefly(t *testing.T, e *engine.Engine, index engine.TimerIndex) string {
 	t.Helper()
-	var logs syncBuffer
+	var logs logsink.Buffer
 	w := engine.NewWorker(e, index, engine.WorkerConfig{Poll: 5 * time.Millisecond, ReconcileEvery: 10 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)

@@ -25,17 +25,18 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/internal/logsink"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
 )
 
 // serveLogged is mustServe with the log stream kept for the test to read.
-func serveLogged(t *testing.T) (*Main, *lockedBuffer) {
+func serveLogged(t *testing.T) (*Main, *logsink.Buffer) {
 	t.Helper()
 	cfg, err := LoadConfig("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &logsink.Buffer{}
 	m := NewMain(cfg, logs)
 	ctx := context.Background()
 	if err := m.Open(ctx, OpenOptions{Migrate: true, Index: true}); err != nil {

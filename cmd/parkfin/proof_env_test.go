@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"github.com/parkfin/parkfin/engine/redistimer"
 	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/demo"
+	"github.com/parkfin/parkfin/internal/logsink"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
@@ -245,26 +245,9 @@ func (p *proof) mustFireOnce(n int) {
 // worker is a `parkfin worker` process.
 type worker struct {
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *logsink.Buffer
 	done chan struct{} // closed when the process has exited
 	err  error         // its exit status, once done
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startWorker runs `parkfin worker` against the proof's database and Redis.
@@ -283,7 +266,7 @@ func (p *proof) startWorker(env ...string) *worker {
 		"PARKFIN_WORKER_LEASE=2s",
 	)
 	cmd.Env = append(cmd.Env, env...)
-	w := &worker{cmd: cmd, out: &lockedBuffer{}, done: make(chan struct{})}
+	w := &worker{cmd: cmd, out: &logsink.Buffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = w.out, w.out
 	if err := cmd.Start(); err != nil {
 		p.t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/redistimer"
+	"github.com/parkfin/parkfin/internal/logsink"
 	"github.com/parkfin/parkfin/internal/testsvc"
 	"github.com/parkfin/parkfin/workflows/financing"
 )
@@ -199,7 +200,7 @@ func TestProofRedisOutage(t *testing.T) {
 	t.Cleanup(func() { client.Close() })
 	index := redistimer.New(client, redistimer.Options{Prefix: p.prefix})
 	e := p.newEngine(engine.SystemClock{}, index)
-	var logs lockedBuffer
+	var logs logsink.Buffer
 	w := engine.NewWorker(e, index, engine.WorkerConfig{Poll: 20 * time.Millisecond, ReconcileEvery: time.Hour,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx, cancel := context.WithCancel(p.ctx)

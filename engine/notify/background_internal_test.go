@@ -1,35 +1,16 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/parkfin/parkfin/engine/sqlstore"
+	"github.com/parkfin/parkfin/internal/logsink"
 	"github.com/parkfin/parkfin/internal/testsvc"
 )
-
-// lockedBuffer is a log's output, written by several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // Close waits for the directory's read in the background that a
 // transaction asked for, and after it none starts: a process shutting
@@ -44,7 +25,7 @@ func TestCloseEndsTheDirectoryRead(t *testing.T) {
 	if _, err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
+	var logs logsink.Buffer
 	s := New(Config{Store: store, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	s.refreshDirectory()
 	if !s.refreshing.Load() {
