@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"testing"
 	"time"
@@ -53,17 +52,7 @@ func TestCloseEndsTheDirectoryRead(t *testing.T) {
 // Close ends a wake-up being published to the other processes; after it,
 // Wake still wakes this process's dispatcher but publishes nothing.
 func TestCloseEndsTheWakeUps(t *testing.T) {
-	client := testsvc.Redis(t)
-	prefix := testsvc.RedisPrefix(t, client)
-	s := &Service{cfg: Config{Redis: client, RedisPrefix: prefix, Poll: time.Hour}, wake: make(chan struct{}, 1),
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)), id: "ours"}
-	ctx := context.Background()
-	sub := client.Subscribe(ctx, s.wakeChannel())
-	defer sub.Close()
-	if _, err := sub.Receive(ctx); err != nil {
-		t.Fatal(err)
-	}
-	msgs := sub.Channel()
+	s, msgs := publishingService(t)
 	s.Wake()
 	s.Wake() // within wakeGap: the publisher goes round once more
 	select {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/parkfin/parkfin/internal/testsvc"
 )
 
@@ -48,17 +50,7 @@ func TestBusSkipsOwnWakeUps(t *testing.T) {
 // Wake-ups asked for in a stream go out at most one each wakeGap, and the
 // last of them still goes out after the last commit asked for it.
 func TestWakesSpacedLastAnnounced(t *testing.T) {
-	client := testsvc.Redis(t)
-	prefix := testsvc.RedisPrefix(t, client)
-	s := &Service{cfg: Config{Redis: client, RedisPrefix: prefix, Poll: time.Hour}, wake: make(chan struct{}, 1),
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)), id: "ours"}
-	ctx := context.Background()
-	sub := client.Subscribe(ctx, s.wakeChannel())
-	defer sub.Close()
-	if _, err := sub.Receive(ctx); err != nil {
-		t.Fatal(err)
-	}
-	msgs := sub.Channel()
+	s, msgs := publishingService(t)
 	const wakes, every = 200, 250 * time.Microsecond
 	began := time.Now()
 	var last time.Time
@@ -84,4 +76,22 @@ func TestWakesSpacedLastAnnounced(t *testing.T) {
 	if !got[len(got)-1].After(last) {
 		t.Errorf("the last wake-up was received at %v, before the last asked at %v", got[len(got)-1], last)
 	}
+}
+
+// publishingService is a service that publishes its wake-ups on a real
+// Redis (no dispatcher running), and the wake-ups it publishes as another
+// process hears them.
+func publishingService(t *testing.T) (*Service, <-chan *redis.Message) {
+	t.Helper()
+	client := testsvc.Redis(t)
+	prefix := testsvc.RedisPrefix(t, client)
+	s := &Service{cfg: Config{Redis: client, RedisPrefix: prefix, Poll: time.Hour}, wake: make(chan struct{}, 1),
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)), id: "ours"}
+	ctx := context.Background()
+	sub := client.Subscribe(ctx, s.wakeChannel())
+	t.Cleanup(func() { sub.Close() })
+	if _, err := sub.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s, sub.Channel()
 }
