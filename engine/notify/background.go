@@ -49,8 +49,9 @@ func (b *background) close() {
 	b.wg.Wait()
 }
 
-// Close ends the service's background tasks (a wake-up being published, a
-// read of the directory) and waits for them; it does not stop Run, which
+// Close ends the service's background tasks and waits for them: a read of
+// the directory is cancelled, a wake-up being published is sent (within
+// its two seconds) and not followed by another. It does not stop Run, which
 // its context stops. After Close, the service starts no such task: notices
 // a transaction cannot expand go to the outbox, and the other processes'
 // dispatchers find them at their next poll. Call it before closing the

@@ -92,3 +92,18 @@ func TestCloseEndsTheWakeUps(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 }
+
+// A Wake just before Close is still announced to the other processes:
+// the commit it follows was made.
+func TestCloseSendsTheWakeUpUnderWay(t *testing.T) {
+	s, msgs := publishingService(t)
+	s.Wake()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-msgs:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the wake-up asked for before Close was not published")
+	}
+}

@@ -18,12 +18,14 @@ const wakeGap = 10 * time.Millisecond
 // publishWakes tells the other processes' dispatchers that notices were
 // written, off the transition's path (Wake starts it). After each
 // wake-up it waits wakeGap and publishes once more if Wake was called
-// meanwhile, so that no commit goes unannounced, then ends; or ends at
-// once when ctx is done (Close).
+// meanwhile, so that no commit goes unannounced, then ends; once ctx is
+// done (Close) it ends after the wake-up it is sending.
 func (s *Service) publishWakes(ctx context.Context) {
 	for {
-		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		if err := s.cfg.Redis.Publish(pctx, s.wakeChannel(), s.id).Err(); err != nil && ctx.Err() == nil {
+		// A wake-up under way when Close is called still goes out, within
+		// its two seconds: the commits it announces are made.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		if err := s.cfg.Redis.Publish(pctx, s.wakeChannel(), s.id).Err(); err != nil {
 			s.log.Debug("notify: wake-up not published; the other processes find the notices at their next poll", "err", err)
 		}
 		cancel()
