@@ -2,8 +2,11 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,6 +146,41 @@ func TestOpeningPreparedAheadMeetsAChangedDirectory(t *testing.T) {
 		}
 		if r, err := be.Store.VerifyLedger(ctx); err != nil || !r.OK() {
 			t.Fatalf("ledger: %s %v", r, err)
+		}
+	})
+}
+
+// An opening alone whose transaction fails gets that transaction's error,
+// once: prepared ahead, it runs as a batch of one, and a batch of one is
+// not tried again by itself as a larger batch's openings are.
+func TestLonePreparedOpeningFailsOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db testsvc.Database) {
+		be := newBatchEnv(t, db, 32)
+		be.slow.delay = 0
+		ctx := context.Background()
+		if _, err := be.engine.Open(ctx, be.request(t, be.parks[0], "预热企业")); err != nil {
+			t.Fatal(err)
+		}
+		refused := errors.New("the caller's own write failed")
+		var calls atomic.Int32
+		req := be.request(t, be.parks[0], "写入失败企业")
+		req.InTx = func(context.Context, engine.Tx, *engine.Case) error {
+			calls.Add(1)
+			return refused
+		}
+		c, err := be.engine.Open(ctx, req)
+		if !errors.Is(err, refused) || c != nil {
+			t.Fatalf("Open: %v, %v; want the caller's error", c, err)
+		}
+		if n := calls.Load(); n != 1 {
+			t.Fatalf("the opening's transaction ran %d times", n)
+		}
+		next, err := be.engine.Open(ctx, be.request(t, be.parks[0], "之后的企业"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(next.Number, "-00002") {
+			t.Fatalf("the next case is %s: the failed opening took a number", next.Number)
 		}
 	})
 }

@@ -223,6 +223,13 @@ func (e *Engine) commitOpenings(live []*openCall) (finish func()) {
 				}
 			}
 		}
+		if len(live) == 1 {
+			// Alone, its transaction's error is its own, as openOne's
+			// would have been.
+			live[0].out, live[0].err = nil, err
+			live[0].answer()
+			return nil
+		}
 		e.log.Warn("a batch of openings failed; opening them one by one", "openings", len(live), "err", err)
 	}
 	for _, call := range live {
