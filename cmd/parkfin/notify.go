@@ -84,8 +84,9 @@ func (m *Main) openNotify() error {
 			Assignee: financing.RelLeadBank, Supervisor: financing.RelCounty},
 	})
 	m.Engine.OnNotice(m.Notify.Wake)
-	// Closed before the Redis client and the store, opened before it:
-	// its wake-ups and directory reads in the background end first.
+	// Opened after the store and the Redis client, it is closed before
+	// them (the closers run in reverse): its wake-ups and directory reads
+	// in the background end first.
 	m.closers = append(m.closers, m.Notify.Close)
 	return nil
 }
