@@ -176,7 +176,9 @@ func (e *Engine) commitTaken(call *openCall) (waiting bool) {
 // failed, until its openings were opened one by one. fn is called once the
 // slot is let go, before the callers of a committed batch are answered.
 // The slots' time over the time passed (for Config.OpenCommitters slots)
-// is how near case creation is to what the committers can do: near one,
+// stays near one under any steady stream, since a free committer takes
+// whatever waits at once; the openings a batch tell how near case creation
+// is to what the committers can do: growing with the share near one,
 // openings queue. Not called when each opening runs alone (OpenBatch 1),
 // nor for a batch whose callers had all given up before it ran; the calls
 // of a batch whose callers gave up are not counted in its openings.
