@@ -85,6 +85,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// The client went away (a sign-in given up while it waited its turn):
+	// nobody reads an answer, and it is no failure to log.
+	if accesslog.ClientGone(c.Request(), err) {
+		c.Response().WriteHeader(accesslog.StatusClientGone)
+		return
+	}
 	err = fromEcho(err)
 	code := engine.ErrorCode(err)
 	status, ok := statusOf[code]

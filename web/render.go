@@ -16,6 +16,7 @@ import (
 
 	"github.com/parkfin/parkfin/engine"
 	"github.com/parkfin/parkfin/engine/audit"
+	"github.com/parkfin/parkfin/internal/accesslog"
 	"github.com/parkfin/parkfin/locale"
 )
 
@@ -129,6 +130,12 @@ func (s *Server) newPage(c echo.Context, name string, view any) *page {
 // nothing of the inside.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	// The client went away (a sign-in given up while it waited its turn):
+	// nobody reads an answer, and it is no failure to log.
+	if accesslog.ClientGone(c.Request(), err) {
+		c.Response().WriteHeader(accesslog.StatusClientGone)
 		return
 	}
 	status := http.StatusInternalServerError

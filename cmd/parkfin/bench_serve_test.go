@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -19,11 +17,7 @@ import (
 	"time"
 
 	"github.com/parkfin/parkfin/engine/auth"
-	"github.com/parkfin/parkfin/engine/sqlstore"
 	"github.com/parkfin/parkfin/internal/benchload"
-	"github.com/parkfin/parkfin/internal/demo"
-	"github.com/parkfin/parkfin/internal/testsvc"
-	"github.com/parkfin/parkfin/report"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/valyala/fasthttp"
@@ -62,24 +56,10 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	if os.Getenv("PARKFIN_BENCH") != "1" {
 		b.Skip("set PARKFIN_BENCH=1 to run the serve benchmark (PostgreSQL, Redis, pgbench)")
 	}
-	phase := 20 * time.Second
-	if s := os.Getenv("PARKFIN_BENCH_SECONDS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			b.Fatalf("PARKFIN_BENCH_SECONDS=%q", s)
-		}
-		phase = time.Duration(n) * time.Second
-	}
+	phase := time.Duration(benchEnvInt(b, "PARKFIN_BENCH_SECONDS", 20)) * time.Second
 	// The open loop's rate: the floor's by default, lower to see how the
 	// latency grows towards it.
-	rate := 1500
-	if s := os.Getenv("PARKFIN_BENCH_OPEN_RATE"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			b.Fatalf("PARKFIN_BENCH_OPEN_RATE=%q", s)
-		}
-		rate = n
-	}
+	rate := benchEnvInt(b, "PARKFIN_BENCH_OPEN_RATE", 1500)
 	// serve's configuration as it reads it, from the defaults and the
 	// environment it inherits (open.committers, for the committers' load).
 	serveCfg, err := LoadConfig("")
@@ -117,21 +97,10 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	// latency a creation has at that rate is read beside it.
 	paced := benchload.TPCBPaced(b, rate, phase)
 
-	dbURL := testsvc.PostgresURL(b)
-	store, err := sqlstore.Open(ctx, dbURL, sqlstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := report.Migrate(ctx, store.DB(), true); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, store, time.Now()); err != nil {
-		b.Fatal(err)
-	}
+	// serve's connections name themselves, so that the CPU time of the
+	// backends working for it can be told from the shared server's others.
+	app := "parkfin_bench_" + strconv.Itoa(os.Getpid())
+	store, dbURL, env := benchStore(b, app)
 	tokens := map[string]string{}
 	for _, p := range benchload.Parks {
 		tok, _, err := auth.IssueToken(ctx, store, store, "window-"+p[0], "bench", time.Now(), time.Hour)
@@ -140,83 +109,16 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 		}
 		tokens[p[0]] = tok
 	}
-	rc := testsvc.RedisDB(b, proofRedisDB)
-	prefix := testsvc.RedisPrefix(b, rc)
-	redisURL := fmt.Sprintf("%s/%d", strings.TrimSuffix(testsvc.Env("PARKFIN_TEST_REDIS_URL", "redis://127.0.0.1:6379"), "/"), proofRedisDB)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	// serve's connections name themselves, so that the CPU time of the
-	// backends working for it can be told from the shared server's others.
-	app := "parkfin_bench_" + strconv.Itoa(os.Getpid())
-	// PARKFIN_BENCH_SERVE_DB_PARAMS adds parameters to serve's
-	// connections, for instance log_min_duration_statement=0 to have
-	// PostgreSQL log every statement with its time.
-	params := "application_name=" + app
-	if p := os.Getenv("PARKFIN_BENCH_SERVE_DB_PARAMS"); p != "" {
-		params += "&" + p
-	}
-	serveURL := dbURL + "&" + params
-	if !strings.Contains(dbURL, "?") {
-		serveURL = dbURL + "?" + params
-	}
-	// serve is the command as it is deployed, built here: this test
-	// binary holds the tests and the load generator's libraries too, and
-	// its larger code would count in serve's resident memory (about 6 MB
-	// more of it). The profiles (PARKFIN_TEST_CPUPROFILE,
-	// _TRACE, _MEMPROFILE) are taken by the test binary only, which then
-	// serves instead.
-	bin := os.Args[0]
-	if os.Getenv("PARKFIN_TEST_CPUPROFILE")+os.Getenv("PARKFIN_TEST_TRACE")+os.Getenv("PARKFIN_TEST_MEMPROFILE") == "" {
-		bin = filepath.Join(b.TempDir(), "parkfin")
-		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-			b.Fatalf("go build: %v\n%s", err, out)
-		}
-	} else {
-		b.Log("serve runs as the test binary, which takes the profiles")
-	}
-	serve := exec.Command(bin, "serve")
+	var args []string
 	if workerAt != "in" {
-		serve.Args = append(serve.Args, "--no-worker")
+		args = append(args, "--no-worker")
 	}
 	b.Logf("the timer worker and the dispatcher: %s", map[string]string{
 		"in": "in serve", "apart": "in a worker process beside serve --no-worker", "none": "not running"}[workerAt])
-	serve.Env = append(os.Environ(), "PARKFIN_TEST_RUN_CLI=1", "PARKFIN_DATABASE_URL="+serveURL, "PARKFIN_REDIS_URL="+redisURL,
-		"PARKFIN_REDIS_PREFIX="+prefix, "PARKFIN_HTTP_ADDR="+addr, "PARKFIN_DATA_DIR="+b.TempDir(), "PARKFIN_DEMO=false")
-	// PARKFIN_BENCH_SERVE_LOG names a file to keep serve's output in
-	// (GODEBUG=gctrace=1 in the environment adds its collector's cycles).
-	logPath := b.TempDir() + "/serve.log"
-	if p := os.Getenv("PARKFIN_BENCH_SERVE_LOG"); p != "" {
-		logPath = p
-	}
-	logs, err := os.Create(logPath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer logs.Close()
-	serve.Stdout, serve.Stderr = logs, logs
-	if err := serve.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = serve.Process.Signal(os.Interrupt); _ = serve.Wait() }()
+	srv := startServe(b, env, args...)
+	serve, addr, logPath := srv.cmd, srv.addr, srv.logPath
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}, Timeout: 30 * time.Second}
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		resp, err := client.Get("http://" + addr + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("serve not ready: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 
 	// The load comes from fasthttp's client, which reuses its requests,
 	// responses and buffers: on this machine's two cores the generator
@@ -251,8 +153,8 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	// name themselves as serve's do.
 	var worker *exec.Cmd
 	if workerAt == "apart" {
-		worker = exec.Command(bin, "worker")
-		worker.Env, worker.Stdout, worker.Stderr = serve.Env, logs, logs
+		worker = exec.Command(srv.bin, "worker")
+		worker.Env, worker.Stdout, worker.Stderr = serve.Env, srv.logs, srv.logs
 		if err := worker.Start(); err != nil {
 			b.Fatal(err)
 		}
@@ -470,15 +372,8 @@ func BenchmarkServeCreateVsTPCB(b *testing.B) {
 	b.Logf("pgbench TPC-B %.0f tps before, %.0f after; load %s / %s / %s (before, open loop, after)",
 		tpsBefore, tpsAfter, loadBefore, loadOpen, benchload.Load())
 	if closed.errors+open.errors > 0 {
-		raw, _ := os.ReadFile(logPath)
-		var failures []string
-		for _, l := range strings.Split(string(raw), "\n") {
-			if strings.Contains(l, "level=ERROR") && len(failures) < 5 {
-				failures = append(failures, l)
-			}
-		}
 		b.Errorf("%d creations failed; first: %s; serve logged:\n%s", closed.errors+open.errors,
-			firstNonEmpty(closed.firstErr, open.firstErr), strings.Join(failures, "\n"))
+			firstNonEmpty(closed.firstErr, open.firstErr), serveLoggedErrors(logPath, 5))
 	}
 }
 
@@ -511,7 +406,14 @@ func largestRelations(ctx context.Context, db *sql.DB, n int) string {
 // allocated since it started, and the collector's cycles — and of its
 // committers of openings: the seconds they were busy, the batches they
 // took and the openings in them.
-type serveFigures struct{ allocated, cycles, committerBusy, batches, batched float64 }
+type serveFigures struct {
+	allocated, cycles, committerBusy, batches, batched float64
+	// The password hashes running, waiting and the bound on them.
+	hashesRunning, hashesWaiting, hashesMax float64
+	// The memory the Go runtime holds from the kernel (obtained, less
+	// what it gave back), and its soft limit, in bytes.
+	goHeld, memLimit float64
+}
 
 // scrapeFigures reads serve's heap and committers' figures from its /metrics
 // (served to loopback peers without a token).
@@ -535,10 +437,22 @@ func scrapeFigures(client *http.Client, url string) (serveFigures, error) {
 		return serveFigures{}, fmt.Errorf("/metrics lacks parkfin_open_committer_seconds_total or parkfin_open_batch_openings")
 	}
 	h := batches.GetMetric()[0].GetHistogram()
-	return serveFigures{allocated: allocated.GetMetric()[0].GetCounter().GetValue(),
+	f := serveFigures{allocated: allocated.GetMetric()[0].GetCounter().GetValue(),
 		cycles:        float64(cycles.GetMetric()[0].GetSummary().GetSampleCount()),
 		committerBusy: busy.GetMetric()[0].GetCounter().GetValue(),
-		batches:       float64(h.GetSampleCount()), batched: h.GetSampleSum()}, nil
+		batches:       float64(h.GetSampleCount()), batched: h.GetSampleSum()}
+	var sys, released float64
+	for name, to := range map[string]*float64{"parkfin_password_hashes_running": &f.hashesRunning,
+		"parkfin_password_hashes_waiting": &f.hashesWaiting, "parkfin_password_hashes_max": &f.hashesMax,
+		"go_memstats_sys_bytes": &sys, "go_memstats_heap_released_bytes": &released, "go_gc_gomemlimit_bytes": &f.memLimit} {
+		g := families[name]
+		if g == nil || len(g.GetMetric()) == 0 {
+			return serveFigures{}, fmt.Errorf("/metrics lacks %s", name)
+		}
+		*to = g.GetMetric()[0].GetGauge().GetValue()
+	}
+	f.goHeld = sys - released
+	return f, nil
 }
 
 func firstNonEmpty(s ...string) string {

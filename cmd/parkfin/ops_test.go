@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -25,6 +26,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/parkfin/parkfin/engine/auth"
+	"github.com/parkfin/parkfin/engine/password"
 	"github.com/parkfin/parkfin/internal/logsink"
 	"github.com/parkfin/parkfin/workflows/financing/uscc"
 )
@@ -148,6 +150,8 @@ func TestAccessLogAndMetrics(t *testing.T) {
 		`parkfin_http_request_duration_seconds_bucket{route="/api/v1/cases",le="0.03"}`,
 		`parkfin_transactions_rerun_total{changed="directory"} 0`, `parkfin_transactions_rerun_total{changed="numbers"} 0`,
 		`parkfin_open_batch_openings_count 1`, `parkfin_open_batch_openings_sum 1`,
+		`parkfin_password_hashes_running 0`, `parkfin_password_hashes_waiting 0`,
+		fmt.Sprintf("parkfin_password_hashes_max %d\n", password.MaxConcurrent()),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %q", want)

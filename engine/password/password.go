@@ -3,6 +3,7 @@
 package password
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -41,7 +42,10 @@ func HashWith(pw string, p Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	release := acquire()
+	release, err := acquire(context.Background(), p.Memory)
+	if err != nil {
+		return "", err
+	}
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, keyLen)
 	release()
 	b64 := base64.RawStdEncoding
@@ -51,7 +55,13 @@ func HashWith(pw string, p Params) (string, error) {
 
 // Check reports nil when pw matches the encoded hash, ErrMismatch when it
 // does not, and another error when the hash is malformed.
-func Check(encoded, pw string) error {
+func Check(encoded, pw string) error { return CheckContext(context.Background(), encoded, pw) }
+
+// CheckContext is Check for a caller that may give up: when ctx ends while
+// the check waits for a place under the bound (a flood of sign-ins), it
+// returns ctx's error without hashing, so that the hashes go to the
+// callers still waiting for their answer.
+func CheckContext(ctx context.Context, encoded, pw string) error {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return errors.New("password: not an argon2id hash")
@@ -73,7 +83,10 @@ func Check(encoded, pw string) error {
 	if err != nil {
 		return fmt.Errorf("password: key: %w", err)
 	}
-	release := acquire()
+	release, err := acquire(ctx, p.Memory)
+	if err != nil {
+		return err
+	}
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	release()
 	if subtle.ConstantTimeCompare(got, want) != 1 {

@@ -41,3 +41,38 @@ func TestHashCheck(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkCheck checks a password against a hash of the default
+// parameters (argon2id, 19 MiB, two passes): a sign-in's cost to serve.
+func BenchmarkCheck(b *testing.B) {
+	h, err := password.Hash("Correct-Horse-1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := password.Check(h, "Correct-Horse-1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckParallel checks from several goroutines at once, as a
+// flood of sign-ins does: the hashes the bound lets run at once hold 19 MiB
+// each.
+func BenchmarkCheckParallel(b *testing.B) {
+	h, err := password.Hash("Correct-Horse-1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(8)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := password.Check(h, "Correct-Horse-1"); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -20,6 +20,17 @@ import (
 // Header is the response header that carries the request identifier.
 const Header = "X-Request-ID"
 
+// StatusClientGone is the status a request is logged with when its client
+// went away before the answer (as nginx logs it): nobody reads the answer,
+// and it is no failure of the server's.
+const StatusClientGone = 499
+
+// ClientGone reports whether err ended the request because its client went
+// away: the request's context is cancelled, and err is that cancellation.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
+}
+
 // Record is what the handlers learn about a request while serving it.
 type Record struct {
 	ID string

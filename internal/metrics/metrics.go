@@ -1,7 +1,8 @@
 // Package metrics keeps parkfin's Prometheus metrics (client_golang) and
 // serves them at /metrics: requests by route and status, transitions by
 // workflow and event, timers pending, firing and late, the outbox's depth,
-// the database pool, Redis errors and the committers of case openings.
+// the database pool, Redis errors, the committers of case openings and the
+// password hashes under their bound.
 // Only this machine, or a scraper that presents the configured bearer
 // token, may read them.
 package metrics
@@ -22,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/parkfin/parkfin/engine"
+	"github.com/parkfin/parkfin/engine/password"
 	"github.com/parkfin/parkfin/locale"
 )
 
@@ -64,6 +66,19 @@ func New() *Metrics {
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.duration, m.transitions, m.firing, m.lateness, m.redisErrors, m.openBatch, m.committers)
+	// The password hashes (sign-ins, password changes), bounded in the
+	// process: under a flood of sign-ins those running stay at the bound
+	// and the rest wait.
+	hashes := func(name, help string, read func(running, waiting, bound int) int) {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help},
+			func() float64 { return float64(read(password.Load())) }))
+	}
+	hashes("parkfin_password_hashes_running", "Password hashes computing now (sign-ins, password changes).",
+		func(r, _, _ int) int { return r })
+	hashes("parkfin_password_hashes_waiting", "Password hashes waiting for a place under the bound (security.max_hashing).",
+		func(_, w, _ int) int { return w })
+	hashes("parkfin_password_hashes_max", "Password hashes computed at once at most (security.max_hashing), about 19 MiB each.",
+		func(_, _, b int) int { return b })
 	return m
 }
 

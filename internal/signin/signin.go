@@ -7,6 +7,7 @@ package signin
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -90,7 +91,9 @@ func (s *Service) SignIn(ctx context.Context, name, pw, addr string, now time.Ti
 	}
 	u, err := s.Users.User(ctx, name)
 	if engine.ErrorCode(err) == engine.ENOTFOUND {
-		_ = password.Check(dummyHash, pw)
+		if err := password.CheckContext(ctx, dummyHash, pw); gaveUp(ctx, err) {
+			return "", nil, nil, err
+		}
 		if _, err := s.Auth.RecordSignInFailure(ctx, name, addr, now, now.Add(-p.FailureWindow)); err != nil {
 			return "", nil, nil, err
 		}
@@ -105,7 +108,12 @@ func (s *Service) SignIn(ctx context.Context, name, pw, addr string, now time.Ti
 		s.record(ctx, who.Entry(audit.SignIn, name, audit.Locked, "账户锁定至 "+u.LockedUntil.In(calendar.Location()).Format("2006-01-02 15:04:05")), now)
 		return "", nil, nil, Locked(p, *u.LockedUntil)
 	}
-	if u.PasswordHash == "" || u.Disabled || password.Check(u.PasswordHash, pw) != nil {
+	if u.PasswordHash == "" || u.Disabled {
+		return "", nil, nil, s.failed(ctx, p, who, u, addr, now)
+	}
+	if err := password.CheckContext(ctx, u.PasswordHash, pw); gaveUp(ctx, err) {
+		return "", nil, nil, err
+	} else if err != nil {
 		return "", nil, nil, s.failed(ctx, p, who, u, addr, now)
 	}
 	if err := s.Auth.ClearSignInFailures(ctx, u.Name); err != nil {
@@ -121,6 +129,13 @@ func (s *Service) SignIn(ctx context.Context, name, pw, addr string, now time.Ti
 		s.Logger.Warn("deleting expired sessions failed", "err", err)
 	}
 	return secret, sess, u, nil
+}
+
+// gaveUp reports whether a password check ended because its caller gave
+// up (the client went away while the check waited its turn under a flood
+// of sign-ins): that is no failed attempt, and nothing is counted.
+func gaveUp(ctx context.Context, err error) bool {
+	return err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err())
 }
 
 // failed counts a wrong password (or a disabled user) and locks the
