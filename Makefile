@@ -52,9 +52,9 @@ bench: bench-api bench-web bench-report bench-serve bench-ledger
 bench-api:
 	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./api/
 
-## bench-serve: case creation through serve on PostgreSQL + Redis at 1,500/s, against pgbench TPC-B (a few minutes)
+## bench-serve: case creation through serve on PostgreSQL + Redis at 1,500/s, against pgbench TPC-B; a flood of sign-ins (a few minutes)
 bench-serve:
-	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench ServeCreateVsTPCB -benchtime 1x -timeout 30m -v ./cmd/parkfin/
+	PARKFIN_BENCH=1 $(GO) test -run '^$$' -bench 'ServeCreateVsTPCB|ServeSignInFlood' -benchtime 1x -timeout 30m -v ./cmd/parkfin/
 
 ## bench-web: server time of the web pages over a million cases in PostgreSQL at 200 requests/s
 bench-web:
