@@ -15,12 +15,12 @@ import (
 )
 
 // A sign-in whose client goes away while it waits its turn for a password
-// hash (a flood of sign-ins) is no failed attempt: nothing is counted
-// against the account and the hash is not computed; the attempts after it
-// are counted as before. (A given-up attempt was never counted: its
-// failure's write fails with the request's context; but it took its turn
-// and a full hash from those still waiting.)
-func TestSignInGivenUpNotCounted(t *testing.T) {
+// hash (a flood of sign-ins) leaves the queue: its hash is not computed and
+// nothing is counted against the account; the attempts after it are
+// counted as before. (A given-up attempt was never counted — its failure's
+// write fails with the request's context — but it took its turn and a full
+// hash from those still waiting.)
+func TestSignInGivenUpLeavesQueue(t *testing.T) {
 	// A stored hash slow to check (32 MiB, 40 passes: about a second),
 	// so that one sign-in holds the only place under the bound long enough
 	// for another to queue behind it and give up. No password matches it:
