@@ -101,13 +101,6 @@ func acquire(ctx context.Context, memKiB uint32) (func(), error) {
 	}, nil
 }
 
-// running counts the hashes running now.
-func running() int {
-	boundMu.Lock()
-	defer boundMu.Unlock()
-	return len(bound)
-}
-
 // Load reports the hashes running now, those waiting for a place, and the
 // bound in force, in that order: a flood of sign-ins shows as hashes
 // waiting while those running stay at the bound.

@@ -14,10 +14,7 @@ import (
 func TestMaxConcurrent(t *testing.T) {
 	SetMaxConcurrent(2)
 	defer SetMaxConcurrent(0)
-	h, err := HashWith("Correct-Horse-1", Params{Memory: 1024, Time: 1, Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := fastHash(t)
 	var peak, peakWaiting atomic.Int64
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -79,11 +76,7 @@ func TestMaxConcurrent(t *testing.T) {
 func TestObserveMemory(t *testing.T) {
 	SetMaxConcurrent(2)
 	defer SetMaxConcurrent(0)
-	fast := Params{Memory: 1024, Time: 1, Threads: 1}
-	h, err := HashWith("Correct-Horse-1", fast)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := fastHash(t)
 	var seen []int64
 	if prev := ObserveMemory(func(b int64) { seen = append(seen, b) }); prev != nil {
 		t.Fatal("an observer was set before the test")
@@ -119,10 +112,7 @@ func TestObserveMemory(t *testing.T) {
 func TestCheckGivesUpWaiting(t *testing.T) {
 	SetMaxConcurrent(1)
 	defer SetMaxConcurrent(0)
-	h, err := HashWith("Correct-Horse-1", Params{Memory: 1024, Time: 1, Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := fastHash(t)
 	release, err := acquire(context.Background(), 1024) // the one place, held
 	if err != nil {
 		t.Fatal(err)
@@ -152,4 +142,15 @@ func TestCheckGivesUpWaiting(t *testing.T) {
 	if err := CheckContext(context.Background(), h, "Correct-Horse-1"); err != nil {
 		t.Fatalf("the right password once the place is free: %v", err)
 	}
+}
+
+// fastHash hashes "Correct-Horse-1" with a 1 MiB, one-pass argon2id: quick
+// to check, and it holds 1 MiB (1024 KiB) while it runs.
+func fastHash(t *testing.T) string {
+	t.Helper()
+	h, err := HashWith("Correct-Horse-1", Params{Memory: 1024, Time: 1, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
